@@ -1,0 +1,1 @@
+export { SERVICE_REGISTRY } from './service-registry.js';

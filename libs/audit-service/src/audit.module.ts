@@ -1,0 +1,47 @@
+import { Controller, Inject, Module } from '@nestjs/common';
+import { MessagePattern, Payload, RpcException } from '@nestjs/microservices';
+import { IncidentListQuery, IncidentQuery, RPC, type HealthReply } from '@jarvis/contracts';
+import { incidentMetrics, type IncidentBook, type IncidentMetrics, type IncidentRecord } from '@jarvis/incidents';
+import { PROCESSOR_HOST, ProcessorHost, ProcessorServiceModule, processorProviders, SERVICE_HEALTH, ServiceHealth } from '@jarvis/service-kit';
+import { AuditProcessor } from './audit.processor.js';
+
+
+export type IncidentSummary = Omit<IncidentRecord, 'timeline'>;
+export type IncidentListReply = { incidents: IncidentSummary[]; metrics: IncidentMetrics };
+
+@Controller()
+export class AuditController {
+  constructor(
+    @Inject(SERVICE_HEALTH) private readonly health: ServiceHealth,
+    @Inject(PROCESSOR_HOST) private readonly host: ProcessorHost<IncidentBook>,
+  ) {}
+
+  @MessagePattern(RPC.health('audit'))
+  healthCheck(): HealthReply {
+    this.health.set('incidents', this.host.state().byId.size);
+    return this.health.reply();
+  }
+
+  @MessagePattern(RPC.auditIncidents)
+  incidents(@Payload() query: IncidentListQuery): IncidentListReply {
+    const all = [...this.host.state().byId.values()];
+    const wanted = all.filter((r) => query.status === 'all' || r.status === query.status || (query.status === 'active' && r.status !== 'resolved'));
+    return {
+      incidents: wanted.slice(-query.limit).reverse().map(({ timeline: _timeline, ...summary }) => summary),
+      metrics: incidentMetrics(all),
+    };
+  }
+
+  @MessagePattern(RPC.auditIncident)
+  incident(@Payload() query: IncidentQuery): IncidentRecord {
+    const record = this.host.state().byId.get(query.id);
+    if (!record) throw new RpcException({ status: 404, message: `id: no incident ${query.id}` });
+    return record;
+  }
+}
+
+@Module({
+  controllers: [AuditController],
+  providers: processorProviders('audit', { inject: [], useFactory: () => new AuditProcessor() }),
+})
+export class AuditModule extends ProcessorServiceModule {}

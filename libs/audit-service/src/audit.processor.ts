@@ -1,0 +1,27 @@
+import type { JarvisEvent } from '@jarvis/contracts';
+import type { EventProcessor } from '@jarvis/event-log';
+import { emptyIncidentBook, evolveIncidents, type IncidentBook } from '@jarvis/incidents';
+
+/** Folds every event into the incident projection; it reacts to nothing, it only remembers. */
+export class AuditProcessor implements EventProcessor<IncidentBook> {
+  readonly name = 'jarvis-audit';
+
+  initialState(): IncidentBook {
+    return emptyIncidentBook();
+  }
+
+  evolve(state: IncidentBook, event: JarvisEvent): IncidentBook {
+    if (event.type === 'DetectionRecorded' && event.data.status !== 'failed') return state;
+    return evolveIncidents(state, event);
+  }
+
+  handles(): boolean {
+    return false;
+  }
+
+  concurrencyKey(): string {
+    return 'audit';
+  }
+
+  async handle(): Promise<void> {}
+}

@@ -1,0 +1,5 @@
+export * from './check.js';
+export * from './check-registry.js';
+export * from './container-runtime.js';
+export * from './container-state-check.js';
+export * from './container-verification.js';

@@ -1,0 +1,2 @@
+export * from './config-editor.module.js';
+export * from './config-editor.processor.js';

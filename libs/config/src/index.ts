@@ -1,0 +1,2 @@
+export * from './jarvis-config.js';
+export * from './load-config.js';

@@ -1,0 +1,165 @@
+import { Type } from 'class-transformer';
+import {
+  ArrayMaxSize,
+  IsArray,
+  IsBoolean,
+  IsIn,
+  IsInt,
+  IsIP,
+  IsOptional,
+  IsString,
+  Matches,
+  Max,
+  MaxLength,
+  Min,
+  ValidateNested,
+} from 'class-validator';
+import { CONTAINER_NAME_PATTERN } from '@jarvis/contracts';
+
+export class WatchConfig {
+  /** Containers watched by name, in addition to those carrying the label below. */
+  @IsArray()
+  @ArrayMaxSize(1000)
+  @IsString({ each: true })
+  @Matches(CONTAINER_NAME_PATTERN, { each: true, message: 'each entry must be a Docker container name' })
+  containers: string[] = [];
+
+  /** `key=value`: containers with this label are watched. */
+  @IsString()
+  @Matches(/^[a-zA-Z0-9._/-]+=[^\s]*$/, { message: 'must look like key=value' })
+  label = 'jarvis.watch=true';
+
+  /** Full re-read of every watched container; events do the fast path, this catches anything they missed. */
+  @IsInt()
+  @Min(1)
+  @Max(3600)
+  reconcileIntervalSeconds = 30;
+}
+
+export class RateLimitConfig {
+  @IsInt()
+  @Min(1)
+  @Max(100000)
+  maxActions = 60;
+
+  @IsInt()
+  @Min(1)
+  @Max(86400)
+  windowSeconds = 60;
+}
+
+export class BreakerConfig {
+  /** Restarts of one target within the window; the next one is denied and the incident escalates. */
+  @IsInt()
+  @Min(1)
+  @Max(1000)
+  maxAttempts = 5;
+
+  @IsInt()
+  @Min(1)
+  @Max(604800)
+  windowSeconds = 600;
+}
+
+export class BackoffConfig {
+  /** Delay before the second attempt on one target; it doubles for each further attempt within the window. */
+  @IsInt()
+  @Min(0)
+  @Max(3600000)
+  initialMs = 1000;
+
+  @IsInt()
+  @Min(0)
+  @Max(86400000)
+  maxMs = 300000;
+}
+
+export class PolicyConfig {
+  @ValidateNested()
+  @Type(() => RateLimitConfig)
+  rateLimit = new RateLimitConfig();
+
+  @ValidateNested()
+  @Type(() => BreakerConfig)
+  breaker = new BreakerConfig();
+
+  @ValidateNested()
+  @Type(() => BackoffConfig)
+  backoff = new BackoffConfig();
+
+  /** A detection older than this is not acted on: the reconciliation re-detects anything still broken. */
+  @IsInt()
+  @Min(1)
+  @Max(86400)
+  staleDetectionSeconds = 300;
+
+  /** Automatic restarts for watched containers; false turns every decision into needs_approval. */
+  @IsBoolean()
+  autoRestart = true;
+}
+
+export class ExecutorConfig {
+  /** Docker's stop timeout for a restart: SIGTERM, then SIGKILL after this many seconds. */
+  @IsInt()
+  @Min(0)
+  @Max(600)
+  restartStopTimeoutSeconds = 10;
+}
+
+export class VerificationConfig {
+  /** The container must stay up this long after the action before the fix counts. */
+  @IsInt()
+  @Min(0)
+  @Max(600000)
+  stableForMs = 2000;
+
+  /** Upper bound for waiting on a Docker healthcheck to report healthy. */
+  @IsInt()
+  @Min(1)
+  @Max(3600)
+  timeoutSeconds = 60;
+}
+
+export class GatewayConfig {
+  @IsIP()
+  host = '127.0.0.1';
+
+  @IsInt()
+  @Min(0)
+  @Max(65535)
+  port = 8080;
+}
+
+export class TelemetryConfig {
+  @IsString()
+  @MaxLength(128)
+  serviceNamespace = 'jarvis';
+}
+
+export const LOG_LEVELS = ['error', 'warn', 'log', 'debug'] as const;
+
+export class JarvisConfig {
+  @ValidateNested()
+  @Type(() => WatchConfig)
+  watch = new WatchConfig();
+
+  @ValidateNested()
+  @Type(() => PolicyConfig)
+  policy = new PolicyConfig();
+
+  @ValidateNested()
+  @Type(() => ExecutorConfig)
+  executor = new ExecutorConfig();
+
+  @ValidateNested()
+  @Type(() => VerificationConfig)
+  verification = new VerificationConfig();
+
+  @ValidateNested()
+  @Type(() => GatewayConfig)
+  gateway = new GatewayConfig();
+
+  @IsOptional()
+  @IsIn(LOG_LEVELS)
+  logLevel: (typeof LOG_LEVELS)[number] = 'log';
+}

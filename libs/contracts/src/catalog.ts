@@ -1,0 +1,47 @@
+import {
+  ActionFailedData,
+  ActionStartedData,
+  ActionSucceededData,
+  DetectionRecordedData,
+  IncidentEscalatedData,
+  IncidentOpenedData,
+  IncidentResolvedData,
+  RemediationDecidedData,
+  VerificationFailedData,
+  VerificationPassedData,
+} from './payloads.js';
+
+/** Every stored event is published under this prefix; the event stream captures exactly `jarvis.events.>`. */
+export const EVENT_SUBJECT_PREFIX = 'jarvis.events';
+export const EVENT_STREAM_NAME = 'JARVIS_EVENTS';
+
+/**
+ * The single source of truth for event types: subject, schema version and payload class.
+ * Adding an event is one entry here plus its payload class.
+ */
+export const EVENT_CATALOG = {
+  DetectionRecorded: { subject: `${EVENT_SUBJECT_PREFIX}.detection.recorded`, version: 1, payload: DetectionRecordedData },
+  IncidentOpened: { subject: `${EVENT_SUBJECT_PREFIX}.incident.opened`, version: 1, payload: IncidentOpenedData },
+  RemediationDecided: { subject: `${EVENT_SUBJECT_PREFIX}.remediation.decided`, version: 1, payload: RemediationDecidedData },
+  ActionStarted: { subject: `${EVENT_SUBJECT_PREFIX}.action.started`, version: 1, payload: ActionStartedData },
+  ActionSucceeded: { subject: `${EVENT_SUBJECT_PREFIX}.action.succeeded`, version: 1, payload: ActionSucceededData },
+  ActionFailed: { subject: `${EVENT_SUBJECT_PREFIX}.action.failed`, version: 1, payload: ActionFailedData },
+  VerificationPassed: { subject: `${EVENT_SUBJECT_PREFIX}.verification.passed`, version: 1, payload: VerificationPassedData },
+  VerificationFailed: { subject: `${EVENT_SUBJECT_PREFIX}.verification.failed`, version: 1, payload: VerificationFailedData },
+  IncidentResolved: { subject: `${EVENT_SUBJECT_PREFIX}.incident.resolved`, version: 1, payload: IncidentResolvedData },
+  IncidentEscalated: { subject: `${EVENT_SUBJECT_PREFIX}.incident.escalated`, version: 1, payload: IncidentEscalatedData },
+} as const;
+
+export type EventCatalog = typeof EVENT_CATALOG;
+export type EventType = keyof EventCatalog;
+export type EventData<T extends EventType> = InstanceType<EventCatalog[T]['payload']>;
+
+export const EVENT_TYPES = Object.keys(EVENT_CATALOG) as EventType[];
+
+export function isEventType(value: unknown): value is EventType {
+  return typeof value === 'string' && Object.prototype.hasOwnProperty.call(EVENT_CATALOG, value);
+}
+
+export function subjectOf(type: EventType): string {
+  return EVENT_CATALOG[type].subject;
+}

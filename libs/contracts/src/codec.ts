@@ -1,0 +1,55 @@
+import { EVENT_CATALOG, isEventType, type EventData, type EventType } from './catalog.js';
+import { EnvelopeFields, type JarvisEvent, type JarvisEventOf } from './envelope.js';
+import type { ServiceName } from './services.js';
+import { validatePlain, type Validated } from './validation.js';
+
+export type NewEvent<T extends EventType> = {
+  id: string;
+  type: T;
+  source: ServiceName;
+  time: string;
+  subject: string;
+  correlationId: string;
+  causationId: string | null;
+  data: EventData<T>;
+};
+
+/** Builds an immutable event at the catalog's current schema version. */
+export function createEvent<T extends EventType>(spec: NewEvent<T>): JarvisEventOf<T> {
+  const event = { ...spec, version: EVENT_CATALOG[spec.type].version, data: { ...spec.data } };
+  Object.freeze(event.data);
+  return Object.freeze(event) as unknown as JarvisEventOf<T>;
+}
+
+export function encodeEvent(event: JarvisEvent): Uint8Array {
+  return new TextEncoder().encode(JSON.stringify(event));
+}
+
+/** Parses and validates a raw message. Errors name the field and the reason; nothing throws. */
+export function decodeEvent(raw: Uint8Array | string): Validated<JarvisEvent> {
+  let plain: unknown;
+  try {
+    plain = JSON.parse(typeof raw === 'string' ? raw : new TextDecoder().decode(raw));
+  } catch (error) {
+    return { ok: false, errors: [`(root): not valid JSON (${(error as Error).message})`] };
+  }
+  return validateEvent(plain);
+}
+
+export function validateEvent(plain: unknown): Validated<JarvisEvent> {
+  if (typeof plain !== 'object' || plain === null || Array.isArray(plain)) {
+    return { ok: false, errors: ['(root): must be an object'] };
+  }
+  const { data, ...fields } = plain as Record<string, unknown>;
+  const envelope = validatePlain(EnvelopeFields, fields);
+  if (!envelope.ok) return envelope;
+  const type = envelope.value.type;
+  if (!isEventType(type)) return { ok: false, errors: [`type: unknown event type`] };
+  const expectedVersion = EVENT_CATALOG[type].version;
+  if (envelope.value.version !== expectedVersion) {
+    return { ok: false, errors: [`version: ${type} is at schema version ${expectedVersion}, got ${envelope.value.version}`] };
+  }
+  const payload = validatePlain(EVENT_CATALOG[type].payload as new () => object, data, 'data');
+  if (!payload.ok) return payload;
+  return { ok: true, value: createEvent({ ...envelope.value, data: payload.value } as NewEvent<EventType>) as JarvisEvent };
+}

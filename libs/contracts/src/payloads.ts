@@ -1,0 +1,162 @@
+import { Type } from 'class-transformer';
+import {
+  IsIn,
+  IsInt,
+  IsISO8601,
+  IsOptional,
+  IsString,
+  IsUUID,
+  MaxLength,
+  Min,
+  ValidateNested,
+} from 'class-validator';
+import { TargetRef } from './target.js';
+
+export const DETECTION_STATUSES = ['failed', 'stopped', 'ok'] as const;
+export type DetectionStatus = (typeof DETECTION_STATUSES)[number];
+
+export const DECISION_OUTCOMES = ['execute', 'needs_approval', 'denied'] as const;
+export type DecisionOutcome = (typeof DECISION_OUTCOMES)[number];
+
+export const RESOLUTIONS = ['remediated', 'recovered'] as const;
+export type Resolution = (typeof RESOLUTIONS)[number];
+
+abstract class TargetedData {
+  @ValidateNested()
+  @Type(() => TargetRef)
+  target!: TargetRef;
+}
+
+export class DetectionRecordedData extends TargetedData {
+  @IsString()
+  @MaxLength(64)
+  check!: string;
+
+  @IsIn(DETECTION_STATUSES)
+  status!: DetectionStatus;
+
+  @IsString()
+  @MaxLength(1024)
+  reason!: string;
+
+  /** When the fault happened as far as the source can tell (Docker's event time, first failing probe). */
+  @IsISO8601({ strict: true })
+  faultAt!: string;
+}
+
+export class IncidentOpenedData extends TargetedData {
+  @IsUUID()
+  detectionId!: string;
+
+  @IsISO8601({ strict: true })
+  faultAt!: string;
+
+  @IsString()
+  @MaxLength(1024)
+  summary!: string;
+}
+
+export class RemediationDecidedData extends TargetedData {
+  @IsIn(DECISION_OUTCOMES)
+  outcome!: DecisionOutcome;
+
+  @IsString()
+  @MaxLength(64)
+  action!: string;
+
+  @IsString()
+  @MaxLength(64)
+  rule!: string;
+
+  @IsString()
+  @MaxLength(1024)
+  reason!: string;
+
+  @IsInt()
+  @Min(1)
+  attempt!: number;
+
+  /** Backoff: the executor does not act before this time. */
+  @IsISO8601({ strict: true })
+  notBefore!: string;
+}
+
+abstract class ActionData extends TargetedData {
+  @IsUUID()
+  decisionId!: string;
+
+  @IsString()
+  @MaxLength(64)
+  action!: string;
+}
+
+export class ActionStartedData extends ActionData {
+  @IsInt()
+  @Min(1)
+  attempt!: number;
+}
+
+export class ActionSucceededData extends ActionData {
+  @IsString()
+  @MaxLength(1024)
+  result!: string;
+
+  @IsInt()
+  @Min(0)
+  durationMs!: number;
+}
+
+export class ActionFailedData extends ActionData {
+  @IsString()
+  @MaxLength(1024)
+  error!: string;
+
+  @IsInt()
+  @Min(0)
+  durationMs!: number;
+}
+
+export class VerificationPassedData extends TargetedData {
+  @IsUUID()
+  decisionId!: string;
+
+  @IsString()
+  @MaxLength(1024)
+  evidence!: string;
+}
+
+export class VerificationFailedData extends TargetedData {
+  @IsUUID()
+  decisionId!: string;
+
+  @IsString()
+  @MaxLength(1024)
+  reason!: string;
+}
+
+export class IncidentResolvedData extends TargetedData {
+  @IsIn(RESOLUTIONS)
+  resolution!: Resolution;
+
+  @IsString()
+  @MaxLength(1024)
+  reason!: string;
+}
+
+export class IncidentEscalatedData extends TargetedData {
+  @IsString()
+  @MaxLength(64)
+  rule!: string;
+
+  @IsString()
+  @MaxLength(1024)
+  reason!: string;
+
+  @IsInt()
+  @Min(0)
+  attempts!: number;
+
+  @IsOptional()
+  @IsISO8601({ strict: true })
+  retryAfter?: string;
+}

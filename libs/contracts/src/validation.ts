@@ -1,0 +1,34 @@
+import 'reflect-metadata';
+import { plainToInstance } from 'class-transformer';
+import { validateSync, type ValidationError } from 'class-validator';
+
+export type Validated<T> = { ok: true; value: T } | { ok: false; errors: string[] };
+
+type Constructor<T> = new () => T;
+
+/**
+ * Validates a plain value against a class-validator class. Unknown properties are errors, not silently dropped,
+ * so a typo in a message or config field is reported instead of ignored.
+ */
+export function validatePlain<T extends object>(cls: Constructor<T>, plain: unknown, rootPath = ''): Validated<T> {
+  if (typeof plain !== 'object' || plain === null || Array.isArray(plain)) {
+    return { ok: false, errors: [`${rootPath || '(root)'}: must be an object`] };
+  }
+  const instance = plainToInstance(cls, plain, { enableImplicitConversion: false });
+  const errors = validateSync(instance, { whitelist: true, forbidNonWhitelisted: true, forbidUnknownValues: true });
+  if (errors.length === 0) return { ok: true, value: instance };
+  return { ok: false, errors: flattenErrors(errors, rootPath) };
+}
+
+export function flattenErrors(errors: ValidationError[], parentPath: string): string[] {
+  return errors.flatMap((error) => {
+    const path = parentPath ? `${parentPath}.${error.property}` : error.property;
+    const own = Object.values(error.constraints ?? {}).map((message) => `${path}: ${describe(message, error.property)}`);
+    return [...own, ...flattenErrors(error.children ?? [], path)];
+  });
+}
+
+/** class-validator messages start with the property name; the path already says it. */
+function describe(message: string, property: string): string {
+  return message.startsWith(`${property} `) ? message.slice(property.length + 1) : message;
+}

@@ -1,0 +1,3 @@
+export * from './container-events.js';
+export * from './docker-connection.js';
+export * from './dockerode-runtime.js';

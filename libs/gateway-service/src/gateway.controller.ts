@@ -1,0 +1,66 @@
+import { Controller, Get, HttpCode, HttpException, Param, ParseUUIDPipe, Post, Query } from '@nestjs/common';
+import { IncidentListQuery, RPC, SERVICE_NAMES, type DiagnoseReply, type HealthReply, type ServiceName, type TargetsReply } from '@jarvis/contracts';
+
+import { ServiceBus, ServiceUnavailable } from './service-bus.js';
+
+type ServiceStatus = HealthReply | { service: ServiceName; status: 'down'; error: string };
+
+const HEALTH_TIMEOUT_MS = 1000;
+
+@Controller('api/jarvis')
+export class GatewayController {
+  constructor(private readonly bus: ServiceBus) {}
+
+  @Get('status')
+  async status(): Promise<object> {
+    const services = await Promise.all(SERVICE_NAMES.filter((s) => s !== 'gateway').map((s) => this.health(s)));
+    const [targets, incidents] = await Promise.all([
+      this.bus.request<TargetsReply>(RPC.monitorTargets).catch((error: Error) => ({ error: error.message })),
+      this.bus.request<{ incidents: object[]; metrics: object }>(RPC.auditIncidents, { status: 'active' }).catch((error: Error) => ({ error: error.message })),
+    ]);
+    const allUp = services.every((s) => s.status === 'up');
+    return {
+      status: allUp ? 'ok' : 'degraded',
+      services: [{ service: 'gateway', status: 'up' }, ...services],
+      watchedTargets: 'targets' in targets ? targets.targets : targets,
+      openIncidents: 'incidents' in incidents ? incidents.incidents : incidents,
+      metrics: 'metrics' in incidents ? incidents.metrics : null,
+    };
+  }
+
+  @Post('diagnose')
+  @HttpCode(200)
+  async diagnose(): Promise<DiagnoseReply> {
+    return this.forward(() => this.bus.request<DiagnoseReply>(RPC.monitorDiagnose, {}, 30_000));
+  }
+
+  @Get('incidents')
+  async incidents(@Query() query: IncidentListQuery): Promise<object> {
+    return this.forward(() => this.bus.request(RPC.auditIncidents, { status: query.status, limit: query.limit }));
+  }
+
+  @Get('incidents/:id')
+  async incident(@Param('id', new ParseUUIDPipe()) id: string): Promise<object> {
+    return this.forward(() => this.bus.request(RPC.auditIncident, { id }));
+  }
+
+  private async health(service: ServiceName): Promise<ServiceStatus> {
+    try {
+      return await this.bus.request<HealthReply>(RPC.health(service), {}, HEALTH_TIMEOUT_MS);
+    } catch (error) {
+      return { service, status: 'down', error: (error as Error).message };
+    }
+  }
+
+  private async forward<T>(call: () => Promise<T>): Promise<T> {
+    try {
+      return await call();
+    } catch (error) {
+      if (error instanceof ServiceUnavailable) {
+        const notFound = /no incident/.test(error.message);
+        throw new HttpException({ error: error.message }, notFound ? 404 : 503);
+      }
+      throw error;
+    }
+  }
+}

@@ -1,0 +1,37 @@
+import { Controller, Get, Inject, Module } from '@nestjs/common';
+import { ClientProxyFactory, MessagePattern, Transport } from '@nestjs/microservices';
+import { RPC, type HealthReply } from '@jarvis/contracts';
+import { CLOCK, RUNTIME_ENV, ServiceHealth, type Clock, type RuntimeEnv } from '@jarvis/service-kit';
+import { GatewayController } from './gateway.controller.js';
+import { RPC_CLIENT, ServiceBus } from './service-bus.js';
+
+const GATEWAY_HEALTH = Symbol('GATEWAY_HEALTH');
+
+@Controller()
+export class GatewayHealthController {
+  constructor(@Inject(GATEWAY_HEALTH) private readonly health: ServiceHealth) {}
+
+  @Get('healthz')
+  liveness(): HealthReply {
+    return this.health.reply();
+  }
+
+  @MessagePattern(RPC.health('gateway'))
+  healthCheck(): HealthReply {
+    return this.health.reply();
+  }
+}
+
+@Module({
+  controllers: [GatewayController, GatewayHealthController],
+  providers: [
+    ServiceBus,
+    { provide: GATEWAY_HEALTH, inject: [CLOCK], useFactory: (clock: Clock) => new ServiceHealth('gateway', clock()) },
+    {
+      provide: RPC_CLIENT,
+      inject: [RUNTIME_ENV],
+      useFactory: (env: RuntimeEnv) => ClientProxyFactory.create({ transport: Transport.NATS, options: { servers: [env.natsUrl], name: 'jarvis-gateway-client' } }),
+    },
+  ],
+})
+export class GatewayModule {}

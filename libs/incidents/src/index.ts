@@ -1,0 +1,2 @@
+export * from './incident-metrics.js';
+export * from './incident-projection.js';

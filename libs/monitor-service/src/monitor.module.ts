@@ -1,0 +1,92 @@
+import { Controller, Inject, Module, type OnApplicationBootstrap, type OnApplicationShutdown } from '@nestjs/common';
+import { MessagePattern } from '@nestjs/microservices';
+import type { JarvisConfig } from '@jarvis/config';
+import { RPC, type DiagnoseReply, type HealthReply, type TargetsReply } from '@jarvis/contracts';
+import { DockerodeRuntime, dockerFromEnv } from '@jarvis/docker';
+import {
+  CLOCK,
+  JARVIS_CONFIG,
+  PROCESSOR_HOST,
+  ProcessorHost,
+  processorProviders,
+  RUNTIME_ENV,
+  SERVICE_HEALTH,
+  ServiceHealth,
+  type Clock,
+  type RuntimeEnv,
+} from '@jarvis/service-kit';
+import { ContainerWatch } from './container-watch.js';
+import { MonitorProcessor } from './monitor.processor.js';
+import type { MonitorState } from './monitor-state.js';
+import { TargetLocks } from './target-locks.js';
+
+const DOCKER_RUNTIME = Symbol('DOCKER_RUNTIME');
+const DOCKER_CLIENT = Symbol('DOCKER_CLIENT');
+const TARGET_LOCKS = Symbol('TARGET_LOCKS');
+
+@Controller()
+export class MonitorController {
+  constructor(
+    @Inject(SERVICE_HEALTH) private readonly health: ServiceHealth,
+    @Inject(ContainerWatch) private readonly watch: ContainerWatch,
+  ) {}
+
+  @MessagePattern(RPC.health('monitor'))
+  healthCheck(): HealthReply {
+    return this.health.reply();
+  }
+
+  @MessagePattern(RPC.monitorDiagnose)
+  async diagnose(): Promise<DiagnoseReply> {
+    return { results: await this.watch.reconcile() };
+  }
+
+  @MessagePattern(RPC.monitorTargets)
+  async targets(): Promise<TargetsReply> {
+    return { targets: await this.watch.targets() };
+  }
+}
+
+@Module({
+  controllers: [MonitorController],
+  providers: [
+    { provide: TARGET_LOCKS, useValue: new TargetLocks() },
+    { provide: DOCKER_CLIENT, inject: [RUNTIME_ENV], useFactory: (env: RuntimeEnv) => dockerFromEnv(env.dockerHost) },
+    { provide: DOCKER_RUNTIME, inject: [DOCKER_CLIENT], useFactory: (docker: ReturnType<typeof dockerFromEnv>) => new DockerodeRuntime(docker) },
+    ...processorProviders('monitor', {
+      inject: [DOCKER_RUNTIME, JARVIS_CONFIG, TARGET_LOCKS],
+      useFactory: (runtime: DockerodeRuntime, config: JarvisConfig, locks: TargetLocks) =>
+        new MonitorProcessor(runtime, { stableForMs: config.verification.stableForMs, timeoutMs: config.verification.timeoutSeconds * 1000 }, locks),
+    }),
+    {
+      provide: ContainerWatch,
+      inject: [DOCKER_CLIENT, DOCKER_RUNTIME, PROCESSOR_HOST, TARGET_LOCKS, JARVIS_CONFIG, SERVICE_HEALTH, CLOCK],
+      useFactory: (
+        docker: ReturnType<typeof dockerFromEnv>,
+        runtime: DockerodeRuntime,
+        host: ProcessorHost<MonitorState>,
+        locks: TargetLocks,
+        config: JarvisConfig,
+        health: ServiceHealth,
+        clock: Clock,
+      ) => new ContainerWatch(docker, runtime, host, locks, config, health, clock),
+    },
+  ],
+})
+export class MonitorModule implements OnApplicationBootstrap, OnApplicationShutdown {
+  constructor(
+    @Inject(PROCESSOR_HOST) private readonly host: ProcessorHost<MonitorState>,
+    @Inject(ContainerWatch) private readonly watch: ContainerWatch,
+  ) {}
+
+  /** State first (open incidents, owner stops), then the engine's events. */
+  async onApplicationBootstrap(): Promise<void> {
+    await this.host.start();
+    await this.watch.start();
+  }
+
+  async onApplicationShutdown(): Promise<void> {
+    this.watch.stop();
+    await this.host.stop();
+  }
+}

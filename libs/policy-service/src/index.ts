@@ -1,0 +1,2 @@
+export * from './policy.module.js';
+export * from './policy.processor.js';

@@ -1,0 +1,3 @@
+export * from './decide-remediation.js';
+export * from './policy-rules.js';
+export * from './policy-state.js';

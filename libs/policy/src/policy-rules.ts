@@ -1,0 +1,25 @@
+/** The knobs the policy reads; the config lib's PolicyConfig satisfies this shape. */
+export type PolicyRules = {
+  autoRestart: boolean;
+  staleDetectionSeconds: number;
+  rateLimit: { maxActions: number; windowSeconds: number };
+  breaker: { maxAttempts: number; windowSeconds: number };
+  backoff: { initialMs: number; maxMs: number };
+};
+
+/** Rule names recorded on every decision, so an audit can say exactly which rule allowed or stopped an action. */
+export const RULE = {
+  autoRestartWatched: 'auto_restart_watched',
+  approvalRequired: 'approval_required',
+  circuitBreaker: 'circuit_breaker',
+  rateLimit: 'rate_limit',
+} as const;
+
+/**
+ * Delay before attempt number `attempt` (1-based) within one incident: none for the first, then initialMs doubling,
+ * capped at maxMs (the kubelet's CrashLoopBackOff shape).
+ */
+export function backoffDelayMs(attempt: number, backoff: PolicyRules['backoff']): number {
+  if (attempt <= 1) return 0;
+  return Math.min(backoff.maxMs, backoff.initialMs * 2 ** Math.min(attempt - 2, 30));
+}

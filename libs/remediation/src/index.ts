@@ -1,0 +1,3 @@
+export * from './action-registry.js';
+export * from './remediation-action.js';
+export * from './restart-container.js';
