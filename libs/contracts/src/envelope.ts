@@ -1,3 +1,4 @@
+import 'reflect-metadata';
 import { IsIn, IsInt, IsISO8601, IsString, IsUUID, MaxLength, Min, ValidateIf } from 'class-validator';
 import { EVENT_TYPES, type EventData, type EventType } from './catalog.js';
 import { SERVICE_NAMES, type ServiceName } from './services.js';

@@ -1,3 +1,4 @@
+import 'reflect-metadata';
 import { IsIn, IsString, Matches, MaxLength } from 'class-validator';
 
 export const TARGET_KINDS = ['container'] as const;

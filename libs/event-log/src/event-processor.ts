@@ -35,7 +35,8 @@ export type EventProcessor<S> = {
   concurrencyKey(event: JarvisEvent): string;
 };
 
-const PROGRESS_INTERVAL_MS = 10_000;
+/** Well inside the log's ack wait (15 s by default), so a long action is never redelivered while it runs. */
+const PROGRESS_INTERVAL_MS = 5_000;
 const MAX_ERROR_RETRY_MS = 60_000;
 
 export class EventProcessorRunner<S> {

@@ -40,7 +40,7 @@ export class JetStreamEventLog implements EventLog {
     const jsm = await jetstreamManager(nc);
     const log = new JetStreamEventLog(nc, jsm, {
       stream: options.stream ?? EVENT_STREAM_NAME,
-      ackWaitMs: options.ackWaitMs ?? 30_000,
+      ackWaitMs: options.ackWaitMs ?? 15_000,
       maxAckPending: options.maxAckPending ?? 1000,
     });
     await log.ensureStream();

@@ -39,7 +39,8 @@ export class MonitorProcessor implements EventProcessor<MonitorState> {
     const incident = ctx.state().incidents.byId.get(event.correlationId);
     if (!incident || incident.status === 'resolved' || incident.pendingDecisionId !== event.data.decisionId) return;
     await inSpan(SPAN.verify, { parent: ctx.trace, attributes: eventAttributes(event) }, async () => {
-      const actionStartedAt = new Date(Date.parse(event.time) - event.data.durationMs);
+      const recordedStart = ctx.state().actionStarts.get(event.data.decisionId);
+      const actionStartedAt = new Date(recordedStart ?? Date.parse(event.time) - event.data.durationMs);
       for (;;) {
         const verdict = verifyContainer(await this.containers.inspect(event.data.target.name), actionStartedAt, ctx.now(), this.rules);
         if (verdict.kind === 'passed') {

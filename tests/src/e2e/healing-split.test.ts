@@ -1,0 +1,3 @@
+import { healingSuite } from './healing-suite.js';
+
+healingSuite('split');

@@ -1,0 +1,85 @@
+import { spawn, type ChildProcess } from 'node:child_process';
+import { createWriteStream, readFileSync } from 'node:fs';
+import { createServer } from 'node:net';
+import { setTimeout as sleep } from 'node:timers/promises';
+
+/** A process a test started: stopped by its PID, always. */
+export type TrackedProcess = {
+  pid: number;
+  child: ChildProcess;
+  logFile: string;
+  log(): string;
+  exited(): Promise<number | null>;
+  stop(signal?: NodeJS.Signals, timeoutMs?: number): Promise<number | null>;
+  kill9(): Promise<void>;
+};
+
+const running = new Set<TrackedProcess>();
+
+export function spawnTracked(command: string, args: string[], options: { env?: NodeJS.ProcessEnv; cwd?: string; logFile: string }): TrackedProcess {
+  const out = createWriteStream(options.logFile, { flags: 'a' });
+  const child = spawn(command, args, { env: options.env ?? process.env, cwd: options.cwd, stdio: ['ignore', 'pipe', 'pipe'] });
+  child.stdout!.pipe(out);
+  child.stderr!.pipe(out);
+  if (child.pid === undefined) throw new Error(`could not start ${command}`);
+  const exit = new Promise<number | null>((resolve) => child.once('exit', (code, signal) => resolve(code ?? (signal ? 128 : null))));
+  const tracked: TrackedProcess = {
+    pid: child.pid,
+    child,
+    logFile: options.logFile,
+    log: () => readFileSync(options.logFile, 'utf8'),
+    exited: () => exit,
+    stop: async (signal = 'SIGTERM', timeoutMs = 20_000) => {
+      if (child.exitCode === null && child.signalCode === null) {
+        process.kill(child.pid!, signal);
+        const code = await Promise.race([exit, sleep(timeoutMs).then(() => 'timeout' as const)]);
+        if (code === 'timeout') {
+          process.kill(child.pid!, 'SIGKILL');
+          await exit;
+        }
+      }
+      running.delete(tracked);
+      return exit;
+    },
+    kill9: async () => {
+      if (child.exitCode === null && child.signalCode === null) process.kill(child.pid!, 'SIGKILL');
+      await exit;
+      running.delete(tracked);
+    },
+  };
+  running.add(tracked);
+  return tracked;
+}
+
+/** Last-resort cleanup for a test file: anything still running is killed by its PID. */
+export async function killAllTracked(): Promise<void> {
+  await Promise.all([...running].map((p) => p.kill9()));
+}
+
+/** Polls until `probe` returns a value (not undefined/false) or the deadline passes. */
+export async function waitFor<T>(what: string, probe: () => Promise<T | undefined | false> | T | undefined | false, timeoutMs = 20_000, intervalMs = 100): Promise<T> {
+  const deadline = Date.now() + timeoutMs;
+  let lastError: unknown;
+  while (Date.now() < deadline) {
+    try {
+      const value = await probe();
+      if (value !== undefined && value !== false) return value;
+    } catch (error) {
+      lastError = error;
+    }
+    await sleep(intervalMs);
+  }
+  throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}${lastError ? ` (last error: ${(lastError as Error).message})` : ''}`);
+}
+
+export async function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const server = createServer();
+    server.once('error', reject);
+    server.listen(0, '127.0.0.1', () => {
+      const address = server.address();
+      const port = typeof address === 'object' && address ? address.port : 0;
+      server.close(() => resolve(port));
+    });
+  });
+}
