@@ -1,0 +1,41 @@
+#!/usr/bin/env bash
+# Jarvis test suite (`npm test`, also what .ci/run runs): installs what the tests need when it is missing, then
+# lints and runs every test file (unit and integration) with Node's test runner.
+#
+# It starts no servers itself: each integration test file starts its own nats-server and its own private dockerd
+# (own socket, data root and exec root) and stops them. Running dockerd needs root.
+#
+# Arguments go to tools/run-tests.mjs (default: all), e.g. `npm test -- unit` or `npm test -- integration gateway`.
+set -euo pipefail
+
+# shellcheck source=infra/scripts/lib.sh
+source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
+cd "$JARVIS_ROOT"
+
+STARTED=$SECONDS
+report_elapsed() {
+  local status=$? elapsed=$((SECONDS - STARTED))
+  printf '[jarvis] tests finished with status %d in %dm%02ds\n' "$status" $((elapsed / 60)) $((elapsed % 60)) >&2
+}
+trap report_elapsed EXIT
+
+# Fail early: the integration tests run private Docker engines, which needs root (rootless dockerd is not set up).
+if [[ $EUID -ne 0 ]]; then
+  die 'the tests start private dockerd instances, which needs root: run them as root (e.g. `sudo env "PATH=$PATH" npm test`)'
+fi
+
+ensure_packages nats-server docker.io busybox-static docker-compose
+for tool in nats-server dockerd busybox; do
+  command -v "$tool" >/dev/null 2>&1 || die "$tool is not on PATH after installing its Debian package"
+done
+dockerd --version >/dev/null 2>&1 || die 'dockerd cannot run on this machine (`dockerd --version` failed)'
+
+ensure_node_modules
+
+info 'lint'
+npm run lint
+
+info "tests: node tools/run-tests.mjs ${*:-all}"
+status=0
+node tools/run-tests.mjs "${@:-all}" || status=$?
+exit "$status"
