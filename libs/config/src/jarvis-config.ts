@@ -63,7 +63,7 @@ export class BreakerConfig {
 }
 
 export class BackoffConfig {
-  /** Delay before the second attempt on one target; it doubles for each further attempt within the window. */
+  /** Delay before the second attempt within one incident; it doubles for each further attempt of that incident. */
   @IsInt()
   @Min(0)
   @Max(3600000)

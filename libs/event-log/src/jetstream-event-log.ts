@@ -10,7 +10,7 @@ import {
   type JsMsg,
 } from '@nats-io/jetstream';
 import { headers as natsHeaders, nanos, type NatsConnection, type MsgHdrs } from '@nats-io/transport-node';
-import { decodeEvent, encodeEvent, EVENT_STREAM_NAME, EVENT_SUBJECT_PREFIX, subjectOf, type JarvisEvent } from '@jarvis/contracts';
+import { decodeEvent, encodeEvent, validateEvent, EVENT_STREAM_NAME, EVENT_SUBJECT_PREFIX, subjectOf, type JarvisEvent } from '@jarvis/contracts';
 import { injectContext, type Context, type HeaderCarrier } from '@jarvis/telemetry';
 import type { AppendResult, Delivery, EventLog, StoredEvent, Subscription } from './event-log.js';
 
@@ -22,6 +22,14 @@ export type JetStreamEventLogOptions = {
 };
 
 export const EVENT_TYPE_HEADER = 'Jarvis-Event-Type';
+
+/** Nothing invalid is stored: the store is the boundary every consumer trusts. */
+export class InvalidEventError extends Error {
+  constructor(type: string, readonly problems: string[]) {
+    super(`refusing to append an invalid ${type}: ${problems.join('; ')}`);
+    this.name = 'InvalidEventError';
+  }
+}
 
 export class JetStreamEventLog implements EventLog {
   private readonly js: JetStreamClient;
@@ -71,6 +79,8 @@ export class JetStreamEventLog implements EventLog {
   }
 
   async append(event: JarvisEvent, parent?: Context): Promise<AppendResult> {
+    const checked = validateEvent(event);
+    if (!checked.ok) throw new InvalidEventError(event.type, checked.errors);
     const hdrs = natsHeaders();
     hdrs.set(EVENT_TYPE_HEADER, event.type);
     injectContext(headerCarrier(hdrs), parent);

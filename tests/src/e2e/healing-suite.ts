@@ -122,6 +122,18 @@ export function healingSuite(shape: Shape): void {
       assert.deepEqual(diagnose.results.map((r) => `${r.target}:${r.status}`), ['container:web:ok']);
     });
 
+    it('leaves a watched container alone when its owner stops it through the Docker API', async () => {
+      await runContainer(docker.docker, { name: 'paused-by-owner', cmd: ['sleep', '100000'], watched: true });
+      await sleep(300);
+      await docker.docker.getContainer('paused-by-owner').stop({ t: 1 });
+      const stopped = await reader.waitForEvent('DetectionRecorded', (e) => e.subject === 'container:paused-by-owner');
+      assert.equal(stopped.data.status, 'stopped');
+      await sleep(6000);
+      const opened = await reader.events((e) => e.type === 'IncidentOpened' && e.subject === 'container:paused-by-owner');
+      assert.deepEqual(opened, [], 'no incident after a reconciliation pass');
+      assert.equal((await docker.docker.getContainer('paused-by-owner').inspect()).State.Running, false);
+    });
+
     it('stops restarting a crash-looping container at the breaker limit and escalates', async () => {
       await runContainer(docker.docker, { name: 'looper', cmd: ['sh', '-c', 'sleep 0.4; exit 3'], watched: true });
       const escalated = await reader.waitForEvent('IncidentEscalated', (e) => e.subject === 'container:looper', 60_000);
@@ -137,6 +149,17 @@ export function healingSuite(shape: Shape): void {
       assert.equal(incident.filter((e) => e.type === 'VerificationFailed').length, 3);
       const info = await docker.docker.getContainer('looper').inspect();
       assert.equal(info.State.Running, false, 'left stopped after escalation');
+    });
+
+    it('keeps counting toward the breaker across a kill -9 and restart of the policy service', async () => {
+      await runContainer(docker.docker, { name: 'looper2', cmd: ['sh', '-c', 'sleep 0.4; exit 3'], watched: true });
+      await waitFor('two restarts of looper2', async () => (await reader.events((e) => e.type === 'ActionStarted' && e.subject === 'container:looper2')).length >= 2, 60_000, 100);
+      const policy = jarvis.processOf('policy');
+      await policy.proc.kill9();
+      await jarvis.restart(policy);
+      const escalated = await reader.waitForEvent('IncidentEscalated', (e) => e.subject === 'container:looper2', 90_000);
+      const restarts = (await reader.events((e) => e.type === 'ActionStarted' && e.subject === 'container:looper2')).length;
+      assert.equal(restarts, 3, timeline(ofIncident(await reader.events(), escalated.correlationId)));
     });
 
     it('does a restart exactly once when the executor is killed -9 while it is in flight', async () => {

@@ -1,0 +1,244 @@
+import assert from 'node:assert/strict';
+import { describe, it } from 'node:test';
+import { containerTarget, createEvent, derivedId, type JarvisEvent } from '@jarvis/contracts';
+import { emptyIncidentBook, evolveIncidents, openIncidentFor, type IncidentBook } from './incident-projection.js';
+
+const T0 = Date.parse('2025-03-01T12:00:00.000Z');
+const iso = (offsetMs: number) => new Date(T0 + offsetMs).toISOString();
+
+/** Builds the events of one incident on one container, the way the services record them. */
+function incidentOn(name: string, label: string) {
+  const id = derivedId('incident', label);
+  const target = containerTarget(name);
+  const subject = `container:${name}`;
+  const envelope = (type: string, offsetMs: number, causationId: string | null = null) => ({
+    id: derivedId(label, type, String(offsetMs)),
+    time: iso(offsetMs),
+    subject,
+    correlationId: id,
+    causationId,
+  });
+  return {
+    id,
+    key: subject,
+    detection: (offsetMs: number, faultOffsetMs = 0) =>
+      createEvent({
+        ...envelope('DetectionRecorded', offsetMs),
+        type: 'DetectionRecorded',
+        source: 'monitor',
+        data: { target, check: 'container_state', status: 'failed', reason: 'exited: exited with code 137', faultAt: iso(faultOffsetMs) },
+      }),
+    opened: (offsetMs: number, detectionId: string, faultOffsetMs = 0) =>
+      createEvent({
+        ...envelope('IncidentOpened', offsetMs, detectionId),
+        type: 'IncidentOpened',
+        source: 'monitor',
+        data: { target, detectionId, faultAt: iso(faultOffsetMs), summary: `${subject}: exited with code 137` },
+      }),
+    decided: (offsetMs: number, outcome: 'execute' | 'denied' | 'needs_approval' = 'execute') =>
+      createEvent({
+        ...envelope(`RemediationDecided-${outcome}`, offsetMs),
+        type: 'RemediationDecided',
+        source: 'policy',
+        data: { target, outcome, action: 'restart_container', rule: 'auto_restart_watched', reason: 'watched container', attempt: 1, notBefore: iso(offsetMs) },
+      }),
+    started: (offsetMs: number, decisionId: string) =>
+      createEvent({
+        ...envelope('ActionStarted', offsetMs, decisionId),
+        type: 'ActionStarted',
+        source: 'executor',
+        data: { target, decisionId, action: 'restart_container', attempt: 1 },
+      }),
+    succeeded: (offsetMs: number, decisionId: string) =>
+      createEvent({
+        ...envelope('ActionSucceeded', offsetMs, decisionId),
+        type: 'ActionSucceeded',
+        source: 'executor',
+        data: { target, decisionId, action: 'restart_container', result: 'restarted', durationMs: 400 },
+      }),
+    passed: (offsetMs: number, decisionId: string) =>
+      createEvent({ ...envelope('VerificationPassed', offsetMs, decisionId), type: 'VerificationPassed', source: 'monitor', data: { target, decisionId, evidence: 'running for 2000 ms' } }),
+    failed: (offsetMs: number, decisionId: string) =>
+      createEvent({ ...envelope('VerificationFailed', offsetMs, decisionId), type: 'VerificationFailed', source: 'monitor', data: { target, decisionId, reason: 'exited again' } }),
+    escalated: (offsetMs: number) =>
+      createEvent({
+        ...envelope('IncidentEscalated', offsetMs),
+        type: 'IncidentEscalated',
+        source: 'policy',
+        data: { target, rule: 'circuit_breaker', reason: '5 restarts', attempts: 5 },
+      }),
+    resolved: (offsetMs: number, resolution: 'remediated' | 'recovered' = 'remediated') =>
+      createEvent({ ...envelope('IncidentResolved', offsetMs), type: 'IncidentResolved', source: 'monitor', data: { target, resolution, reason: 'restarted and verified' } }),
+  };
+}
+
+function fold(events: JarvisEvent[], book: IncidentBook = emptyIncidentBook()): IncidentBook {
+  for (const event of events) evolveIncidents(book, event);
+  return book;
+}
+
+describe('evolveIncidents: a full lifecycle', () => {
+  const web = incidentOn('web', 'lifecycle');
+  const detection = web.detection(2000, 0);
+  const opened = web.opened(2100, detection.id, 0);
+  const decision = web.decided(2200);
+  const started = web.started(2300, decision.id);
+  const succeeded = web.succeeded(2700, decision.id);
+  const passed = web.passed(8000, decision.id);
+  const resolved = web.resolved(8001);
+
+  it('opens the incident with the early detection as its detection time', () => {
+    const book = fold([detection, opened]);
+    const record = book.byId.get(web.id)!;
+    assert.equal(record.status, 'open');
+    assert.equal(record.target, 'container:web');
+    assert.equal(record.summary, 'container:web: exited with code 137');
+    assert.equal(record.faultAt, iso(0));
+    assert.equal(record.detectedAt, iso(2000));
+    assert.equal(record.lastDetectionAt, iso(2000));
+    assert.equal(record.openedAt, iso(2100));
+    assert.equal(record.mttdMs, 2000);
+    assert.equal(record.mttrMs, null);
+    assert.equal(record.resolvedAt, null);
+    assert.deepEqual(record.timeline.map((e) => e.type), ['DetectionRecorded', 'IncidentOpened']);
+    assert.deepEqual(record.timeline[0], { id: detection.id, type: 'DetectionRecorded', time: iso(2000), source: 'monitor', summary: 'container_state failed: exited: exited with code 137' });
+    assert.equal(book.openByTarget.get('container:web'), web.id);
+    assert.equal(openIncidentFor(book, 'container:web'), record);
+    assert.equal(book.earlyDetections.size, 0, 'the early detection is consumed');
+  });
+
+  it('tracks decisions, actions and the pending decision', () => {
+    const book = fold([detection, opened, decision, started, succeeded]);
+    const record = book.byId.get(web.id)!;
+    assert.equal(record.decisions, 1);
+    assert.equal(record.actions, 1);
+    assert.equal(record.pendingDecisionId, decision.id);
+    evolveIncidents(book, passed);
+    assert.equal(record.pendingDecisionId, null);
+    assert.equal(record.status, 'open');
+  });
+
+  it('resolves: status, resolution, mttr from the fault, and the target no longer has an open incident', () => {
+    const book = fold([detection, opened, decision, started, succeeded, passed, resolved]);
+    const record = book.byId.get(web.id)!;
+    assert.equal(record.status, 'resolved');
+    assert.equal(record.resolution, 'remediated');
+    assert.equal(record.resolvedAt, iso(8001));
+    assert.equal(record.mttrMs, 8001);
+    assert.equal(record.mttdMs, 2000);
+    assert.equal(book.openByTarget.has('container:web'), false);
+    assert.equal(openIncidentFor(book, 'container:web'), undefined);
+    assert.deepEqual(
+      record.timeline.map((e) => e.type),
+      ['DetectionRecorded', 'IncidentOpened', 'RemediationDecided', 'ActionStarted', 'ActionSucceeded', 'VerificationPassed', 'IncidentResolved'],
+    );
+    assert.deepEqual(
+      record.timeline.map((e) => e.summary),
+      [
+        'container_state failed: exited: exited with code 137',
+        'container:web: exited with code 137',
+        'execute restart_container (auto_restart_watched): watched container',
+        'restart_container attempt 1',
+        'restart_container: restarted in 400 ms',
+        'running for 2000 ms',
+        'remediated: restarted and verified',
+      ],
+    );
+  });
+});
+
+describe('evolveIncidents: details', () => {
+  it('uses the opening time as detection time when no detection came first', () => {
+    const web = incidentOn('web', 'no-detection');
+    const book = fold([web.opened(1500, derivedId('elsewhere'), 0)]);
+    const record = book.byId.get(web.id)!;
+    assert.equal(record.detectedAt, iso(1500));
+    assert.equal(record.mttdMs, 1500);
+    assert.deepEqual(record.timeline.map((e) => e.type), ['IncidentOpened']);
+  });
+
+  it('never reports a negative mttd or mttr when the fault time is later than the detection', () => {
+    const web = incidentOn('web', 'clock-skew');
+    const detection = web.detection(1000, 5000);
+    const book = fold([detection, web.opened(1000, detection.id, 5000), web.resolved(3000, 'recovered')]);
+    assert.equal(book.byId.get(web.id)!.mttdMs, 0);
+    assert.equal(book.byId.get(web.id)!.mttrMs, 0);
+  });
+
+  it('moves lastDetectionAt on later detections and lists them in the timeline', () => {
+    const web = incidentOn('web', 'redetect');
+    const first = web.detection(1000);
+    const book = fold([first, web.opened(1000, first.id), web.detection(31_000)]);
+    const record = book.byId.get(web.id)!;
+    assert.equal(record.lastDetectionAt, iso(31_000));
+    assert.equal(record.detectedAt, iso(1000));
+    assert.deepEqual(record.timeline.map((e) => e.type), ['DetectionRecorded', 'IncidentOpened', 'DetectionRecorded']);
+  });
+
+  it('counts non-execute decisions without making them pending', () => {
+    const web = incidentOn('web', 'denied');
+    const book = fold([web.opened(0, derivedId('d')), web.decided(100, 'denied')]);
+    assert.equal(book.byId.get(web.id)!.decisions, 1);
+    assert.equal(book.byId.get(web.id)!.pendingDecisionId, null);
+  });
+
+  it('keeps the pending decision on an outcome of another decision, clears it on its own failure', () => {
+    const web = incidentOn('web', 'pending');
+    const decision = web.decided(100);
+    const book = fold([web.opened(0, derivedId('d')), decision, web.failed(200, derivedId('older decision'))]);
+    assert.equal(book.byId.get(web.id)!.pendingDecisionId, decision.id);
+    evolveIncidents(book, web.failed(300, decision.id));
+    assert.equal(book.byId.get(web.id)!.pendingDecisionId, null);
+  });
+
+  it('escalates an open incident, which keeps the target until it is resolved', () => {
+    const web = incidentOn('web', 'escalation');
+    const book = fold([web.opened(0, derivedId('d')), web.escalated(60_000)]);
+    const record = book.byId.get(web.id)!;
+    assert.equal(record.status, 'escalated');
+    assert.equal(openIncidentFor(book, 'container:web'), record);
+    assert.equal(record.timeline.at(-1)!.summary, 'circuit_breaker: 5 restarts');
+    evolveIncidents(book, web.resolved(90_000, 'recovered'));
+    assert.equal(record.status, 'resolved');
+    assert.equal(record.resolution, 'recovered');
+    assert.equal(record.mttrMs, 90_000);
+    assert.equal(book.openByTarget.has('container:web'), false);
+  });
+
+  it('does not turn a resolved incident back into an escalated one', () => {
+    const web = incidentOn('web', 'late-escalation');
+    const book = fold([web.opened(0, derivedId('d')), web.resolved(1000), web.escalated(2000)]);
+    assert.equal(book.byId.get(web.id)!.status, 'resolved');
+  });
+
+  it('resolving an older incident leaves a newer incident on the same target open', () => {
+    const older = incidentOn('web', 'older');
+    const newer = incidentOn('web', 'newer');
+    const book = fold([older.opened(0, derivedId('a')), newer.opened(1000, derivedId('b')), older.resolved(2000)]);
+    assert.equal(book.openByTarget.get('container:web'), newer.id);
+    assert.equal(book.byId.get(newer.id)!.status, 'open');
+  });
+
+  it('keeps incidents on different targets apart', () => {
+    const web = incidentOn('web', 'two-targets-web');
+    const db = incidentOn('db', 'two-targets-db');
+    const book = fold([web.opened(0, derivedId('a')), db.opened(0, derivedId('b')), web.resolved(1000)]);
+    assert.equal(openIncidentFor(book, 'container:db')?.id, db.id);
+    assert.equal(openIncidentFor(book, 'container:web'), undefined);
+  });
+
+  it('ignores facts about incidents it never saw opened', () => {
+    const ghost = incidentOn('web', 'ghost');
+    const book = fold([ghost.decided(0), ghost.started(1, derivedId('x')), ghost.escalated(2), ghost.resolved(3)]);
+    assert.equal(book.byId.size, 0);
+    assert.equal(book.openByTarget.size, 0);
+  });
+
+  it('holds a detection that arrives before its incident until the incident opens', () => {
+    const web = incidentOn('web', 'early');
+    const detection = web.detection(500);
+    const book = fold([detection]);
+    assert.equal(book.earlyDetections.get(web.id), detection);
+    assert.equal(book.byId.size, 0);
+  });
+});

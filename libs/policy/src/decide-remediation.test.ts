@@ -1,0 +1,476 @@
+import assert from 'node:assert/strict';
+import { describe, it } from 'node:test';
+import { containerTarget, createEvent, derivedId, validateEvent, type JarvisEvent, type JarvisEventOf } from '@jarvis/contracts';
+import { decideRemediation, isTrigger, RESTART_CONTAINER } from './decide-remediation.js';
+import { RULE, type PolicyRules } from './policy-rules.js';
+import { evolvePolicy, initialPolicyState } from './policy-state.js';
+
+const T0 = Date.parse('2025-03-01T12:00:00.000Z');
+const at = (offsetMs: number) => new Date(T0 + offsetMs);
+const iso = (offsetMs: number) => at(offsetMs).toISOString();
+const SEC = 1000;
+
+function rules(overrides: Partial<PolicyRules> = {}): PolicyRules {
+  return {
+    autoRestart: true,
+    staleDetectionSeconds: 300,
+    rateLimit: { maxActions: 60, windowSeconds: 60 },
+    breaker: { maxAttempts: 3, windowSeconds: 600 },
+    backoff: { initialMs: 1000, maxMs: 4000 },
+    ...overrides,
+  };
+}
+
+type Decision = JarvisEventOf<'RemediationDecided'>;
+
+/**
+ * The policy as the runtime runs it: each delivered event is evolved once (by id), then, if it is a trigger,
+ * decided on; whatever the decision emits is evolved too.
+ */
+class PolicyWorld {
+  readonly state = initialPolicyState();
+  private readonly applied = new Set<string>();
+  private seq = 0;
+
+  constructor(readonly rules: PolicyRules) {}
+
+  apply(event: JarvisEvent): void {
+    if (this.applied.has(event.id)) return;
+    this.applied.add(event.id);
+    evolvePolicy(this.state, event);
+  }
+
+  deliver(event: JarvisEvent, now: Date): JarvisEvent[] {
+    this.apply(event);
+    if (!isTrigger(event)) return [];
+    const facts = decideRemediation(this.state, event, this.rules, now);
+    for (const fact of facts) this.apply(fact);
+    return facts;
+  }
+
+  /** Deliver and expect exactly one decision. */
+  decide(event: JarvisEvent, now: Date): Decision {
+    const facts = this.deliver(event, now);
+    assert.equal(facts.length, 1, `expected one decision, got ${facts.map((f) => f.type).join(', ') || 'nothing'}`);
+    assert.equal(facts[0]!.type, 'RemediationDecided');
+    return facts[0] as Decision;
+  }
+
+  id(label: string): string {
+    return derivedId('test-event', label, String(this.seq++));
+  }
+}
+
+/** What the monitor records when a watched container dies: the detection, then the incident it opens. */
+function failure(world: PolicyWorld, name: string, offsetMs: number) {
+  const incidentId = world.id(`incident-${name}`);
+  const target = containerTarget(name);
+  const detection = createEvent({
+    id: world.id('detection'),
+    type: 'DetectionRecorded',
+    source: 'monitor',
+    time: iso(offsetMs),
+    subject: `container:${name}`,
+    correlationId: incidentId,
+    causationId: null,
+    data: { target, check: 'container_state', status: 'failed', reason: 'exited: exited with code 137', faultAt: iso(offsetMs - 100) },
+  });
+  const opened = createEvent({
+    id: derivedId('IncidentOpened', detection.id),
+    type: 'IncidentOpened',
+    source: 'monitor',
+    time: iso(offsetMs),
+    subject: `container:${name}`,
+    correlationId: incidentId,
+    causationId: detection.id,
+    data: { target, detectionId: detection.id, faultAt: iso(offsetMs - 100), summary: `container:${name}: exited with code 137` },
+  });
+  return { incidentId, target, detection, opened };
+}
+
+function redetection(world: PolicyWorld, incidentId: string, name: string, offsetMs: number, status: 'failed' | 'stopped' | 'ok' = 'failed') {
+  return createEvent({
+    id: world.id('redetection'),
+    type: 'DetectionRecorded',
+    source: 'monitor',
+    time: iso(offsetMs),
+    subject: `container:${name}`,
+    correlationId: incidentId,
+    causationId: null,
+    data: { target: containerTarget(name), check: 'container_state', status, reason: 'still exited', faultAt: iso(offsetMs) },
+  });
+}
+
+function verificationFailed(decision: Decision, offsetMs: number) {
+  return createEvent({
+    id: derivedId('VerificationFailed', decision.id),
+    type: 'VerificationFailed',
+    source: 'monitor',
+    time: iso(offsetMs),
+    subject: decision.subject,
+    correlationId: decision.correlationId,
+    causationId: decision.id,
+    data: { target: decision.data.target, decisionId: decision.id, reason: 'container is exited (exit code 1)' },
+  });
+}
+
+function verificationPassed(decision: Decision, offsetMs: number) {
+  return createEvent({
+    id: derivedId('VerificationPassed', decision.id),
+    type: 'VerificationPassed',
+    source: 'monitor',
+    time: iso(offsetMs),
+    subject: decision.subject,
+    correlationId: decision.correlationId,
+    causationId: decision.id,
+    data: { target: decision.data.target, decisionId: decision.id, evidence: 'running for 2000 ms' },
+  });
+}
+
+function actionFailed(decision: Decision, offsetMs: number) {
+  return createEvent({
+    id: derivedId('ActionFailed', decision.id),
+    type: 'ActionFailed',
+    source: 'executor',
+    time: iso(offsetMs),
+    subject: decision.subject,
+    correlationId: decision.correlationId,
+    causationId: decision.id,
+    data: { target: decision.data.target, decisionId: decision.id, action: RESTART_CONTAINER, error: 'no such container', durationMs: 12 },
+  });
+}
+
+function resolved(incidentId: string, name: string, offsetMs: number) {
+  return createEvent({
+    id: derivedId('IncidentResolved', incidentId),
+    type: 'IncidentResolved',
+    source: 'monitor',
+    time: iso(offsetMs),
+    subject: `container:${name}`,
+    correlationId: incidentId,
+    causationId: null,
+    data: { target: containerTarget(name), resolution: 'remediated', reason: 'restarted and verified' },
+  });
+}
+
+/** Opens an incident on `name` and fails `count` execute decisions in a row, one every `stepMs`. */
+function failRepeatedly(world: PolicyWorld, name: string, count: number, startMs: number, stepMs: number) {
+  const incident = failure(world, name, startMs);
+  assert.deepEqual(world.deliver(incident.detection, at(startMs)), []);
+  const decisions = [world.decide(incident.opened, at(startMs))];
+  for (let i = 1; i < count; i++) decisions.push(world.decide(verificationFailed(decisions[i - 1]!, startMs + i * stepMs), at(startMs + i * stepMs)));
+  return { ...incident, decisions };
+}
+
+describe('decideRemediation: the first failure', () => {
+  it('waits for IncidentOpened: the detection recorded before it decides nothing', () => {
+    const world = new PolicyWorld(rules());
+    const { detection } = failure(world, 'web', 0);
+    assert.deepEqual(world.deliver(detection, at(10)), []);
+  });
+
+  it('executes a restart at once, attempt 1, with notBefore = now', () => {
+    const world = new PolicyWorld(rules());
+    const { detection, opened, incidentId } = failure(world, 'web', 0);
+    world.deliver(detection, at(10));
+    const decision = world.decide(opened, at(50));
+    assert.equal(decision.data.outcome, 'execute');
+    assert.equal(decision.data.attempt, 1);
+    assert.equal(decision.data.notBefore, iso(50));
+    assert.equal(decision.time, iso(50));
+    assert.equal(decision.data.rule, RULE.autoRestartWatched);
+    assert.equal(decision.data.action, RESTART_CONTAINER);
+    assert.equal(decision.data.target.name, 'web');
+    assert.equal(decision.subject, 'container:web');
+    assert.equal(decision.source, 'policy');
+    assert.equal(decision.correlationId, incidentId);
+    assert.equal(decision.causationId, opened.id);
+    assert.match(decision.data.reason, /exited with code 137; attempt 1$/);
+  });
+
+  it('produces events the contracts accept', () => {
+    const world = new PolicyWorld(rules());
+    const { opened } = failure(world, 'web', 0);
+    const decision = world.decide(opened, at(0));
+    const checked = validateEvent(JSON.parse(JSON.stringify(decision)));
+    assert.ok(checked.ok, checked.ok ? '' : checked.errors.join('; '));
+  });
+});
+
+describe('decideRemediation: idempotency', () => {
+  it('answers a redelivered trigger with nothing', () => {
+    const world = new PolicyWorld(rules({ autoRestart: false }));
+    const { opened } = failure(world, 'web', 0);
+    world.decide(opened, at(0));
+    // needs_approval leaves nothing pending, so only the decided-trigger memory can stop a second decision.
+    assert.deepEqual(world.deliver(opened, at(100)), []);
+  });
+
+  it('answers a trigger decided before a restart of the policy (state rebuilt from the log) with nothing', () => {
+    const first = new PolicyWorld(rules());
+    const { detection, opened, incidentId, target } = failure(first, 'web', 0);
+    const decision = first.decide(opened, at(0));
+    const failed = actionFailed(decision, 1000);
+    const rebuilt = new PolicyWorld(rules());
+    for (const event of [detection, opened, decision, failed]) rebuilt.apply(event);
+    assert.deepEqual(rebuilt.deliver(opened, at(2000)), [], 'the opening was answered already');
+    const next = rebuilt.decide(failed, at(2000));
+    assert.equal(next.data.attempt, 2);
+    assert.equal(next.correlationId, incidentId);
+    assert.deepEqual({ ...next.data.target }, { ...target });
+  });
+
+  it('derives decision ids from the trigger: the same trigger gives the same id, another trigger another id', () => {
+    const a = new PolicyWorld(rules());
+    const b = new PolicyWorld(rules());
+    const incident = failure(a, 'web', 0);
+    const first = a.decide(incident.opened, at(0));
+    const again = b.decide(incident.opened, at(5000));
+    assert.equal(first.id, again.id);
+    assert.equal(first.id, derivedId('RemediationDecided', incident.opened.id));
+    const second = a.decide(verificationFailed(first, 1000), at(1000));
+    assert.notEqual(second.id, first.id);
+  });
+});
+
+describe('decideRemediation: one action at a time', () => {
+  it('decides nothing while an execute decision is pending', () => {
+    const world = new PolicyWorld(rules());
+    const { opened, incidentId } = failure(world, 'web', 0);
+    const decision = world.decide(opened, at(0));
+    assert.deepEqual(world.deliver(redetection(world, incidentId, 'web', 1000), at(1000)), []);
+    // An outcome of some other decision does not release it.
+    const stranger = { ...decision, id: derivedId('another decision') } as Decision;
+    assert.deepEqual(world.deliver(verificationFailed(stranger, 2000), at(2000)), []);
+    assert.equal(world.state.incidents.get(incidentId)!.pendingDecisionId, decision.id);
+  });
+
+  it('decides again once the pending action failed', () => {
+    const world = new PolicyWorld(rules());
+    const { opened } = failure(world, 'web', 0);
+    const first = world.decide(opened, at(0));
+    const next = world.decide(actionFailed(first, 500), at(600));
+    assert.equal(next.data.outcome, 'execute');
+    assert.equal(next.data.attempt, 2);
+    assert.match(next.data.reason, /previous attempt failed: no such container/);
+  });
+
+  it('only decides on failed detections', () => {
+    const world = new PolicyWorld(rules());
+    const { opened, incidentId } = failure(world, 'web', 0);
+    const first = world.decide(opened, at(0));
+    world.apply(verificationPassed(first, 1000));
+    assert.deepEqual(world.deliver(redetection(world, incidentId, 'web', 1500, 'stopped'), at(1500)), []);
+    assert.deepEqual(world.deliver(redetection(world, incidentId, 'web', 1500, 'ok'), at(1500)), []);
+    assert.equal(world.decide(redetection(world, incidentId, 'web', 1600), at(1600)).data.attempt, 2);
+  });
+});
+
+describe('decideRemediation: backoff', () => {
+  it('waits initialMs before the second attempt, doubles, and is capped at maxMs', () => {
+    const world = new PolicyWorld(rules({ breaker: { maxAttempts: 100, windowSeconds: 600 } }));
+    const { decisions } = failRepeatedly(world, 'web', 6, 0, 10 * SEC);
+    assert.deepEqual(decisions.map((d) => d.data.attempt), [1, 2, 3, 4, 5, 6]);
+    const delays = decisions.map((d) => Date.parse(d.data.notBefore) - Date.parse(d.time));
+    assert.deepEqual(delays, [0, 1000, 2000, 4000, 4000, 4000]);
+    assert.equal(decisions[1]!.time, iso(10 * SEC));
+    assert.match(decisions[1]!.data.reason, /attempt 2 after 1000 ms backoff$/);
+  });
+
+  it('starts afresh with a new incident on the same target', () => {
+    const world = new PolicyWorld(rules({ breaker: { maxAttempts: 100, windowSeconds: 600 } }));
+    const first = failRepeatedly(world, 'web', 3, 0, SEC);
+    world.apply(verificationPassed(first.decisions[2]!, 3 * SEC));
+    world.apply(resolved(first.incidentId, 'web', 3 * SEC));
+    const second = failure(world, 'web', 10 * SEC);
+    const decision = world.decide(second.opened, at(10 * SEC));
+    assert.equal(decision.data.attempt, 1);
+    assert.equal(decision.data.notBefore, iso(10 * SEC));
+  });
+});
+
+describe('decideRemediation: circuit breaker', () => {
+  it('after maxAttempts restarts within the window, denies the next one and escalates', () => {
+    const world = new PolicyWorld(rules());
+    const { decisions, incidentId } = failRepeatedly(world, 'web', 3, 0, 60 * SEC);
+    assert.ok(decisions.every((d) => d.data.outcome === 'execute'));
+    const trigger = verificationFailed(decisions[2]!, 180 * SEC);
+    const facts = world.deliver(trigger, at(180 * SEC));
+    assert.deepEqual(facts.map((f) => f.type), ['RemediationDecided', 'IncidentEscalated']);
+    const [denied, escalated] = facts as [Decision, JarvisEventOf<'IncidentEscalated'>];
+    assert.equal(denied.data.outcome, 'denied');
+    assert.equal(denied.data.rule, RULE.circuitBreaker);
+    assert.equal(denied.data.attempt, 4);
+    assert.equal(denied.data.reason, '3 restarts of container:web within 600s (limit 3): stopped restarting');
+    assert.equal(escalated.data.rule, RULE.circuitBreaker);
+    assert.equal(escalated.data.attempts, 3);
+    assert.equal(escalated.correlationId, incidentId);
+    assert.equal(escalated.causationId, denied.id);
+    assert.equal(escalated.id, derivedId('IncidentEscalated', trigger.id));
+    assert.equal(escalated.time, iso(180 * SEC));
+    for (const fact of facts) assert.ok(validateEvent(JSON.parse(JSON.stringify(fact))).ok, fact.type);
+    assert.equal(world.state.incidents.get(incidentId)!.escalated, true);
+  });
+
+  it('decides nothing more for the escalated incident', () => {
+    const world = new PolicyWorld(rules());
+    const { decisions, incidentId } = failRepeatedly(world, 'web', 3, 0, 60 * SEC);
+    assert.equal(world.deliver(verificationFailed(decisions[2]!, 180 * SEC), at(180 * SEC)).length, 2);
+    assert.deepEqual(world.deliver(redetection(world, incidentId, 'web', 200 * SEC), at(200 * SEC)), []);
+    // Even once the window has passed.
+    assert.deepEqual(world.deliver(redetection(world, incidentId, 'web', 2000 * SEC), at(2000 * SEC)), []);
+  });
+
+  it('counts restarts per target across incidents', () => {
+    const world = new PolicyWorld(rules());
+    const first = failRepeatedly(world, 'web', 3, 0, 10 * SEC);
+    world.apply(verificationPassed(first.decisions[2]!, 30 * SEC));
+    world.apply(resolved(first.incidentId, 'web', 30 * SEC));
+    const second = failure(world, 'web', 60 * SEC);
+    const facts = world.deliver(second.opened, at(60 * SEC));
+    assert.deepEqual(facts.map((f) => f.type), ['RemediationDecided', 'IncidentEscalated']);
+    assert.equal((facts[0] as Decision).data.outcome, 'denied');
+    assert.equal((facts[0] as Decision).data.attempt, 1);
+    assert.equal(facts[1]!.correlationId, second.incidentId);
+  });
+
+  it('does not count restarts of other targets', () => {
+    const world = new PolicyWorld(rules());
+    failRepeatedly(world, 'web', 3, 0, 10 * SEC);
+    const other = failure(world, 'db', 40 * SEC);
+    assert.equal(world.decide(other.opened, at(40 * SEC)).data.outcome, 'execute');
+  });
+
+  it('does not count restarts older than the window', () => {
+    // Attempts at 0 s, 100 s and 200 s; the window is 600 s.
+    const inside = new PolicyWorld(rules());
+    const a = failRepeatedly(inside, 'web', 3, 0, 100 * SEC);
+    const stillCounted = inside.deliver(verificationFailed(a.decisions[2]!, 599 * SEC), at(599 * SEC));
+    assert.deepEqual(stillCounted.map((f) => f.type), ['RemediationDecided', 'IncidentEscalated']);
+
+    const outside = new PolicyWorld(rules());
+    const b = failRepeatedly(outside, 'web', 3, 0, 100 * SEC);
+    const decision = outside.decide(verificationFailed(b.decisions[2]!, 600 * SEC), at(600 * SEC));
+    assert.equal(decision.data.outcome, 'execute', 'the attempt at 0 s is exactly one window old and no longer counts');
+    assert.equal(decision.data.attempt, 4);
+    assert.equal(Date.parse(decision.data.notBefore) - Date.parse(decision.time), 4000);
+    // The new attempt counts again: at 650 s the attempts at 100 s, 200 s and 600 s are inside the window.
+    const tripped = outside.deliver(verificationFailed(decision, 650 * SEC), at(650 * SEC));
+    assert.deepEqual(tripped.map((f) => f.type), ['RemediationDecided', 'IncidentEscalated']);
+  });
+
+  it('wins over the rate limit when both are exceeded', () => {
+    const world = new PolicyWorld(rules({ rateLimit: { maxActions: 3, windowSeconds: 60 } }));
+    const { decisions } = failRepeatedly(world, 'web', 3, 0, SEC);
+    const facts = world.deliver(verificationFailed(decisions[2]!, 3 * SEC), at(3 * SEC));
+    assert.equal((facts[0] as Decision).data.rule, RULE.circuitBreaker);
+    assert.equal(facts.length, 2);
+  });
+});
+
+describe('decideRemediation: rate limit', () => {
+  it('denies restarts beyond maxActions within the window, across targets, without escalating', () => {
+    const world = new PolicyWorld(rules({ rateLimit: { maxActions: 2, windowSeconds: 60 }, breaker: { maxAttempts: 100, windowSeconds: 600 } }));
+    const a = failure(world, 'a', 0);
+    const b = failure(world, 'b', SEC);
+    const c = failure(world, 'c', 2 * SEC);
+    assert.equal(world.decide(a.opened, at(0)).data.outcome, 'execute');
+    assert.equal(world.decide(b.opened, at(SEC)).data.outcome, 'execute');
+    const denied = world.decide(c.opened, at(2 * SEC));
+    assert.equal(denied.data.outcome, 'denied');
+    assert.equal(denied.data.rule, RULE.rateLimit);
+    assert.equal(denied.data.reason, '2 restart_container actions in the last 60s (limit 2)');
+    assert.equal(world.state.incidents.get(c.incidentId)!.escalated, false);
+    assert.equal(world.state.incidents.get(c.incidentId)!.pendingDecisionId, null);
+  });
+
+  it('lets the denied incident through once the window has moved on, as its first attempt', () => {
+    const world = new PolicyWorld(rules({ rateLimit: { maxActions: 2, windowSeconds: 60 }, breaker: { maxAttempts: 100, windowSeconds: 600 } }));
+    const a = failure(world, 'a', 0);
+    const b = failure(world, 'b', SEC);
+    const c = failure(world, 'c', 2 * SEC);
+    world.decide(a.opened, at(0));
+    world.decide(b.opened, at(SEC));
+    world.decide(c.opened, at(2 * SEC));
+    assert.equal(world.decide(redetection(world, c.incidentId, 'c', 30 * SEC), at(30 * SEC)).data.rule, RULE.rateLimit, 'still inside the window');
+    const later = world.decide(redetection(world, c.incidentId, 'c', 61 * SEC), at(61 * SEC));
+    assert.equal(later.data.outcome, 'execute');
+    assert.equal(later.data.attempt, 1);
+    assert.equal(later.data.notBefore, iso(61 * SEC));
+  });
+});
+
+describe('decideRemediation: stale detections', () => {
+  it('ignores an incident opening older than staleDetectionSeconds', () => {
+    const world = new PolicyWorld(rules({ staleDetectionSeconds: 300 }));
+    const { opened } = failure(world, 'web', 0);
+    assert.deepEqual(world.deliver(opened, at(300 * SEC + 1)), []);
+  });
+
+  it('still acts on one exactly staleDetectionSeconds old', () => {
+    const world = new PolicyWorld(rules({ staleDetectionSeconds: 300 }));
+    const { opened } = failure(world, 'web', 0);
+    assert.equal(world.decide(opened, at(300 * SEC)).data.outcome, 'execute');
+  });
+
+  it('ignores a stale re-detection but not an old verification failure', () => {
+    const world = new PolicyWorld(rules({ staleDetectionSeconds: 300 }));
+    const { opened, incidentId } = failure(world, 'web', 0);
+    const first = world.decide(opened, at(0));
+    world.apply(verificationPassed(first, SEC));
+    assert.deepEqual(world.deliver(redetection(world, incidentId, 'web', 2 * SEC), at(400 * SEC)), []);
+
+    const other = new PolicyWorld(rules({ staleDetectionSeconds: 300 }));
+    const incident = failure(other, 'web', 0);
+    const decision = other.decide(incident.opened, at(0));
+    assert.equal(other.decide(verificationFailed(decision, SEC), at(400 * SEC)).data.attempt, 2);
+  });
+});
+
+describe('decideRemediation: approval and closed incidents', () => {
+  it('asks for approval instead of restarting when autoRestart is off, and counts no attempt', () => {
+    const world = new PolicyWorld(rules({ autoRestart: false }));
+    const { opened, incidentId } = failure(world, 'web', 0);
+    const decision = world.decide(opened, at(0));
+    assert.equal(decision.data.outcome, 'needs_approval');
+    assert.equal(decision.data.rule, RULE.approvalRequired);
+    assert.equal(decision.data.attempt, 1);
+    assert.equal(decision.data.notBefore, iso(0));
+    assert.equal(world.state.attemptsByTarget.size, 0);
+    const again = world.decide(redetection(world, incidentId, 'web', 10 * SEC), at(10 * SEC));
+    assert.equal(again.data.outcome, 'needs_approval');
+    assert.equal(again.data.attempt, 1);
+  });
+
+  it('decides nothing for a resolved incident', () => {
+    const world = new PolicyWorld(rules());
+    const { opened, incidentId } = failure(world, 'web', 0);
+    const decision = world.decide(opened, at(0));
+    world.apply(verificationPassed(decision, 3 * SEC));
+    world.apply(resolved(incidentId, 'web', 3 * SEC));
+    assert.deepEqual(world.deliver(redetection(world, incidentId, 'web', 4 * SEC), at(4 * SEC)), []);
+    assert.deepEqual(world.deliver(actionFailed(decision, 4 * SEC), at(4 * SEC)), []);
+  });
+
+  it('decides nothing for an incident it never saw opened', () => {
+    const world = new PolicyWorld(rules());
+    assert.deepEqual(world.deliver(redetection(world, derivedId('unknown incident'), 'web', 0), at(0)), []);
+  });
+});
+
+describe('isTrigger', () => {
+  it('treats openings, failed detections and failed attempts as triggers, nothing else', () => {
+    const world = new PolicyWorld(rules());
+    const { detection, opened, incidentId } = failure(world, 'web', 0);
+    const decision = world.decide(opened, at(0));
+    assert.equal(isTrigger(detection), true);
+    assert.equal(isTrigger(opened), true);
+    assert.equal(isTrigger(verificationFailed(decision, 0)), true);
+    assert.equal(isTrigger(actionFailed(decision, 0)), true);
+    assert.equal(isTrigger(redetection(world, incidentId, 'web', 0, 'stopped')), false);
+    assert.equal(isTrigger(redetection(world, incidentId, 'web', 0, 'ok')), false);
+    assert.equal(isTrigger(decision), false);
+    assert.equal(isTrigger(verificationPassed(decision, 0)), false);
+    assert.equal(isTrigger(resolved(incidentId, 'web', 0)), false);
+  });
+});

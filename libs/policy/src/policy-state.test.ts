@@ -1,0 +1,137 @@
+import assert from 'node:assert/strict';
+import { describe, it } from 'node:test';
+import { containerTarget, createEvent, derivedId, type JarvisEvent } from '@jarvis/contracts';
+import { countSince, evolvePolicy, initialPolicyState, pruneBefore } from './policy-state.js';
+
+const T0 = Date.parse('2025-03-01T12:00:00.000Z');
+const iso = (offsetMs: number) => new Date(T0 + offsetMs).toISOString();
+const INCIDENT = derivedId('test', 'incident');
+const target = containerTarget('web');
+const base = { source: 'policy' as const, subject: 'container:web', correlationId: INCIDENT };
+
+const opened = createEvent({
+  ...base,
+  id: derivedId('test', 'opened'),
+  type: 'IncidentOpened',
+  source: 'monitor',
+  time: iso(0),
+  causationId: null,
+  data: { target, detectionId: derivedId('test', 'detection'), faultAt: iso(0), summary: 'down' },
+});
+
+function decided(name: string, outcome: 'execute' | 'needs_approval' | 'denied', at: number, correlationId = INCIDENT, on = target): JarvisEvent {
+  return createEvent({
+    ...base,
+    id: derivedId('test', name),
+    type: 'RemediationDecided',
+    time: iso(at),
+    correlationId,
+    subject: `container:${on.name}`,
+    causationId: derivedId('trigger', name),
+    data: { target: on, outcome, action: 'restart_container', rule: 'r', reason: 'x', attempt: 1, notBefore: iso(at) },
+  });
+}
+
+function outcome(type: 'ActionFailed' | 'VerificationPassed' | 'VerificationFailed', decisionId: string): JarvisEvent {
+  const common = { ...base, id: derivedId('test', type, decisionId), time: iso(5000), causationId: decisionId };
+  if (type === 'ActionFailed') return createEvent({ ...common, type, source: 'executor', data: { target, decisionId, action: 'restart_container', error: 'boom', durationMs: 1 } });
+  if (type === 'VerificationPassed') return createEvent({ ...common, type, source: 'monitor', data: { target, decisionId, evidence: 'up' } });
+  return createEvent({ ...common, type, source: 'monitor', data: { target, decisionId, reason: 'still down' } });
+}
+
+describe('evolvePolicy', () => {
+  it('opens an incident view on IncidentOpened', () => {
+    const state = evolvePolicy(initialPolicyState(), opened);
+    assert.deepEqual(state.incidents.get(INCIDENT), { targetKey: 'container:web', open: true, escalated: false, pendingDecisionId: null, attempts: 0 });
+  });
+
+  it('records an execute decision as pending, counts it and remembers its time per target and per action', () => {
+    const state = evolvePolicy(initialPolicyState(), opened);
+    const decision = decided('d1', 'execute', 1000);
+    evolvePolicy(state, decision);
+    const view = state.incidents.get(INCIDENT)!;
+    assert.equal(view.pendingDecisionId, decision.id);
+    assert.equal(view.attempts, 1);
+    assert.ok(state.decidedTriggers.has(decision.causationId!));
+    assert.deepEqual(state.attemptsByTarget.get('container:web'), [T0 + 1000]);
+    assert.deepEqual(state.actionsByType.get('restart_container'), [T0 + 1000]);
+  });
+
+  it('remembers a non-execute decision as decided without making it pending or counting it', () => {
+    for (const kind of ['needs_approval', 'denied'] as const) {
+      const state = evolvePolicy(initialPolicyState(), opened);
+      const decision = decided(`d-${kind}`, kind, 1000);
+      evolvePolicy(state, decision);
+      assert.ok(state.decidedTriggers.has(decision.causationId!));
+      assert.equal(state.incidents.get(INCIDENT)!.pendingDecisionId, null);
+      assert.equal(state.incidents.get(INCIDENT)!.attempts, 0);
+      assert.equal(state.attemptsByTarget.size, 0);
+      assert.equal(state.actionsByType.size, 0);
+    }
+  });
+
+  for (const type of ['ActionFailed', 'VerificationPassed', 'VerificationFailed'] as const) {
+    it(`clears the pending decision on ${type} for that decision only`, () => {
+      const state = evolvePolicy(initialPolicyState(), opened);
+      const decision = decided('d1', 'execute', 1000);
+      evolvePolicy(state, decision);
+      evolvePolicy(state, outcome(type, derivedId('test', 'some-older-decision')));
+      assert.equal(state.incidents.get(INCIDENT)!.pendingDecisionId, decision.id);
+      evolvePolicy(state, outcome(type, decision.id));
+      assert.equal(state.incidents.get(INCIDENT)!.pendingDecisionId, null);
+      assert.equal(state.incidents.get(INCIDENT)!.attempts, 1, 'the attempt still counts');
+    });
+  }
+
+  it('marks escalation and resolution', () => {
+    const state = evolvePolicy(initialPolicyState(), opened);
+    evolvePolicy(state, decided('d1', 'execute', 1000));
+    evolvePolicy(
+      state,
+      createEvent({ ...base, id: derivedId('test', 'esc'), type: 'IncidentEscalated', time: iso(2000), causationId: null, data: { target, rule: 'circuit_breaker', reason: 'x', attempts: 1 } }),
+    );
+    assert.equal(state.incidents.get(INCIDENT)!.escalated, true);
+    assert.equal(state.incidents.get(INCIDENT)!.open, true);
+    evolvePolicy(
+      state,
+      createEvent({ ...base, id: derivedId('test', 'res'), type: 'IncidentResolved', source: 'monitor', time: iso(3000), causationId: null, data: { target, resolution: 'recovered', reason: 'back' } }),
+    );
+    assert.equal(state.incidents.get(INCIDENT)!.open, false);
+    assert.equal(state.incidents.get(INCIDENT)!.pendingDecisionId, null);
+  });
+
+  it('still counts an execute decision of an unknown incident towards the target and action windows', () => {
+    const state = initialPolicyState();
+    evolvePolicy(state, decided('d1', 'execute', 1000, derivedId('test', 'other-incident')));
+    assert.equal(state.incidents.size, 0);
+    assert.deepEqual(state.attemptsByTarget.get('container:web'), [T0 + 1000]);
+  });
+
+  it('ignores facts it has no use for', () => {
+    const state = initialPolicyState();
+    const before = JSON.stringify([...state.incidents, ...state.decidedTriggers]);
+    evolvePolicy(
+      state,
+      createEvent({ ...base, id: derivedId('test', 'started'), type: 'ActionStarted', source: 'executor', time: iso(0), causationId: null, data: { target, decisionId: derivedId('x'), action: 'restart_container', attempt: 1 } }),
+    );
+    assert.equal(JSON.stringify([...state.incidents, ...state.decidedTriggers]), before);
+  });
+});
+
+describe('pruneBefore / countSince', () => {
+  it('drops times before the cutoff and empty keys', () => {
+    const state = initialPolicyState();
+    state.attemptsByTarget.set('container:a', [10, 20, 30]);
+    state.attemptsByTarget.set('container:b', [5]);
+    state.actionsByType.set('restart_container', [5, 20]);
+    pruneBefore(state, 20);
+    assert.deepEqual([...state.attemptsByTarget], [['container:a', [20, 30]]]);
+    assert.deepEqual([...state.actionsByType], [['restart_container', [20]]]);
+  });
+
+  it('counts times strictly after `since`', () => {
+    assert.equal(countSince([10, 20, 30], 20), 1);
+    assert.equal(countSince([10, 20, 30], 9), 3);
+    assert.equal(countSince(undefined, 0), 0);
+  });
+});
