@@ -33,11 +33,18 @@ export type EventProcessor<S> = {
   handle(event: JarvisEvent, ctx: HandlerContext<S>): Promise<HandleResult>;
   /** Events with the same key are handled one after another; different keys run concurrently. */
   concurrencyKey(event: JarvisEvent): string;
+  /**
+   * Work a previous run started and did not finish, found in the rebuilt state. It is handled again at once rather
+   * than after the log's ack wait; the later redelivery then finds it done.
+   */
+  inFlight?(state: S): JarvisEvent[];
 };
 
 /** Well inside the log's ack wait (15 s by default), so a long action is never redelivered while it runs. */
 const PROGRESS_INTERVAL_MS = 5_000;
 const MAX_ERROR_RETRY_MS = 60_000;
+/** Resumed work keeps its trace when it is among this many latest events (older work resumes in a new trace). */
+const RECENT_FOR_RESUME = 10_000;
 
 export class EventProcessorRunner<S> {
   private state: S;
@@ -58,7 +65,16 @@ export class EventProcessorRunner<S> {
   /** Rebuilds state from the whole log, then resumes the durable subscription. */
   async start(): Promise<void> {
     const last = await this.log.lastSequence();
-    for await (const stored of this.log.read(1, last)) this.apply(stored.event);
+    const recent = new Map<string, StoredEvent>();
+    for await (const stored of this.log.read(1, last)) {
+      this.apply(stored.event);
+      recent.set(stored.event.id, stored);
+      if (recent.size > RECENT_FOR_RESUME) recent.delete(recent.keys().next().value!);
+    }
+    for (const event of this.processor.inFlight?.(this.state) ?? []) {
+      const stored = recent.get(event.id) ?? { seq: 0, event, headers: undefined };
+      this.enqueue(resumption(stored), stored);
+    }
     this.subscription = await this.log.subscribe(this.processor.name, (delivery) => this.receive(delivery));
   }
 
@@ -96,6 +112,10 @@ export class EventProcessorRunner<S> {
       delivery.settle({ kind: 'done' });
       return;
     }
+    this.enqueue(delivery, stored);
+  }
+
+  private enqueue(delivery: Delivery, stored: StoredEvent): void {
     const key = this.processor.concurrencyKey(stored.event);
     const previous = this.queues.get(key) ?? Promise.resolve();
     const next = previous.then(() => this.handleOne(delivery, stored));
@@ -132,6 +152,11 @@ export class EventProcessorRunner<S> {
       inProgress: () => delivery.inProgress(),
     };
   }
+}
+
+/** A delivery for resumed work: the log redelivers the original later, so settling this one is a no-op. */
+function resumption(stored: StoredEvent): Delivery {
+  return { seq: stored.seq, redeliveries: 1, decoded: { ok: true, stored }, inProgress: () => undefined, settle: () => undefined };
 }
 
 export type { DeliveryOutcome };

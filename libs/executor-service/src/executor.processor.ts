@@ -3,7 +3,7 @@ import { createEvent, derivedId, type JarvisEvent, type JarvisEventOf } from '@j
 import type { EventProcessor, HandleResult, HandlerContext } from '@jarvis/event-log';
 import type { RemediationAction } from '@jarvis/remediation';
 import { ATTR, inSpan, SPAN, eventAttributes, type Span } from '@jarvis/telemetry';
-import { evolveExecutor, type ExecutorState } from './executor-state.js';
+import { evolveExecutor, interruptedDecisions, type ExecutorState } from './executor-state.js';
 
 type Decision = JarvisEventOf<'RemediationDecided'>;
 
@@ -37,6 +37,10 @@ export class ExecutorProcessor implements EventProcessor<ExecutorState> {
 
   concurrencyKey(event: JarvisEvent): string {
     return event.subject;
+  }
+
+  inFlight(state: ExecutorState): JarvisEvent[] {
+    return interruptedDecisions(state);
   }
 
   async handle(event: JarvisEvent, ctx: HandlerContext<ExecutorState>): Promise<HandleResult> {

@@ -4,7 +4,7 @@ import { verifyContainer, type ContainerRuntime, type VerificationRules } from '
 import type { EventProcessor, HandlerContext } from '@jarvis/event-log';
 import { inSpan, SPAN, eventAttributes } from '@jarvis/telemetry';
 import type { TargetLocks } from './target-locks.js';
-import { evolveMonitor, initialMonitorState, type MonitorState } from './monitor-state.js';
+import { evolveMonitor, initialMonitorState, unverifiedActions, type MonitorState } from './monitor-state.js';
 
 const VERIFY_POLL_MS = 200;
 
@@ -34,12 +34,16 @@ export class MonitorProcessor implements EventProcessor<MonitorState> {
     return event.subject;
   }
 
+  inFlight(state: MonitorState): JarvisEvent[] {
+    return unverifiedActions(state);
+  }
+
   async handle(event: JarvisEvent, ctx: HandlerContext<MonitorState>): Promise<void> {
     if (event.type !== 'ActionSucceeded') return;
     const incident = ctx.state().incidents.byId.get(event.correlationId);
     if (!incident || incident.status === 'resolved' || incident.pendingDecisionId !== event.data.decisionId) return;
     await inSpan(SPAN.verify, { parent: ctx.trace, attributes: eventAttributes(event) }, async () => {
-      const recordedStart = ctx.state().actionStarts.get(event.data.decisionId);
+      const recordedStart = ctx.state().unverified.get(event.data.decisionId)?.startedAt;
       const actionStartedAt = new Date(recordedStart ?? Date.parse(event.time) - event.data.durationMs);
       for (;;) {
         const verdict = verifyContainer(await this.containers.inspect(event.data.target.name), actionStartedAt, ctx.now(), this.rules);

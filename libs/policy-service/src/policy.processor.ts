@@ -1,7 +1,7 @@
 import type { JarvisEvent } from '@jarvis/contracts';
 import type { JarvisConfig } from '@jarvis/config';
 import type { EventProcessor, HandlerContext } from '@jarvis/event-log';
-import { decideRemediation, evolvePolicy, initialPolicyState, isTrigger, type PolicyState } from '@jarvis/policy';
+import { decideRemediation, evolvePolicy, initialPolicyState, isTrigger, undecidedTriggers, type PolicyState } from '@jarvis/policy';
 import { ATTR, inSpan, SPAN, eventAttributes } from '@jarvis/telemetry';
 
 /** Turns detections and failed attempts into decisions; one at a time, so every decision sees the previous one. */
@@ -24,6 +24,10 @@ export class PolicyProcessor implements EventProcessor<PolicyState> {
 
   concurrencyKey(): string {
     return 'policy';
+  }
+
+  inFlight(state: PolicyState): JarvisEvent[] {
+    return undecidedTriggers(state);
   }
 
   async handle(event: JarvisEvent, ctx: HandlerContext<PolicyState>): Promise<void> {

@@ -1,19 +1,9 @@
 import { createEvent, derivedId, type JarvisEvent, type JarvisEventOf, type TargetRef, targetKey } from '@jarvis/contracts';
 import { assertNever, countSince, pruneBefore, type PolicyState } from './policy-state.js';
+import type { Trigger } from './trigger.js';
 import { backoffDelayMs, RULE, type PolicyRules } from './policy-rules.js';
 
 export const RESTART_CONTAINER = 'restart_container';
-
-/**
- * What can lead to a decision: a new incident, a fresh failure within an open one, or a failed attempt. The first
- * detection of an incident is stored before IncidentOpened, so the incident's opening is its trigger.
- */
-export type Trigger = JarvisEventOf<'IncidentOpened' | 'DetectionRecorded' | 'VerificationFailed' | 'ActionFailed'>;
-
-export function isTrigger(event: JarvisEvent): event is Trigger {
-  if (event.type === 'DetectionRecorded') return event.data.status === 'failed';
-  return event.type === 'IncidentOpened' || event.type === 'VerificationFailed' || event.type === 'ActionFailed';
-}
 
 function triggerReason(trigger: Trigger): string {
   switch (trigger.type) {

@@ -1,4 +1,5 @@
 import { targetKey, type JarvisEvent } from '@jarvis/contracts';
+import { isTrigger, type Trigger } from './trigger.js';
 
 export type IncidentView = {
   targetKey: string;
@@ -8,6 +9,8 @@ export type IncidentView = {
   pendingDecisionId: string | null;
   /** Execute decisions within this incident: the backoff grows with them and starts afresh with a new incident. */
   attempts: number;
+  /** The latest event that could lead to a decision for this incident. */
+  lastTrigger: Trigger | null;
 };
 
 /** What the policy remembers. Rebuilt from the log at start, so a restart never resets a count. */
@@ -26,9 +29,25 @@ export function initialPolicyState(): PolicyState {
 
 /** Folds one fact into the state. It mutates and returns the state it is given: the caller owns that state. */
 export function evolvePolicy(state: PolicyState, event: JarvisEvent): PolicyState {
+  foldFact(state, event);
+  if (isTrigger(event)) withIncident(state, event.correlationId, (incident) => (incident.lastTrigger = event));
+  return state;
+}
+
+/**
+ * Triggers of incidents still waiting for a decision: a policy that died between a trigger and its decision
+ * decides them at start instead of after the log's redelivery.
+ */
+export function undecidedTriggers(state: PolicyState): Trigger[] {
+  return [...state.incidents.values()].flatMap((i) =>
+    i.open && !i.escalated && !i.pendingDecisionId && i.lastTrigger && !state.decidedTriggers.has(i.lastTrigger.id) ? [i.lastTrigger] : [],
+  );
+}
+
+function foldFact(state: PolicyState, event: JarvisEvent): PolicyState {
   switch (event.type) {
     case 'IncidentOpened':
-      state.incidents.set(event.correlationId, { targetKey: targetKey(event.data.target), open: true, escalated: false, pendingDecisionId: null, attempts: 0 });
+      state.incidents.set(event.correlationId, { targetKey: targetKey(event.data.target), open: true, escalated: false, pendingDecisionId: null, attempts: 0, lastTrigger: null });
       return state;
     case 'RemediationDecided': {
       if (event.causationId) state.decidedTriggers.add(event.causationId);

@@ -14,10 +14,10 @@ export class RestartContainer implements RemediationAction {
     return target.kind === 'container';
   }
 
+  /** A start after `since` is the restart's effect, even if the container has died again since (verification says so). */
   async alreadyDone(target: TargetRef, since: Date): Promise<boolean> {
     const snapshot = await this.runtime.inspect(target.name);
-    if (!snapshot || snapshot.state !== 'running' || !snapshot.startedAt) return false;
-    return Date.parse(snapshot.startedAt) >= since.getTime();
+    return Boolean(snapshot?.startedAt && Date.parse(snapshot.startedAt) >= since.getTime());
   }
 
   async execute(target: TargetRef): Promise<ActionOutcome> {

@@ -1,0 +1,441 @@
+import assert from 'node:assert/strict';
+import { describe, it } from 'node:test';
+import { containerTarget, createEvent, derivedId, type JarvisEvent } from '@jarvis/contracts';
+import type { AppendResult, Delivery, DeliveryOutcome, EventLog, StoredEvent, Subscription } from './event-log.js';
+import { EventProcessorRunner, type EventProcessor, type HandleResult, type HandlerContext } from './event-processor.js';
+
+const T0 = Date.parse('2025-03-01T12:00:00.000Z');
+const iso = (offsetMs: number) => new Date(T0 + offsetMs).toISOString();
+
+/** A delivery that remembers how it was settled. */
+class TestDelivery implements Delivery {
+  readonly outcomes: DeliveryOutcome[] = [];
+  progress = 0;
+  readonly settled: Promise<DeliveryOutcome>;
+  private resolveSettled!: (outcome: DeliveryOutcome) => void;
+
+  constructor(
+    readonly seq: number,
+    readonly redeliveries: number,
+    readonly decoded: Delivery['decoded'],
+  ) {
+    this.settled = new Promise((resolve) => (this.resolveSettled = resolve));
+  }
+
+  inProgress(): void {
+    this.progress += 1;
+  }
+
+  settle(outcome: DeliveryOutcome): void {
+    this.outcomes.push(outcome);
+    this.resolveSettled(outcome);
+  }
+}
+
+/** The EventLog port in memory: append de-duplicates by id; deliveries are handed out by the test. */
+class MemoryEventLog implements EventLog {
+  readonly stored: StoredEvent[] = [];
+  readonly reads: Array<[number, number]> = [];
+  subscribedAs: string | undefined;
+  stopped = false;
+  private listener: ((delivery: Delivery) => void) | undefined;
+
+  async append(event: JarvisEvent): Promise<AppendResult> {
+    const existing = this.stored.find((s) => s.event.id === event.id);
+    if (existing) return { seq: existing.seq, duplicate: true };
+    const seq = this.stored.length + 1;
+    this.stored.push({ seq, event, headers: undefined });
+    return { seq, duplicate: false };
+  }
+
+  async lastSequence(): Promise<number> {
+    return this.stored.length;
+  }
+
+  async *read(fromSeq: number, toSeq: number): AsyncIterable<StoredEvent> {
+    this.reads.push([fromSeq, toSeq]);
+    for (const stored of this.stored) if (stored.seq >= fromSeq && stored.seq <= toSeq) yield stored;
+  }
+
+  async subscribe(durable: string, onDelivery: (delivery: Delivery) => void): Promise<Subscription> {
+    this.subscribedAs = durable;
+    this.listener = onDelivery;
+    return {
+      stop: async () => {
+        this.stopped = true;
+        this.listener = undefined;
+      },
+    };
+  }
+
+  async close(): Promise<void> {}
+
+  /** Delivers the stored event at `seq` to the subscriber. */
+  deliver(seq: number, redeliveries = 0): TestDelivery {
+    const stored = this.stored.find((s) => s.seq === seq);
+    assert.ok(stored, `nothing stored at seq ${seq}`);
+    return this.hand(new TestDelivery(seq, redeliveries, { ok: true, stored }));
+  }
+
+  /** Appends and delivers, as the log does for an event another service records. */
+  async publish(event: JarvisEvent): Promise<TestDelivery> {
+    const { seq } = await this.append(event);
+    return this.deliver(seq);
+  }
+
+  deliverUndecodable(seq: number, errors: string[]): TestDelivery {
+    return this.hand(new TestDelivery(seq, 0, { ok: false, errors }));
+  }
+
+  private hand(delivery: TestDelivery): TestDelivery {
+    assert.ok(this.listener, 'nobody subscribed');
+    this.listener(delivery);
+    return delivery;
+  }
+}
+
+function detection(name: string, label: string): JarvisEvent {
+  return createEvent({
+    id: derivedId('test-detection', label),
+    type: 'DetectionRecorded',
+    source: 'monitor',
+    time: iso(0),
+    subject: `container:${name}`,
+    correlationId: derivedId('test-incident', label),
+    causationId: null,
+    data: { target: containerTarget(name), check: 'container_state', status: 'failed', reason: 'exited with code 1', faultAt: iso(0) },
+  });
+}
+
+function openedFor(event: JarvisEvent): JarvisEvent {
+  return createEvent({
+    id: derivedId('IncidentOpened', event.id),
+    type: 'IncidentOpened',
+    source: 'monitor',
+    time: event.time,
+    subject: event.subject,
+    correlationId: event.correlationId,
+    causationId: event.id,
+    data: { target: containerTarget(event.subject.slice('container:'.length)), detectionId: event.id, faultAt: event.time, summary: 'down' },
+  });
+}
+
+type Applied = { ids: string[] };
+type Handler = (event: JarvisEvent, ctx: HandlerContext<Applied>) => Promise<HandleResult>;
+
+/** A processor whose state is the ids it evolved, in order; it handles detections with `handler`. */
+function processor(handler: Handler, extra: Partial<EventProcessor<Applied>> = {}): EventProcessor<Applied> & { handled: string[] } {
+  const handled: string[] = [];
+  return {
+    name: 'test-processor',
+    handled,
+    initialState: () => ({ ids: [] }),
+    evolve: (state, event) => ({ ids: [...state.ids, event.id] }),
+    handles: (event) => event.type === 'DetectionRecorded',
+    concurrencyKey: (event) => event.subject,
+    handle: async (event, ctx) => {
+      handled.push(event.id);
+      return handler(event, ctx);
+    },
+    ...extra,
+  };
+}
+
+type Logged = { level: 'log' | 'warn' | 'error'; message: string };
+function logger(): { log(m: string): void; warn(m: string): void; error(m: string): void; lines: Logged[] } {
+  const lines: Logged[] = [];
+  return {
+    lines,
+    log: (message) => lines.push({ level: 'log', message }),
+    warn: (message) => lines.push({ level: 'warn', message }),
+    error: (message) => lines.push({ level: 'error', message }),
+  };
+}
+
+function deferred(): { promise: Promise<void>; resolve: () => void } {
+  let resolve!: () => void;
+  const promise = new Promise<void>((r) => (resolve = r));
+  return { promise, resolve };
+}
+
+/** Lets queued promise callbacks run. */
+async function flush(): Promise<void> {
+  for (let i = 0; i < 5; i++) await new Promise((resolve) => setImmediate(resolve));
+}
+
+const done = async (): Promise<HandleResult> => undefined;
+
+describe('EventProcessorRunner: state', () => {
+  it('rebuilds the state from every stored event before subscribing', async () => {
+    const log = new MemoryEventLog();
+    const events = [detection('a', '1'), detection('b', '2'), detection('c', '3')];
+    for (const event of events) await log.append(event);
+    const runner = new EventProcessorRunner(log, processor(done), logger());
+    assert.deepEqual(runner.currentState().ids, []);
+    await runner.start();
+    assert.deepEqual(runner.currentState().ids, events.map((e) => e.id));
+    assert.deepEqual(log.reads, [[1, 3]]);
+    assert.equal(log.subscribedAs, 'test-processor');
+  });
+
+  it('applies a delivered event once, however often it is delivered', async () => {
+    const log = new MemoryEventLog();
+    const old = detection('a', 'old');
+    await log.append(old);
+    const proc = processor(done);
+    const runner = new EventProcessorRunner(log, proc, logger());
+    await runner.start();
+    // The durable subscription may hand out an event the rebuild already read.
+    assert.deepEqual(await log.deliver(1).settled, { kind: 'done' });
+    const fresh = detection('b', 'fresh');
+    const first = await log.publish(fresh);
+    await first.settled;
+    await log.deliver(2, 1).settled;
+    assert.deepEqual(runner.currentState().ids, [old.id, fresh.id]);
+  });
+
+  it('appends what a handler emits and applies it at once', async () => {
+    const log = new MemoryEventLog();
+    let seenAfterEmit: string[] = [];
+    const runner = new EventProcessorRunner(
+      log,
+      processor(async (event, ctx) => {
+        await ctx.emit(openedFor(event));
+        seenAfterEmit = ctx.state().ids;
+      }),
+      logger(),
+    );
+    await runner.start();
+    const event = detection('a', 'emit');
+    const delivery = await log.publish(event);
+    assert.deepEqual(await delivery.settled, { kind: 'done' });
+    const opened = openedFor(event);
+    assert.deepEqual(log.stored.map((s) => s.event.id), [event.id, opened.id]);
+    assert.deepEqual(seenAfterEmit, [event.id, opened.id]);
+    // The log hands the emitted event back to the same processor: it is not applied twice.
+    assert.deepEqual(await log.deliver(2).settled, { kind: 'done' });
+    assert.deepEqual(runner.currentState().ids, [event.id, opened.id]);
+  });
+
+  it('record() appends and applies a fact observed outside a delivery', async () => {
+    const log = new MemoryEventLog();
+    const runner = new EventProcessorRunner(log, processor(done), logger());
+    await runner.start();
+    const event = detection('a', 'recorded');
+    await runner.record(event);
+    await runner.record(event);
+    assert.equal(log.stored.length, 1);
+    assert.deepEqual(runner.currentState().ids, [event.id]);
+  });
+});
+
+describe('EventProcessorRunner: settling deliveries', () => {
+  it('settles an event it does not handle as done, without calling the handler, and still applies it', async () => {
+    const log = new MemoryEventLog();
+    const proc = processor(done);
+    const runner = new EventProcessorRunner(log, proc, logger());
+    await runner.start();
+    const opened = openedFor(detection('a', 'not-handled'));
+    const delivery = await log.publish(opened);
+    assert.deepEqual(delivery.outcomes, [{ kind: 'done' }], 'settled synchronously');
+    assert.deepEqual(proc.handled, []);
+    assert.deepEqual(runner.currentState().ids, [opened.id]);
+  });
+
+  it('rejects an undecodable delivery and carries on with the next one', async () => {
+    const log = new MemoryEventLog();
+    const out = logger();
+    const proc = processor(done);
+    const runner = new EventProcessorRunner(log, proc, out);
+    await runner.start();
+    const bad = log.deliverUndecodable(7, ['data.target.name: must be a Docker container name', 'data.attempt: must not be less than 1']);
+    assert.deepEqual(bad.outcomes, [{ kind: 'reject', reason: 'data.target.name: must be a Docker container name; data.attempt: must not be less than 1' }]);
+    assert.ok(out.lines.some((l) => l.level === 'warn' && l.message.includes('seq 7') && l.message.includes('data.target.name')));
+    assert.deepEqual(runner.currentState().ids, []);
+    const good = detection('a', 'after-bad');
+    assert.deepEqual(await (await log.publish(good)).settled, { kind: 'done' });
+    assert.deepEqual(proc.handled, [good.id]);
+  });
+
+  it('settles a throwing handler with a retry that backs off with the redelivery count', async () => {
+    const log = new MemoryEventLog();
+    const out = logger();
+    const runner = new EventProcessorRunner(
+      log,
+      processor(async () => {
+        throw new Error('docker is down');
+      }),
+      out,
+    );
+    await runner.start();
+    const event = detection('a', 'throws');
+    await log.append(event);
+    assert.deepEqual(await log.deliver(1, 0).settled, { kind: 'retry', afterMs: 500 });
+    assert.deepEqual(await log.deliver(1, 3).settled, { kind: 'retry', afterMs: 4000 });
+    assert.deepEqual(await log.deliver(1, 7).settled, { kind: 'retry', afterMs: 60_000 });
+    assert.deepEqual(await log.deliver(1, 50).settled, { kind: 'retry', afterMs: 60_000 });
+    const error = out.lines.find((l) => l.level === 'error');
+    assert.ok(error, 'the failure is logged');
+    assert.match(error.message, new RegExp(`DetectionRecorded ${event.id} failed \\(docker is down\\); retrying in 500 ms`));
+    assert.deepEqual(runner.currentState().ids, [event.id], 'the fact is applied even though handling failed');
+  });
+
+  it('settles a handler asking for a retry with its delay', async () => {
+    const log = new MemoryEventLog();
+    const runner = new EventProcessorRunner(log, processor(async () => ({ retryAfterMs: 2500 })), logger());
+    await runner.start();
+    const delivery = await log.publish(detection('a', 'retry'));
+    assert.deepEqual(await delivery.settled, { kind: 'retry', afterMs: 2500 });
+    assert.equal(delivery.outcomes.length, 1);
+  });
+
+  it('gives the handler the clock, the redelivery count and a way to report progress', async () => {
+    const log = new MemoryEventLog();
+    const clock = new Date(T0 + 42_000);
+    let seen: { now: Date; redeliveries: number } | undefined;
+    const runner = new EventProcessorRunner(
+      log,
+      processor(async (_event, ctx) => {
+        seen = { now: ctx.now(), redeliveries: ctx.redeliveries };
+        ctx.inProgress();
+        ctx.inProgress();
+        assert.ok(ctx.trace, 'a trace context is always given');
+      }),
+      logger(),
+      () => clock,
+    );
+    await runner.start();
+    await log.append(detection('a', 'ctx'));
+    const delivery = log.deliver(1, 4);
+    await delivery.settled;
+    assert.deepEqual(seen, { now: clock, redeliveries: 4 });
+    assert.equal(delivery.progress, 2);
+  });
+
+  it('reports progress every 5 s while a handler runs, and stops when it is done', async (t) => {
+    t.mock.timers.enable({ apis: ['setInterval'] });
+    const log = new MemoryEventLog();
+    const gate = deferred();
+    const runner = new EventProcessorRunner(log, processor(() => gate.promise), logger());
+    await runner.start();
+    const delivery = await log.publish(detection('a', 'slow'));
+    await flush();
+    t.mock.timers.tick(4_999);
+    assert.equal(delivery.progress, 0);
+    t.mock.timers.tick(1);
+    assert.equal(delivery.progress, 1);
+    t.mock.timers.tick(10_000);
+    assert.equal(delivery.progress, 3);
+    gate.resolve();
+    await delivery.settled;
+    t.mock.timers.tick(20_000);
+    assert.equal(delivery.progress, 3);
+  });
+});
+
+describe('EventProcessorRunner: concurrency', () => {
+  it('handles events with the same key one after another, different keys concurrently', async () => {
+    const log = new MemoryEventLog();
+    const gates = new Map<string, ReturnType<typeof deferred>>();
+    const running: string[] = [];
+    const runner = new EventProcessorRunner(
+      log,
+      processor(async (event) => {
+        running.push(event.id);
+        const gate = deferred();
+        gates.set(event.id, gate);
+        await gate.promise;
+      }),
+      logger(),
+    );
+    await runner.start();
+    const a1 = detection('a', 'a1');
+    const a2 = detection('a', 'a2');
+    const b1 = detection('b', 'b1');
+    const d1 = await log.publish(a1);
+    const d2 = await log.publish(a2);
+    const d3 = await log.publish(b1);
+    await flush();
+    assert.deepEqual(running, [a1.id, b1.id], 'a2 waits for a1; b1 does not');
+    assert.deepEqual(runner.currentState().ids, [a1.id, a2.id, b1.id], 'every delivery is applied at once, handled or not');
+    gates.get(b1.id)!.resolve();
+    assert.deepEqual(await d3.settled, { kind: 'done' });
+    assert.deepEqual(running, [a1.id, b1.id], 'a2 still waits');
+    gates.get(a1.id)!.resolve();
+    await d1.settled;
+    await flush();
+    assert.deepEqual(running, [a1.id, b1.id, a2.id]);
+    assert.deepEqual(d2.outcomes, []);
+    gates.get(a2.id)!.resolve();
+    assert.deepEqual(await d2.settled, { kind: 'done' });
+  });
+
+  it('goes on with the next event of a key after a handler failed', async () => {
+    const log = new MemoryEventLog();
+    const first = detection('a', 'fails');
+    const runner = new EventProcessorRunner(
+      log,
+      processor(async (event) => {
+        if (event.id === first.id) throw new Error('boom');
+      }),
+      logger(),
+    );
+    await runner.start();
+    const d1 = await log.publish(first);
+    const d2 = await log.publish(detection('a', 'after-failure'));
+    assert.equal((await d1.settled).kind, 'retry');
+    assert.deepEqual(await d2.settled, { kind: 'done' });
+  });
+
+  it('stop() stops the subscription, waits for running work and leaves queued work unsettled for redelivery', async () => {
+    const log = new MemoryEventLog();
+    const gate = deferred();
+    const proc = processor(() => gate.promise);
+    const runner = new EventProcessorRunner(log, proc, logger());
+    await runner.start();
+    const running = await log.publish(detection('a', 'running'));
+    const queued = await log.publish(detection('a', 'queued'));
+    await flush();
+    let stopped = false;
+    const stopping = runner.stop().then(() => (stopped = true));
+    await flush();
+    assert.equal(log.stopped, true);
+    assert.equal(stopped, false, 'waits for the running handler');
+    gate.resolve();
+    await stopping;
+    assert.deepEqual(running.outcomes, [{ kind: 'done' }]);
+    assert.deepEqual(queued.outcomes, []);
+    assert.equal(proc.handled.length, 1);
+  });
+});
+
+describe('EventProcessorRunner: resuming interrupted work', () => {
+  it('handles what inFlight() finds in the rebuilt state before any delivery, with no-op settling', async () => {
+    const log = new MemoryEventLog();
+    const interrupted = detection('a', 'interrupted');
+    const finished = detection('b', 'finished');
+    await log.append(interrupted);
+    await log.append(finished);
+    const seen: Array<{ id: string; redeliveries: number; state: string[] }> = [];
+    const proc = processor(
+      async (event, ctx) => {
+        seen.push({ id: event.id, redeliveries: ctx.redeliveries, state: ctx.state().ids });
+      },
+      { inFlight: (state) => (state.ids.includes(interrupted.id) ? [interrupted] : []) },
+    );
+    const runner = new EventProcessorRunner(log, proc, logger());
+    await runner.start();
+    await flush();
+    assert.deepEqual(seen, [{ id: interrupted.id, redeliveries: 1, state: [interrupted.id, finished.id] }]);
+  });
+
+  it('resumes an in-flight event the log no longer holds', async () => {
+    const log = new MemoryEventLog();
+    const lost = detection('a', 'lost');
+    const proc = processor(done, { inFlight: () => [lost] });
+    const runner = new EventProcessorRunner(log, proc, logger());
+    await runner.start();
+    await flush();
+    assert.deepEqual(proc.handled, [lost.id]);
+  });
+});
