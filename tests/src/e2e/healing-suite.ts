@@ -12,6 +12,7 @@ import { killAllTracked, waitFor } from '../support/processes.js';
 
 export const TEST_CONFIG = `
 watch:
+  containers: [named-in-config]
   reconcileIntervalSeconds: 5
 policy:
   breaker: { maxAttempts: 3, windowSeconds: 600 }
@@ -100,6 +101,15 @@ export function healingSuite(shape: Shape): void {
       if (shape === 'split') assert.equal(new Set([detect!.service, decide!.service, act!.service]).size, 3, 'spans came from three processes');
     });
 
+    it('watches a container named in jarvis.yaml without any label', async () => {
+      await runContainer(docker.docker, { name: 'named-in-config', cmd: ['sleep', '100000'] });
+      await sleep(300);
+      await crashMainProcess(docker.docker, 'named-in-config');
+      const resolved = await reader.waitForEvent('IncidentResolved', (e) => e.subject === 'container:named-in-config');
+      assert.equal(resolved.data.resolution, 'remediated');
+      await waitRunning(docker.docker, 'named-in-config');
+    });
+
     it('never touches a container that is not watched', async () => {
       const events = await reader.events((e) => e.subject === 'container:bystander');
       assert.deepEqual(events, []);
@@ -115,11 +125,25 @@ export function healingSuite(shape: Shape): void {
       };
       assert.equal(status.status, 'ok');
       assert.deepEqual(status.services.map((s) => `${s.service}:${s.status}`).sort(), ['audit:up', 'config-editor:up', 'executor:up', 'gateway:up', 'monitor:up', 'policy:up']);
-      assert.deepEqual(status.watchedTargets.map((t) => t.target), ['container:web']);
+      assert.deepEqual(status.watchedTargets.map((t) => t.target).sort(), ['container:named-in-config', 'container:web']);
       const response = await fetch(`http://127.0.0.1:${jarvis.httpPort}/api/jarvis/diagnose`, { method: 'POST' });
       assert.equal(response.status, 200);
       const diagnose = (await response.json()) as { results: { target: string; status: string }[] };
-      assert.deepEqual(diagnose.results.map((r) => `${r.target}:${r.status}`), ['container:web:ok']);
+      assert.deepEqual(diagnose.results.map((r) => `${r.target}:${r.status}`).sort(), ['container:named-in-config:ok', 'container:web:ok']);
+      const incidents = (await (await fetch(`http://127.0.0.1:${jarvis.httpPort}/api/jarvis/incidents?status=resolved`)).json()) as { incidents: { target: string; mttdMs: number }[] };
+      assert.deepEqual(incidents.incidents.map((i) => i.target).sort(), ['container:named-in-config', 'container:web']);
+      assert.ok(incidents.incidents.every((i) => i.mttdMs < 5000));
+    });
+
+    it('rejects bad API input with the field and the reason', async () => {
+      const base = `http://127.0.0.1:${jarvis.httpPort}/api/jarvis`;
+      const badQuery = await fetch(`${base}/incidents?status=bogus&limit=5000`);
+      assert.equal(badQuery.status, 400);
+      const body = JSON.stringify(await badQuery.json());
+      assert.match(body, /status must be one of the following values/);
+      assert.match(body, /limit must not be greater than 1000/);
+      assert.equal((await fetch(`${base}/incidents/not-a-uuid`)).status, 400);
+      assert.equal((await fetch(`${base}/incidents/3b7f3c1e-9d2a-4f7e-8a47-0b2f2a3c4d5e`)).status, 404);
     });
 
     it('leaves a watched container alone when its owner stops it through the Docker API', async () => {
