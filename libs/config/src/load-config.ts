@@ -23,14 +23,17 @@ export function defaultConfig(): JarvisConfig {
 
 /** Reads and validates `jarvis.yaml`; throws ConfigError naming the file, the path in it and the reason. */
 export function loadConfigFile(file: string): JarvisConfig {
-  let size: number;
+  let text: string;
   try {
-    size = statSync(file).size;
+    const stat = statSync(file);
+    if (!stat.isFile()) throw new ConfigError(file, ['(file): not a regular file']);
+    if (stat.size > MAX_CONFIG_BYTES) throw new ConfigError(file, [`(file): ${stat.size} bytes, the limit is ${MAX_CONFIG_BYTES}`]);
+    text = readFileSync(file, 'utf8');
   } catch (error) {
+    if (error instanceof ConfigError) throw error;
     throw new ConfigError(file, [`(file): cannot read (${(error as NodeJS.ErrnoException).code ?? 'error'})`]);
   }
-  if (size > MAX_CONFIG_BYTES) throw new ConfigError(file, [`(file): ${size} bytes, the limit is ${MAX_CONFIG_BYTES}`]);
-  return parseConfig(readFileSync(file, 'utf8'), file);
+  return parseConfig(text, file);
 }
 
 export function parseConfig(text: string, file = 'jarvis.yaml'): JarvisConfig {
@@ -38,7 +41,12 @@ export function parseConfig(text: string, file = 'jarvis.yaml'): JarvisConfig {
   if (doc.errors.length > 0) {
     throw new ConfigError(file, doc.errors.map((e) => `(yaml) line ${e.linePos?.[0]?.line ?? '?'}: ${e.message.split('\n')[0]}`));
   }
-  const plain: unknown = doc.toJS({ maxAliasCount: MAX_ALIAS_COUNT }) ?? {};
+  let plain: unknown;
+  try {
+    plain = doc.toJS({ maxAliasCount: MAX_ALIAS_COUNT }) ?? {};
+  } catch (error) {
+    throw new ConfigError(file, [`(yaml): ${(error as Error).message}`]);
+  }
   const merged = withDefaults(plain);
   const result = validatePlain(JarvisConfig, merged);
   if (!result.ok) throw new ConfigError(file, result.errors);

@@ -189,7 +189,7 @@ describe('decodeEvent / validateEvent rejections', () => {
     assert.ok(errorsOf(tampered(succeeded, (r) => delete r.data.decisionId)).includes('data.decisionId: must be a UUID'));
   });
 
-  it('rejects a missing data.target', { todo: 'TargetedData.target has @ValidateNested but no @IsDefined: an event without a target is accepted' }, () => {
+  it('rejects a missing data.target', () => {
     const errors = errorsOf(tampered(detection, (r) => delete r.data.target));
     assert.ok(errors.some((e) => e.startsWith('data.target')), errors.join('; '));
   });

@@ -51,6 +51,3 @@ type EventShape<T extends EventType> = {
 
 export type JarvisEvent = { [T in EventType]: JarvisEventOf<T> }[EventType];
 
-export function isEventOfType<T extends EventType>(event: JarvisEvent, type: T): event is JarvisEventOf<T> {
-  return event.type === type;
-}

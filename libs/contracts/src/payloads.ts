@@ -1,6 +1,7 @@
 import 'reflect-metadata';
 import { Type } from 'class-transformer';
 import {
+  IsDefined,
   IsIn,
   IsInt,
   IsISO8601,
@@ -23,6 +24,7 @@ export const RESOLUTIONS = ['remediated', 'recovered'] as const;
 export type Resolution = (typeof RESOLUTIONS)[number];
 
 abstract class TargetedData {
+  @IsDefined()
   @ValidateNested()
   @Type(() => TargetRef)
   target!: TargetRef;

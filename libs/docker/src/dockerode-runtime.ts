@@ -24,10 +24,6 @@ export class DockerodeRuntime implements ContainerRuntime {
   async restart(name: string, stopTimeoutSeconds: number): Promise<void> {
     await this.docker.getContainer(name).restart({ t: stopTimeoutSeconds });
   }
-
-  async ping(): Promise<void> {
-    await this.docker.ping();
-  }
 }
 
 export function toSnapshot(info: Docker.ContainerInspectInfo): ContainerSnapshot {

@@ -31,5 +31,4 @@ export interface EventLog {
   read(fromSeq: number, toSeq: number): AsyncIterable<StoredEvent>;
   /** A durable subscription: it resumes after the last settled delivery when the process restarts. */
   subscribe(durable: string, onDelivery: (delivery: Delivery) => void): Promise<Subscription>;
-  close(): Promise<void>;
 }

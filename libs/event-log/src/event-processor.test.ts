@@ -165,7 +165,7 @@ async function flush(): Promise<void> {
 
 const done = async (): Promise<HandleResult> => undefined;
 
-describe('EventProcessorRunner: state', () => {
+describe('EventProcessorRunner: state', { timeout: 10_000 }, () => {
   it('rebuilds the state from every stored event before subscribing', async () => {
     const log = new MemoryEventLog();
     const events = [detection('a', '1'), detection('b', '2'), detection('c', '3')];
@@ -229,7 +229,7 @@ describe('EventProcessorRunner: state', () => {
   });
 });
 
-describe('EventProcessorRunner: settling deliveries', () => {
+describe('EventProcessorRunner: settling deliveries', { timeout: 10_000 }, () => {
   it('settles an event it does not handle as done, without calling the handler, and still applies it', async () => {
     const log = new MemoryEventLog();
     const proc = processor(done);
@@ -319,55 +319,62 @@ describe('EventProcessorRunner: settling deliveries', () => {
     const runner = new EventProcessorRunner(log, processor(() => gate.promise), logger());
     await runner.start();
     const delivery = await log.publish(detection('a', 'slow'));
-    await flush();
-    t.mock.timers.tick(4_999);
-    assert.equal(delivery.progress, 0);
-    t.mock.timers.tick(1);
-    assert.equal(delivery.progress, 1);
-    t.mock.timers.tick(10_000);
-    assert.equal(delivery.progress, 3);
-    gate.resolve();
+    try {
+      await flush();
+      t.mock.timers.tick(4_999);
+      assert.equal(delivery.progress, 0);
+      t.mock.timers.tick(1);
+      assert.equal(delivery.progress, 1);
+      t.mock.timers.tick(10_000);
+      assert.equal(delivery.progress, 3);
+    } finally {
+      gate.resolve();
+    }
     await delivery.settled;
     t.mock.timers.tick(20_000);
     assert.equal(delivery.progress, 3);
   });
 });
 
-describe('EventProcessorRunner: concurrency', () => {
+describe('EventProcessorRunner: concurrency', { timeout: 10_000 }, () => {
   it('handles events with the same key one after another, different keys concurrently', async () => {
     const log = new MemoryEventLog();
-    const gates = new Map<string, ReturnType<typeof deferred>>();
+    const a1 = detection('a', 'a1');
+    const a2 = detection('a', 'a2');
+    const b1 = detection('b', 'b1');
+    const gates = new Map([a1, a2, b1].map((e) => [e.id, deferred()]));
     const running: string[] = [];
     const runner = new EventProcessorRunner(
       log,
       processor(async (event) => {
         running.push(event.id);
-        const gate = deferred();
-        gates.set(event.id, gate);
-        await gate.promise;
+        await gates.get(event.id)!.promise;
       }),
       logger(),
     );
     await runner.start();
-    const a1 = detection('a', 'a1');
-    const a2 = detection('a', 'a2');
-    const b1 = detection('b', 'b1');
-    const d1 = await log.publish(a1);
-    const d2 = await log.publish(a2);
-    const d3 = await log.publish(b1);
-    await flush();
-    assert.deepEqual(running, [a1.id, b1.id], 'a2 waits for a1; b1 does not');
-    assert.deepEqual(runner.currentState().ids, [a1.id, a2.id, b1.id], 'every delivery is applied at once, handled or not');
-    gates.get(b1.id)!.resolve();
-    assert.deepEqual(await d3.settled, { kind: 'done' });
-    assert.deepEqual(running, [a1.id, b1.id], 'a2 still waits');
-    gates.get(a1.id)!.resolve();
-    await d1.settled;
-    await flush();
-    assert.deepEqual(running, [a1.id, b1.id, a2.id]);
-    assert.deepEqual(d2.outcomes, []);
-    gates.get(a2.id)!.resolve();
-    assert.deepEqual(await d2.settled, { kind: 'done' });
+    try {
+      const d1 = await log.publish(a1);
+      const d2 = await log.publish(a2);
+      const d3 = await log.publish(b1);
+      await flush();
+      assert.deepEqual(running, [a1.id, b1.id], 'a2 waits for a1; b1 does not');
+      assert.deepEqual(runner.currentState().ids, [a1.id, a2.id, b1.id], 'every delivery is applied at once, handled or not');
+      gates.get(b1.id)!.resolve();
+      assert.deepEqual(await d3.settled, { kind: 'done' });
+      await flush();
+      assert.deepEqual(running, [a1.id, b1.id], 'a2 still waits');
+      gates.get(a1.id)!.resolve();
+      await d1.settled;
+      await flush();
+      assert.deepEqual(running, [a1.id, b1.id, a2.id]);
+      assert.deepEqual(d2.outcomes, []);
+      gates.get(a2.id)!.resolve();
+      assert.deepEqual(await d2.settled, { kind: 'done' });
+    } finally {
+      for (const gate of gates.values()) gate.resolve();
+      await runner.stop();
+    }
   });
 
   it('goes on with the next event of a key after a handler failed', async () => {
@@ -398,10 +405,13 @@ describe('EventProcessorRunner: concurrency', () => {
     await flush();
     let stopped = false;
     const stopping = runner.stop().then(() => (stopped = true));
-    await flush();
-    assert.equal(log.stopped, true);
-    assert.equal(stopped, false, 'waits for the running handler');
-    gate.resolve();
+    try {
+      await flush();
+      assert.equal(log.stopped, true);
+      assert.equal(stopped, false, 'waits for the running handler');
+    } finally {
+      gate.resolve();
+    }
     await stopping;
     assert.deepEqual(running.outcomes, [{ kind: 'done' }]);
     assert.deepEqual(queued.outcomes, []);
@@ -409,7 +419,7 @@ describe('EventProcessorRunner: concurrency', () => {
   });
 });
 
-describe('EventProcessorRunner: resuming interrupted work', () => {
+describe('EventProcessorRunner: resuming interrupted work', { timeout: 10_000 }, () => {
   it('handles what inFlight() finds in the rebuilt state before any delivery, with no-op settling', async () => {
     const log = new MemoryEventLog();
     const interrupted = detection('a', 'interrupted');

@@ -36,7 +36,7 @@ export class JetStreamEventLog implements EventLog {
   private readonly stream: string;
 
   private constructor(
-    private readonly nc: NatsConnection,
+    nc: NatsConnection,
     private readonly jsm: JetStreamManager,
     private readonly options: Required<JetStreamEventLogOptions>,
   ) {
@@ -143,13 +143,6 @@ export class JetStreamEventLog implements EventLog {
     }
   }
 
-  async close(): Promise<void> {
-    // The connection belongs to whoever opened it; nothing of ours outlives the subscriptions.
-  }
-
-  get connection(): NatsConnection {
-    return this.nc;
-  }
 }
 
 function toDelivery(msg: JsMsg): Delivery {

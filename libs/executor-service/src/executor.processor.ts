@@ -48,7 +48,7 @@ export class ExecutorProcessor implements EventProcessor<ExecutorState> {
     const record = ctx.state().get(event.id);
     if (record?.finished) return;
     const waitMs = Date.parse(event.data.notBefore) - ctx.now().getTime();
-    if (!record && waitMs > 0) return { retryAfterMs: waitMs };
+    if (!record?.startedAt && waitMs > 0) return { retryAfterMs: waitMs };
     const action = this.actions.get(event.data.action);
     return inSpan(SPAN.act, { parent: ctx.trace, attributes: { ...eventAttributes(event), [ATTR.action]: event.data.action } }, async (span) => {
       if (!action || !action.appliesTo(event.data.target)) {

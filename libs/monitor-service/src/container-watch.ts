@@ -2,7 +2,7 @@ import { Logger } from '@nestjs/common';
 import type Docker from 'dockerode';
 import type { JarvisConfig } from '@jarvis/config';
 import { containerTarget, createEvent, derivedId, newId, targetKey, type CheckResultView, type WatchedTargetView } from '@jarvis/contracts';
-import { ContainerStateCheck, type ContainerRuntime, type ContainerSnapshot } from '@jarvis/checks';
+import { containerChecks, worstOf, type ContainerRuntime, type ContainerSnapshot } from '@jarvis/checks';
 import { ContainerEventStream, type ContainerEvent } from '@jarvis/docker';
 import { openIncidentFor } from '@jarvis/incidents';
 import type { ProcessorHost, ServiceHealth } from '@jarvis/service-kit';
@@ -21,7 +21,7 @@ const OPERATOR_KILL_WINDOW_MS = 120_000;
  */
 export class ContainerWatch {
   private readonly logger = new Logger('monitor');
-  private readonly check = new ContainerStateCheck();
+  private readonly checks = containerChecks();
   private readonly recentKills = new Map<string, number>();
   private readonly stream: ContainerEventStream;
   private reconcileTimer: NodeJS.Timeout | undefined;
@@ -125,7 +125,8 @@ export class ContainerWatch {
       const snapshot = known !== undefined ? known : await this.containers.inspect(name);
       const now = this.clock();
       const state = this.host.state();
-      const result = this.check.evaluate({ snapshot, stoppedByOperator: this.stoppedByOperator(name, snapshot, state.operatorStops.get(key), now) }, now);
+      const observation = { snapshot, stoppedByOperator: this.stoppedByOperator(name, snapshot, state.operatorStops.get(key), now) };
+      const result = worstOf(this.checks.map((check) => check.evaluate(observation, now)));
       const incident = openIncidentFor(state.incidents, key);
       const outcome = reconcileOutcome({
         incident,

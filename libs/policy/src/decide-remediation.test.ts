@@ -1,9 +1,10 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { containerTarget, createEvent, derivedId, validateEvent, type JarvisEvent, type JarvisEventOf } from '@jarvis/contracts';
-import { decideRemediation, isTrigger, RESTART_CONTAINER } from './decide-remediation.js';
+import { decideRemediation, RESTART_CONTAINER } from './decide-remediation.js';
 import { RULE, type PolicyRules } from './policy-rules.js';
 import { evolvePolicy, initialPolicyState } from './policy-state.js';
+import { isTrigger } from './trigger.js';
 
 const T0 = Date.parse('2025-03-01T12:00:00.000Z');
 const at = (offsetMs: number) => new Date(T0 + offsetMs);

@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { containerTarget, createEvent, derivedId, type JarvisEvent } from '@jarvis/contracts';
-import { countSince, evolvePolicy, initialPolicyState, pruneBefore } from './policy-state.js';
+import { countSince, evolvePolicy, initialPolicyState, pruneBefore, undecidedTriggers } from './policy-state.js';
 
 const T0 = Date.parse('2025-03-01T12:00:00.000Z');
 const iso = (offsetMs: number) => new Date(T0 + offsetMs).toISOString();
@@ -42,7 +42,7 @@ function outcome(type: 'ActionFailed' | 'VerificationPassed' | 'VerificationFail
 describe('evolvePolicy', () => {
   it('opens an incident view on IncidentOpened', () => {
     const state = evolvePolicy(initialPolicyState(), opened);
-    assert.deepEqual(state.incidents.get(INCIDENT), { targetKey: 'container:web', open: true, escalated: false, pendingDecisionId: null, attempts: 0 });
+    assert.deepEqual(state.incidents.get(INCIDENT), { targetKey: 'container:web', open: true, escalated: false, pendingDecisionId: null, attempts: 0, lastTrigger: opened });
   });
 
   it('records an execute decision as pending, counts it and remembers its time per target and per action', () => {
@@ -133,5 +133,65 @@ describe('pruneBefore / countSince', () => {
     assert.equal(countSince([10, 20, 30], 20), 1);
     assert.equal(countSince([10, 20, 30], 9), 3);
     assert.equal(countSince(undefined, 0), 0);
+  });
+});
+
+describe('undecidedTriggers', () => {
+  function decisionFor(trigger: JarvisEvent, outcome: 'execute' | 'needs_approval' | 'denied', at: number): JarvisEvent {
+    return createEvent({
+      ...base,
+      id: derivedId('RemediationDecided', trigger.id),
+      type: 'RemediationDecided',
+      time: iso(at),
+      causationId: trigger.id,
+      data: { target, outcome, action: 'restart_container', rule: 'r', reason: 'x', attempt: 1, notBefore: iso(at) },
+    });
+  }
+
+  it('lists the opening of an incident nobody decided on yet', () => {
+    const state = evolvePolicy(initialPolicyState(), opened);
+    assert.deepEqual(undecidedTriggers(state), [opened]);
+  });
+
+  it('lists nothing once the trigger is decided, whatever the outcome', () => {
+    for (const kind of ['execute', 'needs_approval', 'denied'] as const) {
+      const state = evolvePolicy(initialPolicyState(), opened);
+      evolvePolicy(state, decisionFor(opened, kind, 100));
+      assert.deepEqual(undecidedTriggers(state), [], kind);
+    }
+  });
+
+  it('lists the latest trigger, a failed verification, once the pending decision has its outcome', () => {
+    const state = evolvePolicy(initialPolicyState(), opened);
+    const decision = decisionFor(opened, 'execute', 100);
+    evolvePolicy(state, decision);
+    const failed = outcome('VerificationFailed', decision.id);
+    evolvePolicy(state, failed);
+    assert.deepEqual(undecidedTriggers(state), [failed]);
+  });
+
+  it('does not let facts that are no triggers replace the latest trigger', () => {
+    const state = evolvePolicy(initialPolicyState(), opened);
+    evolvePolicy(state, outcome('VerificationPassed', derivedId('unrelated')));
+    evolvePolicy(
+      state,
+      createEvent({ ...base, id: derivedId('test', 'stopped'), type: 'DetectionRecorded', source: 'monitor', time: iso(1), causationId: null, data: { target, check: 'container_state', status: 'stopped', reason: 'paused', faultAt: iso(1) } }),
+    );
+    assert.deepEqual(undecidedTriggers(state), [opened]);
+  });
+
+  it('lists nothing for escalated or resolved incidents', () => {
+    const escalatedState = evolvePolicy(initialPolicyState(), opened);
+    evolvePolicy(
+      escalatedState,
+      createEvent({ ...base, id: derivedId('test', 'esc2'), type: 'IncidentEscalated', time: iso(2000), causationId: null, data: { target, rule: 'circuit_breaker', reason: 'x', attempts: 1 } }),
+    );
+    assert.deepEqual(undecidedTriggers(escalatedState), []);
+    const resolvedState = evolvePolicy(initialPolicyState(), opened);
+    evolvePolicy(
+      resolvedState,
+      createEvent({ ...base, id: derivedId('test', 'res2'), type: 'IncidentResolved', source: 'monitor', time: iso(3000), causationId: null, data: { target, resolution: 'recovered', reason: 'back' } }),
+    );
+    assert.deepEqual(undecidedTriggers(resolvedState), []);
   });
 });

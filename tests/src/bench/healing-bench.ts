@@ -377,8 +377,9 @@ async function main(): Promise<void> {
     }
     for (const name of hangNames) await waitRunning(docker, name, true, 30_000);
     const hangs = await injectFaults('hang', plan.hangs, hangNames, docker, tap, plan);
-    // The health probes exec into the containers every second: stop them before the baseline.
-    for (const name of hangNames) await docker.getContainer(name).remove({ force: true }).catch(() => undefined);
+    // The health probes exec into the containers every second: stop them before the baseline. An API kill is an
+    // owner's stop, which Jarvis leaves alone (removing a watched container instead would open a "not found" incident).
+    for (const name of hangNames) await docker.getContainer(name).kill().catch(() => undefined);
 
     log(`Docker baseline: ${plan.dockerCrashesEach} crashes on each of ${dockerNames.length} unwatched restart=always containers`);
     const dockerSamples = await dockerBaseline(docker, dockerNames, plan);

@@ -170,6 +170,10 @@ export function healingSuite(shape: Shape): void {
       assert.deepEqual(decisions.map((d) => d.data.outcome), ['execute', 'execute', 'execute', 'denied']);
       const delays = decisions.slice(0, 3).map((d) => Date.parse(d.data.notBefore) - Date.parse(d.time));
       assert.deepEqual(delays, [0, 200, 400], 'backoff doubles between tries');
+      for (const d of decisions.slice(0, 3)) {
+        const start = started.find((e) => e.causationId === d.id)!;
+        assert.ok(Date.parse(start.time) >= Date.parse(d.data.notBefore), `action started ${start.time}, not before ${d.data.notBefore}`);
+      }
       assert.equal(incident.filter((e) => e.type === 'VerificationFailed').length, 3);
       const info = await docker.docker.getContainer('looper').inspect();
       assert.equal(info.State.Running, false, 'left stopped after escalation');

@@ -1,0 +1,105 @@
+import assert from 'node:assert/strict';
+import { describe, it } from 'node:test';
+import { containerTarget, createEvent, derivedId, type JarvisEvent } from '@jarvis/contracts';
+import { evolveExecutor, interruptedDecisions, type ExecutorState } from './executor-state.js';
+
+const T0 = Date.parse('2025-03-01T12:00:00.000Z');
+const iso = (offsetMs: number) => new Date(T0 + offsetMs).toISOString();
+const target = containerTarget('web');
+const INCIDENT = derivedId('test', 'incident');
+const envelope = (label: string, offsetMs: number) => ({
+  id: derivedId('test', label),
+  source: 'executor' as const,
+  time: iso(offsetMs),
+  subject: 'container:web',
+  correlationId: INCIDENT,
+  causationId: null,
+});
+
+const decided = (label: string, outcome: 'execute' | 'denied' | 'needs_approval' = 'execute') =>
+  createEvent({
+    ...envelope(`decision-${label}`, 0),
+    source: 'policy',
+    type: 'RemediationDecided',
+    data: { target, outcome, action: 'restart_container', rule: 'r', reason: 'x', attempt: 1, notBefore: iso(0) },
+  });
+const started = (decisionId: string, offsetMs: number) =>
+  createEvent({ ...envelope(`started-${decisionId}-${offsetMs}`, offsetMs), type: 'ActionStarted', data: { target, decisionId, action: 'restart_container', attempt: 1 } });
+const succeeded = (decisionId: string, offsetMs: number) =>
+  createEvent({ ...envelope(`ok-${decisionId}`, offsetMs), type: 'ActionSucceeded', data: { target, decisionId, action: 'restart_container', result: 'restarted', durationMs: 5 } });
+const failed = (decisionId: string, offsetMs: number) =>
+  createEvent({ ...envelope(`failed-${decisionId}`, offsetMs), type: 'ActionFailed', data: { target, decisionId, action: 'restart_container', error: 'boom', durationMs: 5 } });
+
+function fold(events: JarvisEvent[]): ExecutorState {
+  const state: ExecutorState = new Map();
+  for (const event of events) evolveExecutor(state, event);
+  return state;
+}
+
+describe('evolveExecutor', () => {
+  it('remembers an execute decision, not yet started', () => {
+    const decision = decided('d1');
+    assert.deepEqual(fold([decision]).get(decision.id), { decision, startedAt: null, finished: false });
+  });
+
+  it('does not remember decisions that execute nothing', () => {
+    assert.equal(fold([decided('denied', 'denied'), decided('approval', 'needs_approval')]).size, 0);
+  });
+
+  it('records when the action started, keeping the decision', () => {
+    const decision = decided('d1');
+    assert.deepEqual(fold([decision, started(decision.id, 100)]).get(decision.id), { decision, startedAt: iso(100), finished: false });
+  });
+
+  it('marks the action finished on success or failure, keeping its start and dropping the decision', () => {
+    for (const outcome of [succeeded, failed]) {
+      const decision = decided(`d-${outcome.name}`);
+      assert.deepEqual(fold([decision, started(decision.id, 100), outcome(decision.id, 500)]).get(decision.id), { decision: null, startedAt: iso(100), finished: true });
+    }
+  });
+
+  it('keeps decisions apart', () => {
+    const d1 = decided('d1');
+    const d2 = decided('d2');
+    const state = fold([d1, d2, started(d1.id, 100), started(d2.id, 200), succeeded(d1.id, 300)]);
+    assert.deepEqual(state.get(d1.id), { decision: null, startedAt: iso(100), finished: true });
+    assert.deepEqual(state.get(d2.id), { decision: d2, startedAt: iso(200), finished: false });
+  });
+
+  it('does not unfinish an action whose start is applied after its outcome', () => {
+    const state = fold([succeeded('d1', 500)]);
+    assert.deepEqual(state.get('d1'), { decision: null, startedAt: null, finished: true });
+    evolveExecutor(state, started('d1', 100));
+    assert.deepEqual(state.get('d1'), { decision: null, startedAt: iso(100), finished: true });
+  });
+
+  it('takes the latest start of a resumed attempt', () => {
+    const decision = decided('d1');
+    assert.equal(fold([decision, started(decision.id, 100), started(decision.id, 900)]).get(decision.id)!.startedAt, iso(900));
+  });
+
+  it('ignores every other event', () => {
+    const others: JarvisEvent[] = [
+      createEvent({ ...envelope('detection', 0), source: 'monitor', type: 'DetectionRecorded', data: { target, check: 'container_state', status: 'failed', reason: 'x', faultAt: iso(0) } }),
+      createEvent({ ...envelope('passed', 0), source: 'monitor', type: 'VerificationPassed', data: { target, decisionId: 'd1', evidence: 'up' } }),
+      createEvent({ ...envelope('resolved', 0), source: 'monitor', type: 'IncidentResolved', data: { target, resolution: 'remediated', reason: 'ok' } }),
+      createEvent({ ...envelope('escalated', 0), source: 'policy', type: 'IncidentEscalated', data: { target, rule: 'circuit_breaker', reason: 'x', attempts: 5 } }),
+    ];
+    assert.equal(fold(others).size, 0);
+  });
+});
+
+describe('interruptedDecisions', () => {
+  it('lists decisions whose action started without a recorded outcome, and only those', () => {
+    const notStarted = decided('not-started');
+    const running = decided('running');
+    const done = decided('done');
+    const broke = decided('broke');
+    const state = fold([notStarted, running, done, broke, started(running.id, 100), started(done.id, 100), succeeded(done.id, 200), started(broke.id, 100), failed(broke.id, 200)]);
+    assert.deepEqual(interruptedDecisions(state), [running]);
+  });
+
+  it('is empty for a fresh state', () => {
+    assert.deepEqual(interruptedDecisions(new Map()), []);
+  });
+});
