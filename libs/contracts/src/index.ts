@@ -1,3 +1,4 @@
+export * from './assert-never.js';
 export * from './catalog.js';
 export * from './codec.js';
 export * from './envelope.js';

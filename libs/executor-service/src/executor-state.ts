@@ -1,4 +1,4 @@
-import type { JarvisEvent, JarvisEventOf } from '@jarvis/contracts';
+import { assertNever, type JarvisEvent, type JarvisEventOf } from '@jarvis/contracts';
 
 export type ActionRecord = { decision: JarvisEventOf<'RemediationDecided'> | null; startedAt: string | null; finished: boolean };
 
@@ -36,8 +36,4 @@ export function interruptedDecisions(state: ExecutorState): JarvisEventOf<'Remed
 
 function update(state: ExecutorState, decisionId: string, change: Partial<ActionRecord>): void {
   state.set(decisionId, { decision: null, startedAt: null, finished: false, ...state.get(decisionId), ...change });
-}
-
-function assertNever(value: never): never {
-  throw new Error(`unhandled event type: ${JSON.stringify((value as { type?: unknown }).type)}`);
 }

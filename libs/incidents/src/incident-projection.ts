@@ -1,4 +1,4 @@
-import { targetKey, type JarvisEvent } from '@jarvis/contracts';
+import { assertNever, targetKey, type JarvisEvent } from '@jarvis/contracts';
 
 export type IncidentStatus = 'open' | 'escalated' | 'resolved';
 
@@ -141,8 +141,4 @@ export function summarize(event: JarvisEvent): string {
     default:
       return assertNever(event);
   }
-}
-
-function assertNever(value: never): never {
-  throw new Error(`unhandled event type: ${JSON.stringify((value as { type?: unknown }).type)}`);
 }

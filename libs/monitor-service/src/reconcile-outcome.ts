@@ -1,3 +1,4 @@
+import { assertNever } from '@jarvis/contracts';
 import type { CheckResult } from '@jarvis/checks';
 import type { IncidentRecord } from '@jarvis/incidents';
 
@@ -29,8 +30,4 @@ export function reconcileOutcome({ incident, result, now, eventDriven, redetectA
     default:
       return assertNever(result.status);
   }
-}
-
-function assertNever(value: never): never {
-  throw new Error(`unhandled status ${String(value)}`);
 }

@@ -1,5 +1,5 @@
-import { createEvent, derivedId, type JarvisEvent, type JarvisEventOf, type TargetRef, targetKey } from '@jarvis/contracts';
-import { assertNever, countSince, pruneBefore, type PolicyState } from './policy-state.js';
+import { assertNever, createEvent, derivedId, type JarvisEvent, type JarvisEventOf, type TargetRef, targetKey } from '@jarvis/contracts';
+import { countSince, pruneBefore, type PolicyState } from './policy-state.js';
 import type { Trigger } from './trigger.js';
 import { backoffDelayMs, RULE, type PolicyRules } from './policy-rules.js';
 

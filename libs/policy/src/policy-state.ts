@@ -1,4 +1,4 @@
-import { targetKey, type JarvisEvent } from '@jarvis/contracts';
+import { assertNever, targetKey, type JarvisEvent } from '@jarvis/contracts';
 import { isTrigger, type Trigger } from './trigger.js';
 
 export type IncidentView = {
@@ -111,8 +111,4 @@ function push(map: Map<string, number[]>, key: string, value: number): void {
 function withIncident(state: PolicyState, id: string, fn: (incident: IncidentView) => void): void {
   const incident = state.incidents.get(id);
   if (incident) fn(incident);
-}
-
-export function assertNever(value: never): never {
-  throw new Error(`unhandled event type: ${JSON.stringify((value as { type?: unknown }).type)}`);
 }

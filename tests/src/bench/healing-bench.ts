@@ -24,7 +24,7 @@ import { REPO_ROOT, startJarvis, type JarvisDeployment } from '../support/jarvis
 import { startNats, type NatsHarness } from '../support/nats-harness.js';
 import { killAllTracked, waitFor } from '../support/processes.js';
 import { machineInfo, rssKib } from './machine.js';
-import { renderReport, writeDocsSection, type BenchResults, type CrashSample, type DockerSample, type RssResult } from './report.js';
+import { renderReport, writeDocsSection, type BenchResults, type Plan, type CrashSample, type DockerSample, type RssResult } from './report.js';
 import { parseDockerTime } from './stats.js';
 
 export const BENCH_CONFIG = `
@@ -41,25 +41,6 @@ verification:
   timeoutSeconds: 30
 `;
 
-export type Plan = {
-  quick: boolean;
-  crashes: number;
-  crashContainers: number;
-  hangs: number;
-  hangContainers: number;
-  /** Health probe: every second, unhealthy after this many failures in a row. */
-  hangRetries: number;
-  dockerContainers: number;
-  dockerCrashesEach: number;
-  /** Docker resets its restart backoff after a container ran 10 s; each baseline container runs at least this long. */
-  dockerMinUptimeMs: number;
-  /** Time between two crashes of the same baseline container (crashes of different ones are spread in between). */
-  dockerSpacingMs: number;
-  idleWaitMs: number;
-  /** Pause after a fault is healed before the next one, so nothing of the previous one is still being processed. */
-  settleMs: number;
-  hardDeadlineMs: number;
-};
 
 const FULL: Plan = {
   quick: false,

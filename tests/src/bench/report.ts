@@ -48,24 +48,31 @@ export type RssResult = {
   idleWaitMs: number;
 };
 
+export type Plan = {
+  quick: boolean;
+  crashes: number;
+  crashContainers: number;
+  hangs: number;
+  hangContainers: number;
+  /** Health probe: every second, unhealthy after this many failures in a row. */
+  hangRetries: number;
+  dockerContainers: number;
+  dockerCrashesEach: number;
+  /** Docker resets its restart backoff after a container ran 10 s; each baseline container runs at least this long. */
+  dockerMinUptimeMs: number;
+  /** Time between two crashes of the same baseline container (crashes of different ones are spread in between). */
+  dockerSpacingMs: number;
+  idleWaitMs: number;
+  /** Pause after a fault is healed before the next one, so nothing of the previous one is still being processed. */
+  settleMs: number;
+  hardDeadlineMs: number;
+};
+
 export type BenchResults = {
   date: string;
   durationMs: number;
   command: string;
-  plan: {
-    quick: boolean;
-    crashes: number;
-    crashContainers: number;
-    hangs: number;
-    hangContainers: number;
-    hangRetries: number;
-    dockerContainers: number;
-    dockerCrashesEach: number;
-    dockerMinUptimeMs: number;
-    dockerSpacingMs: number;
-    idleWaitMs: number;
-    settleMs: number;
-  };
+  plan: Plan;
   config: string;
   machine: MachineInfo;
   crashes: CrashSample[];
