@@ -97,6 +97,16 @@ export class PolicyConfig {
   /** Automatic restarts for watched containers; false turns every decision into needs_approval. */
   @IsBoolean()
   autoRestart = true;
+
+  /**
+   * An execute decision with no recorded outcome (action failed, refused, superseded or verified) this long after
+   * its notBefore escalates instead of waiting silently. Keep it above the executor's restart deadline plus the
+   * verification timeout.
+   */
+  @IsInt()
+  @Min(10)
+  @Max(86400)
+  decisionTimeoutSeconds = 300;
 }
 
 export class ExecutorConfig {
@@ -105,6 +115,54 @@ export class ExecutorConfig {
   @Min(0)
   @Max(600)
   restartStopTimeoutSeconds = 10;
+
+  /** A decision older than this (counted from its notBefore) is refused, never acted on: it is stale or replayed. */
+  @IsInt()
+  @Min(1)
+  @Max(86400)
+  maxDecisionAgeSeconds = 120;
+}
+
+export class DockerConfig {
+  /** Deadline of one Docker API call (inspect, list, restart on top of its stop timeout): a hung engine is a failure. */
+  @IsInt()
+  @Min(1)
+  @Max(600)
+  callTimeoutSeconds = 10;
+}
+
+export class EventsConfig {
+  /** Deliveries of one event to a failing handler before the runner gives up and records an escalation. */
+  @IsInt()
+  @Min(2)
+  @Max(1000)
+  maxDeliveries = 10;
+
+  /** Each service snapshots its state after this many new events, so a start reads a snapshot plus the tail. */
+  @IsInt()
+  @Min(10)
+  @Max(10000000)
+  snapshotEveryEvents = 1000;
+
+  /** Closed cases (resolved incidents, finished actions) are dropped from memory this long after they closed. */
+  @IsInt()
+  @Min(1)
+  @Max(87600)
+  closedCaseRetentionHours = 168;
+}
+
+export class LifecycleConfig {
+  /** SIGTERM: in-flight work and the NATS drain get this long, then the process closes and exits anyway. */
+  @IsInt()
+  @Min(1)
+  @Max(600)
+  shutdownTimeoutSeconds = 10;
+
+  /** A service's single-instance lock expires this long after its holder stopped renewing it (crash, kill -9). */
+  @IsInt()
+  @Min(3)
+  @Max(600)
+  instanceLockTtlSeconds = 10;
 }
 
 export class VerificationConfig {
@@ -155,6 +213,18 @@ export class JarvisConfig {
   @ValidateNested()
   @Type(() => VerificationConfig)
   verification = new VerificationConfig();
+
+  @ValidateNested()
+  @Type(() => DockerConfig)
+  docker = new DockerConfig();
+
+  @ValidateNested()
+  @Type(() => EventsConfig)
+  events = new EventsConfig();
+
+  @ValidateNested()
+  @Type(() => LifecycleConfig)
+  lifecycle = new LifecycleConfig();
 
   @ValidateNested()
   @Type(() => GatewayConfig)

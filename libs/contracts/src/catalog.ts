@@ -1,7 +1,9 @@
 import {
   ActionFailedData,
+  ActionRefusedData,
   ActionStartedData,
   ActionSucceededData,
+  DecisionSupersededData,
   DetectionRecordedData,
   IncidentEscalatedData,
   IncidentOpenedData,
@@ -26,6 +28,8 @@ export const EVENT_CATALOG = {
   ActionStarted: { subject: `${EVENT_SUBJECT_PREFIX}.action.started`, version: 1, payload: ActionStartedData },
   ActionSucceeded: { subject: `${EVENT_SUBJECT_PREFIX}.action.succeeded`, version: 1, payload: ActionSucceededData },
   ActionFailed: { subject: `${EVENT_SUBJECT_PREFIX}.action.failed`, version: 1, payload: ActionFailedData },
+  ActionRefused: { subject: `${EVENT_SUBJECT_PREFIX}.action.refused`, version: 1, payload: ActionRefusedData },
+  DecisionSuperseded: { subject: `${EVENT_SUBJECT_PREFIX}.decision.superseded`, version: 1, payload: DecisionSupersededData },
   VerificationPassed: { subject: `${EVENT_SUBJECT_PREFIX}.verification.passed`, version: 1, payload: VerificationPassedData },
   VerificationFailed: { subject: `${EVENT_SUBJECT_PREFIX}.verification.failed`, version: 1, payload: VerificationFailedData },
   IncidentResolved: { subject: `${EVENT_SUBJECT_PREFIX}.incident.resolved`, version: 1, payload: IncidentResolvedData },

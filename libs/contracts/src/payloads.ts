@@ -20,7 +20,8 @@ export type DetectionStatus = (typeof DETECTION_STATUSES)[number];
 export const DECISION_OUTCOMES = ['execute', 'needs_approval', 'denied'] as const;
 export type DecisionOutcome = (typeof DECISION_OUTCOMES)[number];
 
-export const RESOLUTIONS = ['remediated', 'recovered'] as const;
+/** `withdrawn`: the owner stopped or removed the target while its incident was open; Jarvis leaves it be. */
+export const RESOLUTIONS = ['remediated', 'recovered', 'withdrawn'] as const;
 export type Resolution = (typeof RESOLUTIONS)[number];
 
 abstract class TargetedData {
@@ -117,6 +118,29 @@ export class ActionFailedData extends ActionData {
   @IsInt()
   @Min(0)
   durationMs!: number;
+}
+
+/**
+ * Why the executor refused a decision without acting: each is a decision it must not trust (forged, replayed or
+ * left over), so nothing ran.
+ */
+export const REFUSAL_REASONS = ['target_not_watched', 'no_open_case', 'not_the_pending_decision', 'decision_stale', 'unknown_action'] as const;
+export type RefusalReason = (typeof REFUSAL_REASONS)[number];
+
+export class ActionRefusedData extends ActionData {
+  @IsIn(REFUSAL_REASONS)
+  refusal!: RefusalReason;
+
+  @IsString()
+  @MaxLength(1024)
+  reason!: string;
+}
+
+/** The fault a decision answered no longer held when the executor looked again (recovered, or started by its owner). */
+export class DecisionSupersededData extends ActionData {
+  @IsString()
+  @MaxLength(1024)
+  evidence!: string;
 }
 
 export class VerificationPassedData extends TargetedData {

@@ -15,6 +15,8 @@ export function evolveExecutor(state: ExecutorState, event: JarvisEvent): Execut
       return state;
     case 'ActionSucceeded':
     case 'ActionFailed':
+    case 'ActionRefused':
+    case 'DecisionSuperseded':
       update(state, event.data.decisionId, { decision: null, finished: true });
       return state;
     case 'DetectionRecorded':

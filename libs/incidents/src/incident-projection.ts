@@ -81,6 +81,8 @@ export function evolveIncidents(book: IncidentBook, event: JarvisEvent): Inciden
       if (incident) incident.actions += 1;
       break;
     case 'ActionFailed':
+    case 'ActionRefused':
+    case 'DecisionSuperseded':
     case 'VerificationPassed':
     case 'VerificationFailed':
       if (incident && incident.pendingDecisionId === event.data.decisionId) incident.pendingDecisionId = null;
@@ -130,6 +132,10 @@ export function summarize(event: JarvisEvent): string {
       return `${event.data.action}: ${event.data.result} in ${event.data.durationMs} ms`;
     case 'ActionFailed':
       return `${event.data.action}: ${event.data.error}`;
+    case 'ActionRefused':
+      return `${event.data.action} refused (${event.data.refusal}): ${event.data.reason}`;
+    case 'DecisionSuperseded':
+      return `${event.data.action} not needed any more: ${event.data.evidence}`;
     case 'VerificationPassed':
       return event.data.evidence;
     case 'VerificationFailed':

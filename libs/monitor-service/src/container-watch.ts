@@ -2,7 +2,7 @@ import { Logger } from '@nestjs/common';
 import type Docker from 'dockerode';
 import type { JarvisConfig } from '@jarvis/config';
 import { containerTarget, createEvent, derivedId, newId, targetKey, type CheckResultView, type WatchedTargetView } from '@jarvis/contracts';
-import { containerChecks, worstOf, type ContainerRuntime, type ContainerSnapshot } from '@jarvis/checks';
+import { containerChecks, watchedBecause, worstOf, type ContainerRuntime, type ContainerSnapshot } from '@jarvis/checks';
 import { ContainerEventStream, type ContainerEvent } from '@jarvis/docker';
 import { openIncidentFor } from '@jarvis/incidents';
 import type { ProcessorHost, ServiceHealth } from '@jarvis/service-kit';
@@ -10,7 +10,7 @@ import { ATTR, inSpan, SPAN, SpanKind } from '@jarvis/telemetry';
 import type { MonitorState } from './monitor-state.js';
 import { reconcileOutcome } from './reconcile-outcome.js';
 import type { TargetLocks } from './target-locks.js';
-import { watchedBecause } from './watch-selector.js';
+
 
 /** An API kill (docker stop/kill) this recent before a container exits marks the exit as the owner's doing. */
 const OPERATOR_KILL_WINDOW_MS = 120_000;

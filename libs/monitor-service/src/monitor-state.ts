@@ -23,7 +23,9 @@ export function evolveMonitor(state: MonitorState, event: JarvisEvent): MonitorS
     const known = state.unverified.get(event.data.decisionId);
     state.unverified.set(event.data.decisionId, { startedAt: known?.startedAt ?? null, succeeded: event });
   }
-  if (event.type === 'VerificationPassed' || event.type === 'VerificationFailed' || event.type === 'ActionFailed') state.unverified.delete(event.data.decisionId);
+  if (event.type === 'VerificationPassed' || event.type === 'VerificationFailed' || event.type === 'ActionFailed' || event.type === 'ActionRefused' || event.type === 'DecisionSuperseded') {
+    state.unverified.delete(event.data.decisionId);
+  }
   evolveIncidents(state.incidents, event);
   return state;
 }

@@ -63,6 +63,8 @@ function foldFact(state: PolicyState, event: JarvisEvent): PolicyState {
       return state;
     }
     case 'ActionFailed':
+    case 'ActionRefused':
+    case 'DecisionSuperseded':
     case 'VerificationPassed':
     case 'VerificationFailed': {
       const incident = state.incidents.get(event.correlationId);
