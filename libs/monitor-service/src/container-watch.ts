@@ -41,11 +41,11 @@ export class ContainerWatch {
     this.stream = new ContainerEventStream(docker, {
       onEvent: (event) => this.onEngineEvent(event),
       onConnected: () => {
-        this.health.recover();
+        this.health.recover('docker');
         void this.reconcile();
       },
       onError: (error) => {
-        this.health.degrade(`docker events: ${error.message}`);
+        this.health.degrade('docker', `events: ${error.message}`);
         this.logger.warn(`docker events: ${error.message}`);
       },
     });
@@ -91,7 +91,7 @@ export class ContainerWatch {
       ]);
     } catch (error) {
       this.logger.warn(`reconciliation failed: ${(error as Error).message}`);
-      this.health.degrade(`reconciliation: ${(error as Error).message}`);
+      this.health.degrade('docker', `reconciliation: ${(error as Error).message}`);
       return [];
     }
   }

@@ -1,10 +1,13 @@
 import type { HealthReply, ServiceName } from '@jarvis/contracts';
 
-/** Tracks one service's liveness details for its health endpoint. */
+/**
+ * Tracks one service's liveness details for its health endpoint. Each component (the Docker engine, the event
+ * store, …) degrades and recovers on its own, so one recovering never hides another still failing.
+ */
 export class ServiceHealth {
   private readonly startedAt: string;
-  private status: HealthReply['status'] = 'up';
   private readonly details: Record<string, string | number | boolean> = {};
+  private readonly problems = new Map<string, string>();
 
   constructor(
     private readonly service: ServiceName,
@@ -17,17 +20,25 @@ export class ServiceHealth {
     this.details[key] = value;
   }
 
-  degrade(reason: string): void {
-    this.status = 'degraded';
-    this.details['degradedBecause'] = reason;
+  degrade(component: string, reason: string): void {
+    this.problems.set(component, reason);
   }
 
-  recover(): void {
-    this.status = 'up';
-    delete this.details['degradedBecause'];
+  recover(component: string): void {
+    this.problems.delete(component);
+  }
+
+  isDegraded(component?: string): boolean {
+    return component === undefined ? this.problems.size > 0 : this.problems.has(component);
   }
 
   reply(): HealthReply {
-    return { service: this.service, status: this.status, startedAt: this.startedAt, details: { ...this.details } };
+    const degradedBecause = [...this.problems].map(([component, reason]) => `${component}: ${reason}`).join('; ');
+    return {
+      service: this.service,
+      status: this.problems.size > 0 ? 'degraded' : 'up',
+      startedAt: this.startedAt,
+      details: { ...this.details, ...(degradedBecause ? { degradedBecause } : {}) },
+    };
   }
 }
