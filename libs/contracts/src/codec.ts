@@ -53,3 +53,24 @@ export function validateEvent(plain: unknown): Validated<JarvisEvent> {
   if (!payload.ok) return payload;
   return { ok: true, value: createEvent({ ...envelope.value, data: payload.value } as NewEvent<EventType>) as JarvisEvent };
 }
+
+/** A message written by a newer build: its type is known here but its schema version is ahead of this build's. */
+export type NewerSchema = { type: EventType; version: number; known: number };
+
+/**
+ * Tells a message this build is too old to read apart from an invalid one: a rolling upgrade must leave it for the
+ * newer build instead of dropping it.
+ */
+export function newerSchemaOf(raw: Uint8Array | string): NewerSchema | undefined {
+  let plain: unknown;
+  try {
+    plain = JSON.parse(typeof raw === 'string' ? raw : new TextDecoder().decode(raw));
+  } catch {
+    return undefined;
+  }
+  if (typeof plain !== 'object' || plain === null) return undefined;
+  const { type, version } = plain as Record<string, unknown>;
+  if (typeof type !== 'string' || !isEventType(type) || typeof version !== 'number' || !Number.isInteger(version)) return undefined;
+  const known = EVENT_CATALOG[type].version;
+  return version > known ? { type, version, known } : undefined;
+}

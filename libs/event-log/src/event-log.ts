@@ -1,4 +1,4 @@
-import type { JarvisEvent } from '@jarvis/contracts';
+import type { JarvisEvent, NewerSchema } from '@jarvis/contracts';
 import type { Context, HeaderCarrier } from '@jarvis/telemetry';
 
 export type StoredEvent = { seq: number; event: JarvisEvent; headers: HeaderCarrier | undefined };
@@ -8,11 +8,18 @@ export type AppendResult = { seq: number; duplicate: boolean };
 /** What a subscriber tells the log about one delivery. */
 export type DeliveryOutcome = { kind: 'done' } | { kind: 'retry'; afterMs: number } | { kind: 'reject'; reason: string };
 
+export type Undecodable = {
+  ok: false;
+  errors: string[];
+  /** Set when the message is valid for a newer build: it must be left for that build, never dropped. */
+  newer?: NewerSchema;
+};
+
 export type Delivery = {
-  /** Stream sequence; null when the message could not be decoded. */
+  /** Stream sequence. */
   seq: number;
   redeliveries: number;
-  decoded: { ok: true; stored: StoredEvent } | { ok: false; errors: string[] };
+  decoded: { ok: true; stored: StoredEvent } | Undecodable;
   /** Tells the log the work is still going on, so it is not redelivered mid-way. */
   inProgress(): void;
   settle(outcome: DeliveryOutcome): void;
@@ -21,14 +28,31 @@ export type Delivery = {
 export type Subscription = { stop(): Promise<void> };
 
 /**
+ * Which stream the log is and how far it goes. `lastSeq` may hold no message (a purge or a deleted last message keeps
+ * it): compare with it, never wait for it.
+ */
+export type LogPosition = { lastSeq: number; createdAt: string };
+
+/**
  * The event store port: the log is both the bus and the store. Adapters: JetStream (default). Appends are
  * idempotent by event id within the store's de-duplication window.
  */
 export interface EventLog {
   append(event: JarvisEvent, parent?: Context): Promise<AppendResult>;
-  lastSequence(): Promise<number>;
-  /** Every stored event from `fromSeq` up to `toSeq` (inclusive), in order. */
-  read(fromSeq: number, toSeq: number): AsyncIterable<StoredEvent>;
+  /** Every valid event stored from `fromSeq` on as of the call, in order; it ends once it has read what exists now. */
+  readFrom(fromSeq: number): AsyncIterable<StoredEvent>;
+  position(): Promise<LogPosition>;
   /** A durable subscription: it resumes after the last settled delivery when the process restarts. */
   subscribe(durable: string, onDelivery: (delivery: Delivery) => void): Promise<Subscription>;
+}
+
+/** Nothing invalid is stored: the store is the boundary every consumer trusts. */
+export class InvalidEventError extends Error {
+  constructor(
+    type: string,
+    readonly problems: string[],
+  ) {
+    super(`refusing to append an invalid ${type}: ${problems.join('; ')}`);
+    this.name = 'InvalidEventError';
+  }
 }

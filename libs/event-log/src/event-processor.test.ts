@@ -1,9 +1,14 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { containerTarget, createEvent, derivedId, type JarvisEvent } from '@jarvis/contracts';
-import type { AppendResult, Delivery, DeliveryOutcome, EventLog, StoredEvent, Subscription } from './event-log.js';
+import { gzipSync } from 'node:zlib';
+import { containerTarget, createEvent, derivedId, type JarvisEvent, type NewerSchema } from '@jarvis/contracts';
+import { AppliedSequences } from './applied-sequences.js';
+import type { AppendResult, Delivery, DeliveryOutcome, EventLog, LogPosition, StoredEvent, Subscription } from './event-log.js';
 import { EventProcessorRunner, type EventProcessor, type HandleResult, type HandlerContext } from './event-processor.js';
+import { decodeSnapshot, encodeSnapshot, SnapshotUnreadable, type Snapshot } from './snapshot-codec.js';
+import type { SnapshotStore } from './snapshot-store.js';
 
+const ONLY = { service: 'monitor' } as const;
 const T0 = Date.parse('2025-03-01T12:00:00.000Z');
 const iso = (offsetMs: number) => new Date(T0 + offsetMs).toISOString();
 
@@ -35,12 +40,15 @@ class TestDelivery implements Delivery {
 /** The EventLog port in memory: append de-duplicates by id; deliveries are handed out by the test. */
 class MemoryEventLog implements EventLog {
   readonly stored: StoredEvent[] = [];
-  readonly reads: Array<[number, number]> = [];
+  readonly reads: number[] = [];
   subscribedAs: string | undefined;
   stopped = false;
   private listener: ((delivery: Delivery) => void) | undefined;
 
+  failAppends: Error | undefined;
+
   async append(event: JarvisEvent): Promise<AppendResult> {
+    if (this.failAppends) throw this.failAppends;
     const existing = this.stored.find((s) => s.event.id === event.id);
     if (existing) return { seq: existing.seq, duplicate: true };
     const seq = this.stored.length + 1;
@@ -48,13 +56,13 @@ class MemoryEventLog implements EventLog {
     return { seq, duplicate: false };
   }
 
-  async lastSequence(): Promise<number> {
-    return this.stored.length;
+  async position(): Promise<LogPosition> {
+    return { lastSeq: this.stored.length, createdAt: 'memory' };
   }
 
-  async *read(fromSeq: number, toSeq: number): AsyncIterable<StoredEvent> {
-    this.reads.push([fromSeq, toSeq]);
-    for (const stored of this.stored) if (stored.seq >= fromSeq && stored.seq <= toSeq) yield stored;
+  async *readFrom(fromSeq: number): AsyncIterable<StoredEvent> {
+    this.reads.push(fromSeq);
+    for (const stored of [...this.stored]) if (stored.seq >= fromSeq) yield stored;
   }
 
   async subscribe(durable: string, onDelivery: (delivery: Delivery) => void): Promise<Subscription> {
@@ -83,8 +91,8 @@ class MemoryEventLog implements EventLog {
     return this.deliver(seq);
   }
 
-  deliverUndecodable(seq: number, errors: string[]): TestDelivery {
-    return this.hand(new TestDelivery(seq, 0, { ok: false, errors }));
+  deliverUndecodable(seq: number, errors: string[], redeliveries = 0, newer?: NewerSchema): TestDelivery {
+    return this.hand(new TestDelivery(seq, redeliveries, newer ? { ok: false, errors, newer } : { ok: false, errors }));
   }
 
   private hand(delivery: TestDelivery): TestDelivery {
@@ -170,11 +178,11 @@ describe('EventProcessorRunner: state', { timeout: 10_000 }, () => {
     const log = new MemoryEventLog();
     const events = [detection('a', '1'), detection('b', '2'), detection('c', '3')];
     for (const event of events) await log.append(event);
-    const runner = new EventProcessorRunner(log, processor(done), logger());
+    const runner = new EventProcessorRunner(log, processor(done), logger(), ONLY);
     assert.deepEqual(runner.currentState().ids, []);
     await runner.start();
     assert.deepEqual(runner.currentState().ids, events.map((e) => e.id));
-    assert.deepEqual(log.reads, [[1, 3]]);
+    assert.deepEqual(log.reads, [1]);
     assert.equal(log.subscribedAs, 'test-processor');
   });
 
@@ -183,7 +191,7 @@ describe('EventProcessorRunner: state', { timeout: 10_000 }, () => {
     const old = detection('a', 'old');
     await log.append(old);
     const proc = processor(done);
-    const runner = new EventProcessorRunner(log, proc, logger());
+    const runner = new EventProcessorRunner(log, proc, logger(), ONLY);
     await runner.start();
     // The durable subscription may hand out an event the rebuild already read.
     assert.deepEqual(await log.deliver(1).settled, { kind: 'done' });
@@ -204,6 +212,7 @@ describe('EventProcessorRunner: state', { timeout: 10_000 }, () => {
         seenAfterEmit = ctx.state().ids;
       }),
       logger(),
+      ONLY,
     );
     await runner.start();
     const event = detection('a', 'emit');
@@ -219,7 +228,7 @@ describe('EventProcessorRunner: state', { timeout: 10_000 }, () => {
 
   it('record() appends and applies a fact observed outside a delivery', async () => {
     const log = new MemoryEventLog();
-    const runner = new EventProcessorRunner(log, processor(done), logger());
+    const runner = new EventProcessorRunner(log, processor(done), logger(), ONLY);
     await runner.start();
     const event = detection('a', 'recorded');
     await runner.record(event);
@@ -233,7 +242,7 @@ describe('EventProcessorRunner: settling deliveries', { timeout: 10_000 }, () =>
   it('settles an event it does not handle as done, without calling the handler, and still applies it', async () => {
     const log = new MemoryEventLog();
     const proc = processor(done);
-    const runner = new EventProcessorRunner(log, proc, logger());
+    const runner = new EventProcessorRunner(log, proc, logger(), ONLY);
     await runner.start();
     const opened = openedFor(detection('a', 'not-handled'));
     const delivery = await log.publish(opened);
@@ -246,7 +255,7 @@ describe('EventProcessorRunner: settling deliveries', { timeout: 10_000 }, () =>
     const log = new MemoryEventLog();
     const out = logger();
     const proc = processor(done);
-    const runner = new EventProcessorRunner(log, proc, out);
+    const runner = new EventProcessorRunner(log, proc, out, ONLY);
     await runner.start();
     const bad = log.deliverUndecodable(7, ['data.target.name: must be a Docker container name', 'data.attempt: must not be less than 1']);
     assert.deepEqual(bad.outcomes, [{ kind: 'reject', reason: 'data.target.name: must be a Docker container name; data.attempt: must not be less than 1' }]);
@@ -266,6 +275,7 @@ describe('EventProcessorRunner: settling deliveries', { timeout: 10_000 }, () =>
         throw new Error('docker is down');
       }),
       out,
+      { service: 'monitor', maxDeliveries: 100 },
     );
     await runner.start();
     const event = detection('a', 'throws');
@@ -282,7 +292,7 @@ describe('EventProcessorRunner: settling deliveries', { timeout: 10_000 }, () =>
 
   it('settles a handler asking for a retry with its delay', async () => {
     const log = new MemoryEventLog();
-    const runner = new EventProcessorRunner(log, processor(async () => ({ retryAfterMs: 2500 })), logger());
+    const runner = new EventProcessorRunner(log, processor(async () => ({ retryAfterMs: 2500 })), logger(), ONLY);
     await runner.start();
     const delivery = await log.publish(detection('a', 'retry'));
     assert.deepEqual(await delivery.settled, { kind: 'retry', afterMs: 2500 });
@@ -302,7 +312,7 @@ describe('EventProcessorRunner: settling deliveries', { timeout: 10_000 }, () =>
         assert.ok(ctx.trace, 'a trace context is always given');
       }),
       logger(),
-      () => clock,
+      { service: 'monitor', clock: () => clock },
     );
     await runner.start();
     await log.append(detection('a', 'ctx'));
@@ -316,7 +326,7 @@ describe('EventProcessorRunner: settling deliveries', { timeout: 10_000 }, () =>
     t.mock.timers.enable({ apis: ['setInterval'] });
     const log = new MemoryEventLog();
     const gate = deferred();
-    const runner = new EventProcessorRunner(log, processor(() => gate.promise), logger());
+    const runner = new EventProcessorRunner(log, processor(() => gate.promise), logger(), ONLY);
     await runner.start();
     const delivery = await log.publish(detection('a', 'slow'));
     try {
@@ -351,6 +361,7 @@ describe('EventProcessorRunner: concurrency', { timeout: 10_000 }, () => {
         await gates.get(event.id)!.promise;
       }),
       logger(),
+      ONLY,
     );
     await runner.start();
     try {
@@ -386,6 +397,7 @@ describe('EventProcessorRunner: concurrency', { timeout: 10_000 }, () => {
         if (event.id === first.id) throw new Error('boom');
       }),
       logger(),
+      ONLY,
     );
     await runner.start();
     const d1 = await log.publish(first);
@@ -398,7 +410,7 @@ describe('EventProcessorRunner: concurrency', { timeout: 10_000 }, () => {
     const log = new MemoryEventLog();
     const gate = deferred();
     const proc = processor(() => gate.promise);
-    const runner = new EventProcessorRunner(log, proc, logger());
+    const runner = new EventProcessorRunner(log, proc, logger(), ONLY);
     await runner.start();
     const running = await log.publish(detection('a', 'running'));
     const queued = await log.publish(detection('a', 'queued'));
@@ -433,7 +445,7 @@ describe('EventProcessorRunner: resuming interrupted work', { timeout: 10_000 },
       },
       { inFlight: (state) => (state.ids.includes(interrupted.id) ? [interrupted] : []) },
     );
-    const runner = new EventProcessorRunner(log, proc, logger());
+    const runner = new EventProcessorRunner(log, proc, logger(), ONLY);
     await runner.start();
     await flush();
     assert.deepEqual(seen, [{ id: interrupted.id, redeliveries: 1, state: [interrupted.id, finished.id] }]);
@@ -443,9 +455,210 @@ describe('EventProcessorRunner: resuming interrupted work', { timeout: 10_000 },
     const log = new MemoryEventLog();
     const lost = detection('a', 'lost');
     const proc = processor(done, { inFlight: () => [lost] });
-    const runner = new EventProcessorRunner(log, proc, logger());
+    const runner = new EventProcessorRunner(log, proc, logger(), ONLY);
     await runner.start();
     await flush();
     assert.deepEqual(proc.handled, [lost.id]);
   });
 });
+
+describe('EventProcessorRunner: bounded retries and deadlines', { timeout: 10_000 }, () => {
+  it('after maxDeliveries failed deliveries records an escalation derived from processor and event, then drops the message', async () => {
+    const log = new MemoryEventLog();
+    const out = logger();
+    const runner = new EventProcessorRunner(log, processor(async () => Promise.reject(new Error('engine hung'))), out, { service: 'policy', maxDeliveries: 3 });
+    await runner.start();
+    const event = detection('a', 'exhausted');
+    await log.append(event);
+    assert.equal((await log.deliver(1, 1).settled).kind, 'retry', 'the second failed delivery is retried');
+    assert.deepEqual(await log.deliver(1, 2).settled, { kind: 'reject', reason: 'engine hung' });
+    const escalation = log.stored.map((s) => s.event).find((e) => e.type === 'IncidentEscalated');
+    assert.ok(escalation && escalation.type === 'IncidentEscalated', 'an escalation was stored');
+    assert.equal(escalation.id, derivedId('redelivery_exhausted', 'test-processor', event.id));
+    assert.equal(escalation.source, 'policy');
+    assert.equal(escalation.correlationId, event.correlationId);
+    assert.equal(escalation.causationId, event.id);
+    assert.deepEqual(escalation.data.target, containerTarget('a'));
+    assert.equal(escalation.data.rule, 'redelivery_exhausted');
+    assert.equal(escalation.data.attempts, 3);
+    for (const part of ['test-processor', 'DetectionRecorded', event.id, 'engine hung']) assert.ok(escalation.data.reason.includes(part), `reason names ${part}`);
+  });
+
+  it('keeps the message when the escalation cannot be stored', async () => {
+    const log = new MemoryEventLog();
+    const runner = new EventProcessorRunner(log, processor(async () => Promise.reject(new Error('boom'))), logger(), { service: 'policy', maxDeliveries: 1 });
+    await runner.start();
+    await log.append(detection('a', 'no-store'));
+    log.failAppends = new Error('nats: timeout');
+    assert.equal((await log.deliver(1, 0).settled).kind, 'retry');
+  });
+
+  it('counts a handler past its deadline as a failed delivery', async () => {
+    const log = new MemoryEventLog();
+    const out = logger();
+    const runner = new EventProcessorRunner(log, processor(() => new Promise(() => undefined), { handlerTimeoutMs: 20 }), out, ONLY);
+    await runner.start();
+    await log.append(detection('a', 'hung'));
+    assert.deepEqual(await log.deliver(1, 0).settled, { kind: 'retry', afterMs: 500 });
+    assert.match(out.lines.find((l) => l.level === 'error')!.message, /timed out after 20 ms/);
+  });
+
+  it('leaves a message of a newer schema version unacknowledged, uncounted, loudly, and degrades health', async () => {
+    const log = new MemoryEventLog();
+    const out = logger();
+    const health = new RecordingHealth();
+    const runner = new EventProcessorRunner(log, processor(done), out, { service: 'executor', maxDeliveries: 1, health });
+    await runner.start();
+    const newer = { type: 'RemediationDecided' as const, version: 9, known: 1 };
+    for (const redeliveries of [0, 5, 50]) {
+      const delivery = log.deliverUndecodable(7, ['version: too new'], redeliveries, newer);
+      assert.deepEqual(await delivery.settled, { kind: 'retry', afterMs: 30_000 });
+    }
+    assert.equal(out.lines.filter((l) => l.level === 'error').length, 3, 'an ERROR each time');
+    assert.match(out.lines[out.lines.length - 1]!.message, /test-processor: seq 7 is RemediationDecided at schema version 9, this build reads version 1/);
+    assert.match(health.problems.get('event schema') ?? '', /seq 7/);
+    await runner.stop();
+  });
+
+  it('degrades the event store while appends fail and recovers on the next good one', async () => {
+    const log = new MemoryEventLog();
+    const health = new RecordingHealth();
+    const runner = new EventProcessorRunner(log, processor(done), logger(), { service: 'monitor', health });
+    await runner.start();
+    log.failAppends = new Error('insufficient resources');
+    await assert.rejects(runner.record(detection('a', 'full')));
+    assert.match(health.problems.get('event store') ?? '', /appends are failing: insufficient resources/);
+    log.failAppends = undefined;
+    await runner.record(detection('a', 'space again'));
+    assert.equal(health.problems.has('event store'), false);
+  });
+});
+
+describe('EventProcessorRunner: snapshots', { timeout: 10_000 }, () => {
+  it('snapshots every N applied events, and a restart reads only the tail after the snapshot', async () => {
+    const log = new MemoryEventLog();
+    const snapshots = new MemorySnapshotStore();
+    const events = Array.from({ length: 7 }, (_, i) => detection(`c${i}`, `s${i}`));
+    for (const event of events.slice(0, 5)) await log.append(event);
+    const first = new EventProcessorRunner(log, processor(done), logger(), { service: 'monitor', snapshots, snapshotEveryEvents: 2 });
+    await first.start();
+    assert.equal(decodeSnapshot<Applied>(snapshots.values.get('test-processor')!).seq, 5, 'a snapshot after the replay');
+    await first.stop();
+    for (const event of events.slice(5)) await log.append(event);
+    const second = new EventProcessorRunner(log, processor(done), logger(), { service: 'monitor', snapshots });
+    await second.start();
+    assert.deepEqual(log.reads, [1, 6], 'the second start read from seq 6 on');
+    assert.deepEqual(second.currentState().ids, events.map((e) => e.id));
+  });
+
+  it('does not apply its own event twice when the snapshot holds it ahead of the stream', async () => {
+    const log = new MemoryEventLog();
+    const snapshots = new MemorySnapshotStore();
+    const first = new EventProcessorRunner(log, processor(done), logger(), { service: 'monitor', snapshots });
+    await first.start();
+    const own = detection('a', 'own');
+    await first.record(own);
+    await first.stop();
+    const taken = decodeSnapshot<Applied>(snapshots.values.get('test-processor')!);
+    assert.deepEqual([taken.seq, taken.ahead], [0, [1]], 'applied at append time, before the stream handed it back');
+    const second = new EventProcessorRunner(log, processor(done), logger(), { service: 'monitor', snapshots });
+    await second.start();
+    await log.deliver(1).settled;
+    assert.deepEqual(second.currentState().ids, [own.id]);
+  });
+
+  for (const [label, spoil] of [
+    ['unreadable bytes', () => new TextEncoder().encode('not gzip')],
+    ['another state version', (s: Snapshot<Applied>) => encodeSnapshot({ ...s, stateVersion: 0 })],
+    ['a sequence beyond the stream (re-created)', (s: Snapshot<Applied>) => encodeSnapshot({ ...s, seq: 99 })],
+    ['another stream', (s: Snapshot<Applied>) => encodeSnapshot({ ...s, stream: 'earlier' })],
+  ] as const) {
+    it(`replays the whole log when the snapshot has ${label}`, async () => {
+      const log = new MemoryEventLog();
+      const snapshots = new MemorySnapshotStore();
+      const events = [detection('a', 'r1'), detection('b', 'r2')];
+      for (const event of events) await log.append(event);
+      const first = new EventProcessorRunner(log, processor(done), logger(), { service: 'monitor', snapshots });
+      await first.start();
+      await first.stop();
+      snapshots.values.set('test-processor', spoil(decodeSnapshot<Applied>(snapshots.values.get('test-processor')!)));
+      const out = logger();
+      const second = new EventProcessorRunner(log, processor(done), out, { service: 'monitor', snapshots });
+      await second.start();
+      assert.deepEqual(log.reads, [1, 1]);
+      assert.deepEqual(second.currentState().ids, events.map((e) => e.id));
+      assert.ok(out.lines.some((l) => l.level === 'warn' && /replaying the whole log/.test(l.message)));
+    });
+  }
+
+  it('warns and goes on when a snapshot cannot be saved', async () => {
+    const log = new MemoryEventLog();
+    const snapshots = new MemorySnapshotStore();
+    snapshots.refuse = new Error('snapshot of 2000000 bytes exceeds the 1044480 bytes');
+    const out = logger();
+    const runner = new EventProcessorRunner(log, processor(done), out, { service: 'monitor', snapshots, snapshotEveryEvents: 1 });
+    await runner.start();
+    await runner.record(detection('a', 'big'));
+    await runner.stop();
+    assert.ok(out.lines.some((l) => l.level === 'warn' && /snapshot at seq 0 skipped: snapshot of 2000000 bytes/.test(l.message)));
+  });
+});
+
+describe('AppliedSequences', () => {
+  it('admits each stored sequence once, in order, and skips own appends when the stream reaches them', () => {
+    const applied = new AppliedSequences();
+    assert.equal(applied.admitStored(1), true);
+    assert.equal(applied.admitStored(1), false, 'a redelivery');
+    assert.equal(applied.admitOwn(3), true);
+    assert.equal(applied.admitOwn(3), false, 'a duplicate append');
+    assert.equal(applied.admitStored(2), true);
+    assert.deepEqual(applied.aheadOfStream(), [3]);
+    assert.equal(applied.admitStored(3), false, 'applied when it was appended');
+    assert.deepEqual(applied.aheadOfStream(), []);
+    assert.equal(applied.admitOwn(2), false, 'delivered before its append returned');
+    assert.equal(applied.through, 3);
+  });
+
+  it('drops own sequences a snapshot already covers', () => {
+    assert.deepEqual(new AppliedSequences(5, [4, 6]).aheadOfStream(), [6]);
+  });
+});
+
+describe('snapshot codec', () => {
+  it('round-trips Maps, Sets, nested plain objects and events', () => {
+    // Events come back as plain objects: nothing reads their payload classes' prototypes.
+    const event = JSON.parse(JSON.stringify(detection('a', 'codec'))) as JarvisEvent;
+    const state = { byId: new Map([['x', { seen: new Set(['1', '2']), last: event }]]), counts: new Map([['k', [1, 2]]]), flag: null };
+    const snapshot: Snapshot<typeof state> = { processor: 'p', stateVersion: 2, stream: 's', seq: 9, ahead: [11], state };
+    const back = decodeSnapshot<typeof state>(encodeSnapshot(snapshot));
+    assert.deepEqual(back, snapshot);
+    assert.ok(back.state.byId.get('x')!.seen instanceof Set);
+  });
+
+  it('refuses bytes that are not a snapshot, naming the problem', () => {
+    assert.throws(() => decodeSnapshot(new TextEncoder().encode('{}')), SnapshotUnreadable);
+    assert.throws(() => decodeSnapshot(gzipSync('{"format":1,"processor":"p"}')), /stream: must be a string/);
+  });
+});
+
+class RecordingHealth {
+  readonly problems = new Map<string, string>();
+  degrade(component: string, reason: string): void {
+    this.problems.set(component, reason);
+  }
+  recover(component: string): void {
+    this.problems.delete(component);
+  }
+}
+
+class MemorySnapshotStore implements SnapshotStore {
+  readonly values = new Map<string, Uint8Array>();
+  refuse: Error | undefined;
+  async load(processor: string): Promise<Uint8Array | undefined> {
+    return this.values.get(processor);
+  }
+  async save(processor: string, bytes: Uint8Array): Promise<void> {
+    if (this.refuse) throw this.refuse;
+    this.values.set(processor, bytes);
+  }
+}

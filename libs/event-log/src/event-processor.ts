@@ -1,8 +1,18 @@
-import type { JarvisEvent } from '@jarvis/contracts';
+import type { JarvisEvent, NewerSchema, ServiceName } from '@jarvis/contracts';
 import { extractContext, type Context } from '@jarvis/telemetry';
-import type { Delivery, DeliveryOutcome, EventLog, StoredEvent, Subscription } from './event-log.js';
+import { AppliedSequences } from './applied-sequences.js';
+import { InvalidEventError, type Delivery, type DeliveryOutcome, type EventLog, type LogPosition, type StoredEvent, type Subscription } from './event-log.js';
+import { redeliveryExhausted } from './redelivery-escalation.js';
+import { decodeSnapshot, encodeSnapshot, type Snapshot } from './snapshot-codec.js';
+import type { SnapshotStore } from './snapshot-store.js';
 
 export type ProcessorLogger = { log(message: string): void; warn(message: string): void; error(message: string): void };
+
+/** The part of a service's health the runner reports to (ServiceHealth in a service). */
+export type HealthReporter = { degrade(component: string, reason: string): void; recover(component: string): void };
+
+export const EVENT_STORE_COMPONENT = 'event store';
+export const EVENT_SCHEMA_COMPONENT = 'event schema';
 
 export type HandlerContext<S> = {
   /** The state as of now (it includes every event applied so far, this one and later ones). */
@@ -38,39 +48,74 @@ export type EventProcessor<S> = {
    * than after the log's ack wait; the later redelivery then finds it done.
    */
   inFlight?(state: S): JarvisEvent[];
+  /** How long one handle() may take before it counts as a failed delivery (retried with backoff). Default 60 s. */
+  readonly handlerTimeoutMs?: number;
+  /** Bump it when the state's shape changes: a snapshot of another version is ignored and the log replayed. Default 1. */
+  readonly stateVersion?: number;
+};
+
+export type RunnerOptions = {
+  /** The service the runner belongs to: the source of the escalations it records. */
+  service: ServiceName;
+  clock?: () => Date;
+  snapshots?: SnapshotStore;
+  /** A snapshot after this many newly applied events (and at a clean stop). */
+  snapshotEveryEvents?: number;
+  /** Failed deliveries of one event before the runner escalates and drops it. */
+  maxDeliveries?: number;
+  health?: HealthReporter;
 };
 
 /** Well inside the log's ack wait (15 s by default), so a long action is never redelivered while it runs. */
 const PROGRESS_INTERVAL_MS = 5_000;
 const MAX_ERROR_RETRY_MS = 60_000;
+const DEFAULT_HANDLER_TIMEOUT_MS = 60_000;
+/** A message for a newer build is offered again this often, and health recovers this long after its last offer. */
+const NEWER_SCHEMA_RETRY_MS = 30_000;
+const NEWER_SCHEMA_FORGET_MS = NEWER_SCHEMA_RETRY_MS * 2.5;
 /** Resumed work keeps its trace when it is among this many latest events (older work resumes in a new trace). */
 const RECENT_FOR_RESUME = 10_000;
 
 export class EventProcessorRunner<S> {
   private state: S;
-  private readonly applied = new Set<string>();
+  private applied = new AppliedSequences();
   private readonly queues = new Map<string, Promise<void>>();
+  private readonly newerSchema = new Map<number, NodeJS.Timeout>();
+  private readonly clock: () => Date;
   private subscription: Subscription | undefined;
   private stopping = false;
+  private replaying = false;
+  private streamCreatedAt = '';
+  private sinceSnapshot = 0;
+  private snapshotWrite: Promise<void> | undefined;
+  /** A snapshot past a message this build could not read would hide it from the newer build's replay. */
+  private snapshotsHeld = false;
 
   constructor(
     private readonly log: EventLog,
     private readonly processor: EventProcessor<S>,
     private readonly logger: ProcessorLogger,
-    private readonly clock: () => Date = () => new Date(),
+    private readonly options: RunnerOptions,
   ) {
     this.state = processor.initialState();
+    this.clock = options.clock ?? (() => new Date());
   }
 
-  /** Rebuilds state from the whole log, then resumes the durable subscription. */
+  /** Rebuilds state from the latest snapshot and the log after it, then resumes the durable subscription. */
   async start(): Promise<void> {
-    const last = await this.log.lastSequence();
+    const from = await this.restore();
     const recent = new Map<string, StoredEvent>();
-    for await (const stored of this.log.read(1, last)) {
-      this.apply(stored.event);
+    let read = 0;
+    this.replaying = true;
+    for await (const stored of this.log.readFrom(from)) {
+      read += 1;
+      this.applyStored(stored);
       recent.set(stored.event.id, stored);
       if (recent.size > RECENT_FOR_RESUME) recent.delete(recent.keys().next().value!);
     }
+    this.replaying = false;
+    this.logger.log(`${this.processor.name}: read ${read} events from seq ${from}; state covers seq ${this.applied.through}`);
+    this.snapshotIfDue();
     for (const event of this.processor.inFlight?.(this.state) ?? []) {
       const stored = recent.get(event.id) ?? { seq: 0, event, headers: undefined };
       this.enqueue(resumption(stored), stored);
@@ -82,6 +127,9 @@ export class EventProcessorRunner<S> {
     this.stopping = true;
     await this.subscription?.stop();
     await Promise.allSettled([...this.queues.values()]);
+    for (const timer of this.newerSchema.values()) clearTimeout(timer);
+    await this.snapshotWrite;
+    if (this.sinceSnapshot > 0) await this.saveSnapshot();
   }
 
   currentState(): S {
@@ -90,29 +138,128 @@ export class EventProcessorRunner<S> {
 
   /** Appends a fact observed outside a delivery (a Docker event, a timer) and applies it to the state. */
   async record(event: JarvisEvent, parent?: Context): Promise<void> {
-    await this.log.append(event, parent);
-    this.apply(event);
+    let seq: number;
+    try {
+      seq = (await this.log.append(event, parent)).seq;
+    } catch (error) {
+      if (!(error instanceof InvalidEventError)) this.options.health?.degrade(EVENT_STORE_COMPONENT, `appends are failing: ${(error as Error).message}`);
+      throw error;
+    }
+    this.options.health?.recover(EVENT_STORE_COMPONENT);
+    if (this.applied.admitOwn(seq)) this.applyEvent(event);
   }
 
-  private apply(event: JarvisEvent): void {
-    if (this.applied.has(event.id)) return;
-    this.applied.add(event.id);
+  private async restore(): Promise<number> {
+    const position = await this.log.position();
+    this.streamCreatedAt = position.createdAt;
+    const snapshot = await this.loadSnapshot(position);
+    if (!snapshot) return 1;
+    this.state = snapshot.state;
+    this.applied = new AppliedSequences(snapshot.seq, snapshot.ahead);
+    return snapshot.seq + 1;
+  }
+
+  private async loadSnapshot(position: LogPosition): Promise<Snapshot<S> | undefined> {
+    const store = this.options.snapshots;
+    if (!store) return undefined;
+    const name = this.processor.name;
+    try {
+      const bytes = await store.load(name);
+      if (!bytes) {
+        this.logger.log(`${name}: no snapshot, replaying the whole log`);
+        return undefined;
+      }
+      const snapshot = decodeSnapshot<S>(bytes);
+      const unusable = this.whyUnusable(snapshot, position);
+      if (unusable) {
+        this.logger.warn(`${name}: snapshot ignored (${unusable}), replaying the whole log`);
+        return undefined;
+      }
+      this.logger.log(`${name}: starting from the snapshot at seq ${snapshot.seq}`);
+      return snapshot;
+    } catch (error) {
+      this.logger.warn(`${name}: snapshot unusable (${(error as Error).message}), replaying the whole log`);
+      return undefined;
+    }
+  }
+
+  private whyUnusable(snapshot: Snapshot<S>, position: LogPosition): string | undefined {
+    const version = this.processor.stateVersion ?? 1;
+    if (snapshot.processor !== this.processor.name) return `it belongs to ${snapshot.processor}`;
+    if (snapshot.stateVersion !== version) return `state version ${snapshot.stateVersion}, this build uses ${version}`;
+    if (snapshot.stream !== position.createdAt) return 'it was taken from an earlier stream of the same name';
+    if (snapshot.seq > position.lastSeq) return `it covers seq ${snapshot.seq}, beyond the stream's last seq ${position.lastSeq}`;
+    return undefined;
+  }
+
+  private applyStored(stored: StoredEvent): void {
+    if (this.applied.admitStored(stored.seq)) this.applyEvent(stored.event);
+  }
+
+  private applyEvent(event: JarvisEvent): void {
     this.state = this.processor.evolve(this.state, event);
+    this.sinceSnapshot += 1;
+    if (!this.replaying) this.snapshotIfDue();
+  }
+
+  private snapshotIfDue(): void {
+    const every = this.options.snapshotEveryEvents ?? 1000;
+    if (!this.options.snapshots || this.snapshotWrite || this.sinceSnapshot < every) return;
+    this.snapshotWrite = this.saveSnapshot().finally(() => (this.snapshotWrite = undefined));
+  }
+
+  /** Encodes at once (the state, its sequence and own appends belong together), then writes; a failure only warns. */
+  private async saveSnapshot(): Promise<void> {
+    const store = this.options.snapshots;
+    if (!store || this.snapshotsHeld) return;
+    const snapshot: Snapshot<S> = {
+      processor: this.processor.name,
+      stateVersion: this.processor.stateVersion ?? 1,
+      stream: this.streamCreatedAt,
+      seq: this.applied.through,
+      ahead: this.applied.aheadOfStream(),
+      state: this.state,
+    };
+    this.sinceSnapshot = 0;
+    try {
+      await store.save(this.processor.name, encodeSnapshot(snapshot));
+    } catch (error) {
+      this.logger.warn(`${this.processor.name}: snapshot at seq ${snapshot.seq} skipped: ${(error as Error).message}`);
+    }
   }
 
   private receive(delivery: Delivery): void {
-    if (!delivery.decoded.ok) {
-      this.logger.warn(`${this.processor.name}: rejected message seq ${delivery.seq}: ${delivery.decoded.errors.join('; ')}`);
-      delivery.settle({ kind: 'reject', reason: delivery.decoded.errors.join('; ') });
+    const decoded = delivery.decoded;
+    if (!decoded.ok) {
+      if (decoded.newer) return this.leaveForNewerBuild(delivery, decoded.newer);
+      this.logger.warn(`${this.processor.name}: rejected message seq ${delivery.seq}: ${decoded.errors.join('; ')}`);
+      delivery.settle({ kind: 'reject', reason: decoded.errors.join('; ') });
       return;
     }
-    const stored = delivery.decoded.stored;
-    this.apply(stored.event);
-    if (!this.processor.handles(stored.event)) {
+    this.applyStored(decoded.stored);
+    if (!this.processor.handles(decoded.stored.event)) {
       delivery.settle({ kind: 'done' });
       return;
     }
-    this.enqueue(delivery, stored);
+    this.enqueue(delivery, decoded.stored);
+  }
+
+  /** Never dropped and never counted as a failure: during a rolling upgrade the newer build will read it. */
+  private leaveForNewerBuild(delivery: Delivery, newer: NewerSchema): void {
+    const reason =
+      `seq ${delivery.seq} is ${newer.type} at schema version ${newer.version}, this build reads version ${newer.known}: ` +
+      `left unacknowledged for a newer build of Jarvis, offered again in ${NEWER_SCHEMA_RETRY_MS / 1000} s`;
+    this.logger.error(`${this.processor.name}: ${reason}`);
+    this.snapshotsHeld = true;
+    this.options.health?.degrade(EVENT_SCHEMA_COMPONENT, `${this.processor.name}: ${reason}`);
+    delivery.settle({ kind: 'retry', afterMs: NEWER_SCHEMA_RETRY_MS });
+    clearTimeout(this.newerSchema.get(delivery.seq));
+    const forget = setTimeout(() => {
+      this.newerSchema.delete(delivery.seq);
+      if (this.newerSchema.size === 0) this.options.health?.recover(EVENT_SCHEMA_COMPONENT);
+    }, NEWER_SCHEMA_FORGET_MS);
+    forget.unref();
+    this.newerSchema.set(delivery.seq, forget);
   }
 
   private enqueue(delivery: Delivery, stored: StoredEvent): void {
@@ -129,17 +276,37 @@ export class EventProcessorRunner<S> {
     if (this.stopping) return;
     const timer = setInterval(() => delivery.inProgress(), PROGRESS_INTERVAL_MS);
     try {
-      const result = await this.processor.handle(stored.event, this.contextFor(delivery, stored));
+      const timeoutMs = this.processor.handlerTimeoutMs ?? DEFAULT_HANDLER_TIMEOUT_MS;
+      const result = await withDeadline(this.processor.handle(stored.event, this.contextFor(delivery, stored)), timeoutMs);
       delivery.settle(result ? { kind: 'retry', afterMs: result.retryAfterMs } : { kind: 'done' });
     } catch (error) {
-      const afterMs = Math.min(MAX_ERROR_RETRY_MS, 500 * 2 ** Math.min(delivery.redeliveries, 7));
-      this.logger.error(
-        `${this.processor.name}: ${stored.event.type} ${stored.event.id} failed (${(error as Error).message}); retrying in ${afterMs} ms`,
-      );
-      delivery.settle({ kind: 'retry', afterMs });
+      await this.failed(delivery, stored, (error as Error).message);
     } finally {
       clearInterval(timer);
     }
+  }
+
+  private async failed(delivery: Delivery, stored: StoredEvent, message: string): Promise<void> {
+    const attempts = delivery.redeliveries + 1;
+    if (attempts >= (this.options.maxDeliveries ?? 10)) return this.giveUp(delivery, stored, attempts, message);
+    const afterMs = backoffMs(delivery.redeliveries);
+    this.logger.error(`${this.processor.name}: ${stored.event.type} ${stored.event.id} failed (${message}); retrying in ${afterMs} ms`);
+    delivery.settle({ kind: 'retry', afterMs });
+  }
+
+  /** The escalation is stored before the message is dropped: if it cannot be stored, the message stays. */
+  private async giveUp(delivery: Delivery, stored: StoredEvent, attempts: number, message: string): Promise<void> {
+    const escalation = redeliveryExhausted(this.processor.name, this.options.service, stored.event, attempts, message, this.clock());
+    try {
+      await this.record(escalation);
+    } catch (error) {
+      const afterMs = backoffMs(delivery.redeliveries);
+      this.logger.error(`${this.processor.name}: could not record giving up on ${stored.event.type} ${stored.event.id} (${(error as Error).message}); retrying in ${afterMs} ms`);
+      delivery.settle({ kind: 'retry', afterMs });
+      return;
+    }
+    this.logger.error(`${this.processor.name}: gave up on ${stored.event.type} ${stored.event.id} after ${attempts} failed deliveries (${message}); escalated`);
+    delivery.settle({ kind: 'reject', reason: message });
   }
 
   private contextFor(delivery: Delivery, stored: StoredEvent): HandlerContext<S> {
@@ -152,6 +319,24 @@ export class EventProcessorRunner<S> {
       inProgress: () => delivery.inProgress(),
     };
   }
+}
+
+function backoffMs(redeliveries: number): number {
+  return Math.min(MAX_ERROR_RETRY_MS, 500 * 2 ** Math.min(redeliveries, 7));
+}
+
+export class HandlerTimedOut extends Error {
+  override name = 'HandlerTimedOut';
+}
+
+/** The handler may still finish later; its result is then ignored (handlers are idempotent, the retry redoes it). */
+function withDeadline<T>(work: Promise<T>, timeoutMs: number): Promise<T> {
+  work.catch(() => undefined);
+  let timer: NodeJS.Timeout | undefined;
+  const deadline = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => reject(new HandlerTimedOut(`handler timed out after ${timeoutMs} ms`)), timeoutMs);
+  });
+  return Promise.race([work, deadline]).finally(() => clearTimeout(timer));
 }
 
 /** A delivery for resumed work: the log redelivers the original later, so settling this one is a no-op. */

@@ -3,16 +3,16 @@ import {
   DeliverPolicy,
   jetstream,
   jetstreamManager,
-  RetentionPolicy,
-  StorageType,
   type JetStreamClient,
   type JetStreamManager,
   type JsMsg,
+  type StreamConfig,
 } from '@nats-io/jetstream';
 import { headers as natsHeaders, nanos, type NatsConnection, type MsgHdrs } from '@nats-io/transport-node';
-import { decodeEvent, encodeEvent, validateEvent, EVENT_STREAM_NAME, EVENT_SUBJECT_PREFIX, subjectOf, type JarvisEvent } from '@jarvis/contracts';
+import { decodeEvent, encodeEvent, newerSchemaOf, validateEvent, EVENT_STREAM_NAME, subjectOf, type JarvisEvent } from '@jarvis/contracts';
 import { injectContext, type Context, type HeaderCarrier } from '@jarvis/telemetry';
-import type { AppendResult, Delivery, EventLog, StoredEvent, Subscription } from './event-log.js';
+import { InvalidEventError, type AppendResult, type Delivery, type EventLog, type LogPosition, type StoredEvent, type Subscription, type Undecodable } from './event-log.js';
+import { eventStreamConfig, EventStoreMisconfigured, storeConfigProblems } from './store-configuration.js';
 
 export type JetStreamEventLogOptions = {
   stream?: string;
@@ -22,14 +22,6 @@ export type JetStreamEventLogOptions = {
 };
 
 export const EVENT_TYPE_HEADER = 'Jarvis-Event-Type';
-
-/** Nothing invalid is stored: the store is the boundary every consumer trusts. */
-export class InvalidEventError extends Error {
-  constructor(type: string, readonly problems: string[]) {
-    super(`refusing to append an invalid ${type}: ${problems.join('; ')}`);
-    this.name = 'InvalidEventError';
-  }
-}
 
 export class JetStreamEventLog implements EventLog {
   private readonly js: JetStreamClient;
@@ -56,25 +48,16 @@ export class JetStreamEventLog implements EventLog {
   }
 
   private async ensureStream(): Promise<void> {
-    const config = {
-      name: this.stream,
-      subjects: [`${EVENT_SUBJECT_PREFIX}.>`],
-      storage: StorageType.File,
-      retention: RetentionPolicy.Limits,
-      duplicate_window: nanos(120_000),
-      max_msg_size: 64 * 1024,
-    };
+    const existing = await this.jsm.streams.info(this.stream).catch(() => undefined);
+    if (existing) return checkStore(this.stream, existing.config);
     try {
-      await this.jsm.streams.info(this.stream);
-    } catch {
-      try {
-        await this.jsm.streams.add(config);
-      } catch (error) {
-        // Another service of this deployment created it between our look-up and our add.
-        await this.jsm.streams.info(this.stream).catch(() => {
-          throw error;
-        });
-      }
+      await this.jsm.streams.add(eventStreamConfig(this.stream));
+    } catch (error) {
+      // Another service of this deployment created it between our look-up and our add.
+      const created = await this.jsm.streams.info(this.stream).catch(() => {
+        throw error;
+      });
+      checkStore(this.stream, created.config);
     }
   }
 
@@ -88,23 +71,37 @@ export class JetStreamEventLog implements EventLog {
     return { seq: ack.seq, duplicate: ack.duplicate };
   }
 
-  async lastSequence(): Promise<number> {
+  async position(): Promise<LogPosition> {
     const info = await this.jsm.streams.info(this.stream);
-    return info.state.last_seq;
+    return { lastSeq: info.state.last_seq, createdAt: info.created };
   }
 
-  async *read(fromSeq: number, toSeq: number): AsyncIterable<StoredEvent> {
-    if (toSeq < fromSeq) return;
-    const consumer = await this.js.consumers.get(this.stream, { deliver_policy: DeliverPolicy.StartSequence, opt_start_seq: fromSeq });
-    const messages = await consumer.consume({ max_messages: 512 });
+  /**
+   * Stops on the consumer's pending count, not on the stream's last sequence: a purge or a deleted last message
+   * leaves a last sequence that no message will ever reach.
+   */
+  async *readFrom(fromSeq: number): AsyncIterable<StoredEvent> {
+    const reader = await this.jsm.consumers.add(this.stream, {
+      ack_policy: AckPolicy.None,
+      deliver_policy: DeliverPolicy.StartSequence,
+      opt_start_seq: Math.max(1, fromSeq),
+      inactive_threshold: nanos(60_000),
+    });
     try {
-      for await (const msg of messages) {
-        const decoded = decodeEvent(msg.data);
-        if (decoded.ok) yield { seq: msg.seq, event: decoded.value, headers: msg.headers ? headerCarrier(msg.headers) : undefined };
-        if (msg.seq >= toSeq) break;
+      if (reader.num_pending === 0) return;
+      const consumer = await this.js.consumers.get(this.stream, reader.name);
+      const messages = await consumer.consume({ max_messages: 512 });
+      try {
+        for await (const msg of messages) {
+          const decoded = decodeDelivered(msg);
+          if (decoded.ok) yield decoded.stored;
+          if (msg.info.pending === 0) break;
+        }
+      } finally {
+        await messages.close().catch(() => undefined);
       }
     } finally {
-      await messages.close().catch(() => undefined);
+      await this.jsm.consumers.delete(this.stream, reader.name).catch(() => undefined);
     }
   }
 
@@ -130,6 +127,8 @@ export class JetStreamEventLog implements EventLog {
       deliver_policy: DeliverPolicy.All,
       ack_wait: nanos(this.options.ackWaitMs),
       max_ack_pending: this.options.maxAckPending,
+      // Unlimited on the server: its own limit would silently drop a message this build cannot read yet (a newer
+      // schema version left for the newer build) once it had been offered that often. The runner bounds retries.
       max_deliver: -1,
     };
     try {
@@ -145,8 +144,21 @@ export class JetStreamEventLog implements EventLog {
 
 }
 
-function toDelivery(msg: JsMsg): Delivery {
+/** Decodes a stored message; an event whose type belongs on another subject is refused as forged or misrouted. */
+function decodeDelivered(msg: JsMsg): { ok: true; stored: StoredEvent } | Undecodable {
   const decoded = decodeEvent(msg.data);
+  if (!decoded.ok) {
+    const newer = newerSchemaOf(msg.data);
+    return newer ? { ok: false, errors: decoded.errors, newer } : { ok: false, errors: decoded.errors };
+  }
+  const expected = subjectOf(decoded.value.type);
+  if (msg.subject !== expected) {
+    return { ok: false, errors: [`type: ${decoded.value.type} published on subject ${msg.subject}, belongs on ${expected}`] };
+  }
+  return { ok: true, stored: { seq: msg.seq, event: decoded.value, headers: msg.headers ? headerCarrier(msg.headers) : undefined } };
+}
+
+function toDelivery(msg: JsMsg): Delivery {
   let settled = false;
   const settleOnce = (fn: () => void) => {
     if (settled) return;
@@ -156,9 +168,7 @@ function toDelivery(msg: JsMsg): Delivery {
   return {
     seq: msg.seq,
     redeliveries: Math.max(0, msg.info.deliveryCount - 1),
-    decoded: decoded.ok
-      ? { ok: true, stored: { seq: msg.seq, event: decoded.value, headers: msg.headers ? headerCarrier(msg.headers) : undefined } }
-      : { ok: false, errors: decoded.errors },
+    decoded: decodeDelivered(msg),
     inProgress: () => {
       if (!settled) msg.working();
     },
@@ -169,6 +179,11 @@ function toDelivery(msg: JsMsg): Delivery {
         else msg.term();
       }),
   };
+}
+
+function checkStore(stream: string, config: StreamConfig): void {
+  const problems = storeConfigProblems(config);
+  if (problems.length > 0) throw new EventStoreMisconfigured(stream, problems);
 }
 
 function headerCarrier(hdrs: MsgHdrs): HeaderCarrier {

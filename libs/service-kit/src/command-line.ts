@@ -1,5 +1,6 @@
 import { parseArgs } from 'node:util';
 import { ConfigError } from '@jarvis/config';
+import { EventStoreMisconfigured } from '@jarvis/event-log';
 import { parseTargets, runJarvis, runtimeEnvFrom, StartupError, type ServiceRegistry } from './run-jarvis.js';
 
 const USAGE = `Usage: jarvis start [--target monitor,policy,executor,config-editor,audit,gateway]
@@ -50,7 +51,7 @@ export async function runCommandLine(registry: ServiceRegistry, argv: string[], 
       process.once('SIGINT', () => stop('SIGINT'));
     });
   } catch (error) {
-    if (error instanceof ConfigError || error instanceof StartupError) {
+    if (error instanceof ConfigError || error instanceof StartupError || error instanceof EventStoreMisconfigured) {
       process.stderr.write(`jarvis: ${error.message}\n`);
       return 2;
     }

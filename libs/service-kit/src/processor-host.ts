@@ -1,16 +1,39 @@
 import { Logger } from '@nestjs/common';
-import { EventProcessorRunner, type EventLog, type EventProcessor } from '@jarvis/event-log';
-import type { JarvisEvent } from '@jarvis/contracts';
+import { EventProcessorRunner, type EventLog, type EventProcessor, type HealthReporter, type SnapshotStore } from '@jarvis/event-log';
+import type { EventsConfig } from '@jarvis/config';
+import type { JarvisEvent, ServiceName } from '@jarvis/contracts';
 import type { Context } from '@jarvis/telemetry';
 import type { Clock } from './tokens.js';
 
-/** Runs one event processor for a service module's lifetime: rebuild from the log, then consume. */
+export type ProcessorHostOptions<S> = {
+  service: ServiceName;
+  log: EventLog;
+  processor: EventProcessor<S>;
+  clock: Clock;
+  health: HealthReporter;
+  snapshots: SnapshotStore;
+  events: EventsConfig;
+};
+
+/** Runs one event processor for a service module's lifetime: rebuild from snapshot and log, then consume. */
 export class ProcessorHost<S> {
   private readonly runner: EventProcessorRunner<S>;
 
-  constructor(log: EventLog, processor: EventProcessor<S>, clock: Clock) {
-    const logger = new Logger(processor.name);
-    this.runner = new EventProcessorRunner(log, processor, { log: (m) => logger.log(m), warn: (m) => logger.warn(m), error: (m) => logger.error(m) }, clock);
+  constructor(options: ProcessorHostOptions<S>) {
+    const logger = new Logger(options.processor.name);
+    this.runner = new EventProcessorRunner(
+      options.log,
+      options.processor,
+      { log: (m) => logger.log(m), warn: (m) => logger.warn(m), error: (m) => logger.error(m) },
+      {
+        service: options.service,
+        clock: options.clock,
+        health: options.health,
+        snapshots: options.snapshots,
+        snapshotEveryEvents: options.events.snapshotEveryEvents,
+        maxDeliveries: options.events.maxDeliveries,
+      },
+    );
   }
 
   start(): Promise<void> {

@@ -1,9 +1,11 @@
 import { Inject, type OnApplicationBootstrap, type OnApplicationShutdown, type Provider } from '@nestjs/common';
 import type { ServiceName } from '@jarvis/contracts';
-import type { EventLog, EventProcessor } from '@jarvis/event-log';
+import type { NatsConnection } from '@nats-io/transport-node';
+import type { JarvisConfig } from '@jarvis/config';
+import { JetStreamSnapshotStore, type EventLog, type EventProcessor } from '@jarvis/event-log';
 import { ServiceHealth } from './health.js';
 import { ProcessorHost } from './processor-host.js';
-import { CLOCK, EVENT_LOG, type Clock } from './tokens.js';
+import { CLOCK, EVENT_LOG, JARVIS_CONFIG, NATS_CONNECTION, type Clock } from './tokens.js';
 
 /** Module-scoped tokens: each service module resolves its own host and health. */
 export const PROCESSOR_HOST = Symbol('PROCESSOR_HOST');
@@ -17,8 +19,17 @@ export function processorProviders(service: ServiceName, processor: ProcessorFac
     { provide: SERVICE_HEALTH, inject: [CLOCK], useFactory: (clock: Clock) => new ServiceHealth(service, clock()) },
     {
       provide: PROCESSOR_HOST,
-      inject: [EVENT_LOG, CLOCK, ...processor.inject],
-      useFactory: (log: EventLog, clock: Clock, ...deps: never[]) => new ProcessorHost(log, processor.useFactory(...deps), clock),
+      inject: [EVENT_LOG, NATS_CONNECTION, JARVIS_CONFIG, SERVICE_HEALTH, CLOCK, ...processor.inject],
+      useFactory: async (log: EventLog, nats: NatsConnection, config: JarvisConfig, health: ServiceHealth, clock: Clock, ...deps: never[]) =>
+        new ProcessorHost({
+          service,
+          log,
+          processor: processor.useFactory(...deps),
+          clock,
+          health,
+          snapshots: await JetStreamSnapshotStore.open(nats),
+          events: config.events,
+        }),
     },
   ];
 }

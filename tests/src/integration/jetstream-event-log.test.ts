@@ -1,8 +1,9 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
-import { connect, type NatsConnection } from '@nats-io/transport-node';
-import { containerTarget, createEvent, derivedId, newId, type JarvisEvent } from '@jarvis/contracts';
-import { EventProcessorRunner, JetStreamEventLog, type Delivery, type EventProcessor } from '@jarvis/event-log';
+import { jetstreamManager, StorageType } from '@nats-io/jetstream';
+import { connect, nanos, type NatsConnection } from '@nats-io/transport-node';
+import { containerTarget, createEvent, derivedId, EVENT_STREAM_NAME, newId, type JarvisEvent } from '@jarvis/contracts';
+import { EventProcessorRunner, EventStoreMisconfigured, JetStreamEventLog, type Delivery, type EventProcessor, type StoredEvent } from '@jarvis/event-log';
 import { startNats, type NatsHarness } from '../support/nats-harness.js';
 import { killAllTracked, waitFor } from '../support/processes.js';
 
@@ -72,9 +73,9 @@ describe('JetStream event log against a real nats-server', { timeout: 120_000 },
     const again = await log.append(first);
     assert.equal(b.seq, a.seq + 1);
     assert.equal(again.duplicate, true);
-    assert.equal(await log.lastSequence(), b.seq);
+    assert.equal((await log.position()).lastSeq, b.seq);
     const read: string[] = [];
-    for await (const stored of log.read(1, b.seq)) read.push(stored.event.subject);
+    for await (const stored of log.readFrom(a.seq)) read.push(stored.event.subject);
     assert.deepEqual(read, ['container:a', 'container:b']);
   });
 
@@ -100,11 +101,11 @@ describe('JetStream event log against a real nats-server', { timeout: 120_000 },
 
   it('a processor stopped mid-way and restarted produces each output exactly once', async () => {
     for (const name of ['p1', 'p2', 'p3']) await log.append(detection(name));
-    const first = new EventProcessorRunner(log, opener('opener'), quiet);
+    const first = new EventProcessorRunner(log, opener('opener'), quiet, { service: 'monitor' });
     await first.start();
     await waitFor('some incidents opened', async () => (await countOf('IncidentOpened')) >= 1);
     await first.stop();
-    const second = new EventProcessorRunner(log, opener('opener'), quiet);
+    const second = new EventProcessorRunner(log, opener('opener'), quiet, { service: 'monitor' });
     await second.start();
     const detections = await countOf('DetectionRecorded');
     await waitFor('an incident per detection', async () => (await countOf('IncidentOpened')) === detections);
@@ -114,21 +115,51 @@ describe('JetStream event log against a real nats-server', { timeout: 120_000 },
   });
 
   it('keeps every acknowledged event when nats-server is killed -9 and restarted', async () => {
-    const before = await log.lastSequence();
+    const before = (await log.position()).lastSeq;
     const appended = detection('durable');
     await log.append(appended);
     await nats.process().kill9();
     await nats.restart();
-    await waitFor('the client to reconnect', async () => (await log.lastSequence()) === before + 1, 20_000, 200);
+    await waitFor('the client to reconnect', async () => (await log.position()).lastSeq === before + 1, 20_000, 200);
     const subjects = (await eventsOf('DetectionRecorded')).map((e) => e.id);
     assert.ok(subjects.includes(appended.id));
     const next = await log.append(detection('after-restart'));
     assert.equal(next.seq, before + 2);
   });
 
+  it('readFrom ends with what is stored now when the last sequence holds no message (purge, deleted last message)', async () => {
+    const jsm = await jetstreamManager(nc);
+    const kept = await log.append(detection('kept'));
+    const last = await log.append(detection('deleted-last'));
+    await jsm.streams.deleteMessage(EVENT_STREAM_NAME, last.seq);
+    assert.equal((await log.position()).lastSeq, last.seq, 'the stream still reports the deleted sequence as its last');
+    const read = await withTimeout(collect(log.readFrom(kept.seq)), 5_000, 'readFrom after deleting the last message');
+    assert.deepEqual(read.map((s) => s.seq), [kept.seq]);
+    assert.deepEqual(await withTimeout(collect(log.readFrom(last.seq)), 5_000, 'readFrom past every message'), []);
+    await jsm.streams.purge(EVENT_STREAM_NAME);
+    assert.deepEqual(await withTimeout(collect(log.readFrom(1)), 5_000, 'readFrom of a purged stream'), []);
+  });
+
+  it('refuses an existing stream that is not configured as Jarvis needs, naming each setting', async () => {
+    const jsm = await jetstreamManager(nc);
+    await jsm.streams.add({ name: 'HANDMADE', subjects: ['handmade.>'], storage: StorageType.Memory, max_age: nanos(3_600_000), duplicate_window: nanos(1_000) });
+    const error = await JetStreamEventLog.open(nc, { stream: 'HANDMADE' }).then(
+      () => assert.fail('a memory stream was accepted'),
+      (e: unknown) => e,
+    );
+    assert.ok(error instanceof EventStoreMisconfigured);
+    assert.match(error.message, /stream HANDMADE is not configured as Jarvis needs/);
+    assert.match(error.message, /storage is memory, must be file/);
+    assert.match(error.message, /max_age is 3600 s, must be 0/);
+    assert.match(error.message, /subjects are \["handmade\.>"\], must include jarvis\.events\.>/);
+    assert.match(error.message, /duplicate_window is 1 s, must be at least 120 s/);
+    assert.match(error.message, /Fix: .*nats stream edit HANDMADE/);
+    await jsm.streams.delete('HANDMADE');
+  });
+
   async function eventsOf(type: string): Promise<JarvisEvent[]> {
     const out: JarvisEvent[] = [];
-    for await (const stored of log.read(1, await log.lastSequence())) if (stored.event.type === type) out.push(stored.event);
+    for await (const stored of log.readFrom(1)) if (stored.event.type === type) out.push(stored.event);
     return out;
   }
 
@@ -136,3 +167,15 @@ describe('JetStream event log against a real nats-server', { timeout: 120_000 },
     return (await eventsOf(type)).length;
   }
 });
+
+async function collect(events: AsyncIterable<StoredEvent>): Promise<StoredEvent[]> {
+  const out: StoredEvent[] = [];
+  for await (const stored of events) out.push(stored);
+  return out;
+}
+
+async function withTimeout<T>(work: Promise<T>, ms: number, what: string): Promise<T> {
+  let timer: NodeJS.Timeout | undefined;
+  const timeout = new Promise<never>((_, reject) => (timer = setTimeout(() => reject(new Error(`${what}: still reading after ${ms} ms`)), ms)));
+  return Promise.race([work, timeout]).finally(() => clearTimeout(timer));
+}

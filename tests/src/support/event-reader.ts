@@ -16,9 +16,8 @@ export class EventReader {
   }
 
   async all(): Promise<StoredEvent[]> {
-    const last = await this.log.lastSequence();
     const events: StoredEvent[] = [];
-    for await (const stored of this.log.read(1, last)) events.push(stored);
+    for await (const stored of this.log.readFrom(1)) events.push(stored);
     return events;
   }
 
