@@ -8,6 +8,11 @@
 #   npm run bench -- --quick            smoke run (10 crashes, 5 hangs, 2x3 Docker crashes), docs left alone
 #   npm run bench -- --quick --write-docs
 #   npm run bench -- --no-docs          full run, results on stdout only
+#
+# Start-up benchmark (tests/dist/bench/startup-bench.js): start-up time and RSS of all-in-one Jarvis with 10k, 100k
+# and 1M events in the log, before snapshots (full replay) and after; it runs after the healing benchmark, or alone:
+#   npm run bench -- --only startup [--sizes 10000,100000] [--no-docs|--write-docs]
+#   npm run bench -- --only healing [--quick] ...
 set -euo pipefail
 
 # shellcheck source=infra/scripts/lib.sh
@@ -26,5 +31,39 @@ done
 info 'build: npx tsc -b'
 npx --no-install tsc -b
 
-info "bench: node tests/dist/bench/healing-bench.js $*"
-exec node tests/dist/bench/healing-bench.js "$@"
+only=all
+args=()
+while [[ $# -gt 0 ]]; do
+  case "$1" in
+    --only)
+      [[ $# -ge 2 && ( "$2" == startup || "$2" == healing ) ]] || die '--only takes "startup" or "healing"'
+      only=$2
+      shift 2
+      ;;
+    *)
+      args+=("$1")
+      shift
+      ;;
+  esac
+done
+
+if [[ $only == healing ]]; then
+  info "bench: node tests/dist/bench/healing-bench.js ${args[*]-}"
+  exec node tests/dist/bench/healing-bench.js ${args[@]+"${args[@]}"}
+fi
+if [[ $only == startup ]]; then
+  info "bench: node tests/dist/bench/startup-bench.js ${args[*]-}"
+  exec node tests/dist/bench/startup-bench.js ${args[@]+"${args[@]}"}
+fi
+info "bench: node tests/dist/bench/healing-bench.js ${args[*]-}"
+node tests/dist/bench/healing-bench.js ${args[@]+"${args[@]}"}
+# The start-up bench takes only its own flags: a combined run passes it whether the docs are written.
+startup_args=()
+for arg in ${args[@]+"${args[@]}"}; do
+  case "$arg" in
+    --no-docs | --write-docs) startup_args+=("$arg") ;;
+    --quick) startup_args+=(--sizes 10000,100000 --no-docs) ;;
+  esac
+done
+info "bench: node tests/dist/bench/startup-bench.js ${startup_args[*]-}"
+exec node tests/dist/bench/startup-bench.js ${startup_args[@]+"${startup_args[@]}"}

@@ -254,17 +254,22 @@ export function renderReport(r: BenchResults): string {
 
 /** Replaces this bench's section of the file (between its markers), appending it when absent, creating the file when missing. */
 export function writeDocsSection(file: string, report: string): void {
-  const section = `${SECTION_BEGIN}\n${report}\n${SECTION_END}`;
+  writeMarkedSection(file, SECTION_BEGIN, SECTION_END, report);
+}
+
+/** Replaces the text between `begin` and `end` (matched up to the colon of `begin`), or appends it. */
+export function writeMarkedSection(file: string, begin: string, end: string, report: string): void {
+  const section = `${begin}\n${report}\n${end}`;
   if (!existsSync(file)) {
     mkdirSync(dirname(file), { recursive: true });
     writeFileSync(file, `# Benchmarks\n\nMeasured numbers for Jarvis. Sections between BEGIN/END markers are generated; regenerate them rather than editing.\n\n${section}\n`);
     return;
   }
   const text = readFileSync(file, 'utf8');
-  const begin = text.indexOf(SECTION_BEGIN.slice(0, SECTION_BEGIN.indexOf(':')));
-  const end = text.indexOf(SECTION_END);
-  if (begin >= 0 && end > begin) {
-    writeFileSync(file, `${text.slice(0, begin)}${section}${text.slice(end + SECTION_END.length)}`);
+  const from = text.indexOf(begin.slice(0, begin.indexOf(':')));
+  const to = text.indexOf(end);
+  if (from >= 0 && to > from) {
+    writeFileSync(file, `${text.slice(0, from)}${section}${text.slice(to + end.length)}`);
   } else {
     writeFileSync(file, `${text.replace(/\s*$/, '')}\n\n${section}\n`);
   }
