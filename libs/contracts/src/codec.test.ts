@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { createEvent, decodeEvent, encodeEvent, validateEvent } from './codec.js';
+import { createEvent, decodeEvent, encodeEvent, newerSchemaOf, validateEvent } from './codec.js';
 import type { JarvisEvent } from './envelope.js';
 import { derivedId } from './ids.js';
 import { containerTarget } from './target.js';
@@ -153,6 +153,14 @@ describe('decodeEvent / validateEvent rejections', () => {
 
   it('rejects a newer schema version, naming the expected one', () => {
     assert.deepEqual(errorsOf(tampered(decision, (r) => (r.version = 2))), ['version: RemediationDecided is at schema version 1, got 2']);
+  });
+
+  it('tells a newer schema version apart from an invalid message', () => {
+    const newer = JSON.stringify(tampered(decision, (r) => ((r.version = 3), (r.data = { shape: 'of the future' }))));
+    assert.deepEqual(newerSchemaOf(newer), { type: 'RemediationDecided', version: 3, known: 1 });
+    assert.equal(newerSchemaOf(JSON.stringify(tampered(decision, (r) => (r.version = 1)))), undefined);
+    assert.equal(newerSchemaOf(JSON.stringify(tampered(decision, (r) => ((r.version = 3), (r.type = 'NoSuchType'))))), undefined);
+    assert.equal(newerSchemaOf('not json'), undefined);
   });
 
   it('rejects a version that is not a positive integer', () => {
