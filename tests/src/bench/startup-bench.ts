@@ -9,9 +9,8 @@ import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { Kvm } from '@nats-io/kv';
 import { connect } from '@nats-io/transport-node';
-import { JetStreamEventLog, SNAPSHOT_BUCKET } from '@jarvis/event-log';
+import { JetStreamEventLog, JetStreamSnapshotStore } from '@jarvis/event-log';
 import { startDockerd, type DockerHarness } from '../support/docker-harness.js';
 import { JARVIS_BIN, REPO_ROOT } from '../support/jarvis-harness.js';
 import { startNats, type NatsHarness } from '../support/nats-harness.js';
@@ -89,9 +88,9 @@ async function measuredStart(natsUrl: string, dockerHost: string): Promise<Start
 async function snapshotSizes(natsUrl: string): Promise<Record<string, number>> {
   const nc = await connect({ servers: [natsUrl] });
   try {
-    const kv = await new Kvm(nc).open(SNAPSHOT_BUCKET);
+    const store = await JetStreamSnapshotStore.open(nc);
     const sizes: Record<string, number> = {};
-    for (const name of PROCESSORS) sizes[name] = (await kv.get(name))?.value.length ?? 0;
+    for (const name of PROCESSORS) sizes[name] = (await store.load(name))?.length ?? 0;
     return sizes;
   } finally {
     await nc.close();

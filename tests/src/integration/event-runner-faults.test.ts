@@ -1,4 +1,5 @@
 import assert from 'node:assert/strict';
+import { randomBytes } from 'node:crypto';
 import { after, before, describe, it } from 'node:test';
 import { jetstream, jetstreamManager } from '@nats-io/jetstream';
 import { Kvm } from '@nats-io/kv';
@@ -157,6 +158,17 @@ describe('event processor runner against a real nats-server', { timeout: 120_000
     assert.ok(third.out.lines.some((l) => l.level === 'warn' && /snapshot unusable .* replaying the whole log/.test(l.message)));
     assert.deepEqual(third.runner.currentState(), second.runner.currentState());
     await third.runner.stop();
+  });
+
+  it('stores a snapshot larger than one NATS message in chunks, and a smaller one after it', async () => {
+    const store = await JetStreamSnapshotStore.open(nc);
+    const large = randomBytes(Math.ceil(2.5 * (nc.info?.max_payload ?? 1024 * 1024)));
+    await store.save('chunked', large);
+    assert.deepEqual(Buffer.from((await store.load('chunked'))!), large);
+    const small = randomBytes(1000);
+    await store.save('chunked', small);
+    assert.deepEqual(Buffer.from((await store.load('chunked'))!), small);
+    assert.equal(await store.load('never-saved'), undefined);
   });
 
   // Last: the message it leaves pending would be offered to every later durable of this file.

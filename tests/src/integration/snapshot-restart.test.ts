@@ -3,10 +3,9 @@ import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
-import { Kvm } from '@nats-io/kv';
 import { connect, type NatsConnection } from '@nats-io/transport-node';
 import { containerTarget, createEvent, newId, RPC, type JarvisEvent } from '@jarvis/contracts';
-import { decodeSnapshot, SNAPSHOT_BUCKET } from '@jarvis/event-log';
+import { decodeSnapshot, JetStreamSnapshotStore } from '@jarvis/event-log';
 import { EventReader } from '../support/event-reader.js';
 import { callRpc } from '../support/jarvis-rpc.js';
 import { JARVIS_BIN, REPO_ROOT } from '../support/jarvis-harness.js';
@@ -76,11 +75,11 @@ describe('snapshots across a kill -9 of Jarvis', { timeout: 180_000 }, () => {
     const early = Array.from({ length: 30 }, (_, i) => opened(`early-${i}`));
     for (const event of early) await reader.log.append(event);
     await waitFor('a decision per early incident', async () => (await decisionsFor(early)).length === early.length, 30_000, 200);
-    const kv = await new Kvm(nc).open(SNAPSHOT_BUCKET);
+    const snapshots = await JetStreamSnapshotStore.open(nc);
     for (const processor of ['jarvis-policy', 'jarvis-audit']) {
       await waitFor(`a snapshot of ${processor}`, async () => {
-        const entry = await kv.get(processor);
-        return entry && entry.value.length > 0 && decodeSnapshot(entry.value).seq > 0;
+        const bytes = await snapshots.load(processor);
+        return bytes !== undefined && decodeSnapshot(bytes).seq > 0;
       }, 10_000, 100);
     }
     const tail = Array.from({ length: 5 }, (_, i) => opened(`tail-${i}`));
