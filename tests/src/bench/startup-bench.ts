@@ -81,7 +81,7 @@ async function measuredStart(natsUrl: string, dockerHost: string): Promise<Start
   const code = await proc.stop('SIGTERM', 120_000);
   if (code !== 0) log(`jarvis exited with ${code} after SIGTERM`);
   const text = proc.log().replace(/\u001b\[[0-9;]*m/g, '');
-  const startedFrom = text.split('\n').filter((l) => /snapshot|read \d+ events from seq/.test(l)).map((l) => l.replace(/^.*?\] /, ''));
+  const startedFrom = text.split('\n').filter((l) => /snapshot|read \d+ events from seq/.test(l)).map((l) => l.replace(/^.*\] /, ''));
   return { ...sample, startedFrom, log: text };
 }
 
@@ -113,7 +113,7 @@ async function measureSize(events: number, dockerHost: string): Promise<SizeResu
     const snapshotBytes = await snapshotSizes(nats.url);
     const after = await measuredStart(nats.url, dockerHost);
     log(`${events}: after: started in ${after.startupMs} ms, RSS ${(after.rssKib / 1024).toFixed(0)} MiB`);
-    const snapshotWarnings = [before.log, after.log].flatMap((t) => t.split('\n').filter((l) => /WARN.*snapshot/.test(l)).map((l) => l.replace(/^.*?\] /, '')));
+    const snapshotWarnings = [before.log, after.log].flatMap((t) => t.split('\n').filter((l) => /WARN.*snapshot/.test(l)).map((l) => l.replace(/^.*\] /, '')));
     const strip = ({ log: _log, ...sample }: StartSample & { log: string }): StartSample => sample;
     return { events: published, generateMs, before: strip(before), after: strip(after), snapshotBytes, snapshotWarnings };
   } finally {

@@ -45,7 +45,7 @@ export function renderStartupReport(r: StartupResults): string {
   return [
     '## Start-up benchmark',
     '',
-    `Generated ${r.date} by \`${r.command}\` in ${Math.round(r.durationMs / 1000)} s, on the machine described in the healing benchmark below (${r.machine.nproc} CPUs, ${r.machine.cpuModel}, ${r.machine.memTotal}, Node ${r.machine.node}, nats-server ${r.machine.natsServer}).`,
+    `Generated ${r.date} by \`${r.command}\` in ${Math.round(r.durationMs / 1000)} s, on the machine of the healing benchmark (${r.machine.nproc} CPUs, ${r.machine.cpuModel}, ${r.machine.memTotal}, Node ${r.machine.node}, nats-server ${r.machine.natsServer}).`,
     '',
     '| Events in the log | Start-up, before (full replay) | RSS, before | Peak RSS, before | Start-up, after (snapshot + tail) | RSS, after | Peak RSS, after | Snapshots stored |',
     '|---:|---:|---:|---:|---:|---:|---:|---:|',
