@@ -1,9 +1,9 @@
 import type { JarvisEvent, NewerSchema, ServiceName } from '@jarvis/contracts';
 import { extractContext, type Context } from '@jarvis/telemetry';
 import { AppliedSequences } from './applied-sequences.js';
-import { InvalidEventError, type Delivery, type DeliveryOutcome, type EventLog, type LogPosition, type StoredEvent, type Subscription } from './event-log.js';
+import { InvalidEventError, type Delivery, type DeliveryOutcome, type EventLog, type StoredEvent, type Subscription } from './event-log.js';
+import { ProcessorSnapshots } from './processor-snapshots.js';
 import { redeliveryExhausted } from './redelivery-escalation.js';
-import { decodeSnapshot, encodeSnapshot, type Snapshot } from './snapshot-codec.js';
 import type { SnapshotStore } from './snapshot-store.js';
 
 export type ProcessorLogger = { log(message: string): void; warn(message: string): void; error(message: string): void };
@@ -82,10 +82,10 @@ export class EventProcessorRunner<S> {
   private readonly queues = new Map<string, Promise<void>>();
   private readonly newerSchema = new Map<number, NodeJS.Timeout>();
   private readonly clock: () => Date;
+  private readonly snapshots: ProcessorSnapshots<S>;
   private subscription: Subscription | undefined;
   private stopping = false;
   private replaying = false;
-  private streamCreatedAt = '';
   private sinceSnapshot = 0;
   private snapshotWrite: Promise<void> | undefined;
   /** A snapshot past a message this build could not read would hide it from the newer build's replay. */
@@ -99,6 +99,7 @@ export class EventProcessorRunner<S> {
   ) {
     this.state = processor.initialState();
     this.clock = options.clock ?? (() => new Date());
+    this.snapshots = new ProcessorSnapshots(processor, options.snapshots, logger);
   }
 
   /** Rebuilds state from the latest snapshot and the log after it, then resumes the durable subscription. */
@@ -150,46 +151,11 @@ export class EventProcessorRunner<S> {
   }
 
   private async restore(): Promise<number> {
-    const position = await this.log.position();
-    this.streamCreatedAt = position.createdAt;
-    const snapshot = await this.loadSnapshot(position);
+    const snapshot = await this.snapshots.load(await this.log.position());
     if (!snapshot) return 1;
     this.state = snapshot.state;
     this.applied = new AppliedSequences(snapshot.seq, snapshot.ahead);
     return snapshot.seq + 1;
-  }
-
-  private async loadSnapshot(position: LogPosition): Promise<Snapshot<S> | undefined> {
-    const store = this.options.snapshots;
-    if (!store) return undefined;
-    const name = this.processor.name;
-    try {
-      const bytes = await store.load(name);
-      if (!bytes) {
-        this.logger.log(`${name}: no snapshot, replaying the whole log`);
-        return undefined;
-      }
-      const snapshot = decodeSnapshot<S>(bytes);
-      const unusable = this.whyUnusable(snapshot, position);
-      if (unusable) {
-        this.logger.warn(`${name}: snapshot ignored (${unusable}), replaying the whole log`);
-        return undefined;
-      }
-      this.logger.log(`${name}: starting from the snapshot at seq ${snapshot.seq}`);
-      return snapshot;
-    } catch (error) {
-      this.logger.warn(`${name}: snapshot unusable (${(error as Error).message}), replaying the whole log`);
-      return undefined;
-    }
-  }
-
-  private whyUnusable(snapshot: Snapshot<S>, position: LogPosition): string | undefined {
-    const version = this.processor.stateVersion ?? 1;
-    if (snapshot.processor !== this.processor.name) return `it belongs to ${snapshot.processor}`;
-    if (snapshot.stateVersion !== version) return `state version ${snapshot.stateVersion}, this build uses ${version}`;
-    if (snapshot.stream !== position.createdAt) return 'it was taken from an earlier stream of the same name';
-    if (snapshot.seq > position.lastSeq) return `it covers seq ${snapshot.seq}, beyond the stream's last seq ${position.lastSeq}`;
-    return undefined;
   }
 
   private applyStored(stored: StoredEvent): void {
@@ -204,28 +170,14 @@ export class EventProcessorRunner<S> {
 
   private snapshotIfDue(): void {
     const every = this.options.snapshotEveryEvents ?? 1000;
-    if (!this.options.snapshots || this.snapshotWrite || this.sinceSnapshot < every) return;
+    if (!this.snapshots.enabled || this.snapshotWrite || this.sinceSnapshot < every) return;
     this.snapshotWrite = this.saveSnapshot().finally(() => (this.snapshotWrite = undefined));
   }
 
-  /** Encodes at once (the state, its sequence and own appends belong together), then writes; a failure only warns. */
-  private async saveSnapshot(): Promise<void> {
-    const store = this.options.snapshots;
-    if (!store || this.snapshotsHeld) return;
-    const snapshot: Snapshot<S> = {
-      processor: this.processor.name,
-      stateVersion: this.processor.stateVersion ?? 1,
-      stream: this.streamCreatedAt,
-      seq: this.applied.through,
-      ahead: this.applied.aheadOfStream(),
-      state: this.state,
-    };
+  private saveSnapshot(): Promise<void> {
+    if (this.snapshotsHeld) return Promise.resolve();
     this.sinceSnapshot = 0;
-    try {
-      await store.save(this.processor.name, encodeSnapshot(snapshot));
-    } catch (error) {
-      this.logger.warn(`${this.processor.name}: snapshot at seq ${snapshot.seq} skipped: ${(error as Error).message}`);
-    }
+    return this.snapshots.save(this.state, this.applied);
   }
 
   private receive(delivery: Delivery): void {
