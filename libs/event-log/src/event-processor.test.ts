@@ -503,6 +503,50 @@ describe('EventProcessorRunner: bounded retries and deadlines', { timeout: 10_00
     assert.match(out.lines.find((l) => l.level === 'error')!.message, /timed out after 20 ms/);
   });
 
+  it('holds the key of a timed-out handler until it ends, so two runs of it never overlap', async () => {
+    const log = new MemoryEventLog();
+    const release = deferred();
+    let running = 0;
+    let calls = 0;
+    let overlapped = false;
+    const proc = processor(
+      async () => {
+        calls += 1;
+        if (running > 0) overlapped = true;
+        running += 1;
+        if (calls === 1) await release.promise;
+        running -= 1;
+      },
+      { handlerTimeoutMs: 20, concurrencyKey: () => 'one' },
+    );
+    const runner = new EventProcessorRunner(log, proc, logger(), ONLY);
+    await runner.start();
+    const first = detection('a', 'slow');
+    await log.append(first);
+    await log.append(detection('a', 'next'));
+    assert.equal((await log.deliver(1, 0).settled).kind, 'retry', 'the first timed out');
+    const next = log.deliver(2, 0);
+    await new Promise((resolve) => setTimeout(resolve, 10));
+    assert.deepEqual(proc.handled, [first.id], 'the next event waits for the abandoned handler');
+    release.resolve();
+    assert.deepEqual(await next.settled, { kind: 'done' });
+    assert.equal(overlapped, false);
+  });
+
+  it('does not count a failure of resumed work toward maxDeliveries', async () => {
+    const log = new MemoryEventLog();
+    const event = detection('a', 'resumed');
+    await log.append(event);
+    const out = logger();
+    const proc = processor(async () => Promise.reject(new Error('still down')), { inFlight: (state) => (state.ids.length > 0 ? [event] : []) });
+    const runner = new EventProcessorRunner(log, proc, out, { service: 'policy', maxDeliveries: 2 });
+    await runner.start();
+    await flush();
+    assert.deepEqual(proc.handled, [event.id]);
+    assert.ok(!log.stored.some((s) => s.event.type === 'IncidentEscalated'), 'no escalation for resumed work');
+    assert.ok(out.lines.some((l) => l.level === 'error' && /resuming DetectionRecorded .* failed \(still down\); its redelivery will try again/.test(l.message)));
+  });
+
   it('leaves a message of a newer schema version unacknowledged, uncounted, loudly, and degrades health', async () => {
     const log = new MemoryEventLog();
     const out = logger();

@@ -81,6 +81,8 @@ export class EventProcessorRunner<S> {
   private applied = new AppliedSequences();
   private readonly queues = new Map<string, Promise<void>>();
   private readonly newerSchema = new Map<number, NodeJS.Timeout>();
+  /** Resumed work is not a delivery of the log: its failures count toward nothing, the log's redelivery does. */
+  private readonly resumed = new WeakSet<Delivery>();
   private readonly clock: () => Date;
   private readonly snapshots: ProcessorSnapshots<S>;
   private subscription: Subscription | undefined;
@@ -119,7 +121,9 @@ export class EventProcessorRunner<S> {
     this.snapshotIfDue();
     for (const event of this.processor.inFlight?.(this.state) ?? []) {
       const stored = recent.get(event.id) ?? { seq: 0, event, headers: undefined };
-      this.enqueue(resumption(stored), stored);
+      const delivery = resumption(stored);
+      this.resumed.add(delivery);
+      this.enqueue(delivery, stored);
     }
     this.subscription = await this.log.subscribe(this.processor.name, (delivery) => this.receive(delivery));
   }
@@ -227,18 +231,42 @@ export class EventProcessorRunner<S> {
   private async handleOne(delivery: Delivery, stored: StoredEvent): Promise<void> {
     if (this.stopping) return;
     const timer = setInterval(() => delivery.inProgress(), PROGRESS_INTERVAL_MS);
+    const timeoutMs = this.processor.handlerTimeoutMs ?? DEFAULT_HANDLER_TIMEOUT_MS;
+    let work: Promise<HandleResult> | undefined;
     try {
-      const timeoutMs = this.processor.handlerTimeoutMs ?? DEFAULT_HANDLER_TIMEOUT_MS;
-      const result = await withDeadline(this.processor.handle(stored.event, this.contextFor(delivery, stored)), timeoutMs);
+      work = this.processor.handle(stored.event, this.contextFor(delivery, stored));
+      const result = await withDeadline(work, timeoutMs);
       delivery.settle(result ? { kind: 'retry', afterMs: result.retryAfterMs } : { kind: 'done' });
     } catch (error) {
       await this.failed(delivery, stored, (error as Error).message);
+      if (work && error instanceof HandlerTimedOut) await this.letAbandonedWorkEnd(work, timeoutMs, stored);
     } finally {
       clearInterval(timer);
     }
   }
 
+  /**
+   * The next event of the same key (often this one, redelivered) waits a while longer for the abandoned handler, so
+   * two runs of one handler do not overlap; a handler hung for good stops holding its key after that.
+   */
+  private async letAbandonedWorkEnd(work: Promise<HandleResult>, timeoutMs: number, stored: StoredEvent): Promise<void> {
+    let grace: NodeJS.Timeout | undefined;
+    const ended = await Promise.race([
+      work.then(
+        () => true,
+        () => true,
+      ),
+      new Promise<false>((resolve) => (grace = setTimeout(() => resolve(false), timeoutMs))),
+    ]);
+    clearTimeout(grace);
+    if (!ended) this.logger.warn(`${this.processor.name}: ${stored.event.type} ${stored.event.id} is still running after twice its ${timeoutMs} ms deadline; the next events of its key go on without it`);
+  }
+
   private async failed(delivery: Delivery, stored: StoredEvent, message: string): Promise<void> {
+    if (this.resumed.has(delivery)) {
+      this.logger.error(`${this.processor.name}: resuming ${stored.event.type} ${stored.event.id} failed (${message}); its redelivery will try again`);
+      return;
+    }
     const attempts = delivery.redeliveries + 1;
     if (attempts >= (this.options.maxDeliveries ?? 10)) return this.giveUp(delivery, stored, attempts, message);
     const afterMs = backoffMs(delivery.redeliveries);
