@@ -90,9 +90,23 @@ class ServiceLock {
     this.stopped = true;
     clearTimeout(this.timer);
     await this.renewal;
-    await this.kv.delete(this.service, { previousSeq: this.revision }).catch((error: Error) => {
-      this.logger.warn(`instance lock of ${this.service}: not released (${error.message}); it expires on its own`);
-    });
+    try {
+      await this.kv.delete(this.service, { previousSeq: this.revision });
+    } catch (error) {
+      await this.releaseFailed(error as Error);
+    }
+  }
+
+  /** A moved revision: the key expired during an outage, or our last renewal landed unacked, or it is not ours. */
+  private async releaseFailed(error: Error): Promise<void> {
+    const latest = isWrongLastSequence(error) ? await this.observe().catch(() => undefined) : undefined;
+    if (latest === null) return;
+    if (latest?.holder?.instance === this.self.instance) {
+      await this.kv.delete(this.service, { previousSeq: latest.revision }).catch(() => undefined);
+      return;
+    }
+    if (latest) this.logger.warn(`instance lock of ${this.service}: left alone, it is held by ${describeHolder(latest.holder)} now`);
+    else this.logger.warn(`instance lock of ${this.service}: not released (${error.message}); it expires on its own`);
   }
 
   private held(holder: LockHolder | null): InstanceLockHeld {

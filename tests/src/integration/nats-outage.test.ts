@@ -1,6 +1,8 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import { setTimeout as sleep } from 'node:timers/promises';
+import { Kvm } from '@nats-io/kv';
+import { connect } from '@nats-io/transport-node';
 import { startDockerd, type DockerHarness } from '../support/docker-harness.js';
 import { startJarvis, type JarvisDeployment, type Shape } from '../support/jarvis-harness.js';
 import { startNats, type NatsHarness } from '../support/nats-harness.js';
@@ -15,6 +17,22 @@ const OUTAGE_MS = 60_000;
 async function statusOf(jarvis: JarvisDeployment): Promise<StatusReply> {
   const response = await fetch(`http://127.0.0.1:${jarvis.httpPort}/api/jarvis/status`, { signal: AbortSignal.timeout(3000) });
   return (await response.json()) as StatusReply;
+}
+
+/** Each stateful service's instance lock, read from the bucket: which pid holds it, if anyone does. */
+async function lockHolders(url: string): Promise<Record<string, number | null>> {
+  const nc = await connect({ servers: [url], maxReconnectAttempts: 0 });
+  try {
+    const kv = await new Kvm(nc).open('JARVIS_LOCKS');
+    const holders: Record<string, number | null> = {};
+    for (const service of ['monitor', 'policy', 'executor', 'config-editor', 'audit']) {
+      const entry = await kv.get(service);
+      holders[service] = entry?.operation === 'PUT' ? entry.json<{ pid: number }>().pid : null;
+    }
+    return holders;
+  } finally {
+    await nc.close();
+  }
 }
 
 function everyServiceUp(status: StatusReply): boolean {
@@ -51,6 +69,9 @@ for (const shape of ['all-in-one', 'split'] as Shape[]) {
         return everyServiceUp(reply) && reply;
       }, 10_000, 250).catch((error: Error) => assert.fail(`${error.message}\n${jarvis.logs().slice(-4000)}`));
       assert.equal(status.services.length, 6);
+      // The bucket's TTL expired every lock during the outage: each service renews, or takes its lock again.
+      const expected = Object.fromEntries(['monitor', 'policy', 'executor', 'config-editor', 'audit'].map((s) => [s, jarvis.processOf(s).proc.pid]));
+      await waitFor('every service to hold its instance lock again', async () => JSON.stringify(await lockHolders(nats.url)) === JSON.stringify(expected), 10_000, 500);
       for (const { proc, targets } of jarvis.processes) assert.equal(proc.child.exitCode, null, `${targets.join(',')} exited:\n${proc.log().slice(-2000)}`);
     });
   });
