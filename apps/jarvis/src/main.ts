@@ -1,4 +1,6 @@
 import { runCommandLine } from '@jarvis/service-kit';
 import { SERVICE_REGISTRY } from './service-registry.js';
 
-process.exitCode = await runCommandLine(SERVICE_REGISTRY, process.argv.slice(2), process.env);
+// Exit explicitly: after a stop cut short by its deadline (NATS unreachable), reconnect timers and sockets would
+// otherwise keep the process alive.
+process.exit(await runCommandLine(SERVICE_REGISTRY, process.argv.slice(2), process.env));

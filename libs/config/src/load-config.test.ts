@@ -141,10 +141,27 @@ describe('parseConfig', () => {
     assert.throws(() => parseConfig(aliasBomb(), FILE), (error: unknown) => error instanceof ConfigError && error.file === FILE);
   });
 
-  it('does not let a __proto__ key pollute prototypes', () => {
-    const config = parseConfig('__proto__:\n  polluted: true\npolicy:\n  __proto__:\n    autoRestart: false\n');
-    assert.equal(({} as Record<string, unknown>)['polluted'], undefined);
-    assert.equal(config.policy.autoRestart, true);
+  it('rejects __proto__, constructor and prototype keys at any depth, naming the path', () => {
+    assert.deepEqual(problemsOf('__proto__:\n  polluted: true\n'), ['__proto__: unknown key']);
+    assert.deepEqual(problemsOf('policy:\n  __proto__:\n    autoRestart: false\n'), ['policy.__proto__: unknown key']);
+    assert.deepEqual(problemsOf('policy:\n  constructor: 1\n'), ['policy.constructor: unknown key']);
+    assert.deepEqual(problemsOf('constructor:\n  prototype:\n    x: 1\n'), ['constructor: unknown key']);
+    assert.deepEqual(problemsOf('policy:\n  breaker:\n    prototype: {}\n'), ['policy.breaker.prototype: unknown key']);
+    assert.deepEqual(problemsOf('watch:\n  containers: [web, {__proto__: {x: 1}}]\n').filter((p) => p.includes('__proto__')), ['watch.containers[1].__proto__: unknown key']);
+  });
+
+  it('reports prototype keys together with the other problems', () => {
+    const problems = problemsOf('policy:\n  constructor: 1\n  breaker:\n    maxAttempts: 0\n');
+    assert.ok(problems.includes('policy.constructor: unknown key'), problems.join('\n'));
+    assert.ok(problems.includes('policy.breaker.maxAttempts: must not be less than 1'), problems.join('\n'));
+  });
+
+  it('merges nothing through a prototype key', () => {
+    for (const text of ['__proto__:\n  polluted: true\n', 'policy:\n  __proto__:\n    polluted: true\n', 'constructor:\n  prototype:\n    polluted: true\n']) {
+      assert.throws(() => parseConfig(text), ConfigError);
+      assert.equal(({} as Record<string, unknown>)['polluted'], undefined, text);
+      assert.equal((Object.prototype as Record<string, unknown>)['polluted'], undefined, text);
+    }
   });
 });
 

@@ -47,10 +47,27 @@ export function parseConfig(text: string, file = 'jarvis.yaml'): JarvisConfig {
   } catch (error) {
     throw new ConfigError(file, [`(yaml): ${(error as Error).message}`]);
   }
-  const merged = withDefaults(plain);
-  const result = validatePlain(JarvisConfig, merged);
-  if (!result.ok) throw new ConfigError(file, result.errors);
+  const forbidden = prototypeKeyPaths(plain, '');
+  const result = validatePlain(JarvisConfig, withDefaults(plain));
+  const problems = [...forbidden.map((path) => `${path}: unknown key`), ...(result.ok ? [] : result.errors)];
+  if (!result.ok || forbidden.length > 0) throw new ConfigError(file, problems);
   return result.value;
+}
+
+/**
+ * Keys that name an object's prototype machinery are never configuration. class-validator cannot see them (a
+ * `__proto__` key becomes the prototype on assignment, `constructor` is inherited by every object), so they are
+ * found here and left out of the merge, at any depth, arrays included.
+ */
+const PROTOTYPE_KEYS = new Set(['__proto__', 'constructor', 'prototype']);
+
+function prototypeKeyPaths(value: unknown, path: string): string[] {
+  if (Array.isArray(value)) return value.flatMap((item, index) => prototypeKeyPaths(item, `${path}[${index}]`));
+  if (!isRecord(value)) return [];
+  return Object.keys(value).flatMap((key) => {
+    const keyPath = path ? `${path}.${key}` : key;
+    return PROTOTYPE_KEYS.has(key) ? [keyPath] : prototypeKeyPaths(value[key], keyPath);
+  });
 }
 
 /** Missing sections and keys take the defaults; present ones are validated as given. */
@@ -59,10 +76,21 @@ function withDefaults(plain: unknown): unknown {
 }
 
 function deepMerge(base: unknown, override: unknown): unknown {
-  if (!isRecord(base) || !isRecord(override)) return override === undefined ? base : override;
+  if (!isRecord(base) || !isRecord(override)) return withoutPrototypeKeys(override === undefined ? base : override);
   const result: Record<string, unknown> = { ...base };
-  for (const [key, value] of Object.entries(override)) result[key] = deepMerge(base[key], value);
+  for (const key of Object.keys(override)) {
+    if (!PROTOTYPE_KEYS.has(key)) result[key] = deepMerge(Object.hasOwn(base, key) ? base[key] : undefined, override[key]);
+  }
   return result;
+}
+
+/** A value taken as given (no default to merge with) is still copied without prototype keys, at any depth. */
+function withoutPrototypeKeys(value: unknown): unknown {
+  if (Array.isArray(value)) return value.map(withoutPrototypeKeys);
+  if (!isRecord(value)) return value;
+  const copy: Record<string, unknown> = {};
+  for (const key of Object.keys(value)) if (!PROTOTYPE_KEYS.has(key)) copy[key] = withoutPrototypeKeys(value[key]);
+  return copy;
 }
 
 function isRecord(value: unknown): value is Record<string, unknown> {

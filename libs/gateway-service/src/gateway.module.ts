@@ -1,7 +1,7 @@
 import { Controller, Get, Inject, Module } from '@nestjs/common';
 import { ClientProxyFactory, MessagePattern, Transport } from '@nestjs/microservices';
 import { RPC, type HealthReply } from '@jarvis/contracts';
-import { CLOCK, RUNTIME_ENV, ServiceHealth, type Clock, type RuntimeEnv } from '@jarvis/service-kit';
+import { CLOCK, RECONNECT_FOREVER, RUNTIME_ENV, ServiceHealth, type Clock, type RuntimeEnv } from '@jarvis/service-kit';
 import { GatewayController } from './gateway.controller.js';
 import { RPC_CLIENT, ServiceBus } from './service-bus.js';
 
@@ -30,7 +30,8 @@ export class GatewayHealthController {
     {
       provide: RPC_CLIENT,
       inject: [RUNTIME_ENV],
-      useFactory: (env: RuntimeEnv) => ClientProxyFactory.create({ transport: Transport.NATS, options: { servers: [env.natsUrl], name: 'jarvis-gateway-client' } }),
+      useFactory: (env: RuntimeEnv) =>
+        ClientProxyFactory.create({ transport: Transport.NATS, options: { servers: [env.natsUrl], name: 'jarvis-gateway-client', ...RECONNECT_FOREVER } }),
     },
   ],
 })

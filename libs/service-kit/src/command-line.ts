@@ -1,7 +1,7 @@
 import { parseArgs } from 'node:util';
 import { ConfigError } from '@jarvis/config';
 import { EventStoreMisconfigured } from '@jarvis/event-log';
-import { parseTargets, runJarvis, runtimeEnvFrom, StartupError, type ServiceRegistry } from './run-jarvis.js';
+import { parseTargets, runJarvis, runtimeEnvFrom, StartupError, type RunningJarvis, type ServiceRegistry, type StopOutcome } from './run-jarvis.js';
 
 const USAGE = `Usage: jarvis start [--target monitor,policy,executor,config-editor,audit,gateway]
 
@@ -35,21 +35,7 @@ export async function runCommandLine(registry: ServiceRegistry, argv: string[], 
   }
   try {
     const targets = parseTargets(parsed.values.target, registry);
-    const running = await runJarvis(registry, targets, runtimeEnvFrom(env, targets));
-    return await new Promise<number>((resolve) => {
-      const stop = (signal: string) => {
-        process.stderr.write(`jarvis: ${signal} received, stopping\n`);
-        running.stop().then(
-          () => resolve(0),
-          (error: Error) => {
-            process.stderr.write(`jarvis: error while stopping: ${error.message}\n`);
-            resolve(1);
-          },
-        );
-      };
-      process.once('SIGTERM', () => stop('SIGTERM'));
-      process.once('SIGINT', () => stop('SIGINT'));
-    });
+    return await untilStopped(await runJarvis(registry, targets, runtimeEnvFrom(env, targets)));
   } catch (error) {
     if (error instanceof ConfigError || error instanceof StartupError || error instanceof EventStoreMisconfigured) {
       process.stderr.write(`jarvis: ${error.message}\n`);
@@ -58,4 +44,48 @@ export async function runCommandLine(registry: ServiceRegistry, argv: string[], 
     process.stderr.write(`jarvis: failed to start: ${(error as Error).stack ?? String(error)}\n`);
     return 1;
   }
+}
+
+/**
+ * Waits for SIGTERM/SIGINT, then stops within the configured deadline. A second signal during the stop exits at
+ * once; a lost instance lock exits at once too, since another instance now consumes this one's events.
+ */
+function untilStopped(running: RunningJarvis): Promise<number> {
+  return new Promise<number>((resolve) => {
+    let stopping = false;
+    const onSignal = (signal: string) => {
+      if (stopping) {
+        process.stderr.write(`jarvis: second ${signal}, exiting now${abandoned(running.unacknowledgedAppends())}\n`);
+        resolve(1);
+        return;
+      }
+      stopping = true;
+      process.stderr.write(`jarvis: ${signal} received, stopping\n`);
+      void running.stop().then((outcome) => resolve(report(outcome)));
+    };
+    process.on('SIGTERM', () => onSignal('SIGTERM'));
+    process.on('SIGINT', () => onSignal('SIGINT'));
+    void running.lockLost.then((reason) => {
+      process.stderr.write(`jarvis: FATAL: ${reason}${abandoned(running.unacknowledgedAppends())}\n`);
+      resolve(1);
+    });
+  });
+}
+
+function report(outcome: StopOutcome): number {
+  for (const note of outcome.notes) process.stderr.write(`jarvis: ${note}\n`);
+  for (const failure of outcome.failures) process.stderr.write(`jarvis: error while stopping: ${failure}\n`);
+  if (outcome.lost.length > 0) {
+    process.stderr.write(`jarvis: stopped, but${abandoned(outcome.lost)}\n`);
+    return 1;
+  }
+  if (outcome.failures.length > 0) return 1;
+  process.stderr.write('jarvis: stopped\n');
+  return 0;
+}
+
+/** An append without its ack may or may not be stored: say which, so the operator can look for it in the log. */
+function abandoned(appends: string[]): string {
+  if (appends.length === 0) return '';
+  return `; ${appends.length} event append(s) never got their ack and may be lost: ${appends.join(', ')}`;
 }

@@ -6,3 +6,6 @@ export * from './run-jarvis.js';
 export * from './tokens.js';
 export * from './processor-module.js';
 export * from './command-line.js';
+export * from './instance-lock.js';
+export * from './lock-holder.js';
+export * from './nats-reconnect.js';

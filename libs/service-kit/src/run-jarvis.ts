@@ -7,13 +7,31 @@ import { defaultConfig, loadConfigFile, type JarvisConfig } from '@jarvis/config
 import { SERVICE_NAMES, isServiceName, type ServiceName } from '@jarvis/contracts';
 import { JetStreamEventLog } from '@jarvis/event-log';
 import { startTelemetry, type TelemetryHandle } from '@jarvis/telemetry';
+import { AppendTracker } from './append-tracker.js';
+import { beforeDeadline } from './deadline.js';
+import { InstanceLocks } from './instance-lock.js';
 import { KitModule } from './kit.module.js';
+import { RECONNECT_FOREVER } from './nats-reconnect.js';
 import { redactUrl } from './redact.js';
+import { StartupError } from './startup-error.js';
 import type { RuntimeEnv } from './tokens.js';
+
+export { StartupError };
 
 export type ServiceRegistry = Partial<Record<ServiceName, Type<unknown>>>;
 
-export type RunningJarvis = { app: INestApplication; nats: NatsConnection; stop(): Promise<void> };
+/** How a stop went: `lost` names appends that never got their ack (exit non-zero); `notes` what was cut short. */
+export type StopOutcome = { lost: string[]; failures: string[]; notes: string[] };
+
+export type RunningJarvis = {
+  app: INestApplication;
+  nats: NatsConnection;
+  /** Bounded by `lifecycle.shutdownTimeoutSeconds`: stop consuming, finish in-flight work, release, drain, close. */
+  stop(): Promise<StopOutcome>;
+  unacknowledgedAppends(): string[];
+  /** Settles with the reason when another instance took a service's lock: this process must stop consuming now. */
+  lockLost: Promise<string>;
+};
 
 const LOG_LEVELS: Record<JarvisConfig['logLevel'], LogLevel[]> = {
   error: ['fatal', 'error'],
@@ -21,8 +39,6 @@ const LOG_LEVELS: Record<JarvisConfig['logLevel'], LogLevel[]> = {
   log: ['fatal', 'error', 'warn', 'log'],
   debug: ['fatal', 'error', 'warn', 'log', 'debug'],
 };
-
-export class StartupError extends Error {}
 
 export function parseTargets(value: string | undefined, registry: ServiceRegistry): ServiceName[] {
   const available = SERVICE_NAMES.filter((name) => registry[name]);
@@ -60,14 +76,22 @@ export async function runJarvis(registry: ServiceRegistry, targets: ServiceName[
   Logger.overrideLogger(LOG_LEVELS[config.logLevel]);
   const telemetry = startTelemetry(targets.length === 1 ? `jarvis-${targets[0]}` : 'jarvis');
   const nats = await connectNats(env.natsUrl, targets);
+  let locks: InstanceLocks | undefined;
   try {
-    const log = await JetStreamEventLog.open(nats);
+    let onLockLost: (reason: string) => void = () => undefined;
+    const lockLost = new Promise<string>((resolve) => (onLockLost = resolve));
+    locks = await InstanceLocks.acquire(nats, targets.filter(isSingleInstance), config.lifecycle.instanceLockTtlSeconds, logger, onLockLost);
+    const appends = new AppendTracker();
+    const log = appends.track(await JetStreamEventLog.open(nats));
     const modules = targets.map((t) => registry[t]!);
     @Module({ imports: [KitModule.forRoot({ nats, log, config, env }), ...modules] })
     class JarvisRootModule {}
     const app = await NestFactory.create(JarvisRootModule, { logger: LOG_LEVELS[config.logLevel], abortOnError: false });
     app.useGlobalPipes(new ValidationPipe({ whitelist: true, forbidNonWhitelisted: true, transform: true }));
-    app.connectMicroservice<MicroserviceOptions>({ transport: Transport.NATS, options: { servers: [env.natsUrl], name: `jarvis-rpc:${targets.join(',')}` } }, { inheritAppConfig: true });
+    app.connectMicroservice<MicroserviceOptions>(
+      { transport: Transport.NATS, options: { servers: [env.natsUrl], name: `jarvis-rpc:${targets.join(',')}`, ...RECONNECT_FOREVER } },
+      { inheritAppConfig: true },
+    );
     await app.startAllMicroservices();
     if (targets.includes('gateway')) {
       const port = env.httpPort >= 0 ? env.httpPort : config.gateway.port;
@@ -77,8 +101,11 @@ export async function runJarvis(registry: ServiceRegistry, targets: ServiceName[
       await app.init();
     }
     logger.log(`started ${targets.join(', ')} (NATS ${redactUrl(env.natsUrl)}, config ${env.configFile ?? 'built-in defaults'})`);
-    return { app, nats, stop: () => stopAll(app, nats, telemetry) };
+    const held = locks;
+    const stop = () => stopAll({ app, nats, telemetry, locks: held, appends }, Date.now() + config.lifecycle.shutdownTimeoutSeconds * 1000);
+    return { app, nats, stop, unacknowledgedAppends: () => appends.unacknowledged(), lockLost };
   } catch (error) {
+    await locks?.release();
     await nats.close().catch(() => undefined);
     await telemetry.shutdown();
     throw error;
@@ -87,14 +114,37 @@ export async function runJarvis(registry: ServiceRegistry, targets: ServiceName[
 
 async function connectNats(url: string, targets: readonly string[]): Promise<NatsConnection> {
   try {
-    return await connect({ servers: [url], name: `jarvis:${targets.join(',')}`, maxReconnectAttempts: -1, reconnectTimeWait: 500 });
+    return await connect({ servers: [url], name: `jarvis:${targets.join(',')}`, ...RECONNECT_FOREVER });
   } catch (error) {
     throw new StartupError(`NATS_URL: cannot connect to ${redactUrl(url)} (${(error as Error).message})`);
   }
 }
 
-async function stopAll(app: INestApplication, nats: NatsConnection, telemetry: TelemetryHandle): Promise<void> {
-  await app.close();
-  await nats.drain().catch(() => undefined);
-  await telemetry.shutdown();
+/** The gateway keeps no state and consumes no events: several may run side by side. */
+function isSingleInstance(service: ServiceName): boolean {
+  return service !== 'gateway';
 }
+
+type Running = { app: INestApplication; nats: NatsConnection; telemetry: TelemetryHandle; locks: InstanceLocks; appends: AppendTracker };
+
+/**
+ * Each step gets what is left of one deadline. The locks are released only once in-flight work has finished, so
+ * a successor never overlaps with it; an unreleased lock expires on its own or is taken over by a restart here.
+ */
+async function stopAll(running: Running, deadline: number): Promise<StopOutcome> {
+  const outcome: StopOutcome = { lost: [], failures: [], notes: [] };
+  const closed = await beforeDeadline(deadline, () => running.app.close());
+  if (closed === 'late') outcome.notes.push('in-flight work did not finish in time; its unacknowledged deliveries will be redelivered');
+  if (closed instanceof Error) outcome.failures.push(`closing the services: ${closed.message}`);
+  if (closed === 'done' && (await beforeDeadline(deadline, () => running.locks.release())) !== 'done') {
+    outcome.notes.push('the instance locks were not released; they expire on their own');
+  }
+  if ((await beforeDeadline(deadline, () => running.nats.drain())) !== 'done') outcome.notes.push('the NATS connection did not drain in time');
+  outcome.lost.push(...running.appends.unacknowledged());
+  await beforeDeadline(Math.max(deadline, Date.now() + CLOSE_GRACE_MS), () => running.nats.close());
+  await beforeDeadline(Math.max(deadline, Date.now() + CLOSE_GRACE_MS), () => running.telemetry.shutdown());
+  return outcome;
+}
+
+/** Closing a socket and flushing traces to a local collector take milliseconds; past the deadline they get this. */
+const CLOSE_GRACE_MS = 500;
