@@ -81,6 +81,14 @@ describe('refusalOf: what the log says against a decision', () => {
     assert.equal(refusalOf(given(opened(), decision), decision, true, at(1000), RULES)?.refusal, 'no_open_case');
   });
 
+  it('given an escalated incident, then no_open_case: a person decides now', () => {
+    const decision = decided('d1');
+    const escalated = createEvent({ id: derivedId('esc'), type: 'IncidentEscalated', source: 'policy', time: iso(5), subject: 'container:web', correlationId: INCIDENT, causationId: decision.id, data: { target, rule: 'decision_timeout', reason: 'x', attempts: 1 } });
+    const refusal = refusalOf(given(opened(), decision, escalated), decision, true, at(1000), RULES);
+    assert.equal(refusal?.refusal, 'no_open_case');
+    assert.match(refusal!.reason, /escalated/);
+  });
+
   it('given an open incident waiting on another decision, then not_the_pending_decision', () => {
     const pending = decided('d1');
     const forged = decided('forged');

@@ -24,6 +24,7 @@ export function refusalOf(state: ExecutorState, decision: Decision, actionApplie
   if (!view || !view.open || view.target !== target || decision.subject !== target) {
     return { refusal: 'no_open_case', reason: `no open incident ${decision.correlationId} for ${target}` };
   }
+  if (view.escalated) return { refusal: 'no_open_case', reason: `incident ${decision.correlationId} was escalated: a person decides now` };
   if (view.pendingDecisionId !== decision.id) {
     return { refusal: 'not_the_pending_decision', reason: `incident ${decision.correlationId} is waiting on ${view.pendingDecisionId ?? 'no decision'}` };
   }

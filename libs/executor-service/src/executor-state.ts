@@ -8,8 +8,11 @@ export type ActionRecord = {
   lastAt: string;
 };
 
-/** What the executor must know of an incident to trust a decision: it is open and this decision is its pending one. */
-export type CaseView = { target: string; open: boolean; pendingDecisionId: string | null; closedAt: string | null };
+/**
+ * What the executor must know of an incident to trust a decision: it is open, not handed to a person (escalated),
+ * and this decision is its pending one.
+ */
+export type CaseView = { target: string; open: boolean; escalated: boolean; pendingDecisionId: string | null; closedAt: string | null };
 
 export type ExecutorState = {
   /** Per decision: whether its action was started and whether an outcome was recorded. */
@@ -71,7 +74,7 @@ function foldCase(state: ExecutorState, event: JarvisEvent): void {
   const view = state.cases.get(event.correlationId);
   switch (event.type) {
     case 'IncidentOpened':
-      state.cases.set(event.correlationId, { target: targetKey(event.data.target), open: true, pendingDecisionId: null, closedAt: null });
+      state.cases.set(event.correlationId, { target: targetKey(event.data.target), open: true, escalated: false, pendingDecisionId: null, closedAt: null });
       return;
     case 'RemediationDecided':
       if (view && event.data.outcome === 'execute') view.pendingDecisionId = event.id;
@@ -86,10 +89,12 @@ function foldCase(state: ExecutorState, event: JarvisEvent): void {
     case 'IncidentResolved':
       if (view) Object.assign(view, { open: false, pendingDecisionId: null, closedAt: event.time });
       return;
+    case 'IncidentEscalated':
+      if (view) view.escalated = true;
+      return;
     case 'DetectionRecorded':
     case 'ActionStarted':
     case 'ActionSucceeded':
-    case 'IncidentEscalated':
       return;
     default:
       assertNever(event);

@@ -68,17 +68,22 @@ export class ExecutorProcessor implements EventProcessor<ExecutorState> {
         await this.store(ctx, outcome(event, 'ActionSucceeded', { result: 'completed before this executor restarted', durationMs: 0 }, ctx.now()));
         return;
       }
-      const refusal = refusalOf(ctx.state(), event, Boolean(action?.appliesTo(event.data.target)), ctx.now(), this.settings);
-      if (refusal) {
-        await this.store(ctx, refused(event, refusal, ctx.now()));
-        return;
-      }
+      if (await this.refused(event, action, ctx)) return;
       const waitMs = Date.parse(event.data.notBefore) - ctx.now().getTime();
       if (!interrupted && waitMs > 0) return { retryAfterMs: waitMs };
       if (await this.settledByLookingAgain(event, ctx, span)) return;
+      // Looking again can take a while (a slow engine): the incident may have been resolved or escalated meanwhile.
+      if (await this.refused(event, action, ctx)) return;
       await this.run(event, action!, ctx, span);
       return;
     });
+  }
+
+  /** Records a refusal and returns true when the log alone says the decision must not be acted on. */
+  private async refused(decision: Decision, action: RemediationAction | undefined, ctx: Ctx): Promise<boolean> {
+    const refusal = refusalOf(ctx.state(), decision, Boolean(action?.appliesTo(decision.data.target)), ctx.now(), this.settings);
+    if (refusal) await this.store(ctx, refused(decision, refusal, ctx.now()));
+    return refusal !== null;
   }
 
   /** Re-observes the target: records why nothing is done and returns true, or returns false when the fault holds. */
