@@ -61,29 +61,32 @@ export class ExecutorProcessor implements EventProcessor<ExecutorState> {
     if (event.type !== 'RemediationDecided') return;
     const record = ctx.state().actions.get(event.id);
     if (record?.finished) return;
-    const action = this.actions.get(event.data.action);
-    const interrupted = Boolean(record?.startedAt);
-    return inSpan(SPAN.act, { parent: ctx.trace, attributes: { ...eventAttributes(event), [ATTR.action]: event.data.action } }, async (span) => {
-      if (interrupted && action && (await this.completedElsewhere(event, action, record!.startedAt!, ctx))) {
-        await this.store(ctx, outcome(event, 'ActionSucceeded', { result: 'completed before this executor restarted', durationMs: 0 }, ctx.now()));
-        return;
-      }
-      if (await this.refused(event, action, ctx)) return;
-      const waitMs = Date.parse(event.data.notBefore) - ctx.now().getTime();
-      if (!interrupted && waitMs > 0) return { retryAfterMs: waitMs };
-      if (await this.settledByLookingAgain(event, ctx, span)) return;
-      // Looking again can take a while (a slow engine): the incident may have been resolved or escalated meanwhile.
-      if (await this.refused(event, action, ctx)) return;
-      await this.run(event, action!, ctx, span);
-      return;
-    });
+    const attributes = { ...eventAttributes(event), [ATTR.action]: event.data.action };
+    return inSpan(SPAN.act, { parent: ctx.trace, attributes }, (span) => this.carryOut(event, record?.startedAt ?? null, ctx, span));
   }
 
-  /** Records a refusal and returns true when the log alone says the decision must not be acted on. */
-  private async refused(decision: Decision, action: RemediationAction | undefined, ctx: Ctx): Promise<boolean> {
+  private async carryOut(decision: Decision, startedAt: string | null, ctx: Ctx, span: Span): Promise<HandleResult> {
+    const known = this.actions.get(decision.data.action);
+    if (startedAt && known && (await this.completedElsewhere(decision, known, startedAt, ctx))) {
+      await this.store(ctx, outcome(decision, 'ActionSucceeded', { result: 'completed before this executor restarted', durationMs: 0 }, ctx.now()));
+      return;
+    }
+    if (!(await this.trustedAction(decision, ctx))) return;
+    const waitMs = Date.parse(decision.data.notBefore) - ctx.now().getTime();
+    if (!startedAt && waitMs > 0) return { retryAfterMs: waitMs };
+    if (await this.settledByLookingAgain(decision, ctx, span)) return;
+    // Looking again can take a while (a slow engine): the incident may have been resolved or escalated meanwhile.
+    const action = await this.trustedAction(decision, ctx);
+    if (action) await this.run(decision, action, ctx, span);
+    return;
+  }
+
+  /** The action to carry out, or null once the refusal is recorded: what the log alone says against the decision. */
+  private async trustedAction(decision: Decision, ctx: Ctx): Promise<RemediationAction | null> {
+    const action = this.actions.get(decision.data.action);
     const refusal = refusalOf(ctx.state(), decision, Boolean(action?.appliesTo(decision.data.target)), ctx.now(), this.settings);
     if (refusal) await this.store(ctx, refused(decision, refusal, ctx.now()));
-    return refusal !== null;
+    return refusal === null && action ? action : null;
   }
 
   /** Re-observes the target: records why nothing is done and returns true, or returns false when the fault holds. */
