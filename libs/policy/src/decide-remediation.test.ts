@@ -454,6 +454,45 @@ describe('rate-limit denials are decided again by the sweep', () => {
   });
 });
 
+describe('decideRemediation: a decision that went stale', () => {
+  function staleRefusal(decisionId: string, correlationId: string, refusal: 'decision_stale' | 'no_open_case' = 'decision_stale'): JarvisEvent {
+    return createEvent({
+      id: derivedId('ActionRefused', decisionId),
+      type: 'ActionRefused',
+      source: 'executor',
+      time: iso(200 * SEC),
+      subject: 'container:web',
+      correlationId,
+      causationId: decisionId,
+      data: { target: containerTarget('web'), decisionId, action: RESTART_CONTAINER, refusal, reason: 'decided 200s ago (limit 120s)' },
+    });
+  }
+
+  it('given the executor refused the incident own decision as stale, then the policy decides afresh', () => {
+    const world = new PolicyWorld(rules());
+    const { opened, incidentId } = failure(world, 'web', 0);
+    const first = world.decide(opened, at(0));
+    const again = world.decide(staleRefusal(first.id, incidentId), at(200 * SEC));
+    assert.equal(again.data.outcome, 'execute');
+    assert.equal(again.data.attempt, 2);
+    assert.match(again.data.reason, /went stale/);
+  });
+
+  it('given a stale refusal of a decision the policy never made (forged), then nothing, and the real latest trigger stays', () => {
+    const world = new PolicyWorld(rules({ rateLimit: { maxActions: 1, windowSeconds: 60 } }));
+    world.decide(failure(world, 'other', 0).opened, at(0));
+    const { opened, incidentId } = failure(world, 'web', SEC);
+    assert.equal(world.decide(opened, at(SEC)).data.rule, RULE.rateLimit, 'an incident with no decision pending');
+    assert.deepEqual(world.deliver(staleRefusal(derivedId('forged'), incidentId), at(10 * SEC)), []);
+    assert.equal(world.state.incidents.get(incidentId)!.lastTrigger, opened);
+  });
+
+  it('treats only stale refusals as triggers: other refusals mean the decision was not to be trusted', () => {
+    assert.equal(isTrigger(staleRefusal(derivedId('x'), derivedId('i'))), true);
+    assert.equal(isTrigger(staleRefusal(derivedId('x'), derivedId('i'), 'no_open_case')), false);
+  });
+});
+
 describe('overdueDecisions: stuck decisions escalate', () => {
   it('given an execute decision without outcome, when decisionTimeoutSeconds after its notBefore pass, then the incident escalates with rule decision_timeout', () => {
     const world = new PolicyWorld(rules({ backoff: { initialMs: 10 * SEC, maxMs: 10 * SEC } }));

@@ -1,5 +1,5 @@
 import { assertNever, createEvent, derivedId, type JarvisEvent, type JarvisEventOf, type TargetRef, targetKey } from '@jarvis/contracts';
-import { countSince, pruneBefore, type PolicyState } from './policy-state.js';
+import { countSince, isOwnTrigger, pruneBefore, type PolicyState } from './policy-state.js';
 import type { Trigger } from './trigger.js';
 import { backoffDelayMs, RULE, type PolicyRules } from './policy-rules.js';
 
@@ -14,6 +14,8 @@ function triggerReason(trigger: Trigger): string {
       return trigger.data.reason;
     case 'ActionFailed':
       return `previous attempt failed: ${trigger.data.error}`;
+    case 'ActionRefused':
+      return `previous decision went stale before it was carried out (${trigger.data.reason})`;
     default:
       return assertNever(trigger);
   }
@@ -31,6 +33,7 @@ export function decideRemediation(state: PolicyState, trigger: Trigger, rules: P
   const incident = state.incidents.get(trigger.correlationId);
   if (!incident || !incident.open || incident.escalated || incident.pendingDecisionId) return [];
   if (incident.awaitingApproval && !rules.autoRestart) return [];
+  if (!isOwnTrigger(incident, trigger)) return [];
   const nowMs = now.getTime();
   const isObservation = trigger.type === 'DetectionRecorded' || trigger.type === 'IncidentOpened';
   if (!retryOf && isObservation && nowMs - Date.parse(trigger.time) > rules.staleDetectionSeconds * 1000) return [];

@@ -49,6 +49,7 @@ describe('evolvePolicy', () => {
       open: true,
       escalated: false,
       pendingDecisionId: null,
+      lastExecuteDecisionId: null,
       pendingNotBefore: null,
       attempts: 0,
       lastTrigger: opened,

@@ -11,6 +11,8 @@ export type IncidentView = {
   escalated: boolean;
   /** The execute decision whose outcome (action failed, refused, superseded, verification) has not been recorded yet. */
   pendingDecisionId: string | null;
+  /** The latest execute decision, pending or not: only a refusal of this one may lead to a new decision. */
+  lastExecuteDecisionId: string | null;
   /** When the pending decision was due: the decision timeout counts from here. */
   pendingNotBefore: string | null;
   /** Execute decisions within this incident: the backoff grows with them and starts afresh with a new incident. */
@@ -53,7 +55,11 @@ export function initialPolicyState(): PolicyState {
  */
 export function evolvePolicy(state: PolicyState, event: JarvisEvent, retentionMs: number): PolicyState {
   foldFact(state, event);
-  if (isTrigger(event)) withIncident(state, event.correlationId, (incident) => (incident.lastTrigger = event));
+  if (isTrigger(event)) {
+    withIncident(state, event.correlationId, (incident) => {
+      if (isOwnTrigger(incident, event)) incident.lastTrigger = event;
+    });
+  }
   const at = Date.parse(event.time);
   if (at > state.latestMs) state.latestMs = at;
   if (state.latestMs - state.prunedAtMs >= PRUNE_EVERY_MS) pruneClosed(state, state.latestMs - retentionMs);
@@ -79,6 +85,7 @@ function foldFact(state: PolicyState, event: JarvisEvent): PolicyState {
         open: true,
         escalated: false,
         pendingDecisionId: null,
+        lastExecuteDecisionId: null,
         pendingNotBefore: null,
         attempts: 0,
         lastTrigger: null,
@@ -123,12 +130,20 @@ function foldDecision(state: PolicyState, decision: Decision): void {
   }
   if (decision.data.outcome !== 'execute') return;
   if (incident) {
-    Object.assign(incident, { pendingDecisionId: decision.id, pendingNotBefore: decision.data.notBefore });
+    Object.assign(incident, { pendingDecisionId: decision.id, lastExecuteDecisionId: decision.id, pendingNotBefore: decision.data.notBefore });
     incident.attempts += 1;
   }
   const at = Date.parse(decision.time);
   push(state.attemptsByTarget, targetKey(decision.data.target), at);
   push(state.actionsByType, decision.data.action, at);
+}
+
+/**
+ * A refusal counts only when it refused this incident's own latest decision: a forged decision's refusal must neither
+ * make the policy act nor displace the incident's real latest trigger.
+ */
+export function isOwnTrigger(incident: IncidentView, trigger: Trigger): boolean {
+  return trigger.type !== 'ActionRefused' || trigger.data.decisionId === incident.lastExecuteDecisionId;
 }
 
 /** Open and escalated incidents stay whatever their age; the breaker and rate-limit windows prune themselves. */
