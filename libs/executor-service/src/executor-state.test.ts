@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { containerTarget, createEvent, derivedId, type JarvisEvent } from '@jarvis/contracts';
-import { evolveExecutor, interruptedDecisions, type ExecutorState } from './executor-state.js';
+import { evolveExecutor, initialExecutorState, interruptedDecisions, type ExecutorState } from './executor-state.js';
 
 const T0 = Date.parse('2025-03-01T12:00:00.000Z');
 const iso = (offsetMs: number) => new Date(T0 + offsetMs).toISOString();
@@ -30,31 +30,41 @@ const succeeded = (decisionId: string, offsetMs: number) =>
 const failed = (decisionId: string, offsetMs: number) =>
   createEvent({ ...envelope(`failed-${decisionId}`, offsetMs), type: 'ActionFailed', data: { target, decisionId, action: 'restart_container', error: 'boom', durationMs: 5 } });
 
-function fold(events: JarvisEvent[]): ExecutorState {
-  const state: ExecutorState = new Map();
-  for (const event of events) evolveExecutor(state, event);
+const HOUR = 3_600_000;
+const RETENTION_MS = 24 * HOUR;
+
+function fold(events: JarvisEvent[], state: ExecutorState = initialExecutorState()): ExecutorState {
+  for (const event of events) evolveExecutor(state, event, RETENTION_MS);
   return state;
+}
+
+/** A decision's record without its bookkeeping time. */
+function recordOf(state: ExecutorState, decisionId: string) {
+  const record = state.actions.get(decisionId);
+  if (!record) return undefined;
+  const { lastAt: _lastAt, ...rest } = record;
+  return rest;
 }
 
 describe('evolveExecutor', () => {
   it('remembers an execute decision, not yet started', () => {
     const decision = decided('d1');
-    assert.deepEqual(fold([decision]).get(decision.id), { decision, startedAt: null, finished: false });
+    assert.deepEqual(recordOf(fold([decision]), decision.id), { decision, startedAt: null, finished: false });
   });
 
   it('does not remember decisions that execute nothing', () => {
-    assert.equal(fold([decided('denied', 'denied'), decided('approval', 'needs_approval')]).size, 0);
+    assert.equal(fold([decided('denied', 'denied'), decided('approval', 'needs_approval')]).actions.size, 0);
   });
 
   it('records when the action started, keeping the decision', () => {
     const decision = decided('d1');
-    assert.deepEqual(fold([decision, started(decision.id, 100)]).get(decision.id), { decision, startedAt: iso(100), finished: false });
+    assert.deepEqual(recordOf(fold([decision, started(decision.id, 100)]), decision.id), { decision, startedAt: iso(100), finished: false });
   });
 
   it('marks the action finished on success or failure, keeping its start and dropping the decision', () => {
     for (const outcome of [succeeded, failed]) {
       const decision = decided(`d-${outcome.name}`);
-      assert.deepEqual(fold([decision, started(decision.id, 100), outcome(decision.id, 500)]).get(decision.id), { decision: null, startedAt: iso(100), finished: true });
+      assert.deepEqual(recordOf(fold([decision, started(decision.id, 100), outcome(decision.id, 500)]), decision.id), { decision: null, startedAt: iso(100), finished: true });
     }
   });
 
@@ -62,20 +72,20 @@ describe('evolveExecutor', () => {
     const d1 = decided('d1');
     const d2 = decided('d2');
     const state = fold([d1, d2, started(d1.id, 100), started(d2.id, 200), succeeded(d1.id, 300)]);
-    assert.deepEqual(state.get(d1.id), { decision: null, startedAt: iso(100), finished: true });
-    assert.deepEqual(state.get(d2.id), { decision: d2, startedAt: iso(200), finished: false });
+    assert.deepEqual(recordOf(state, d1.id), { decision: null, startedAt: iso(100), finished: true });
+    assert.deepEqual(recordOf(state, d2.id), { decision: d2, startedAt: iso(200), finished: false });
   });
 
   it('does not unfinish an action whose start is applied after its outcome', () => {
     const state = fold([succeeded('d1', 500)]);
-    assert.deepEqual(state.get('d1'), { decision: null, startedAt: null, finished: true });
-    evolveExecutor(state, started('d1', 100));
-    assert.deepEqual(state.get('d1'), { decision: null, startedAt: iso(100), finished: true });
+    assert.deepEqual(recordOf(state, 'd1'), { decision: null, startedAt: null, finished: true });
+    evolveExecutor(state, started('d1', 100), RETENTION_MS);
+    assert.deepEqual(recordOf(state, 'd1'), { decision: null, startedAt: iso(100), finished: true });
   });
 
   it('takes the latest start of a resumed attempt', () => {
     const decision = decided('d1');
-    assert.equal(fold([decision, started(decision.id, 100), started(decision.id, 900)]).get(decision.id)!.startedAt, iso(900));
+    assert.equal(recordOf(fold([decision, started(decision.id, 100), started(decision.id, 900)]), decision.id)!.startedAt, iso(900));
   });
 
   it('ignores every other event', () => {
@@ -85,7 +95,7 @@ describe('evolveExecutor', () => {
       createEvent({ ...envelope('resolved', 0), source: 'monitor', type: 'IncidentResolved', data: { target, resolution: 'remediated', reason: 'ok' } }),
       createEvent({ ...envelope('escalated', 0), source: 'policy', type: 'IncidentEscalated', data: { target, rule: 'circuit_breaker', reason: 'x', attempts: 5 } }),
     ];
-    assert.equal(fold(others).size, 0);
+    assert.equal(fold(others).actions.size, 0);
   });
 });
 
@@ -100,6 +110,58 @@ describe('interruptedDecisions', () => {
   });
 
   it('is empty for a fresh state', () => {
-    assert.deepEqual(interruptedDecisions(new Map()), []);
+    assert.deepEqual(interruptedDecisions(initialExecutorState()), []);
+  });
+});
+
+const opened = (incident: string, offsetMs: number) =>
+  createEvent({ ...envelope(`opened-${incident}`, offsetMs), correlationId: incident, source: 'monitor', type: 'IncidentOpened', data: { target, detectionId: derivedId('d', incident), faultAt: iso(offsetMs), summary: 'down' } });
+const resolved = (incident: string, offsetMs: number) =>
+  createEvent({ ...envelope(`resolved-${incident}`, offsetMs), correlationId: incident, source: 'monitor', type: 'IncidentResolved', data: { target, resolution: 'remediated', reason: 'ok' } });
+const detected = (offsetMs: number) =>
+  createEvent({ ...envelope(`detection-${offsetMs}`, offsetMs), source: 'monitor', type: 'DetectionRecorded', data: { target, check: 'container_state', status: 'ok', reason: 'running', faultAt: iso(offsetMs) } });
+
+describe('evolveExecutor: cases', () => {
+  it('knows an opened incident as open, with the execute decision it is waiting on', () => {
+    const decision = decided('d1');
+    const state = fold([opened(INCIDENT, 0), decision]);
+    assert.deepEqual(state.cases.get(INCIDENT), { target: 'container:web', open: true, escalated: false, pendingDecisionId: decision.id, closedAt: null });
+  });
+
+  it('clears the pending decision on its outcome, and only on its own', () => {
+    const decision = decided('d1');
+    assert.equal(fold([opened(INCIDENT, 0), decision, failed('someone-else', 10)]).cases.get(INCIDENT)!.pendingDecisionId, decision.id);
+    assert.equal(fold([opened(INCIDENT, 0), decision, failed(decision.id, 10)]).cases.get(INCIDENT)!.pendingDecisionId, null);
+  });
+
+  it('closes the case when the incident is resolved', () => {
+    const state = fold([opened(INCIDENT, 0), decided('d1'), resolved(INCIDENT, 500)]);
+    assert.deepEqual(state.cases.get(INCIDENT), { target: 'container:web', open: false, escalated: false, pendingDecisionId: null, closedAt: iso(500) });
+  });
+});
+
+describe('evolveExecutor: retention', () => {
+  it('given a closed case and a finished action, when event time passes the retention, then both are dropped', () => {
+    const decision = decided('d1');
+    const state = fold([opened(INCIDENT, 0), decision, started(decision.id, 100), succeeded(decision.id, 200), resolved(INCIDENT, 300)]);
+    fold([detected(RETENTION_MS - HOUR)], state);
+    assert.ok(state.cases.has(INCIDENT), 'kept inside the retention');
+    assert.ok(state.actions.has(decision.id), 'kept inside the retention');
+    fold([detected(RETENTION_MS + HOUR)], state);
+    assert.equal(state.cases.has(INCIDENT), false);
+    assert.equal(state.actions.has(decision.id), false);
+  });
+
+  it('keeps open cases and actions in flight whatever their age', () => {
+    const decision = decided('d1');
+    const state = fold([opened(INCIDENT, 0), decision, started(decision.id, 100), detected(10 * RETENTION_MS)]);
+    assert.equal(state.cases.get(INCIDENT)!.open, true);
+    assert.deepEqual(interruptedDecisions(state), [decision]);
+  });
+
+  it('measures age from the latest event about a decision, not from the decision', () => {
+    const decision = decided('d1');
+    const state = fold([decision, started(decision.id, RETENTION_MS), succeeded(decision.id, RETENTION_MS + 100), detected(RETENTION_MS + 2 * HOUR)]);
+    assert.ok(state.actions.has(decision.id));
   });
 });

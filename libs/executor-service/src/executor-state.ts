@@ -1,41 +1,124 @@
-import { assertNever, type JarvisEvent, type JarvisEventOf } from '@jarvis/contracts';
+import { assertNever, targetKey, type JarvisEvent, type JarvisEventOf } from '@jarvis/contracts';
 
-export type ActionRecord = { decision: JarvisEventOf<'RemediationDecided'> | null; startedAt: string | null; finished: boolean };
+export type ActionRecord = {
+  decision: JarvisEventOf<'RemediationDecided'> | null;
+  startedAt: string | null;
+  finished: boolean;
+  /** Time of the latest event about this decision: the retention horizon is measured from it. */
+  lastAt: string;
+};
 
-/** Per decision: whether its action was started and whether an outcome was recorded. */
-export type ExecutorState = Map<string, ActionRecord>;
+/**
+ * What the executor must know of an incident to trust a decision: it is open, not handed to a person (escalated),
+ * and this decision is its pending one.
+ */
+export type CaseView = { target: string; open: boolean; escalated: boolean; pendingDecisionId: string | null; closedAt: string | null };
 
-export function evolveExecutor(state: ExecutorState, event: JarvisEvent): ExecutorState {
+export type ExecutorState = {
+  /** Per decision: whether its action was started and whether an outcome was recorded. */
+  actions: Map<string, ActionRecord>;
+  /** Per incident (correlation id). */
+  cases: Map<string, CaseView>;
+  /** The latest event time seen: the state's own notion of "now", so pruning never reads the clock. */
+  latestMs: number;
+  prunedAtMs: number;
+};
+
+/** Pruning walks every record, so it runs at most this often in event time. */
+const PRUNE_EVERY_MS = 60_000;
+
+export function initialExecutorState(): ExecutorState {
+  return { actions: new Map(), cases: new Map(), latestMs: 0, prunedAtMs: 0 };
+}
+
+/**
+ * Folds one fact in; mutates and returns the state it is given. Closed cases and settled decisions whose latest
+ * event is older than `retentionMs` (in event time) are dropped: a redelivery that old is refused as stale anyway.
+ */
+export function evolveExecutor(state: ExecutorState, event: JarvisEvent, retentionMs: number): ExecutorState {
+  foldAction(state, event);
+  foldCase(state, event);
+  const at = Date.parse(event.time);
+  if (at > state.latestMs) state.latestMs = at;
+  if (state.latestMs - state.prunedAtMs >= PRUNE_EVERY_MS) prune(state, state.latestMs - retentionMs);
+  return state;
+}
+
+function foldAction(state: ExecutorState, event: JarvisEvent): void {
   switch (event.type) {
     case 'RemediationDecided':
-      if (event.data.outcome === 'execute') update(state, event.id, { decision: event });
-      return state;
+      if (event.data.outcome === 'execute') update(state, event.id, event.time, { decision: event });
+      return;
     case 'ActionStarted':
-      update(state, event.data.decisionId, { startedAt: event.time });
-      return state;
+      update(state, event.data.decisionId, event.time, { startedAt: event.time });
+      return;
     case 'ActionSucceeded':
     case 'ActionFailed':
     case 'ActionRefused':
     case 'DecisionSuperseded':
-      update(state, event.data.decisionId, { decision: null, finished: true });
-      return state;
+      update(state, event.data.decisionId, event.time, { decision: null, finished: true });
+      return;
     case 'DetectionRecorded':
     case 'IncidentOpened':
     case 'VerificationPassed':
     case 'VerificationFailed':
     case 'IncidentResolved':
     case 'IncidentEscalated':
-      return state;
+      return;
     default:
-      return assertNever(event);
+      assertNever(event);
   }
+}
+
+function foldCase(state: ExecutorState, event: JarvisEvent): void {
+  const view = state.cases.get(event.correlationId);
+  switch (event.type) {
+    case 'IncidentOpened':
+      state.cases.set(event.correlationId, { target: targetKey(event.data.target), open: true, escalated: false, pendingDecisionId: null, closedAt: null });
+      return;
+    case 'RemediationDecided':
+      if (view && event.data.outcome === 'execute') view.pendingDecisionId = event.id;
+      return;
+    case 'ActionFailed':
+    case 'ActionRefused':
+    case 'DecisionSuperseded':
+    case 'VerificationPassed':
+    case 'VerificationFailed':
+      if (view?.pendingDecisionId === event.data.decisionId) view.pendingDecisionId = null;
+      return;
+    case 'IncidentResolved':
+      if (view) Object.assign(view, { open: false, pendingDecisionId: null, closedAt: event.time });
+      return;
+    case 'IncidentEscalated':
+      if (view) view.escalated = true;
+      return;
+    case 'DetectionRecorded':
+    case 'ActionStarted':
+    case 'ActionSucceeded':
+      return;
+    default:
+      assertNever(event);
+  }
+}
+
+/** Keeps open cases and actions still in flight (started, no outcome) whatever their age: they are live work. */
+function prune(state: ExecutorState, horizonMs: number): void {
+  for (const [id, record] of state.actions) {
+    const inFlight = record.startedAt !== null && !record.finished;
+    if (!inFlight && Date.parse(record.lastAt) < horizonMs) state.actions.delete(id);
+  }
+  for (const [id, view] of state.cases) {
+    if (!view.open && view.closedAt !== null && Date.parse(view.closedAt) < horizonMs) state.cases.delete(id);
+  }
+  state.prunedAtMs = state.latestMs;
 }
 
 /** Decisions whose action was started by a run that did not record its outcome. */
 export function interruptedDecisions(state: ExecutorState): JarvisEventOf<'RemediationDecided'>[] {
-  return [...state.values()].flatMap((r) => (r.decision && r.startedAt && !r.finished ? [r.decision] : []));
+  return [...state.actions.values()].flatMap((r) => (r.decision && r.startedAt && !r.finished ? [r.decision] : []));
 }
 
-function update(state: ExecutorState, decisionId: string, change: Partial<ActionRecord>): void {
-  state.set(decisionId, { decision: null, startedAt: null, finished: false, ...state.get(decisionId), ...change });
+function update(state: ExecutorState, decisionId: string, at: string, change: Partial<ActionRecord>): void {
+  const previous = state.actions.get(decisionId) ?? { decision: null, startedAt: null, finished: false, lastAt: at };
+  state.actions.set(decisionId, { ...previous, ...change, lastAt: Date.parse(at) > Date.parse(previous.lastAt) ? at : previous.lastAt });
 }

@@ -5,6 +5,7 @@ import { RPC, type HealthReply } from '@jarvis/contracts';
 import { DockerodeRuntime, dockerFromEnv } from '@jarvis/docker';
 import { remediationActions } from '@jarvis/remediation';
 import { JARVIS_CONFIG, ProcessorServiceModule, processorProviders, RUNTIME_ENV, SERVICE_HEALTH, ServiceHealth, type RuntimeEnv } from '@jarvis/service-kit';
+import { DEFAULT_APPEND_RETRY } from './append-patiently.js';
 import { ExecutorProcessor } from './executor.processor.js';
 
 /** Seconds an interrupted restart may still be finishing on top of Docker's stop timeout. */
@@ -20,15 +21,20 @@ export class ExecutorController {
   }
 }
 
+function executorFor(config: JarvisConfig, env: RuntimeEnv): ExecutorProcessor {
+  const stopTimeout = config.executor.restartStopTimeoutSeconds;
+  const containers = new DockerodeRuntime(dockerFromEnv(env.dockerHost));
+  return new ExecutorProcessor(remediationActions({ containers, restartStopTimeoutSeconds: stopTimeout }), containers, {
+    watch: config.watch,
+    maxDecisionAgeMs: config.executor.maxDecisionAgeSeconds * 1000,
+    closedCaseRetentionMs: config.events.closedCaseRetentionHours * 3_600_000,
+    actionDeadlineMs: (stopTimeout + RESTART_GRACE_SECONDS) * 1000,
+    appendRetry: DEFAULT_APPEND_RETRY,
+  });
+}
+
 @Module({
   controllers: [ExecutorController],
-  providers: processorProviders('executor', {
-    inject: [JARVIS_CONFIG, RUNTIME_ENV],
-    useFactory: (config: JarvisConfig, env: RuntimeEnv) => {
-      const stopTimeout = config.executor.restartStopTimeoutSeconds;
-      const actions = remediationActions({ containers: new DockerodeRuntime(dockerFromEnv(env.dockerHost)), restartStopTimeoutSeconds: stopTimeout });
-      return new ExecutorProcessor(actions, (stopTimeout + RESTART_GRACE_SECONDS) * 1000);
-    },
-  }),
+  providers: processorProviders('executor', { inject: [JARVIS_CONFIG, RUNTIME_ENV], useFactory: executorFor }),
 })
 export class ExecutorModule extends ProcessorServiceModule {}

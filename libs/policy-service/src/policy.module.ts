@@ -1,10 +1,27 @@
-import { Controller, Inject, Module } from '@nestjs/common';
+import { Controller, Inject, Logger, Module } from '@nestjs/common';
 import { MessagePattern } from '@nestjs/microservices';
 import type { JarvisConfig } from '@jarvis/config';
 import { RPC, type HealthReply } from '@jarvis/contracts';
 import type { PolicyState } from '@jarvis/policy';
-import { JARVIS_CONFIG, PROCESSOR_HOST, ProcessorHost, ProcessorServiceModule, processorProviders, SERVICE_HEALTH, ServiceHealth } from '@jarvis/service-kit';
+import {
+  CLOCK,
+  JARVIS_CONFIG,
+  PROCESSOR_HOST,
+  ProcessorHost,
+  processorProviders,
+  ProcessorServiceModule,
+  SERVICE_HEALTH,
+  ServiceHealth,
+  type Clock,
+} from '@jarvis/service-kit';
 import { PolicyProcessor } from './policy.processor.js';
+
+const POLICY_PROCESSOR = Symbol('POLICY_PROCESSOR');
+
+/** Often enough that a stuck decision escalates close to its deadline, and never busier than every second. */
+function sweepIntervalMs(decisionTimeoutSeconds: number): number {
+  return Math.max(1_000, Math.min(5_000, decisionTimeoutSeconds * 250));
+}
 
 @Controller()
 export class PolicyController {
@@ -22,6 +39,43 @@ export class PolicyController {
 
 @Module({
   controllers: [PolicyController],
-  providers: processorProviders('policy', { inject: [JARVIS_CONFIG], useFactory: (config: JarvisConfig) => new PolicyProcessor(config) }),
+  providers: [
+    { provide: POLICY_PROCESSOR, inject: [JARVIS_CONFIG], useFactory: (config: JarvisConfig) => new PolicyProcessor(config) },
+    ...processorProviders('policy', { inject: [POLICY_PROCESSOR], useFactory: (processor: PolicyProcessor) => processor }),
+  ],
 })
-export class PolicyModule extends ProcessorServiceModule {}
+export class PolicyModule extends ProcessorServiceModule {
+  private readonly logger = new Logger('jarvis-policy');
+  private timer: NodeJS.Timeout | undefined;
+  private sweeping: Promise<void> | undefined;
+
+  constructor(
+    @Inject(PROCESSOR_HOST) private readonly policyHost: ProcessorHost<PolicyState>,
+    @Inject(POLICY_PROCESSOR) private readonly processor: PolicyProcessor,
+    @Inject(JARVIS_CONFIG) private readonly config: JarvisConfig,
+    @Inject(CLOCK) private readonly clock: Clock,
+  ) {
+    super(policyHost as ProcessorHost<unknown>);
+  }
+
+  /** State first, then the sweep: it judges silence from the rebuilt state. */
+  override async onApplicationBootstrap(): Promise<void> {
+    await super.onApplicationBootstrap();
+    this.timer = setInterval(() => this.sweepOnce(), sweepIntervalMs(this.config.policy.decisionTimeoutSeconds));
+  }
+
+  override async onApplicationShutdown(): Promise<void> {
+    clearInterval(this.timer);
+    await this.sweeping;
+    await super.onApplicationShutdown();
+  }
+
+  /** A sweep still running (NATS slow or down) is not overlapped; a failed one is simply tried again next tick. */
+  private sweepOnce(): void {
+    if (this.sweeping) return;
+    this.sweeping = this.processor
+      .sweep(() => this.policyHost.state(), this.clock(), (event, parent) => this.policyHost.record(event, parent))
+      .catch((error: Error) => this.logger.warn(`decision sweep failed (${error.message}); trying again in the next sweep`))
+      .finally(() => (this.sweeping = undefined));
+  }
+}

@@ -1,12 +1,28 @@
 import type { JarvisEvent } from '@jarvis/contracts';
 import type { JarvisConfig } from '@jarvis/config';
 import type { EventProcessor, HandlerContext } from '@jarvis/event-log';
-import { decideRemediation, evolvePolicy, initialPolicyState, isTrigger, undecidedTriggers, type PolicyState } from '@jarvis/policy';
-import { ATTR, inSpan, SPAN, eventAttributes } from '@jarvis/telemetry';
+import {
+  decideRemediation,
+  dueRateLimitRetries,
+  evolvePolicy,
+  initialPolicyState,
+  isTrigger,
+  overdueDecisions,
+  undecidedTriggers,
+  type PolicyState,
+} from '@jarvis/policy';
+import { ATTR, inSpan, SPAN, eventAttributes, type Context } from '@jarvis/telemetry';
 
-/** Turns detections and failed attempts into decisions; one at a time, so every decision sees the previous one. */
+type RecordFact = (event: JarvisEvent, parent?: Context) => Promise<void>;
+
+/**
+ * Turns detections and failed attempts into decisions, and its sweep turns silence into escalations and rate-limit
+ * waits into new decisions. One thing at a time (handlers and sweep share one lock), so every decision sees the
+ * previous one and an incident never gets two decisions at once.
+ */
 export class PolicyProcessor implements EventProcessor<PolicyState> {
   readonly name = 'jarvis-policy';
+  private exclusive: Promise<unknown> = Promise.resolve();
 
   constructor(private readonly config: JarvisConfig) {}
 
@@ -15,7 +31,7 @@ export class PolicyProcessor implements EventProcessor<PolicyState> {
   }
 
   evolve(state: PolicyState, event: JarvisEvent): PolicyState {
-    return evolvePolicy(state, event);
+    return evolvePolicy(state, event, this.config.events.closedCaseRetentionHours * 3_600_000);
   }
 
   handles(event: JarvisEvent): boolean {
@@ -30,18 +46,40 @@ export class PolicyProcessor implements EventProcessor<PolicyState> {
     return undecidedTriggers(state);
   }
 
-  async handle(event: JarvisEvent, ctx: HandlerContext<PolicyState>): Promise<void> {
-    if (!isTrigger(event)) return;
-    const facts = decideRemediation(ctx.state(), event, this.config.policy, ctx.now());
-    if (facts.length === 0) return;
-    await inSpan(SPAN.decide, { parent: ctx.trace, attributes: eventAttributes(event) }, async (span) => {
+  handle(event: JarvisEvent, ctx: HandlerContext<PolicyState>): Promise<void> {
+    if (!isTrigger(event)) return Promise.resolve();
+    return this.oneAtATime(async () => {
+      const facts = decideRemediation(ctx.state(), event, this.config.policy, ctx.now());
+      if (facts.length > 0) await this.recordDecided(facts, (fact, parent) => ctx.emit(fact, parent), ctx.trace, event);
+    });
+  }
+
+  /** Escalates decisions stuck past policy.decisionTimeoutSeconds and decides rate-limited incidents whose wait is over. */
+  sweep(state: () => PolicyState, now: Date, record: RecordFact): Promise<void> {
+    return this.oneAtATime(async () => {
+      for (const escalation of overdueDecisions(state(), now, this.config.policy.decisionTimeoutSeconds)) await record(escalation);
+      for (const { trigger, retryOf } of dueRateLimitRetries(state(), now)) {
+        const facts = decideRemediation(state(), trigger, this.config.policy, now, retryOf);
+        if (facts.length > 0) await this.recordDecided(facts, record, undefined, trigger);
+      }
+    });
+  }
+
+  private recordDecided(facts: JarvisEvent[], record: RecordFact, parent: Context | undefined, cause: JarvisEvent): Promise<void> {
+    return inSpan(SPAN.decide, { parent, attributes: eventAttributes(cause) }, async (span) => {
       for (const fact of facts) {
         if (fact.type === 'RemediationDecided') {
           span.setAttribute(ATTR.decisionOutcome, fact.data.outcome);
           span.setAttribute(ATTR.decisionRule, fact.data.rule);
         }
-        await ctx.emit(fact);
+        await record(fact);
       }
     });
+  }
+
+  private oneAtATime(work: () => Promise<void>): Promise<void> {
+    const run = this.exclusive.then(work, work);
+    this.exclusive = run.catch(() => undefined);
+    return run;
   }
 }

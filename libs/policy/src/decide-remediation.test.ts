@@ -2,11 +2,13 @@ import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { containerTarget, createEvent, derivedId, validateEvent, type JarvisEvent, type JarvisEventOf } from '@jarvis/contracts';
 import { decideRemediation, RESTART_CONTAINER } from './decide-remediation.js';
+import { dueRateLimitRetries, overdueDecisions } from './policy-sweep.js';
 import { RULE, type PolicyRules } from './policy-rules.js';
 import { evolvePolicy, initialPolicyState } from './policy-state.js';
 import { isTrigger } from './trigger.js';
 
 const T0 = Date.parse('2025-03-01T12:00:00.000Z');
+const RETENTION_MS = 168 * 3_600_000;
 const at = (offsetMs: number) => new Date(T0 + offsetMs);
 const iso = (offsetMs: number) => at(offsetMs).toISOString();
 const SEC = 1000;
@@ -38,7 +40,7 @@ class PolicyWorld {
   apply(event: JarvisEvent): void {
     if (this.applied.has(event.id)) return;
     this.applied.add(event.id);
-    evolvePolicy(this.state, event);
+    evolvePolicy(this.state, event, RETENTION_MS);
   }
 
   deliver(event: JarvisEvent, now: Date): JarvisEvent[] {
@@ -401,6 +403,150 @@ describe('decideRemediation: rate limit', () => {
   });
 });
 
+describe('rate-limit denials are decided again by the sweep', () => {
+  const limited = () => new PolicyWorld(rules({ rateLimit: { maxActions: 2, windowSeconds: 60 }, breaker: { maxAttempts: 100, windowSeconds: 600 } }));
+
+  function deniedIncident(world: PolicyWorld) {
+    const a = failure(world, 'a', 0);
+    const b = failure(world, 'b', SEC);
+    const c = failure(world, 'c', 2 * SEC);
+    world.decide(a.opened, at(0));
+    world.decide(b.opened, at(SEC));
+    return { c, denied: world.decide(c.opened, at(2 * SEC)) };
+  }
+
+  it('given a rate-limit denial, then it is due when the oldest action leaves the window', () => {
+    const { denied } = deniedIncident(limited());
+    assert.equal(denied.data.notBefore, iso(60 * SEC));
+  });
+
+  it('given nothing re-detects the incident, when its wait is over, then the sweep decides it again, once', () => {
+    const world = limited();
+    const { c, denied } = deniedIncident(world);
+    assert.deepEqual(dueRateLimitRetries(world.state, at(59 * SEC)), [], 'not before it is due');
+    const due = dueRateLimitRetries(world.state, at(60 * SEC));
+    assert.deepEqual(due, [{ trigger: c.opened, retryOf: denied }]);
+    const facts = decideRemediation(world.state, due[0]!.trigger, world.rules, at(60 * SEC), due[0]!.retryOf);
+    assert.equal(facts.length, 1);
+    const retried = facts[0] as Decision;
+    assert.equal(retried.data.outcome, 'execute');
+    assert.equal(retried.causationId, denied.id);
+    assert.equal(retried.id, derivedId('RemediationDecided', denied.id));
+    assert.ok(validateEvent(retried).ok);
+    world.apply(retried);
+    assert.deepEqual(dueRateLimitRetries(world.state, at(61 * SEC)), []);
+    assert.deepEqual(decideRemediation(world.state, c.opened, world.rules, at(61 * SEC), denied), [], 'a repeated retry decides nothing');
+  });
+
+  it('given the incident was re-detected and decided meanwhile, then there is nothing left to retry', () => {
+    const world = limited();
+    const { c } = deniedIncident(world);
+    world.decide(redetection(world, c.incidentId, 'c', 61 * SEC), at(61 * SEC));
+    assert.deepEqual(dueRateLimitRetries(world.state, at(62 * SEC)), []);
+  });
+
+  it('does not retry breaker denials: those escalate', () => {
+    const world = new PolicyWorld(rules({ breaker: { maxAttempts: 1, windowSeconds: 600 } }));
+    const { decisions } = failRepeatedly(world, 'web', 1, 0, SEC);
+    const facts = world.deliver(verificationFailed(decisions[0]!, 2 * SEC), at(2 * SEC));
+    assert.deepEqual(typesOfFacts(facts), ['RemediationDecided', 'IncidentEscalated']);
+    assert.deepEqual(dueRateLimitRetries(world.state, at(3600 * SEC)), []);
+  });
+});
+
+describe('decideRemediation: a decision that went stale', () => {
+  function staleRefusal(decisionId: string, correlationId: string, refusal: 'decision_stale' | 'no_open_case' = 'decision_stale'): JarvisEvent {
+    return createEvent({
+      id: derivedId('ActionRefused', decisionId),
+      type: 'ActionRefused',
+      source: 'executor',
+      time: iso(200 * SEC),
+      subject: 'container:web',
+      correlationId,
+      causationId: decisionId,
+      data: { target: containerTarget('web'), decisionId, action: RESTART_CONTAINER, refusal, reason: 'decided 200s ago (limit 120s)' },
+    });
+  }
+
+  it('given the executor refused the incident own decision as stale, then the policy decides afresh', () => {
+    const world = new PolicyWorld(rules());
+    const { opened, incidentId } = failure(world, 'web', 0);
+    const first = world.decide(opened, at(0));
+    const again = world.decide(staleRefusal(first.id, incidentId), at(200 * SEC));
+    assert.equal(again.data.outcome, 'execute');
+    assert.equal(again.data.attempt, 2);
+    assert.match(again.data.reason, /went stale/);
+  });
+
+  it('given a stale refusal of a decision the policy never made (forged), then nothing, and the real latest trigger stays', () => {
+    const world = new PolicyWorld(rules({ rateLimit: { maxActions: 1, windowSeconds: 60 } }));
+    world.decide(failure(world, 'other', 0).opened, at(0));
+    const { opened, incidentId } = failure(world, 'web', SEC);
+    assert.equal(world.decide(opened, at(SEC)).data.rule, RULE.rateLimit, 'an incident with no decision pending');
+    assert.deepEqual(world.deliver(staleRefusal(derivedId('forged'), incidentId), at(10 * SEC)), []);
+    assert.equal(world.state.incidents.get(incidentId)!.lastTrigger, opened);
+  });
+
+  it('treats only stale refusals as triggers: other refusals mean the decision was not to be trusted', () => {
+    assert.equal(isTrigger(staleRefusal(derivedId('x'), derivedId('i'))), true);
+    assert.equal(isTrigger(staleRefusal(derivedId('x'), derivedId('i'), 'no_open_case')), false);
+  });
+});
+
+describe('overdueDecisions: stuck decisions escalate', () => {
+  it('given an execute decision without outcome, when decisionTimeoutSeconds after its notBefore pass, then the incident escalates with rule decision_timeout', () => {
+    const world = new PolicyWorld(rules({ backoff: { initialMs: 10 * SEC, maxMs: 10 * SEC } }));
+    const { opened, incidentId } = failure(world, 'web', 0);
+    const decision = world.decide(opened, at(0));
+    assert.deepEqual(overdueDecisions(world.state, at(30 * SEC), 30), [], 'exactly at the deadline it still waits');
+    const [escalation, ...rest] = overdueDecisions(world.state, at(30 * SEC + 1), 30);
+    assert.deepEqual(rest, []);
+    assert.equal(escalation!.data.rule, RULE.decisionTimeout);
+    assert.equal(escalation!.id, derivedId('IncidentEscalated', RULE.decisionTimeout, decision.id));
+    assert.equal(escalation!.correlationId, incidentId);
+    assert.equal(escalation!.causationId, decision.id);
+    assert.match(escalation!.data.reason, /policy\.decisionTimeoutSeconds/);
+    assert.ok(validateEvent(escalation!).ok);
+    world.apply(escalation!);
+    assert.deepEqual(overdueDecisions(world.state, at(60 * SEC), 30), [], 'escalates once');
+  });
+
+  it('counts from notBefore: a backoff is not silence', () => {
+    const world = new PolicyWorld(rules({ backoff: { initialMs: 20 * SEC, maxMs: 20 * SEC } }));
+    const { opened } = failure(world, 'web', 0);
+    const first = world.decide(opened, at(0));
+    const second = world.decide(verificationFailed(first, SEC), at(SEC));
+    assert.equal(second.data.notBefore, iso(21 * SEC));
+    assert.deepEqual(overdueDecisions(world.state, at(50 * SEC), 30), []);
+    assert.equal(overdueDecisions(world.state, at(52 * SEC), 30).length, 1);
+  });
+
+  for (const [label, settle] of [
+    ['the action failed', (d: Decision) => actionFailed(d, SEC)],
+    ['verification passed', (d: Decision) => verificationPassed(d, SEC)],
+    ['verification failed', (d: Decision) => verificationFailed(d, SEC)],
+    ['the incident was resolved', (d: Decision) => resolved(d.correlationId, 'web', SEC)],
+    ['the executor refused it', (d: Decision) => executorSettled(d, 'ActionRefused')],
+    ['the executor found it superseded', (d: Decision) => executorSettled(d, 'DecisionSuperseded')],
+  ] as const) {
+    it(`given ${label}, then nothing escalates`, () => {
+      const world = new PolicyWorld(rules());
+      const { opened } = failure(world, 'web', 0);
+      const decision = world.decide(opened, at(0));
+      world.apply(settle(decision));
+      assert.deepEqual(overdueDecisions(world.state, at(3600 * SEC), 30), []);
+    });
+  }
+
+  it('given an incident already escalated, then nothing more escalates', () => {
+    const world = new PolicyWorld(rules());
+    const { opened } = failure(world, 'web', 0);
+    world.decide(opened, at(0));
+    world.apply(overdueDecisions(world.state, at(100 * SEC), 30)[0]!);
+    assert.deepEqual(overdueDecisions(world.state, at(200 * SEC), 30), []);
+  });
+});
+
 describe('decideRemediation: stale detections', () => {
   it('ignores an incident opening older than staleDetectionSeconds', () => {
     const world = new PolicyWorld(rules({ staleDetectionSeconds: 300 }));
@@ -438,9 +584,25 @@ describe('decideRemediation: approval and closed incidents', () => {
     assert.equal(decision.data.attempt, 1);
     assert.equal(decision.data.notBefore, iso(0));
     assert.equal(world.state.attemptsByTarget.size, 0);
-    const again = world.decide(redetection(world, incidentId, 'web', 10 * SEC), at(10 * SEC));
-    assert.equal(again.data.outcome, 'needs_approval');
-    assert.equal(again.data.attempt, 1);
+    assert.deepEqual(world.deliver(redetection(world, incidentId, 'web', 10 * SEC), at(10 * SEC)), [], 'asked once per incident, not at every re-detection');
+  });
+
+  it('given approval was asked for, when automatic restarts are turned on, then the next re-detection restarts', () => {
+    const world = new PolicyWorld(rules({ autoRestart: false }));
+    const { opened, incidentId } = failure(world, 'web', 0);
+    world.decide(opened, at(0));
+    const turnedOn = new PolicyWorld(rules({ autoRestart: true }));
+    for (const [key, value] of Object.entries(world.state)) Object.assign(turnedOn.state, { [key]: value });
+    assert.equal(turnedOn.decide(redetection(world, incidentId, 'web', 10 * SEC), at(10 * SEC)).data.outcome, 'execute');
+  });
+
+  it('asks again for a new incident on the same target', () => {
+    const world = new PolicyWorld(rules({ autoRestart: false }));
+    const first = failure(world, 'web', 0);
+    world.decide(first.opened, at(0));
+    world.apply(resolved(first.incidentId, 'web', 5 * SEC));
+    const second = failure(world, 'web', 10 * SEC);
+    assert.equal(world.decide(second.opened, at(10 * SEC)).data.outcome, 'needs_approval');
   });
 
   it('decides nothing for a resolved incident', () => {
@@ -475,3 +637,21 @@ describe('isTrigger', () => {
     assert.equal(isTrigger(resolved(incidentId, 'web', 0)), false);
   });
 });
+
+function typesOfFacts(facts: JarvisEvent[]): string[] {
+  return facts.map((f) => f.type);
+}
+
+function executorSettled(decision: Decision, type: 'ActionRefused' | 'DecisionSuperseded'): JarvisEvent {
+  const common = {
+    id: derivedId(type, decision.id),
+    source: 'executor' as const,
+    time: iso(SEC),
+    subject: decision.subject,
+    correlationId: decision.correlationId,
+    causationId: decision.id,
+  };
+  const data = { target: decision.data.target, decisionId: decision.id, action: RESTART_CONTAINER };
+  if (type === 'ActionRefused') return createEvent({ ...common, type, data: { ...data, refusal: 'decision_stale', reason: 'old' } });
+  return createEvent({ ...common, type, data: { ...data, evidence: 'running' } });
+}

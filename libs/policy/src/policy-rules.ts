@@ -13,6 +13,7 @@ export const RULE = {
   approvalRequired: 'approval_required',
   circuitBreaker: 'circuit_breaker',
   rateLimit: 'rate_limit',
+  decisionTimeout: 'decision_timeout',
 } as const;
 
 /**

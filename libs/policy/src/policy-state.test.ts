@@ -4,6 +4,7 @@ import { containerTarget, createEvent, derivedId, type JarvisEvent } from '@jarv
 import { countSince, evolvePolicy, initialPolicyState, pruneBefore, undecidedTriggers } from './policy-state.js';
 
 const T0 = Date.parse('2025-03-01T12:00:00.000Z');
+const RETENTION_MS = 168 * 3_600_000;
 const iso = (offsetMs: number) => new Date(T0 + offsetMs).toISOString();
 const INCIDENT = derivedId('test', 'incident');
 const target = containerTarget('web');
@@ -41,14 +42,27 @@ function outcome(type: 'ActionFailed' | 'VerificationPassed' | 'VerificationFail
 
 describe('evolvePolicy', () => {
   it('opens an incident view on IncidentOpened', () => {
-    const state = evolvePolicy(initialPolicyState(), opened);
-    assert.deepEqual(state.incidents.get(INCIDENT), { targetKey: 'container:web', open: true, escalated: false, pendingDecisionId: null, attempts: 0, lastTrigger: opened });
+    const state = evolvePolicy(initialPolicyState(), opened, RETENTION_MS);
+    assert.deepEqual(state.incidents.get(INCIDENT), {
+      targetKey: 'container:web',
+      target,
+      open: true,
+      escalated: false,
+      pendingDecisionId: null,
+      lastExecuteDecisionId: null,
+      pendingNotBefore: null,
+      attempts: 0,
+      lastTrigger: opened,
+      awaitingApproval: false,
+      rateLimited: null,
+      closedAt: null,
+    });
   });
 
   it('records an execute decision as pending, counts it and remembers its time per target and per action', () => {
-    const state = evolvePolicy(initialPolicyState(), opened);
+    const state = evolvePolicy(initialPolicyState(), opened, RETENTION_MS);
     const decision = decided('d1', 'execute', 1000);
-    evolvePolicy(state, decision);
+    evolvePolicy(state, decision, RETENTION_MS);
     const view = state.incidents.get(INCIDENT)!;
     assert.equal(view.pendingDecisionId, decision.id);
     assert.equal(view.attempts, 1);
@@ -59,9 +73,9 @@ describe('evolvePolicy', () => {
 
   it('remembers a non-execute decision as decided without making it pending or counting it', () => {
     for (const kind of ['needs_approval', 'denied'] as const) {
-      const state = evolvePolicy(initialPolicyState(), opened);
+      const state = evolvePolicy(initialPolicyState(), opened, RETENTION_MS);
       const decision = decided(`d-${kind}`, kind, 1000);
-      evolvePolicy(state, decision);
+      evolvePolicy(state, decision, RETENTION_MS);
       assert.ok(state.decidedTriggers.has(decision.causationId!));
       assert.equal(state.incidents.get(INCIDENT)!.pendingDecisionId, null);
       assert.equal(state.incidents.get(INCIDENT)!.attempts, 0);
@@ -72,29 +86,29 @@ describe('evolvePolicy', () => {
 
   for (const type of ['ActionFailed', 'VerificationPassed', 'VerificationFailed'] as const) {
     it(`clears the pending decision on ${type} for that decision only`, () => {
-      const state = evolvePolicy(initialPolicyState(), opened);
+      const state = evolvePolicy(initialPolicyState(), opened, RETENTION_MS);
       const decision = decided('d1', 'execute', 1000);
-      evolvePolicy(state, decision);
-      evolvePolicy(state, outcome(type, derivedId('test', 'some-older-decision')));
+      evolvePolicy(state, decision, RETENTION_MS);
+      evolvePolicy(state, outcome(type, derivedId('test', 'some-older-decision')), RETENTION_MS);
       assert.equal(state.incidents.get(INCIDENT)!.pendingDecisionId, decision.id);
-      evolvePolicy(state, outcome(type, decision.id));
+      evolvePolicy(state, outcome(type, decision.id), RETENTION_MS);
       assert.equal(state.incidents.get(INCIDENT)!.pendingDecisionId, null);
       assert.equal(state.incidents.get(INCIDENT)!.attempts, 1, 'the attempt still counts');
     });
   }
 
   it('marks escalation and resolution', () => {
-    const state = evolvePolicy(initialPolicyState(), opened);
-    evolvePolicy(state, decided('d1', 'execute', 1000));
+    const state = evolvePolicy(initialPolicyState(), opened, RETENTION_MS);
+    evolvePolicy(state, decided('d1', 'execute', 1000), RETENTION_MS);
     evolvePolicy(
       state,
-      createEvent({ ...base, id: derivedId('test', 'esc'), type: 'IncidentEscalated', time: iso(2000), causationId: null, data: { target, rule: 'circuit_breaker', reason: 'x', attempts: 1 } }),
+      createEvent({ ...base, id: derivedId('test', 'esc'), type: 'IncidentEscalated', time: iso(2000), causationId: null, data: { target, rule: 'circuit_breaker', reason: 'x', attempts: 1 } }), RETENTION_MS,
     );
     assert.equal(state.incidents.get(INCIDENT)!.escalated, true);
     assert.equal(state.incidents.get(INCIDENT)!.open, true);
     evolvePolicy(
       state,
-      createEvent({ ...base, id: derivedId('test', 'res'), type: 'IncidentResolved', source: 'monitor', time: iso(3000), causationId: null, data: { target, resolution: 'recovered', reason: 'back' } }),
+      createEvent({ ...base, id: derivedId('test', 'res'), type: 'IncidentResolved', source: 'monitor', time: iso(3000), causationId: null, data: { target, resolution: 'recovered', reason: 'back' } }), RETENTION_MS,
     );
     assert.equal(state.incidents.get(INCIDENT)!.open, false);
     assert.equal(state.incidents.get(INCIDENT)!.pendingDecisionId, null);
@@ -102,7 +116,7 @@ describe('evolvePolicy', () => {
 
   it('still counts an execute decision of an unknown incident towards the target and action windows', () => {
     const state = initialPolicyState();
-    evolvePolicy(state, decided('d1', 'execute', 1000, derivedId('test', 'other-incident')));
+    evolvePolicy(state, decided('d1', 'execute', 1000, derivedId('test', 'other-incident')), RETENTION_MS);
     assert.equal(state.incidents.size, 0);
     assert.deepEqual(state.attemptsByTarget.get('container:web'), [T0 + 1000]);
   });
@@ -112,7 +126,7 @@ describe('evolvePolicy', () => {
     const before = JSON.stringify([...state.incidents, ...state.decidedTriggers]);
     evolvePolicy(
       state,
-      createEvent({ ...base, id: derivedId('test', 'started'), type: 'ActionStarted', source: 'executor', time: iso(0), causationId: null, data: { target, decisionId: derivedId('x'), action: 'restart_container', attempt: 1 } }),
+      createEvent({ ...base, id: derivedId('test', 'started'), type: 'ActionStarted', source: 'executor', time: iso(0), causationId: null, data: { target, decisionId: derivedId('x'), action: 'restart_container', attempt: 1 } }), RETENTION_MS,
     );
     assert.equal(JSON.stringify([...state.incidents, ...state.decidedTriggers]), before);
   });
@@ -149,49 +163,113 @@ describe('undecidedTriggers', () => {
   }
 
   it('lists the opening of an incident nobody decided on yet', () => {
-    const state = evolvePolicy(initialPolicyState(), opened);
+    const state = evolvePolicy(initialPolicyState(), opened, RETENTION_MS);
     assert.deepEqual(undecidedTriggers(state), [opened]);
   });
 
   it('lists nothing once the trigger is decided, whatever the outcome', () => {
     for (const kind of ['execute', 'needs_approval', 'denied'] as const) {
-      const state = evolvePolicy(initialPolicyState(), opened);
-      evolvePolicy(state, decisionFor(opened, kind, 100));
+      const state = evolvePolicy(initialPolicyState(), opened, RETENTION_MS);
+      evolvePolicy(state, decisionFor(opened, kind, 100), RETENTION_MS);
       assert.deepEqual(undecidedTriggers(state), [], kind);
     }
   });
 
   it('lists the latest trigger, a failed verification, once the pending decision has its outcome', () => {
-    const state = evolvePolicy(initialPolicyState(), opened);
+    const state = evolvePolicy(initialPolicyState(), opened, RETENTION_MS);
     const decision = decisionFor(opened, 'execute', 100);
-    evolvePolicy(state, decision);
+    evolvePolicy(state, decision, RETENTION_MS);
     const failed = outcome('VerificationFailed', decision.id);
-    evolvePolicy(state, failed);
+    evolvePolicy(state, failed, RETENTION_MS);
     assert.deepEqual(undecidedTriggers(state), [failed]);
   });
 
   it('does not let facts that are no triggers replace the latest trigger', () => {
-    const state = evolvePolicy(initialPolicyState(), opened);
-    evolvePolicy(state, outcome('VerificationPassed', derivedId('unrelated')));
+    const state = evolvePolicy(initialPolicyState(), opened, RETENTION_MS);
+    evolvePolicy(state, outcome('VerificationPassed', derivedId('unrelated')), RETENTION_MS);
     evolvePolicy(
       state,
-      createEvent({ ...base, id: derivedId('test', 'stopped'), type: 'DetectionRecorded', source: 'monitor', time: iso(1), causationId: null, data: { target, check: 'container_state', status: 'stopped', reason: 'paused', faultAt: iso(1) } }),
+      createEvent({ ...base, id: derivedId('test', 'stopped'), type: 'DetectionRecorded', source: 'monitor', time: iso(1), causationId: null, data: { target, check: 'container_state', status: 'stopped', reason: 'paused', faultAt: iso(1) } }), RETENTION_MS,
     );
     assert.deepEqual(undecidedTriggers(state), [opened]);
   });
 
   it('lists nothing for escalated or resolved incidents', () => {
-    const escalatedState = evolvePolicy(initialPolicyState(), opened);
+    const escalatedState = evolvePolicy(initialPolicyState(), opened, RETENTION_MS);
     evolvePolicy(
       escalatedState,
-      createEvent({ ...base, id: derivedId('test', 'esc2'), type: 'IncidentEscalated', time: iso(2000), causationId: null, data: { target, rule: 'circuit_breaker', reason: 'x', attempts: 1 } }),
+      createEvent({ ...base, id: derivedId('test', 'esc2'), type: 'IncidentEscalated', time: iso(2000), causationId: null, data: { target, rule: 'circuit_breaker', reason: 'x', attempts: 1 } }), RETENTION_MS,
     );
     assert.deepEqual(undecidedTriggers(escalatedState), []);
-    const resolvedState = evolvePolicy(initialPolicyState(), opened);
+    const resolvedState = evolvePolicy(initialPolicyState(), opened, RETENTION_MS);
     evolvePolicy(
       resolvedState,
-      createEvent({ ...base, id: derivedId('test', 'res2'), type: 'IncidentResolved', source: 'monitor', time: iso(3000), causationId: null, data: { target, resolution: 'recovered', reason: 'back' } }),
+      createEvent({ ...base, id: derivedId('test', 'res2'), type: 'IncidentResolved', source: 'monitor', time: iso(3000), causationId: null, data: { target, resolution: 'recovered', reason: 'back' } }), RETENTION_MS,
     );
     assert.deepEqual(undecidedTriggers(resolvedState), []);
+  });
+});
+
+describe('evolvePolicy: retention of closed cases', () => {
+  const resolvedAt = (offsetMs: number, incident = INCIDENT) =>
+    createEvent({ ...base, correlationId: incident, id: derivedId('test', 'resolved', incident), type: 'IncidentResolved', source: 'monitor', time: iso(offsetMs), causationId: null, data: { target, resolution: 'remediated', reason: 'ok' } });
+  const tick = (offsetMs: number) =>
+    createEvent({ ...base, id: derivedId('test', 'tick', String(offsetMs)), type: 'DetectionRecorded', source: 'monitor', time: iso(offsetMs), causationId: null, correlationId: derivedId('elsewhere'), data: { target, check: 'container_state', status: 'ok', reason: 'running', faultAt: iso(offsetMs) } });
+
+  it('given a resolved incident, when event time passes the retention, then it and its decided triggers are dropped', () => {
+    const state = evolvePolicy(initialPolicyState(), opened, RETENTION_MS);
+    const decision = decided('d1', 'execute', 1000);
+    evolvePolicy(state, decision, RETENTION_MS);
+    evolvePolicy(state, resolvedAt(2000), RETENTION_MS);
+    evolvePolicy(state, tick(RETENTION_MS), RETENTION_MS);
+    assert.ok(state.incidents.has(INCIDENT), 'kept within the retention');
+    assert.ok(state.decidedTriggers.has(decision.causationId!));
+    evolvePolicy(state, tick(RETENTION_MS + 2001 + 60_000), RETENTION_MS);
+    assert.equal(state.incidents.has(INCIDENT), false);
+    assert.equal(state.decidedTriggers.has(decision.causationId!), false);
+  });
+
+  it('keeps open and escalated incidents whatever their age, with their decided triggers', () => {
+    const state = evolvePolicy(initialPolicyState(), opened, RETENTION_MS);
+    const decision = decided('d1', 'execute', 1000);
+    evolvePolicy(state, decision, RETENTION_MS);
+    evolvePolicy(state, tick(10 * RETENTION_MS), RETENTION_MS);
+    assert.ok(state.incidents.get(INCIDENT)!.open);
+    assert.ok(state.decidedTriggers.has(decision.causationId!));
+  });
+
+  it('does not drop the execute times the breaker and rate-limit windows count', () => {
+    const state = evolvePolicy(initialPolicyState(), opened, 1000);
+    evolvePolicy(state, decided('d1', 'execute', 1000), 1000);
+    evolvePolicy(state, resolvedAt(2000), 1000);
+    evolvePolicy(state, tick(120_000), 1000);
+    assert.equal(state.incidents.size, 0);
+    assert.deepEqual(state.attemptsByTarget.get('container:web'), [T0 + 1000]);
+  });
+
+  it('never reads the clock: an old log replayed today keeps what its own times say', () => {
+    const state = evolvePolicy(initialPolicyState(), opened, RETENTION_MS);
+    evolvePolicy(state, resolvedAt(2000), RETENTION_MS);
+    assert.ok(state.incidents.has(INCIDENT));
+  });
+});
+
+describe('evolvePolicy: approval and rate-limit memory', () => {
+  it('remembers that approval was asked for, until another decision', () => {
+    const state = evolvePolicy(initialPolicyState(), opened, RETENTION_MS);
+    evolvePolicy(state, decided('d1', 'needs_approval', 1000), RETENTION_MS);
+    assert.equal(state.incidents.get(INCIDENT)!.awaitingApproval, true);
+    evolvePolicy(state, decided('d2', 'execute', 2000), RETENTION_MS);
+    assert.equal(state.incidents.get(INCIDENT)!.awaitingApproval, false);
+  });
+
+  it('remembers a rate-limit denial, not other denials', () => {
+    const state = evolvePolicy(initialPolicyState(), opened, RETENTION_MS);
+    const breaker = decided('d1', 'denied', 1000);
+    evolvePolicy(state, breaker, RETENTION_MS);
+    assert.equal(state.incidents.get(INCIDENT)!.rateLimited, null);
+    const limited = createEvent({ ...(breaker as Extract<JarvisEvent, { type: 'RemediationDecided' }>), id: derivedId('test', 'limited'), causationId: derivedId('trigger', 'limited'), data: { ...(breaker as Extract<JarvisEvent, { type: 'RemediationDecided' }>).data, rule: 'rate_limit' } });
+    evolvePolicy(state, limited, RETENTION_MS);
+    assert.equal(state.incidents.get(INCIDENT)!.rateLimited, limited);
   });
 });

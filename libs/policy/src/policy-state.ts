@@ -1,36 +1,68 @@
-import { assertNever, targetKey, type JarvisEvent } from '@jarvis/contracts';
+import { assertNever, targetKey, type JarvisEvent, type JarvisEventOf, type TargetRef } from '@jarvis/contracts';
+import { RULE } from './policy-rules.js';
 import { isTrigger, type Trigger } from './trigger.js';
+
+type Decision = JarvisEventOf<'RemediationDecided'>;
 
 export type IncidentView = {
   targetKey: string;
+  target: TargetRef;
   open: boolean;
   escalated: boolean;
-  /** The execute decision whose outcome (action failed, verification) has not been recorded yet. */
+  /** The execute decision whose outcome (action failed, refused, superseded, verification) has not been recorded yet. */
   pendingDecisionId: string | null;
+  /** The latest execute decision, pending or not: only a refusal of this one may lead to a new decision. */
+  lastExecuteDecisionId: string | null;
+  /** When the pending decision was due: the decision timeout counts from here. */
+  pendingNotBefore: string | null;
   /** Execute decisions within this incident: the backoff grows with them and starts afresh with a new incident. */
   attempts: number;
   /** The latest event that could lead to a decision for this incident. */
   lastTrigger: Trigger | null;
+  /** The latest decision asked for approval: asking again at every re-detection would say nothing new. */
+  awaitingApproval: boolean;
+  /** The latest decision was a rate-limit denial: it is decided again once its notBefore has passed. */
+  rateLimited: Decision | null;
+  closedAt: string | null;
 };
 
 /** What the policy remembers. Rebuilt from the log at start, so a restart never resets a count. */
 export type PolicyState = {
   incidents: Map<string, IncidentView>;
-  /** Trigger events that already got a decision: a redelivered trigger is answered by this, not decided twice. */
-  decidedTriggers: Set<string>;
+  /**
+   * Trigger events that already got a decision, with their incident: a redelivered trigger is answered by this, not
+   * decided twice. They go with their incident when it is pruned.
+   */
+  decidedTriggers: Map<string, string>;
   /** Times of execute decisions per target (breaker, backoff) and per action type (rate limit). */
   attemptsByTarget: Map<string, number[]>;
   actionsByType: Map<string, number[]>;
+  /** The latest event time seen: pruning judges age by it, never by the clock. */
+  latestMs: number;
+  prunedAtMs: number;
 };
 
+/** Pruning walks every incident and trigger, so it runs at most this often in event time. */
+const PRUNE_EVERY_MS = 60_000;
+
 export function initialPolicyState(): PolicyState {
-  return { incidents: new Map(), decidedTriggers: new Set(), attemptsByTarget: new Map(), actionsByType: new Map() };
+  return { incidents: new Map(), decidedTriggers: new Map(), attemptsByTarget: new Map(), actionsByType: new Map(), latestMs: 0, prunedAtMs: 0 };
 }
 
-/** Folds one fact into the state. It mutates and returns the state it is given: the caller owns that state. */
-export function evolvePolicy(state: PolicyState, event: JarvisEvent): PolicyState {
+/**
+ * Folds one fact into the state. It mutates and returns the state it is given: the caller owns that state.
+ * Incidents resolved more than `retentionMs` ago (in event time) are dropped with their decided triggers.
+ */
+export function evolvePolicy(state: PolicyState, event: JarvisEvent, retentionMs: number): PolicyState {
   foldFact(state, event);
-  if (isTrigger(event)) withIncident(state, event.correlationId, (incident) => (incident.lastTrigger = event));
+  if (isTrigger(event)) {
+    withIncident(state, event.correlationId, (incident) => {
+      if (isOwnTrigger(incident, event)) incident.lastTrigger = event;
+    });
+  }
+  const at = Date.parse(event.time);
+  if (at > state.latestMs) state.latestMs = at;
+  if (state.latestMs - state.prunedAtMs >= PRUNE_EVERY_MS) pruneClosed(state, state.latestMs - retentionMs);
   return state;
 }
 
@@ -47,38 +79,38 @@ export function undecidedTriggers(state: PolicyState): Trigger[] {
 function foldFact(state: PolicyState, event: JarvisEvent): PolicyState {
   switch (event.type) {
     case 'IncidentOpened':
-      state.incidents.set(event.correlationId, { targetKey: targetKey(event.data.target), open: true, escalated: false, pendingDecisionId: null, attempts: 0, lastTrigger: null });
+      state.incidents.set(event.correlationId, {
+        targetKey: targetKey(event.data.target),
+        target: event.data.target,
+        open: true,
+        escalated: false,
+        pendingDecisionId: null,
+        lastExecuteDecisionId: null,
+        pendingNotBefore: null,
+        attempts: 0,
+        lastTrigger: null,
+        awaitingApproval: false,
+        rateLimited: null,
+        closedAt: null,
+      });
       return state;
-    case 'RemediationDecided': {
-      if (event.causationId) state.decidedTriggers.add(event.causationId);
-      if (event.data.outcome !== 'execute') return state;
-      const incident = state.incidents.get(event.correlationId);
-      if (incident) {
-        incident.pendingDecisionId = event.id;
-        incident.attempts += 1;
-      }
-      const at = Date.parse(event.time);
-      push(state.attemptsByTarget, targetKey(event.data.target), at);
-      push(state.actionsByType, event.data.action, at);
+    case 'RemediationDecided':
+      foldDecision(state, event);
       return state;
-    }
     case 'ActionFailed':
     case 'ActionRefused':
     case 'DecisionSuperseded':
     case 'VerificationPassed':
-    case 'VerificationFailed': {
-      const incident = state.incidents.get(event.correlationId);
-      if (incident && incident.pendingDecisionId === event.data.decisionId) incident.pendingDecisionId = null;
+    case 'VerificationFailed':
+      withIncident(state, event.correlationId, (incident) => {
+        if (incident.pendingDecisionId === event.data.decisionId) Object.assign(incident, { pendingDecisionId: null, pendingNotBefore: null });
+      });
       return state;
-    }
     case 'IncidentEscalated':
       withIncident(state, event.correlationId, (incident) => (incident.escalated = true));
       return state;
     case 'IncidentResolved':
-      withIncident(state, event.correlationId, (incident) => {
-        incident.open = false;
-        incident.pendingDecisionId = null;
-      });
+      withIncident(state, event.correlationId, (incident) => Object.assign(incident, { open: false, pendingDecisionId: null, pendingNotBefore: null, closedAt: event.time }));
       return state;
     case 'DetectionRecorded':
     case 'ActionStarted':
@@ -87,6 +119,42 @@ function foldFact(state: PolicyState, event: JarvisEvent): PolicyState {
     default:
       return assertNever(event);
   }
+}
+
+function foldDecision(state: PolicyState, decision: Decision): void {
+  if (decision.causationId) state.decidedTriggers.set(decision.causationId, decision.correlationId);
+  const incident = state.incidents.get(decision.correlationId);
+  if (incident) {
+    incident.awaitingApproval = decision.data.outcome === 'needs_approval';
+    incident.rateLimited = decision.data.outcome === 'denied' && decision.data.rule === RULE.rateLimit ? decision : null;
+  }
+  if (decision.data.outcome !== 'execute') return;
+  if (incident) {
+    Object.assign(incident, { pendingDecisionId: decision.id, lastExecuteDecisionId: decision.id, pendingNotBefore: decision.data.notBefore });
+    incident.attempts += 1;
+  }
+  const at = Date.parse(decision.time);
+  push(state.attemptsByTarget, targetKey(decision.data.target), at);
+  push(state.actionsByType, decision.data.action, at);
+}
+
+/**
+ * A refusal counts only when it refused this incident's own latest decision: a forged decision's refusal must neither
+ * make the policy act nor displace the incident's real latest trigger.
+ */
+export function isOwnTrigger(incident: IncidentView, trigger: Trigger): boolean {
+  return trigger.type !== 'ActionRefused' || trigger.data.decisionId === incident.lastExecuteDecisionId;
+}
+
+/** Open and escalated incidents stay whatever their age; the breaker and rate-limit windows prune themselves. */
+function pruneClosed(state: PolicyState, horizonMs: number): void {
+  for (const [id, incident] of state.incidents) {
+    if (!incident.open && incident.closedAt !== null && Date.parse(incident.closedAt) < horizonMs) state.incidents.delete(id);
+  }
+  for (const [trigger, incidentId] of state.decidedTriggers) {
+    if (!state.incidents.has(incidentId)) state.decidedTriggers.delete(trigger);
+  }
+  state.prunedAtMs = state.latestMs;
 }
 
 /** Drops times that can no longer count for any window, so long-running state stays small. */

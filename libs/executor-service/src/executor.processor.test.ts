@@ -1,0 +1,105 @@
+import assert from 'node:assert/strict';
+import { describe, it } from 'node:test';
+import type { ContainerRuntime, ContainerSnapshot } from '@jarvis/checks';
+import { WatchConfig } from '@jarvis/config';
+import { containerTarget, createEvent, derivedId, type JarvisEvent, type JarvisEventOf } from '@jarvis/contracts';
+import type { HandlerContext } from '@jarvis/event-log';
+import type { RemediationAction } from '@jarvis/remediation';
+import { extractContext } from '@jarvis/telemetry';
+import { ExecutorProcessor } from './executor.processor.js';
+import type { ExecutorState } from './executor-state.js';
+
+const T0 = Date.parse('2025-03-01T12:00:00.000Z');
+const iso = (offsetMs: number) => new Date(T0 + offsetMs).toISOString();
+const INCIDENT = derivedId('test', 'incident');
+const target = containerTarget('web');
+
+const opened = createEvent({ id: derivedId('opened'), type: 'IncidentOpened', source: 'monitor', time: iso(0), subject: 'container:web', correlationId: INCIDENT, causationId: null, data: { target, detectionId: derivedId('det'), faultAt: iso(0), summary: 'down' } });
+const decision = createEvent({
+  id: derivedId('decision'),
+  type: 'RemediationDecided',
+  source: 'policy',
+  time: iso(0),
+  subject: 'container:web',
+  correlationId: INCIDENT,
+  causationId: opened.id,
+  data: { target, outcome: 'execute', action: 'restart_container', rule: 'auto_restart_watched', reason: 'x', attempt: 1, notBefore: iso(0) },
+});
+
+/** A restart that counts its runs and reports itself done once it has run. */
+class CountingRestart implements RemediationAction {
+  readonly name = 'restart_container';
+  runs = 0;
+  appliesTo(): boolean {
+    return true;
+  }
+  async alreadyDone(): Promise<boolean> {
+    return this.runs > 0;
+  }
+  async execute(): Promise<{ result: string }> {
+    this.runs += 1;
+    return { result: 'restarted' };
+  }
+}
+
+const exited: ContainerSnapshot = { id: 'c', name: 'web', labels: { 'jarvis.watch': 'true' }, state: 'exited', startedAt: iso(-60_000), finishedAt: iso(-10), exitCode: 137, oomKilled: false, health: null, restartCount: 0 };
+const engine: ContainerRuntime = { inspect: async () => exited, list: async () => [exited], restart: async () => undefined };
+
+/** The log as the handler sees it: appends of the listed types fail while `failing` says so. */
+function world(action: CountingRestart) {
+  const processor = new ExecutorProcessor(new Map([[action.name, action]]), engine, {
+    watch: Object.assign(new WatchConfig(), { label: 'jarvis.watch=true' }),
+    maxDecisionAgeMs: 120_000,
+    closedCaseRetentionMs: 3_600_000,
+    actionDeadlineMs: 0,
+    appendRetry: { initialMs: 1, maxMs: 2, giveUpAfterMs: 30 },
+  });
+  let state = processor.initialState();
+  for (const event of [opened, decision]) state = processor.evolve(state, event);
+  const stored: JarvisEvent[] = [];
+  const outage = { failing: new Set<string>(), failures: 0 };
+  const ctx: HandlerContext<ExecutorState> = {
+    state: () => state,
+    now: () => new Date(T0 + 1000),
+    emit: async (event) => {
+      if (outage.failing.has(event.type)) {
+        outage.failures += 1;
+        throw new Error('TIMEOUT');
+      }
+      stored.push(event);
+      state = processor.evolve(state, event);
+    },
+    trace: extractContext(undefined),
+    redeliveries: 0,
+    inProgress: () => undefined,
+  };
+  return { processor, ctx, stored, outage };
+}
+
+describe('ExecutorProcessor: the outcome of an action that ran', () => {
+  it('given the append of ActionSucceeded fails a few times, then it is retried and stored, and never recorded as ActionFailed', async () => {
+    const action = new CountingRestart();
+    const { processor, ctx, stored, outage } = world(action);
+    outage.failing.add('ActionSucceeded');
+    const handling = processor.handle(decision, ctx);
+    await new Promise((resolve) => setTimeout(resolve, 5));
+    outage.failing.clear();
+    await handling;
+    assert.ok(outage.failures >= 1);
+    assert.deepEqual(stored.map((e) => e.type), ['ActionStarted', 'ActionSucceeded']);
+    assert.equal(action.runs, 1);
+  });
+
+  it('given ActionSucceeded cannot be stored at all, then the delivery fails, and its retry finds the effect instead of acting again', async () => {
+    const action = new CountingRestart();
+    const { processor, ctx, stored, outage } = world(action);
+    outage.failing.add('ActionSucceeded');
+    await assert.rejects(processor.handle(decision, ctx), /TIMEOUT/);
+    assert.deepEqual(stored.map((e) => e.type), ['ActionStarted'], 'no ActionFailed for an append failure');
+    outage.failing.clear();
+    await processor.handle(decision, ctx);
+    assert.deepEqual(stored.map((e) => e.type), ['ActionStarted', 'ActionSucceeded']);
+    assert.equal(action.runs, 1, 'restarted once');
+    assert.match((stored[1] as JarvisEventOf<'ActionSucceeded'>).data.result, /completed before/);
+  });
+});

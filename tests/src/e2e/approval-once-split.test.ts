@@ -1,0 +1,3 @@
+import { approvalOnceSuite } from './approval-once-suite.js';
+
+approvalOnceSuite('split');

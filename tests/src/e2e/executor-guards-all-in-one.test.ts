@@ -1,0 +1,3 @@
+import { executorGuardsSuite } from './executor-guards-suite.js';
+
+executorGuardsSuite('all-in-one');
