@@ -18,8 +18,8 @@ class HeldLog {
     });
   }
 
-  lastSequence(): Promise<number> {
-    return Promise.resolve(this.seen.length);
+  position(): Promise<{ lastSeq: number; createdAt: string }> {
+    return Promise.resolve({ lastSeq: this.seen.length, createdAt: '2026-01-01T00:00:00.000Z' });
   }
 
   ack(index: number): void {
@@ -53,7 +53,7 @@ describe('AppendTracker', () => {
     const held = new HeldLog();
     const log = new AppendTracker().track(held as unknown as EventLog);
     void log.append(event('x'));
-    assert.equal(await log.lastSequence(), 1);
+    assert.equal((await log.position()).lastSeq, 1);
     assert.deepEqual(held.seen, ['x']);
   });
 });
