@@ -1,13 +1,15 @@
 import type { JarvisEvent } from '@jarvis/contracts';
 import type { EventProcessor } from '@jarvis/event-log';
-import { emptyIncidentBook, evolveIncidents, type IncidentBook } from '@jarvis/incidents';
+import { emptyIncidentBook, evolveIncidents, type IncidentBook, type IncidentBookLimits } from '@jarvis/incidents';
 
 /** Folds every event into the incident projection; it reacts to nothing, it only remembers. */
 export class AuditProcessor implements EventProcessor<IncidentBook> {
   readonly name = 'jarvis-audit';
 
+  constructor(private readonly limits: IncidentBookLimits) {}
+
   initialState(): IncidentBook {
-    return emptyIncidentBook();
+    return emptyIncidentBook(this.limits);
   }
 
   evolve(state: IncidentBook, event: JarvisEvent): IncidentBook {

@@ -1,4 +1,6 @@
 import type Docker from 'dockerode';
+import { dockerCall } from './docker-call.js';
+import type { DockerCallLimits } from './dockerode-runtime.js';
 
 export type ContainerEventKind = 'die' | 'oom' | 'kill' | 'start' | 'health_status' | 'destroy';
 
@@ -22,7 +24,8 @@ export type ContainerEventHandlers = {
 };
 
 const KINDS = new Set<string>(['die', 'oom', 'kill', 'start', 'health_status', 'destroy']);
-const RECONNECT_MS = [200, 500, 1000, 2000, 5000];
+/** Quick retries for a blip (an engine restart), then slower ones: an engine that is absent is asked every 30 s. */
+const RECONNECT_MS = [200, 500, 1000, 2000, 5000, 10_000, 20_000, 30_000];
 
 /** Follows the engine's container events, reconnecting with backoff until stopped. */
 export class ContainerEventStream {
@@ -33,6 +36,7 @@ export class ContainerEventStream {
 
   constructor(
     private readonly docker: Docker,
+    private readonly limits: DockerCallLimits,
     private readonly handlers: ContainerEventHandlers,
   ) {}
 
@@ -49,7 +53,10 @@ export class ContainerEventStream {
   private async connect(): Promise<void> {
     if (this.stopped) return;
     try {
-      const stream = (await this.docker.getEvents({ filters: { type: ['container'] } })) as NodeJS.ReadableStream;
+      // The deadline covers the request until the engine answers; the stream itself then stays open for good.
+      const stream = (await dockerCall({ what: 'events stream', deadlineMs: this.limits.callTimeoutMs, endpoint: this.limits.endpoint }, (abortSignal) =>
+        this.docker.getEvents({ filters: { type: ['container'] }, abortSignal }),
+      )) as NodeJS.ReadableStream;
       this.stream = stream;
       this.failures = 0;
       let buffer = '';

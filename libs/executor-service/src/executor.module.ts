@@ -2,7 +2,7 @@ import { Controller, Inject, Module } from '@nestjs/common';
 import { MessagePattern } from '@nestjs/microservices';
 import type { JarvisConfig } from '@jarvis/config';
 import { RPC, type HealthReply } from '@jarvis/contracts';
-import { DockerodeRuntime, dockerFromEnv } from '@jarvis/docker';
+import { dockerEndpoint, DockerodeRuntime, dockerFromEnv } from '@jarvis/docker';
 import { remediationActions } from '@jarvis/remediation';
 import { JARVIS_CONFIG, ProcessorServiceModule, processorProviders, RUNTIME_ENV, SERVICE_HEALTH, ServiceHealth, type RuntimeEnv } from '@jarvis/service-kit';
 import { ExecutorProcessor } from './executor.processor.js';
@@ -26,7 +26,8 @@ export class ExecutorController {
     inject: [JARVIS_CONFIG, RUNTIME_ENV],
     useFactory: (config: JarvisConfig, env: RuntimeEnv) => {
       const stopTimeout = config.executor.restartStopTimeoutSeconds;
-      const actions = remediationActions({ containers: new DockerodeRuntime(dockerFromEnv(env.dockerHost)), restartStopTimeoutSeconds: stopTimeout });
+      const limits = { callTimeoutMs: config.docker.callTimeoutSeconds * 1000, endpoint: dockerEndpoint(env.dockerHost) };
+      const actions = remediationActions({ containers: new DockerodeRuntime(dockerFromEnv(env.dockerHost), limits), restartStopTimeoutSeconds: stopTimeout });
       return new ExecutorProcessor(actions, (stopTimeout + RESTART_GRACE_SECONDS) * 1000);
     },
   }),
