@@ -2,7 +2,7 @@ import type Docker from 'dockerode';
 import { dockerCall } from './docker-call.js';
 import type { DockerCallLimits } from './dockerode-runtime.js';
 
-export type ContainerEventKind = 'die' | 'oom' | 'kill' | 'start' | 'health_status' | 'destroy';
+export type ContainerEventKind = 'die' | 'oom' | 'kill' | 'start' | 'health_status' | 'destroy' | 'rename';
 
 export type ContainerEvent = {
   kind: ContainerEventKind;
@@ -12,6 +12,8 @@ export type ContainerEvent = {
   /** For health_status: healthy / unhealthy / starting. */
   healthStatus: string | null;
   exitCode: number | null;
+  /** For rename: the name before (compose renames a container it recreates before removing it). */
+  oldName: string | null;
   /** Engine time of the event, to the nanosecond where the engine gives it. */
   time: Date;
 };
@@ -23,7 +25,7 @@ export type ContainerEventHandlers = {
   onError(error: Error): void;
 };
 
-const KINDS = new Set<string>(['die', 'oom', 'kill', 'start', 'health_status', 'destroy']);
+const KINDS = new Set<string>(['die', 'oom', 'kill', 'start', 'health_status', 'destroy', 'rename']);
 /** Quick retries for a blip (an engine restart), then slower ones: an engine that is absent is asked every 30 s. */
 const RECONNECT_MS = [200, 500, 1000, 2000, 5000, 10_000, 20_000, 30_000];
 
@@ -106,7 +108,7 @@ export function parseContainerEvent(line: string): ContainerEvent | null {
   if (raw.Type !== 'container' || !raw.Action || !raw.Actor?.ID) return null;
   const [action, detail] = raw.Action.split(': ');
   if (!action || !KINDS.has(action)) return null;
-  const { name = '', exitCode, ...rest } = raw.Actor.Attributes ?? {};
+  const { name = '', exitCode, oldName, ...rest } = raw.Actor.Attributes ?? {};
   return {
     kind: action as ContainerEventKind,
     containerId: raw.Actor.ID,
@@ -114,6 +116,7 @@ export function parseContainerEvent(line: string): ContainerEvent | null {
     labels: rest,
     healthStatus: action === 'health_status' ? (detail ?? null) : null,
     exitCode: exitCode !== undefined ? Number(exitCode) : null,
+    oldName: action === 'rename' && oldName ? oldName.replace(/^\//, '') : null,
     time: raw.timeNano ? new Date(raw.timeNano / 1e6) : new Date((raw.time ?? 0) * 1000),
   };
 }

@@ -101,8 +101,8 @@ export class ContainerWatch {
     const eventDriven = this.firstPass;
     this.firstPass = false;
     const observed = await Promise.all([
-      ...watched.map((s) => this.observeSafely(s.name, () => this.observer.observe(s.name, s, eventDriven))),
-      ...vanished.map((name) => this.observeSafely(name, () => this.observer.observe(name, undefined, eventDriven))),
+      ...watched.map((s) => this.observeSafely(s.name, () => this.observer.observe(s.name, eventDriven))),
+      ...vanished.map((name) => this.observeSafely(name, () => this.observer.observe(name, eventDriven))),
     ]);
     for (const u of unreadable) this.unanswering(u.name, u.error);
     return [...observed.flatMap((r) => (r ? [r] : [])), ...unreadable.map((u) => unanswered(u.name, u.error, this.clockIso()))];
@@ -110,11 +110,12 @@ export class ContainerWatch {
 
   private onEngineEvent(event: ContainerEvent): void {
     if (event.kind === 'kill') return this.observer.killed(event.name, event.time);
+    if (event.kind === 'rename') return this.observer.renamed(event.oldName, event.name);
     if (event.kind === 'start') this.observer.started(event.name);
     if (event.kind === 'health_status' && event.healthStatus === 'starting') return;
     const watched = watchedBecause(event.name, event.labels, this.config.watch) !== null;
     if (!watched && !openIncidentFor(this.host.state().incidents, targetKey(containerTarget(event.name)))) return;
-    void this.observeSafely(event.name, () => this.observer.observe(event.name, undefined, true));
+    void this.observeSafely(event.name, () => this.observer.observe(event.name, true));
   }
 
   /** One target's failure (a hung inspect, an append that failed) never stops the others' reconciliation. */

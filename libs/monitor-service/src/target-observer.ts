@@ -30,18 +30,29 @@ export class TargetObserver {
 
   /** The engine reported an API kill of `name` at `at` (not Jarvis's own restart, which has a pending decision). */
   killed(name: string, at: Date): void {
+    for (const [other, killedAt] of this.recentKills) if (at.getTime() - killedAt >= OPERATOR_KILL_WINDOW_MS) this.recentKills.delete(other);
     if (!openIncidentFor(this.host.state().incidents, targetKey(containerTarget(name)))?.pendingDecisionId) this.recentKills.set(name, at.getTime());
+  }
+
+  /** A stop by the owner follows the container to its new name (compose renames what it recreates, then removes it). */
+  renamed(oldName: string | null, name: string): void {
+    const killedAt = oldName === null ? undefined : this.recentKills.get(oldName);
+    if (killedAt !== undefined) this.recentKills.set(name, killedAt);
   }
 
   started(name: string): void {
     this.recentKills.delete(name);
   }
 
-  /** Inspects (unless given a snapshot), evaluates and records what the observation means. */
-  observe(name: string, known: ContainerSnapshot | undefined, eventDriven: boolean): Promise<CheckResultView> {
+  /**
+   * Inspects, evaluates and records what the observation means. It inspects under the target's lock even when a
+   * listing just did: a snapshot taken before the lock may predate a removal that another observation has already
+   * recorded, and would open an incident for a container that is gone.
+   */
+  observe(name: string, eventDriven: boolean): Promise<CheckResultView> {
     const key = targetKey(containerTarget(name));
     return this.locks.run(key, async () => {
-      const snapshot = known ?? (await this.containers.inspect(name));
+      const snapshot = await this.containers.inspect(name);
       const now = this.clock();
       const state = this.host.state();
       const stoppedByOperator = this.stoppedByOperator(name, snapshot, state.operatorStops.get(key), now);
