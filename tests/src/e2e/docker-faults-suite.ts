@@ -113,6 +113,7 @@ export function dockerFaultSuite(shape: Shape): void {
       assert.ok(Array.isArray(status.watchedTargets), JSON.stringify(status.watchedTargets));
       const stuck = status.watchedTargets.find((t) => t.target === 'container:stuck');
       assert.match(stuck?.state ?? '', /^unknown \(inspect of container \w+: no answer/, JSON.stringify(status.watchedTargets));
+      assert.doesNotMatch(jarvis.logs(), /Docker events:/, 'the events stream never broke');
       proxy.stall();
     });
 

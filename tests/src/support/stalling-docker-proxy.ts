@@ -49,6 +49,8 @@ export class StallingDockerProxy {
     }
     const upstream = request({ socketPath: this.upstreamSocket, path: req.url, method: req.method, headers: req.headers }, (answer) => {
       res.writeHead(answer.statusCode ?? 502, answer.headers);
+      // The events stream answers with headers at once and a body only when something happens: pass them on now.
+      res.flushHeaders();
       answer.pipe(res);
     });
     upstream.on('error', () => res.destroy());
