@@ -9,12 +9,12 @@ export class AuditProcessor implements EventProcessor<IncidentBook> {
   constructor(private readonly limits: IncidentBookLimits) {}
 
   initialState(): IncidentBook {
-    return emptyIncidentBook(this.limits);
+    return emptyIncidentBook();
   }
 
   evolve(state: IncidentBook, event: JarvisEvent): IncidentBook {
     if (event.type === 'DetectionRecorded' && event.data.status !== 'failed') return state;
-    return evolveIncidents(state, event);
+    return evolveIncidents(state, event, this.limits);
   }
 
   handles(): boolean {

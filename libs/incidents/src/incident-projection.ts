@@ -50,16 +50,18 @@ export type IncidentBook = {
   earlyDetections: Map<string, JarvisEventOf<'DetectionRecorded'>>;
   /** Resolved incidents in the order they closed, with when. */
   closedAt: Map<string, number>;
-  limits: IncidentBookLimits;
 };
 
-export function emptyIncidentBook(limits: IncidentBookLimits = DEFAULT_INCIDENT_BOOK_LIMITS): IncidentBook {
-  return { byId: new Map(), openByTarget: new Map(), earlyDetections: new Map(), closedAt: new Map(), limits };
+export function emptyIncidentBook(): IncidentBook {
+  return { byId: new Map(), openByTarget: new Map(), earlyDetections: new Map(), closedAt: new Map() };
 }
 
-/** Folds one fact in; mutates and returns the book it is given (the caller owns it). */
-export function evolveIncidents(book: IncidentBook, event: JarvisEvent): IncidentBook {
-  forgetClosedBefore(book, Date.parse(event.time) - book.limits.closedRetentionMs);
+/**
+ * Folds one fact in; mutates and returns the book it is given (the caller owns it). The limits come from the
+ * configuration, not from the book, so that a book restored from a snapshot follows the current configuration.
+ */
+export function evolveIncidents(book: IncidentBook, event: JarvisEvent, limits: IncidentBookLimits = DEFAULT_INCIDENT_BOOK_LIMITS): IncidentBook {
+  forgetClosedBefore(book, Date.parse(event.time) - limits.closedRetentionMs);
   const incident = book.byId.get(event.correlationId);
   switch (event.type) {
     case 'IncidentOpened':
@@ -70,7 +72,7 @@ export function evolveIncidents(book: IncidentBook, event: JarvisEvent): Inciden
         incident.lastDetectionAt = event.time;
         incident.lastCondition = conditionOf(event);
         incident.awaitsDecision = true;
-      } else if (event.data.status === 'failed') keepEarly(book, event);
+      } else if (event.data.status === 'failed') keepEarly(book, event, limits.maxEarlyDetections);
       break;
     case 'RemediationDecided':
       if (incident) {
@@ -164,10 +166,10 @@ function forgetClosedBefore(book: IncidentBook, horizon: number): void {
   }
 }
 
-function keepEarly(book: IncidentBook, detection: JarvisEventOf<'DetectionRecorded'>): void {
+function keepEarly(book: IncidentBook, detection: JarvisEventOf<'DetectionRecorded'>, max: number): void {
   book.earlyDetections.set(detection.correlationId, detection);
   for (const id of book.earlyDetections.keys()) {
-    if (book.earlyDetections.size <= book.limits.maxEarlyDetections) return;
+    if (book.earlyDetections.size <= max) return;
     book.earlyDetections.delete(id);
   }
 }

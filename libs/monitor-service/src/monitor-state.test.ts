@@ -27,8 +27,8 @@ function on(name: string) {
   };
 }
 
-function fold(events: JarvisEvent[], state = initialMonitorState(LIMITS)) {
-  for (const event of events) evolveMonitor(state, event);
+function fold(events: JarvisEvent[], state = initialMonitorState()) {
+  for (const event of events) evolveMonitor(state, event, LIMITS);
   return state;
 }
 

@@ -11,12 +11,12 @@ export type MonitorState = {
   unverified: Map<string, UnverifiedAction>;
 };
 
-export function initialMonitorState(limits: IncidentBookLimits = DEFAULT_INCIDENT_BOOK_LIMITS): MonitorState {
-  return { incidents: emptyIncidentBook(limits), operatorStops: new Map(), unverified: new Map() };
+export function initialMonitorState(): MonitorState {
+  return { incidents: emptyIncidentBook(), operatorStops: new Map(), unverified: new Map() };
 }
 
-export function evolveMonitor(state: MonitorState, event: JarvisEvent): MonitorState {
-  forgetBefore(state, Date.parse(event.time) - state.incidents.limits.closedRetentionMs);
+export function evolveMonitor(state: MonitorState, event: JarvisEvent, limits: IncidentBookLimits = DEFAULT_INCIDENT_BOOK_LIMITS): MonitorState {
+  forgetBefore(state, Date.parse(event.time) - limits.closedRetentionMs);
   if (event.type === 'DetectionRecorded' && event.data.status !== 'failed') {
     if (event.data.status === 'stopped') {
       state.operatorStops.delete(event.subject);
@@ -33,7 +33,7 @@ export function evolveMonitor(state: MonitorState, event: JarvisEvent): MonitorS
     state.unverified.delete(event.data.decisionId);
   }
   if (event.type === 'IncidentResolved') forgetActionsOf(state, event.correlationId);
-  evolveIncidents(state.incidents, event);
+  evolveIncidents(state.incidents, event, limits);
   return state;
 }
 

@@ -21,11 +21,11 @@ export class MonitorProcessor implements EventProcessor<MonitorState> {
   ) {}
 
   initialState(): MonitorState {
-    return initialMonitorState(this.limits);
+    return initialMonitorState();
   }
 
   evolve(state: MonitorState, event: JarvisEvent): MonitorState {
-    return evolveMonitor(state, event);
+    return evolveMonitor(state, event, this.limits);
   }
 
   handles(event: JarvisEvent): boolean {
