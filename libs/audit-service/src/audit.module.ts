@@ -1,8 +1,9 @@
 import { Controller, Inject, Module } from '@nestjs/common';
 import { MessagePattern, Payload, RpcException } from '@nestjs/microservices';
 import { IncidentListQuery, IncidentQuery, RPC, type HealthReply } from '@jarvis/contracts';
-import { incidentMetrics, type IncidentBook, type IncidentMetrics, type IncidentRecord } from '@jarvis/incidents';
-import { PROCESSOR_HOST, ProcessorHost, ProcessorServiceModule, processorProviders, SERVICE_HEALTH, ServiceHealth } from '@jarvis/service-kit';
+import { DEFAULT_INCIDENT_BOOK_LIMITS, incidentMetrics, type IncidentBook, type IncidentMetrics, type IncidentRecord } from '@jarvis/incidents';
+import type { JarvisConfig } from '@jarvis/config';
+import { JARVIS_CONFIG, PROCESSOR_HOST, ProcessorHost, ProcessorServiceModule, processorProviders, SERVICE_HEALTH, ServiceHealth } from '@jarvis/service-kit';
 import { AuditProcessor } from './audit.processor.js';
 
 
@@ -42,6 +43,10 @@ export class AuditController {
 
 @Module({
   controllers: [AuditController],
-  providers: processorProviders('audit', { inject: [], useFactory: () => new AuditProcessor() }),
+  providers: processorProviders('audit', {
+    inject: [JARVIS_CONFIG],
+    useFactory: (config: JarvisConfig) =>
+      new AuditProcessor({ closedRetentionMs: config.events.closedCaseRetentionHours * 3_600_000, maxEarlyDetections: DEFAULT_INCIDENT_BOOK_LIMITS.maxEarlyDetections }),
+  }),
 })
 export class AuditModule extends ProcessorServiceModule {}

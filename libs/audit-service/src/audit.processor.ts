@@ -1,10 +1,12 @@
 import type { JarvisEvent } from '@jarvis/contracts';
 import type { EventProcessor } from '@jarvis/event-log';
-import { emptyIncidentBook, evolveIncidents, type IncidentBook } from '@jarvis/incidents';
+import { emptyIncidentBook, evolveIncidents, type IncidentBook, type IncidentBookLimits } from '@jarvis/incidents';
 
 /** Folds every event into the incident projection; it reacts to nothing, it only remembers. */
 export class AuditProcessor implements EventProcessor<IncidentBook> {
   readonly name = 'jarvis-audit';
+
+  constructor(private readonly limits: IncidentBookLimits) {}
 
   initialState(): IncidentBook {
     return emptyIncidentBook();
@@ -12,7 +14,7 @@ export class AuditProcessor implements EventProcessor<IncidentBook> {
 
   evolve(state: IncidentBook, event: JarvisEvent): IncidentBook {
     if (event.type === 'DetectionRecorded' && event.data.status !== 'failed') return state;
-    return evolveIncidents(state, event);
+    return evolveIncidents(state, event, this.limits);
   }
 
   handles(): boolean {

@@ -19,9 +19,14 @@ export type ContainerSnapshot = {
   restartCount: number;
 };
 
+/** A listed container whose inspect failed (e.g. timed out): it exists, its state is unknown. */
+export type UnreadableContainer = { name: string; labels: Record<string, string>; error: string };
+
+export type ContainerListing = { snapshots: ContainerSnapshot[]; unreadable: UnreadableContainer[] };
+
 /** The port to the container engine; the docker lib's DockerodeRuntime is the adapter. */
 export interface ContainerRuntime {
   inspect(name: string): Promise<ContainerSnapshot | null>;
-  list(): Promise<ContainerSnapshot[]>;
+  list(): Promise<ContainerListing>;
   restart(name: string, stopTimeoutSeconds: number): Promise<void>;
 }

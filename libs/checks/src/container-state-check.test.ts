@@ -88,7 +88,11 @@ describe('ContainerStateCheck', () => {
     assert.deepEqual(evaluate(snapshot({ state: 'paused' })), { check: 'container_state', status: 'stopped', reason: 'paused', faultAt: NOW.toISOString() });
   });
 
-  it('fails a missing container', () => {
-    assert.deepEqual(evaluate(null), { check: 'container_state', status: 'failed', reason: 'container not found', faultAt: NOW.toISOString() });
+  it('reports a removed container as stopped, not failed: only its owner removes it', () => {
+    assert.deepEqual(evaluate(null), { check: 'container_state', status: 'stopped', reason: 'removed', faultAt: NOW.toISOString() });
+  });
+
+  it('reports a container being removed as stopped, even without an API kill seen', () => {
+    assert.equal(evaluate(snapshot({ state: 'removing', exitCode: 137 })).status, 'stopped');
   });
 });

@@ -18,7 +18,9 @@ export class ContainerStateCheck implements Check<ContainerObservation> {
       reason,
       faultAt,
     });
-    if (!snapshot) return result('failed', 'container not found');
+    // Only its owner removes a container (docker rm, compose down or recreate): like a stop, not a fault.
+    if (!snapshot) return result('stopped', 'removed');
+    if (snapshot.state === 'removing') return result('stopped', 'being removed');
     if (snapshot.state === 'running' || snapshot.state === 'restarting') {
       if (snapshot.health?.status === 'unhealthy') {
         return result('failed', `unhealthy: ${snapshot.health.failingStreak} failing healthchecks in a row`, snapshot.health.firstFailureAt ?? now.toISOString());

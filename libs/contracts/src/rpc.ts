@@ -31,4 +31,5 @@ export type DiagnoseReply = { results: CheckResultView[] };
 
 export type WatchedTargetView = { target: string; state: string; health: string | null; watchedBecause: string };
 
-export type TargetsReply = { targets: WatchedTargetView[] };
+/** The watched targets, or why the monitor cannot list them (e.g. the Docker engine is unreachable). */
+export type TargetsReply = { targets: WatchedTargetView[] } | { error: string };

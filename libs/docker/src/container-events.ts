@@ -1,6 +1,8 @@
 import type Docker from 'dockerode';
+import { dockerCall } from './docker-call.js';
+import type { DockerCallLimits } from './dockerode-runtime.js';
 
-export type ContainerEventKind = 'die' | 'oom' | 'kill' | 'start' | 'health_status' | 'destroy';
+export type ContainerEventKind = 'die' | 'oom' | 'kill' | 'start' | 'health_status' | 'destroy' | 'rename';
 
 export type ContainerEvent = {
   kind: ContainerEventKind;
@@ -10,6 +12,8 @@ export type ContainerEvent = {
   /** For health_status: healthy / unhealthy / starting. */
   healthStatus: string | null;
   exitCode: number | null;
+  /** For rename: the name before (compose renames a container it recreates before removing it). */
+  oldName: string | null;
   /** Engine time of the event, to the nanosecond where the engine gives it. */
   time: Date;
 };
@@ -21,8 +25,9 @@ export type ContainerEventHandlers = {
   onError(error: Error): void;
 };
 
-const KINDS = new Set<string>(['die', 'oom', 'kill', 'start', 'health_status', 'destroy']);
-const RECONNECT_MS = [200, 500, 1000, 2000, 5000];
+const KINDS = new Set<string>(['die', 'oom', 'kill', 'start', 'health_status', 'destroy', 'rename']);
+/** Quick retries for a blip (an engine restart), then slower ones: an engine that is absent is asked every 30 s. */
+const RECONNECT_MS = [200, 500, 1000, 2000, 5000, 10_000, 20_000, 30_000];
 
 /** Follows the engine's container events, reconnecting with backoff until stopped. */
 export class ContainerEventStream {
@@ -33,6 +38,7 @@ export class ContainerEventStream {
 
   constructor(
     private readonly docker: Docker,
+    private readonly limits: DockerCallLimits,
     private readonly handlers: ContainerEventHandlers,
   ) {}
 
@@ -49,7 +55,10 @@ export class ContainerEventStream {
   private async connect(): Promise<void> {
     if (this.stopped) return;
     try {
-      const stream = (await this.docker.getEvents({ filters: { type: ['container'] } })) as NodeJS.ReadableStream;
+      // The deadline covers the request until the engine answers; the stream itself then stays open for good.
+      const stream = (await dockerCall({ what: 'events stream', deadlineMs: this.limits.callTimeoutMs, endpoint: this.limits.endpoint }, (abortSignal) =>
+        this.docker.getEvents({ filters: { type: ['container'] }, abortSignal }),
+      )) as NodeJS.ReadableStream;
       this.stream = stream;
       this.failures = 0;
       let buffer = '';
@@ -99,7 +108,7 @@ export function parseContainerEvent(line: string): ContainerEvent | null {
   if (raw.Type !== 'container' || !raw.Action || !raw.Actor?.ID) return null;
   const [action, detail] = raw.Action.split(': ');
   if (!action || !KINDS.has(action)) return null;
-  const { name = '', exitCode, ...rest } = raw.Actor.Attributes ?? {};
+  const { name = '', exitCode, oldName, ...rest } = raw.Actor.Attributes ?? {};
   return {
     kind: action as ContainerEventKind,
     containerId: raw.Actor.ID,
@@ -107,6 +116,7 @@ export function parseContainerEvent(line: string): ContainerEvent | null {
     labels: rest,
     healthStatus: action === 'health_status' ? (detail ?? null) : null,
     exitCode: exitCode !== undefined ? Number(exitCode) : null,
+    oldName: action === 'rename' && oldName ? oldName.replace(/^\//, '') : null,
     time: raw.timeNano ? new Date(raw.timeNano / 1e6) : new Date((raw.time ?? 0) * 1000),
   };
 }

@@ -1,28 +1,57 @@
 import type Docker from 'dockerode';
-import type { ContainerHealth, ContainerRuntime, ContainerSnapshot } from '@jarvis/checks';
+import type { ContainerHealth, ContainerListing, ContainerRuntime, ContainerSnapshot } from '@jarvis/checks';
+import { dockerCall } from './docker-call.js';
 
 const ZERO_TIME = '0001-01-01T00:00:00Z';
 
+export type DockerCallLimits = {
+  /** Deadline of one API call; a restart gets its stop timeout on top. */
+  callTimeoutMs: number;
+  /** The engine's address as DOCKER_HOST spells it, for messages. */
+  endpoint: string;
+};
+
 export class DockerodeRuntime implements ContainerRuntime {
-  constructor(private readonly docker: Docker) {}
+  constructor(
+    private readonly docker: Docker,
+    private readonly limits: DockerCallLimits,
+  ) {}
 
   async inspect(name: string): Promise<ContainerSnapshot | null> {
     try {
-      return toSnapshot(await this.docker.getContainer(name).inspect());
+      return toSnapshot(await this.call(`inspect of container ${name}`, this.limits.callTimeoutMs, (abortSignal) => this.docker.getContainer(name).inspect({ abortSignal })));
     } catch (error) {
       if ((error as { statusCode?: number }).statusCode === 404) return null;
       throw error;
     }
   }
 
-  async list(): Promise<ContainerSnapshot[]> {
-    const summaries = await this.docker.listContainers({ all: true });
-    const snapshots = await Promise.all(summaries.map((s) => this.inspect(s.Id)));
-    return snapshots.filter((s): s is ContainerSnapshot => s !== null);
+  /** Every container; one that cannot be inspected in time is listed as unreadable, so the others still count. */
+  async list(): Promise<ContainerListing> {
+    const summaries = await this.call('list of containers', this.limits.callTimeoutMs, (abortSignal) => this.docker.listContainers({ all: true, abortSignal }));
+    const listing: ContainerListing = { snapshots: [], unreadable: [] };
+    await Promise.all(
+      summaries.map(async (summary) => {
+        const name = (summary.Names[0] ?? summary.Id).replace(/^\//, '');
+        try {
+          const snapshot = await this.inspect(summary.Id);
+          if (snapshot) listing.snapshots.push(snapshot);
+        } catch (error) {
+          listing.unreadable.push({ name, labels: summary.Labels ?? {}, error: (error as Error).message });
+        }
+      }),
+    );
+    return listing;
   }
 
   async restart(name: string, stopTimeoutSeconds: number): Promise<void> {
-    await this.docker.getContainer(name).restart({ t: stopTimeoutSeconds });
+    await this.call(`restart of container ${name}`, this.limits.callTimeoutMs + stopTimeoutSeconds * 1000, (abortSignal) =>
+      this.docker.getContainer(name).restart({ t: stopTimeoutSeconds, abortSignal }),
+    );
+  }
+
+  private call<T>(what: string, deadlineMs: number, call: (signal: AbortSignal) => Promise<T>): Promise<T> {
+    return dockerCall({ what, deadlineMs, endpoint: this.limits.endpoint }, call);
   }
 }
 

@@ -2,7 +2,7 @@ import { Controller, Inject, Module } from '@nestjs/common';
 import { MessagePattern } from '@nestjs/microservices';
 import type { JarvisConfig } from '@jarvis/config';
 import { RPC, type HealthReply } from '@jarvis/contracts';
-import { DockerodeRuntime, dockerFromEnv } from '@jarvis/docker';
+import { dockerEndpoint, DockerodeRuntime, dockerFromEnv } from '@jarvis/docker';
 import { remediationActions } from '@jarvis/remediation';
 import { JARVIS_CONFIG, ProcessorServiceModule, processorProviders, RUNTIME_ENV, SERVICE_HEALTH, ServiceHealth, type RuntimeEnv } from '@jarvis/service-kit';
 import { DEFAULT_APPEND_RETRY } from './append-patiently.js';
@@ -23,7 +23,8 @@ export class ExecutorController {
 
 function executorFor(config: JarvisConfig, env: RuntimeEnv): ExecutorProcessor {
   const stopTimeout = config.executor.restartStopTimeoutSeconds;
-  const containers = new DockerodeRuntime(dockerFromEnv(env.dockerHost));
+  const limits = { callTimeoutMs: config.docker.callTimeoutSeconds * 1000, endpoint: dockerEndpoint(env.dockerHost) };
+  const containers = new DockerodeRuntime(dockerFromEnv(env.dockerHost), limits);
   return new ExecutorProcessor(remediationActions({ containers, restartStopTimeoutSeconds: stopTimeout }), containers, {
     watch: config.watch,
     maxDecisionAgeMs: config.executor.maxDecisionAgeSeconds * 1000,

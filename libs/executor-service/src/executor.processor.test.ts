@@ -43,7 +43,7 @@ class CountingRestart implements RemediationAction {
 }
 
 const exited: ContainerSnapshot = { id: 'c', name: 'web', labels: { 'jarvis.watch': 'true' }, state: 'exited', startedAt: iso(-60_000), finishedAt: iso(-10), exitCode: 137, oomKilled: false, health: null, restartCount: 0 };
-const engine: ContainerRuntime = { inspect: async () => exited, list: async () => [exited], restart: async () => undefined };
+const engine: ContainerRuntime = { inspect: async () => exited, list: async () => ({ snapshots: [exited], unreadable: [] }), restart: async () => undefined };
 
 /** The log as the handler sees it: appends of the listed types fail while `failing` says so. */
 function world(action: CountingRestart) {

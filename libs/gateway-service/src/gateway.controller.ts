@@ -1,21 +1,32 @@
-import { Controller, Get, HttpCode, HttpException, Param, ParseUUIDPipe, Post, Query } from '@nestjs/common';
+import { Controller, Get, HttpCode, HttpException, Inject, Param, ParseUUIDPipe, Post, Query } from '@nestjs/common';
+import type { JarvisConfig } from '@jarvis/config';
 import { IncidentListQuery, RPC, SERVICE_NAMES, type DiagnoseReply, type HealthReply, type ServiceName, type TargetsReply } from '@jarvis/contracts';
+import { JARVIS_CONFIG } from '@jarvis/service-kit';
 
 import { ServiceBus, ServiceUnavailable } from './service-bus.js';
 
 type ServiceStatus = HealthReply | { service: ServiceName; status: 'down'; error: string };
 
 const HEALTH_TIMEOUT_MS = 1000;
+/** The monitor lists targets with Docker calls that may each take their whole deadline: wait that long, and a bit. */
+const TARGETS_MARGIN_MS = 2000;
 
 @Controller('api/jarvis')
 export class GatewayController {
-  constructor(private readonly bus: ServiceBus) {}
+  private readonly targetsTimeoutMs: number;
+
+  constructor(
+    private readonly bus: ServiceBus,
+    @Inject(JARVIS_CONFIG) config: JarvisConfig,
+  ) {
+    this.targetsTimeoutMs = config.docker.callTimeoutSeconds * 1000 + TARGETS_MARGIN_MS;
+  }
 
   @Get('status')
   async status(): Promise<object> {
     const services = await Promise.all(SERVICE_NAMES.filter((s) => s !== 'gateway').map((s) => this.health(s)));
     const [targets, incidents] = await Promise.all([
-      this.bus.request<TargetsReply>(RPC.monitorTargets).catch((error: Error) => ({ error: error.message })),
+      this.bus.request<TargetsReply>(RPC.monitorTargets, {}, this.targetsTimeoutMs).catch((error: Error) => ({ error: error.message })),
       this.bus.request<{ incidents: object[]; metrics: object }>(RPC.auditIncidents, { status: 'active' }).catch((error: Error) => ({ error: error.message })),
     ]);
     const allUp = services.every((s) => s.status === 'up');

@@ -20,9 +20,12 @@ function record(status: IncidentStatus, mttdMs: number, mttrMs: number | null = 
     actions: 0,
     pendingDecisionId: null,
     lastDetectionAt: at,
+    lastCondition: null,
+    awaitsDecision: false,
     mttdMs,
     mttrMs,
     timeline: [],
+    timelineOmitted: 0,
   };
 }
 

@@ -1,7 +1,8 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { containerTarget, createEvent, derivedId, type JarvisEvent } from '@jarvis/contracts';
-import { emptyIncidentBook, evolveIncidents, openIncidentFor, type IncidentBook } from './incident-projection.js';
+import { DEFAULT_INCIDENT_BOOK_LIMITS, emptyIncidentBook, evolveIncidents, openIncidentFor, type IncidentBook } from './incident-projection.js';
+import { SUMMARY_MAX_CHARS, TIMELINE_HEAD, TIMELINE_TAIL } from './incident-timeline.js';
 
 const T0 = Date.parse('2025-03-01T12:00:00.000Z');
 const iso = (offsetMs: number) => new Date(T0 + offsetMs).toISOString();
@@ -72,8 +73,8 @@ function incidentOn(name: string, label: string) {
   };
 }
 
-function fold(events: JarvisEvent[], book: IncidentBook = emptyIncidentBook()): IncidentBook {
-  for (const event of events) evolveIncidents(book, event);
+function fold(events: JarvisEvent[], book: IncidentBook = emptyIncidentBook(), limits = DEFAULT_INCIDENT_BOOK_LIMITS): IncidentBook {
+  for (const event of events) evolveIncidents(book, event, limits);
   return book;
 }
 
@@ -240,5 +241,87 @@ describe('evolveIncidents: details', () => {
     const book = fold([detection]);
     assert.equal(book.earlyDetections.get(web.id), detection);
     assert.equal(book.byId.size, 0);
+  });
+});
+
+describe('evolveIncidents: bounded memory', () => {
+  const HOUR = 3_600_000;
+  const limits = { closedRetentionMs: 24 * HOUR, maxEarlyDetections: 3 };
+
+  it('caps the timeline: the first and the latest entries, with a count of those left out', () => {
+    const web = incidentOn('web', 'long');
+    const detection = web.detection(0);
+    const events: JarvisEvent[] = [detection, web.opened(1, detection.id)];
+    for (let i = 0; i < 500; i++) events.push(web.decided(1000 + i * 1000, 'needs_approval'));
+    const record = fold(events, emptyIncidentBook(), limits).byId.get(web.id)!;
+    assert.equal(record.timeline.length, TIMELINE_HEAD + TIMELINE_TAIL);
+    assert.equal(record.timelineOmitted, 502 - TIMELINE_HEAD - TIMELINE_TAIL);
+    assert.equal(record.timeline[0]!.type, 'DetectionRecorded');
+    assert.equal(record.timeline[1]!.type, 'IncidentOpened');
+    assert.equal(record.timeline.at(-1)!.id, events.at(-1)!.id, 'the latest entry is kept');
+    assert.equal(record.decisions, 500, 'the counters still count everything');
+  });
+
+  it('cuts a very long summary, so a record always fits one NATS reply', () => {
+    const web = incidentOn('web', 'verbose');
+    const detection = createEvent({ ...web.detection(0), data: { ...web.detection(0).data, reason: 'x'.repeat(100_000) } });
+    const record = fold([detection, web.opened(1, detection.id)], emptyIncidentBook(), limits).byId.get(web.id)!;
+    assert.equal(record.timeline[0]!.summary.length, SUMMARY_MAX_CHARS);
+  });
+
+  it('drops a resolved incident once the retention has passed since it closed, judged from later event times', () => {
+    const old = incidentOn('web', 'old');
+    const detection = old.detection(0);
+    const book = fold([detection, old.opened(1, detection.id), old.resolved(HOUR)], emptyIncidentBook(), limits);
+    const later = incidentOn('db', 'later');
+    const laterDetection = later.detection(HOUR + limits.closedRetentionMs - 1);
+    fold([laterDetection], book, limits);
+    assert.ok(book.byId.has(old.id), 'kept until the retention has passed');
+    fold([later.opened(HOUR + limits.closedRetentionMs, laterDetection.id)], book, limits);
+    assert.equal(book.byId.has(old.id), false, 'dropped once it has');
+    assert.equal(book.closedAt.size, 0);
+    assert.ok(book.byId.has(later.id));
+  });
+
+  it('never drops an open or escalated incident, however old', () => {
+    const web = incidentOn('web', 'stuck');
+    const detection = web.detection(0);
+    const book = fold([detection, web.opened(1, detection.id), web.escalated(2)], emptyIncidentBook(), limits);
+    const other = incidentOn('db', 'much-later');
+    fold([other.detection(100 * limits.closedRetentionMs)], book, limits);
+    assert.equal(openIncidentFor(book, web.key)?.status, 'escalated');
+  });
+
+  it('keeps at most maxEarlyDetections detections waiting for their incident, and never stop detections', () => {
+    const book = emptyIncidentBook();
+    for (let i = 0; i < 10; i++) fold([incidentOn(`c${i}`, `orphan-${i}`).detection(i)], book, limits);
+    assert.equal(book.earlyDetections.size, limits.maxEarlyDetections);
+    assert.ok(book.earlyDetections.has(incidentOn('c9', 'orphan-9').id), 'the newest are kept');
+    const stop = createEvent({ ...incidentOn('x', 'stop').detection(20), data: { ...incidentOn('x', 'stop').detection(20).data, status: 'stopped' } });
+    fold([stop], book, limits);
+    assert.equal(book.earlyDetections.has(stop.correlationId), false);
+  });
+});
+
+describe('evolveIncidents: does the incident await a decision?', () => {
+  it('awaits one when opened or re-detected, not after needs_approval or execute, again after a denial or a refused action', () => {
+    const web = incidentOn('web', 'awaits');
+    const detection = web.detection(0);
+    const book = fold([detection, web.opened(1, detection.id)]);
+    const record = () => book.byId.get(web.id)!;
+    assert.equal(record().awaitsDecision, true);
+    assert.deepEqual(record().lastCondition, { check: 'container_state', status: 'failed', reason: 'exited: exited with code 137', faultAt: iso(0) });
+    fold([web.decided(2, 'needs_approval')], book);
+    assert.equal(record().awaitsDecision, false);
+    fold([web.detection(30_000, 0)], book);
+    assert.equal(record().awaitsDecision, true);
+    fold([web.decided(30_001, 'denied')], book);
+    assert.equal(record().awaitsDecision, true, 'a denial (rate limit) is retried later');
+    const decision = web.decided(60_000, 'execute');
+    fold([decision], book);
+    assert.equal(record().awaitsDecision, false);
+    fold([createEvent({ ...web.started(60_001, decision.id), id: derivedId('refused'), type: 'ActionRefused', source: 'executor', data: { target: decision.data.target, decisionId: decision.id, action: 'restart_container', refusal: 'decision_stale', reason: 'too old' } })], book);
+    assert.equal(record().awaitsDecision, true);
+    assert.equal(record().pendingDecisionId, null);
   });
 });

@@ -1,10 +1,13 @@
-import { assertNever, targetKey, type JarvisEvent } from '@jarvis/contracts';
+import { assertNever, targetKey, type DetectionStatus, type JarvisEvent, type JarvisEventOf } from '@jarvis/contracts';
+import { summarize } from './incident-summary.js';
+import { appendToTimeline, type Timeline, type TimelineEntry } from './incident-timeline.js';
 
 export type IncidentStatus = 'open' | 'escalated' | 'resolved';
 
-export type TimelineEntry = { id: string; type: JarvisEvent['type']; time: string; source: string; summary: string };
+/** What the latest detection said: a later observation saying the same adds nothing. */
+export type DetectedCondition = { check: string; status: DetectionStatus; reason: string; faultAt: string };
 
-export type IncidentRecord = {
+export type IncidentRecord = Timeline & {
   id: string;
   target: string;
   status: IncidentStatus;
@@ -18,94 +21,92 @@ export type IncidentRecord = {
   actions: number;
   pendingDecisionId: string | null;
   lastDetectionAt: string;
+  lastCondition: DetectedCondition | null;
+  /**
+   * No decision answers the incident's current state: none yet, a denial (e.g. a rate limit: retry later), or an
+   * action refused or superseded. The policy itself reacts to failed actions and verifications.
+   */
+  awaitsDecision: boolean;
   /** Fault to first detection. */
   mttdMs: number;
   /** Fault to verified resolution; null while unresolved. */
   mttrMs: number | null;
-  timeline: TimelineEntry[];
 };
 
-/** Every incident, and which one is open per target. Built from the log by both audit and monitor. */
+export type IncidentBookLimits = {
+  /** A resolved incident is dropped this long after it closed, judged from the times of later events. */
+  closedRetentionMs: number;
+  /** Detections waiting for their IncidentOpened; beyond this the oldest are dropped (an interrupted opening). */
+  maxEarlyDetections: number;
+};
+
+export const DEFAULT_INCIDENT_BOOK_LIMITS: IncidentBookLimits = { closedRetentionMs: 168 * 3_600_000, maxEarlyDetections: 256 };
+
+/** Every incident still kept, and which one is open per target. Built from the log by both audit and monitor. */
 export type IncidentBook = {
   byId: Map<string, IncidentRecord>;
   openByTarget: Map<string, string>;
-  /** Detections recorded before their incident's IncidentOpened arrived (same correlation id). */
-  earlyDetections: Map<string, JarvisEvent>;
+  /** Failed detections recorded before their incident's IncidentOpened arrived (same correlation id). */
+  earlyDetections: Map<string, JarvisEventOf<'DetectionRecorded'>>;
+  /** Resolved incidents in the order they closed, with when. */
+  closedAt: Map<string, number>;
 };
 
 export function emptyIncidentBook(): IncidentBook {
-  return { byId: new Map(), openByTarget: new Map(), earlyDetections: new Map() };
+  return { byId: new Map(), openByTarget: new Map(), earlyDetections: new Map(), closedAt: new Map() };
 }
 
-/** Folds one fact in; mutates and returns the book it is given (the caller owns it). */
-export function evolveIncidents(book: IncidentBook, event: JarvisEvent): IncidentBook {
+/**
+ * Folds one fact in; mutates and returns the book it is given (the caller owns it). The limits come from the
+ * configuration, not from the book, so that a book restored from a snapshot follows the current configuration.
+ */
+export function evolveIncidents(book: IncidentBook, event: JarvisEvent, limits: IncidentBookLimits = DEFAULT_INCIDENT_BOOK_LIMITS): IncidentBook {
+  forgetClosedBefore(book, Date.parse(event.time) - limits.closedRetentionMs);
   const incident = book.byId.get(event.correlationId);
   switch (event.type) {
-    case 'IncidentOpened': {
-      const detection = book.earlyDetections.get(event.correlationId);
-      book.earlyDetections.delete(event.correlationId);
-      const detectedAt = detection?.time ?? event.time;
-      const record: IncidentRecord = {
-        id: event.correlationId,
-        target: targetKey(event.data.target),
-        status: 'open',
-        summary: event.data.summary,
-        faultAt: event.data.faultAt,
-        detectedAt,
-        openedAt: event.time,
-        resolvedAt: null,
-        resolution: null,
-        decisions: 0,
-        actions: 0,
-        pendingDecisionId: null,
-        lastDetectionAt: detectedAt,
-        mttdMs: Math.max(0, Date.parse(detectedAt) - Date.parse(event.data.faultAt)),
-        mttrMs: null,
-        timeline: detection ? [entry(detection)] : [],
-      };
-      book.byId.set(record.id, record);
-      book.openByTarget.set(record.target, record.id);
+    case 'IncidentOpened':
+      open(book, event);
       break;
-    }
     case 'DetectionRecorded':
-      if (!incident) book.earlyDetections.set(event.correlationId, event);
-      else incident.lastDetectionAt = event.time;
+      if (incident) {
+        incident.lastDetectionAt = event.time;
+        incident.lastCondition = conditionOf(event);
+        incident.awaitsDecision = true;
+      } else if (event.data.status === 'failed') keepEarly(book, event, limits.maxEarlyDetections);
       break;
     case 'RemediationDecided':
       if (incident) {
         incident.decisions += 1;
         if (event.data.outcome === 'execute') incident.pendingDecisionId = event.id;
+        incident.awaitsDecision = event.data.outcome === 'denied';
       }
       break;
     case 'ActionStarted':
       if (incident) incident.actions += 1;
       break;
-    case 'ActionFailed':
     case 'ActionRefused':
     case 'DecisionSuperseded':
+      if (incident) incident.awaitsDecision = true;
+      clearPending(incident, event.data.decisionId);
+      break;
+    case 'ActionFailed':
     case 'VerificationPassed':
     case 'VerificationFailed':
-      if (incident && incident.pendingDecisionId === event.data.decisionId) incident.pendingDecisionId = null;
+      clearPending(incident, event.data.decisionId);
       break;
     case 'IncidentEscalated':
       if (incident && incident.status === 'open') incident.status = 'escalated';
       break;
     case 'IncidentResolved':
-      if (incident) {
-        incident.status = 'resolved';
-        incident.resolvedAt = event.time;
-        incident.resolution = event.data.resolution;
-        incident.pendingDecisionId = null;
-        incident.mttrMs = Math.max(0, Date.parse(event.time) - Date.parse(incident.faultAt));
-        if (book.openByTarget.get(incident.target) === incident.id) book.openByTarget.delete(incident.target);
-      }
+      if (incident) close(book, incident, event);
       break;
     case 'ActionSucceeded':
       break;
     default:
       return assertNever(event);
   }
-  book.byId.get(event.correlationId)?.timeline.push(entry(event));
+  const record = book.byId.get(event.correlationId);
+  if (record) appendToTimeline(record, entry(event));
   return book;
 }
 
@@ -114,37 +115,74 @@ export function openIncidentFor(book: IncidentBook, target: string): IncidentRec
   return id ? book.byId.get(id) : undefined;
 }
 
-function entry(event: JarvisEvent): TimelineEntry {
-  return { id: event.id, type: event.type, time: event.time, source: event.source, summary: summarize(event) };
+function open(book: IncidentBook, event: JarvisEventOf<'IncidentOpened'>): void {
+  const detection = book.earlyDetections.get(event.correlationId);
+  book.earlyDetections.delete(event.correlationId);
+  const detectedAt = detection?.time ?? event.time;
+  const record: IncidentRecord = {
+    id: event.correlationId,
+    target: targetKey(event.data.target),
+    status: 'open',
+    summary: event.data.summary,
+    faultAt: event.data.faultAt,
+    detectedAt,
+    openedAt: event.time,
+    resolvedAt: null,
+    resolution: null,
+    decisions: 0,
+    actions: 0,
+    pendingDecisionId: null,
+    lastDetectionAt: detectedAt,
+    lastCondition: detection ? conditionOf(detection) : null,
+    awaitsDecision: true,
+    mttdMs: Math.max(0, Date.parse(detectedAt) - Date.parse(event.data.faultAt)),
+    mttrMs: null,
+    timeline: [],
+    timelineOmitted: 0,
+  };
+  if (detection) appendToTimeline(record, entry(detection));
+  book.byId.set(record.id, record);
+  book.openByTarget.set(record.target, record.id);
 }
 
-export function summarize(event: JarvisEvent): string {
-  switch (event.type) {
-    case 'DetectionRecorded':
-      return `${event.data.check} ${event.data.status}: ${event.data.reason}`;
-    case 'IncidentOpened':
-      return event.data.summary;
-    case 'RemediationDecided':
-      return `${event.data.outcome} ${event.data.action} (${event.data.rule}): ${event.data.reason}`;
-    case 'ActionStarted':
-      return `${event.data.action} attempt ${event.data.attempt}`;
-    case 'ActionSucceeded':
-      return `${event.data.action}: ${event.data.result} in ${event.data.durationMs} ms`;
-    case 'ActionFailed':
-      return `${event.data.action}: ${event.data.error}`;
-    case 'ActionRefused':
-      return `${event.data.action} refused (${event.data.refusal}): ${event.data.reason}`;
-    case 'DecisionSuperseded':
-      return `${event.data.action} not needed any more: ${event.data.evidence}`;
-    case 'VerificationPassed':
-      return event.data.evidence;
-    case 'VerificationFailed':
-      return event.data.reason;
-    case 'IncidentResolved':
-      return `${event.data.resolution}: ${event.data.reason}`;
-    case 'IncidentEscalated':
-      return `${event.data.rule}: ${event.data.reason}`;
-    default:
-      return assertNever(event);
+function close(book: IncidentBook, incident: IncidentRecord, event: JarvisEventOf<'IncidentResolved'>): void {
+  incident.status = 'resolved';
+  incident.resolvedAt = event.time;
+  incident.resolution = event.data.resolution;
+  incident.pendingDecisionId = null;
+  incident.awaitsDecision = false;
+  incident.mttrMs = Math.max(0, Date.parse(event.time) - Date.parse(incident.faultAt));
+  if (book.openByTarget.get(incident.target) === incident.id) book.openByTarget.delete(incident.target);
+  book.closedAt.delete(incident.id);
+  book.closedAt.set(incident.id, Date.parse(event.time));
+}
+
+/** Closing order is (nearly) time order, so the expired ones are at the front. */
+function forgetClosedBefore(book: IncidentBook, horizon: number): void {
+  for (const [id, closedAt] of book.closedAt) {
+    if (closedAt > horizon) return;
+    book.closedAt.delete(id);
+    book.byId.delete(id);
   }
+}
+
+function keepEarly(book: IncidentBook, detection: JarvisEventOf<'DetectionRecorded'>, max: number): void {
+  book.earlyDetections.set(detection.correlationId, detection);
+  for (const id of book.earlyDetections.keys()) {
+    if (book.earlyDetections.size <= max) return;
+    book.earlyDetections.delete(id);
+  }
+}
+
+function clearPending(incident: IncidentRecord | undefined, decisionId: string): void {
+  if (incident && incident.pendingDecisionId === decisionId) incident.pendingDecisionId = null;
+}
+
+function conditionOf(detection: JarvisEventOf<'DetectionRecorded'>): DetectedCondition {
+  const { check, status, reason, faultAt } = detection.data;
+  return { check, status, reason, faultAt };
+}
+
+function entry(event: JarvisEvent): TimelineEntry {
+  return { id: event.id, type: event.type, time: event.time, source: event.source, summary: summarize(event) };
 }

@@ -1,19 +1,15 @@
 import { Logger } from '@nestjs/common';
 import type Docker from 'dockerode';
 import type { JarvisConfig } from '@jarvis/config';
-import { containerTarget, createEvent, derivedId, newId, targetKey, type CheckResultView, type WatchedTargetView } from '@jarvis/contracts';
-import { containerChecks, watchedBecause, worstOf, type ContainerRuntime, type ContainerSnapshot } from '@jarvis/checks';
-import { ContainerEventStream, type ContainerEvent } from '@jarvis/docker';
+import { containerTarget, targetKey, type CheckResultView, type TargetsReply } from '@jarvis/contracts';
+import { watchedBecause, type ContainerListing, type ContainerRuntime } from '@jarvis/checks';
+import { ContainerEventStream, type ContainerEvent, type DockerCallLimits } from '@jarvis/docker';
 import { openIncidentFor } from '@jarvis/incidents';
 import type { ProcessorHost, ServiceHealth } from '@jarvis/service-kit';
-import { ATTR, inSpan, SPAN, SpanKind } from '@jarvis/telemetry';
 import type { MonitorState } from './monitor-state.js';
-import { reconcileOutcome } from './reconcile-outcome.js';
+import { EngineReachability } from './engine-reachability.js';
+import { TargetObserver } from './target-observer.js';
 import type { TargetLocks } from './target-locks.js';
-
-
-/** An API kill (docker stop/kill) this recent before a container exits marks the exit as the owner's doing. */
-const OPERATOR_KILL_WINDOW_MS = 120_000;
 
 /**
  * Watches containers through the engine's event stream (the fast path, ~0.1 s after a death) and a periodic
@@ -21,9 +17,11 @@ const OPERATOR_KILL_WINDOW_MS = 120_000;
  */
 export class ContainerWatch {
   private readonly logger = new Logger('monitor');
-  private readonly checks = containerChecks();
-  private readonly recentKills = new Map<string, number>();
   private readonly stream: ContainerEventStream;
+  private readonly observer: TargetObserver;
+  private readonly engine: EngineReachability;
+  /** Targets whose observation failed (e.g. a hung inspect), so each failure and recovery is said once. */
+  private readonly unanswered = new Set<string>();
   private reconcileTimer: NodeJS.Timeout | undefined;
   private reconciling: Promise<CheckResultView[]> | undefined;
   /** The first pass after start re-records open failures at once, so work interrupted by a restart resumes. */
@@ -33,21 +31,21 @@ export class ContainerWatch {
     docker: Docker,
     private readonly containers: ContainerRuntime,
     private readonly host: ProcessorHost<MonitorState>,
-    private readonly locks: TargetLocks,
+    locks: TargetLocks,
     private readonly config: JarvisConfig,
-    private readonly health: ServiceHealth,
+    health: ServiceHealth,
     private readonly clock: () => Date,
+    limits: DockerCallLimits,
   ) {
-    this.stream = new ContainerEventStream(docker, {
+    this.engine = new EngineReachability(health, limits.endpoint);
+    this.observer = new TargetObserver(containers, host, locks, config, clock);
+    this.stream = new ContainerEventStream(docker, limits, {
       onEvent: (event) => this.onEngineEvent(event),
       onConnected: () => {
-        this.health.recover('docker');
+        this.engine.back();
         void this.reconcile();
       },
-      onError: (error) => {
-        this.health.degrade('docker', `events: ${error.message}`);
-        this.logger.warn(`docker events: ${error.message}`);
-      },
+      onError: (error) => this.engine.lost(`Docker events: ${error.message}`),
     });
   }
 
@@ -67,135 +65,82 @@ export class ContainerWatch {
     return this.reconciling;
   }
 
-  async targets(): Promise<WatchedTargetView[]> {
-    const snapshots = await this.containers.list();
-    return snapshots.flatMap((s) => {
-      const because = watchedBecause(s.name, s.labels, this.config.watch);
-      return because ? [{ target: targetKey(containerTarget(s.name)), state: s.state, health: s.health?.status ?? null, watchedBecause: because }] : [];
-    });
+  /** The watched containers, or why they cannot be listed: a status page shows the reason, not a stack trace. */
+  async targets(): Promise<TargetsReply> {
+    let listing: ContainerListing;
+    try {
+      listing = await this.containers.list();
+    } catch (error) {
+      return { error: (error as Error).message };
+    }
+    const unreadable = listing.unreadable.map((u) => ({ name: u.name, labels: u.labels, state: `unknown (${u.error})`, health: null }));
+    const readable = listing.snapshots.map((s) => ({ name: s.name, labels: s.labels, state: s.state, health: s.health?.status ?? null }));
+    return {
+      targets: [...readable, ...unreadable].flatMap((c) => {
+        const because = watchedBecause(c.name, c.labels, this.config.watch);
+        return because ? [{ target: targetKey(containerTarget(c.name)), state: c.state, health: c.health, watchedBecause: because }] : [];
+      }),
+    };
   }
 
   private async reconcileAll(): Promise<CheckResultView[]> {
+    let listing: ContainerListing;
     try {
-      const snapshots = await this.containers.list();
-      const watched = snapshots.filter((s) => watchedBecause(s.name, s.labels, this.config.watch));
-      const seen = new Set(watched.map((s) => s.name));
-      const vanished = [...this.host.state().incidents.openByTarget.keys()]
-        .filter((key) => key.startsWith('container:') && !seen.has(key.slice('container:'.length)))
-        .map((key) => key.slice('container:'.length));
-      const eventDriven = this.firstPass;
-      this.firstPass = false;
-      return await Promise.all([
-        ...watched.map((s) => this.observe(s.name, s, eventDriven)),
-        ...vanished.map((name) => this.observe(name, null, eventDriven)),
-      ]);
+      listing = await this.containers.list();
     } catch (error) {
-      this.logger.warn(`reconciliation failed: ${(error as Error).message}`);
-      this.health.degrade('docker', `reconciliation: ${(error as Error).message}`);
+      this.engine.lost(`reconciliation: ${(error as Error).message}`);
       return [];
     }
+    if (this.engine.back()) this.firstPass = true;
+    const watched = listing.snapshots.filter((s) => watchedBecause(s.name, s.labels, this.config.watch));
+    const unreadable = listing.unreadable.filter((u) => watchedBecause(u.name, u.labels, this.config.watch));
+    const listed = new Set([...listing.snapshots, ...listing.unreadable].map((c) => c.name));
+    const vanished = [...this.host.state().incidents.openByTarget.keys()]
+      .filter((key) => key.startsWith('container:') && !listed.has(key.slice('container:'.length)))
+      .map((key) => key.slice('container:'.length));
+    const eventDriven = this.firstPass;
+    this.firstPass = false;
+    const observed = await Promise.all([
+      ...watched.map((s) => this.observeSafely(s.name, () => this.observer.observe(s.name, eventDriven))),
+      ...vanished.map((name) => this.observeSafely(name, () => this.observer.observe(name, eventDriven))),
+    ]);
+    for (const u of unreadable) this.unanswering(u.name, u.error);
+    return [...observed.flatMap((r) => (r ? [r] : [])), ...unreadable.map((u) => unanswered(u.name, u.error, this.clockIso()))];
   }
 
   private onEngineEvent(event: ContainerEvent): void {
-    const target = targetKey(containerTarget(event.name));
-    if (event.kind === 'kill') {
-      if (!openIncidentFor(this.host.state().incidents, target)?.pendingDecisionId) this.recentKills.set(event.name, event.time.getTime());
-      return;
-    }
-    if (event.kind === 'start') this.recentKills.delete(event.name);
+    if (event.kind === 'kill') return this.observer.killed(event.name, event.time);
+    if (event.kind === 'rename') return this.observer.renamed(event.oldName, event.name);
+    if (event.kind === 'start') this.observer.started(event.name);
     if (event.kind === 'health_status' && event.healthStatus === 'starting') return;
     const watched = watchedBecause(event.name, event.labels, this.config.watch) !== null;
-    if (!watched && !openIncidentFor(this.host.state().incidents, target)) return;
-    void this.observe(event.name, undefined, true).catch((error: Error) => this.logger.error(`observing ${event.name}: ${error.message}`));
+    if (!watched && !openIncidentFor(this.host.state().incidents, targetKey(containerTarget(event.name)))) return;
+    void this.observeSafely(event.name, () => this.observer.observe(event.name, true));
   }
 
-  /** A recent API kill, or an owner's stop recorded after the container's last start (survives Jarvis restarts). */
-  private stoppedByOperator(name: string, snapshot: ContainerSnapshot | null, recordedStopAt: number | undefined, now: Date): boolean {
-    const killedAt = this.recentKills.get(name);
-    if (killedAt !== undefined && now.getTime() - killedAt < OPERATOR_KILL_WINDOW_MS) return true;
-    if (recordedStopAt === undefined || !snapshot || snapshot.state === 'running') return false;
-    return !snapshot.startedAt || recordedStopAt >= Date.parse(snapshot.startedAt);
+  /** One target's failure (a hung inspect, an append that failed) never stops the others' reconciliation. */
+  private async observeSafely(name: string, observe: () => Promise<CheckResultView>): Promise<CheckResultView | undefined> {
+    try {
+      const result = await observe();
+      if (this.unanswered.delete(name)) this.logger.log(`container:${name}: observed again`);
+      return result;
+    } catch (error) {
+      this.unanswering(name, (error as Error).message);
+      return unanswered(name, (error as Error).message, this.clockIso());
+    }
   }
 
-  /** Inspects (unless given a snapshot), evaluates and records what the observation means. */
-  private observe(name: string, known: ContainerSnapshot | null | undefined, eventDriven: boolean): Promise<CheckResultView> {
-    const target = containerTarget(name);
-    const key = targetKey(target);
-    return this.locks.run(key, async () => {
-      const snapshot = known !== undefined ? known : await this.containers.inspect(name);
-      const now = this.clock();
-      const state = this.host.state();
-      const observation = { snapshot, stoppedByOperator: this.stoppedByOperator(name, snapshot, state.operatorStops.get(key), now) };
-      const result = worstOf(this.checks.map((check) => check.evaluate(observation, now)));
-      const incident = openIncidentFor(state.incidents, key);
-      const outcome = reconcileOutcome({
-        incident,
-        result,
-        now,
-        eventDriven,
-        redetectAfterMs: this.config.watch.reconcileIntervalSeconds * 1000,
-        operatorStoppedAt: state.operatorStops.get(key),
-      });
-      const detection = (correlationId: string) =>
-        createEvent({
-          id: newId(),
-          type: 'DetectionRecorded',
-          source: 'monitor',
-          time: now.toISOString(),
-          subject: key,
-          correlationId,
-          causationId: null,
-          data: { target, check: result.check, status: result.status, reason: result.reason, faultAt: result.faultAt },
-        });
-      switch (outcome) {
-        case 'open-incident':
-          await inSpan(SPAN.detect, { kind: SpanKind.PRODUCER, attributes: { [ATTR.target]: key, [ATTR.check]: result.check } }, async (span) => {
-            const incidentId = newId();
-            span.setAttribute(ATTR.incidentId, incidentId);
-            const detected = detection(incidentId);
-            await this.host.record(detected);
-            await this.host.record(
-              createEvent({
-                id: derivedId('IncidentOpened', detected.id),
-                type: 'IncidentOpened',
-                source: 'monitor',
-                time: now.toISOString(),
-                subject: key,
-                correlationId: incidentId,
-                causationId: detected.id,
-                data: { target, detectionId: detected.id, faultAt: result.faultAt, summary: `${key}: ${result.reason}` },
-              }),
-            );
-          });
-          this.logger.warn(`${key}: ${result.reason} (incident opened)`);
-          break;
-        case 'redetect':
-          await inSpan(SPAN.detect, { kind: SpanKind.PRODUCER, attributes: { [ATTR.target]: key, [ATTR.incidentId]: incident!.id } }, () =>
-            this.host.record(detection(incident!.id)),
-          );
-          break;
-        case 'resolve-recovered':
-          await this.host.record(
-            createEvent({
-              id: newId(),
-              type: 'IncidentResolved',
-              source: 'monitor',
-              time: now.toISOString(),
-              subject: key,
-              correlationId: incident!.id,
-              causationId: null,
-              data: { target, resolution: 'recovered', reason: `${result.reason} without a further action by Jarvis` },
-            }),
-          );
-          break;
-        case 'mark-stopped':
-          await this.host.record(detection(derivedId('operator-stop', key, result.faultAt)));
-          this.logger.log(`${key}: ${result.reason}; left alone`);
-          break;
-        case 'nothing':
-          break;
-      }
-      return { check: result.check, target: key, status: result.status, reason: result.reason, observedAt: now.toISOString() };
-    });
+  private unanswering(name: string, reason: string): void {
+    if (this.unanswered.has(name)) return;
+    this.unanswered.add(name);
+    this.logger.warn(`container:${name}: cannot observe: ${reason}`);
   }
+
+  private clockIso(): string {
+    return this.clock().toISOString();
+  }
+}
+
+function unanswered(name: string, reason: string, observedAt: string): CheckResultView {
+  return { check: 'container_state', target: targetKey(containerTarget(name)), status: 'failed', reason: `cannot observe: ${reason}`, observedAt };
 }

@@ -2,7 +2,7 @@ import { Controller, Inject, Module, type OnApplicationBootstrap, type OnApplica
 import { MessagePattern } from '@nestjs/microservices';
 import type { JarvisConfig } from '@jarvis/config';
 import { RPC, type DiagnoseReply, type HealthReply, type TargetsReply } from '@jarvis/contracts';
-import { DockerodeRuntime, dockerFromEnv } from '@jarvis/docker';
+import { dockerEndpoint, DockerodeRuntime, dockerFromEnv, type DockerCallLimits } from '@jarvis/docker';
 import {
   CLOCK,
   JARVIS_CONFIG,
@@ -15,6 +15,7 @@ import {
   type Clock,
   type RuntimeEnv,
 } from '@jarvis/service-kit';
+import { DEFAULT_INCIDENT_BOOK_LIMITS } from '@jarvis/incidents';
 import { ContainerWatch } from './container-watch.js';
 import { MonitorProcessor } from './monitor.processor.js';
 import type { MonitorState } from './monitor-state.js';
@@ -23,6 +24,7 @@ import { TargetLocks } from './target-locks.js';
 const DOCKER_RUNTIME = Symbol('DOCKER_RUNTIME');
 const DOCKER_CLIENT = Symbol('DOCKER_CLIENT');
 const TARGET_LOCKS = Symbol('TARGET_LOCKS');
+const DOCKER_LIMITS = Symbol('DOCKER_LIMITS');
 
 @Controller()
 export class MonitorController {
@@ -42,8 +44,8 @@ export class MonitorController {
   }
 
   @MessagePattern(RPC.monitorTargets)
-  async targets(): Promise<TargetsReply> {
-    return { targets: await this.watch.targets() };
+  targets(): Promise<TargetsReply> {
+    return this.watch.targets();
   }
 }
 
@@ -52,15 +54,29 @@ export class MonitorController {
   providers: [
     { provide: TARGET_LOCKS, useValue: new TargetLocks() },
     { provide: DOCKER_CLIENT, inject: [RUNTIME_ENV], useFactory: (env: RuntimeEnv) => dockerFromEnv(env.dockerHost) },
-    { provide: DOCKER_RUNTIME, inject: [DOCKER_CLIENT], useFactory: (docker: ReturnType<typeof dockerFromEnv>) => new DockerodeRuntime(docker) },
+    {
+      provide: DOCKER_LIMITS,
+      inject: [RUNTIME_ENV, JARVIS_CONFIG],
+      useFactory: (env: RuntimeEnv, config: JarvisConfig): DockerCallLimits => ({ callTimeoutMs: config.docker.callTimeoutSeconds * 1000, endpoint: dockerEndpoint(env.dockerHost) }),
+    },
+    {
+      provide: DOCKER_RUNTIME,
+      inject: [DOCKER_CLIENT, DOCKER_LIMITS],
+      useFactory: (docker: ReturnType<typeof dockerFromEnv>, limits: DockerCallLimits) => new DockerodeRuntime(docker, limits),
+    },
     ...processorProviders('monitor', {
       inject: [DOCKER_RUNTIME, JARVIS_CONFIG, TARGET_LOCKS],
       useFactory: (runtime: DockerodeRuntime, config: JarvisConfig, locks: TargetLocks) =>
-        new MonitorProcessor(runtime, { stableForMs: config.verification.stableForMs, timeoutMs: config.verification.timeoutSeconds * 1000 }, locks),
+        new MonitorProcessor(
+          runtime,
+          { stableForMs: config.verification.stableForMs, timeoutMs: config.verification.timeoutSeconds * 1000 },
+          locks,
+          { closedRetentionMs: config.events.closedCaseRetentionHours * 3_600_000, maxEarlyDetections: DEFAULT_INCIDENT_BOOK_LIMITS.maxEarlyDetections },
+        ),
     }),
     {
       provide: ContainerWatch,
-      inject: [DOCKER_CLIENT, DOCKER_RUNTIME, PROCESSOR_HOST, TARGET_LOCKS, JARVIS_CONFIG, SERVICE_HEALTH, CLOCK],
+      inject: [DOCKER_CLIENT, DOCKER_RUNTIME, PROCESSOR_HOST, TARGET_LOCKS, JARVIS_CONFIG, SERVICE_HEALTH, CLOCK, DOCKER_LIMITS],
       useFactory: (
         docker: ReturnType<typeof dockerFromEnv>,
         runtime: DockerodeRuntime,
@@ -69,7 +85,8 @@ export class MonitorController {
         config: JarvisConfig,
         health: ServiceHealth,
         clock: Clock,
-      ) => new ContainerWatch(docker, runtime, host, locks, config, health, clock),
+        limits: DockerCallLimits,
+      ) => new ContainerWatch(docker, runtime, host, locks, config, health, clock, limits),
     },
   ],
 })

@@ -2,6 +2,7 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { createEvent, derivedId, type JarvisEvent, type JarvisEventOf } from '@jarvis/contracts';
 import { verifyContainer, type ContainerRuntime, type VerificationRules } from '@jarvis/checks';
 import type { EventProcessor, HandlerContext } from '@jarvis/event-log';
+import type { IncidentBookLimits } from '@jarvis/incidents';
 import { inSpan, SPAN, eventAttributes } from '@jarvis/telemetry';
 import type { TargetLocks } from './target-locks.js';
 import { evolveMonitor, initialMonitorState, unverifiedActions, type MonitorState } from './monitor-state.js';
@@ -16,6 +17,7 @@ export class MonitorProcessor implements EventProcessor<MonitorState> {
     private readonly containers: ContainerRuntime,
     private readonly rules: VerificationRules,
     private readonly locks: TargetLocks,
+    private readonly limits: IncidentBookLimits,
   ) {}
 
   initialState(): MonitorState {
@@ -23,7 +25,7 @@ export class MonitorProcessor implements EventProcessor<MonitorState> {
   }
 
   evolve(state: MonitorState, event: JarvisEvent): MonitorState {
-    return evolveMonitor(state, event);
+    return evolveMonitor(state, event, this.limits);
   }
 
   handles(event: JarvisEvent): boolean {

@@ -7,6 +7,8 @@ import { reconcileOutcome, type ReconcileInput } from './reconcile-outcome.js';
 const T0 = Date.parse('2025-03-01T12:00:00.000Z');
 const iso = (offsetMs: number) => new Date(T0 + offsetMs).toISOString();
 const REDETECT_MS = 30_000;
+const RESTATE_MS = 84 * 3_600_000;
+const EXITED = 'exited: exited with code 137';
 
 function incident(overrides: Partial<IncidentRecord> = {}): IncidentRecord {
   return {
@@ -23,23 +25,33 @@ function incident(overrides: Partial<IncidentRecord> = {}): IncidentRecord {
     actions: 1,
     pendingDecisionId: null,
     lastDetectionAt: iso(0),
+    lastCondition: { check: 'container_state', status: 'failed', reason: EXITED, faultAt: iso(0) },
+    awaitsDecision: false,
     mttdMs: 0,
     mttrMs: null,
     timeline: [],
+    timelineOmitted: 0,
     ...overrides,
   };
 }
 
-const result = (status: CheckResult['status'], faultOffsetMs = 0): CheckResult => ({ check: 'container_state', status, reason: status, faultAt: iso(faultOffsetMs) });
+const result = (status: CheckResult['status'], faultOffsetMs = 0, reason = status === 'failed' ? EXITED : status): CheckResult => ({
+  check: 'container_state',
+  status,
+  reason,
+  faultAt: iso(faultOffsetMs),
+});
 
 function outcome(overrides: Partial<ReconcileInput>) {
   return reconcileOutcome({
     incident: undefined,
     result: result('failed'),
+    removed: false,
     now: new Date(T0 + 1000),
     eventDriven: false,
     redetectAfterMs: REDETECT_MS,
     operatorStoppedAt: undefined,
+    restateStopAfterMs: RESTATE_MS,
     ...overrides,
   });
 }
@@ -52,17 +64,33 @@ describe('reconcileOutcome: failed', () => {
 
   it('does nothing while an action is pending or the incident is escalated, even on an engine event', () => {
     assert.equal(outcome({ incident: incident({ pendingDecisionId: 'decision-1' }), eventDriven: true }), 'nothing');
-    assert.equal(outcome({ incident: incident({ status: 'escalated' }), eventDriven: true, now: new Date(T0 + 10 * REDETECT_MS) }), 'nothing');
+    assert.equal(outcome({ incident: incident({ status: 'escalated', awaitsDecision: true }), eventDriven: true, now: new Date(T0 + 10 * REDETECT_MS) }), 'nothing');
   });
 
   it('re-detects at once on an engine event', () => {
     assert.equal(outcome({ incident: incident({ lastDetectionAt: iso(500) }), eventDriven: true, now: new Date(T0 + 600) }), 'redetect');
   });
 
-  it('re-detects on a periodic pass only once redetectAfterMs has passed since the last detection', () => {
-    const open = incident({ lastDetectionAt: iso(0) });
-    assert.equal(outcome({ incident: open, now: new Date(T0 + REDETECT_MS - 1) }), 'nothing');
-    assert.equal(outcome({ incident: open, now: new Date(T0 + REDETECT_MS) }), 'redetect');
+  it('does not re-record an unchanged fault that a decision already answered, however long it lasts', () => {
+    const answered = incident({ awaitsDecision: false });
+    for (const passes of [1, 10, 1000]) assert.equal(outcome({ incident: answered, now: new Date(T0 + passes * REDETECT_MS) }), 'nothing');
+  });
+
+  it('counts a grown unhealthy streak (same start) or a re-dated fault (same reason) as unchanged', () => {
+    const unhealthy = incident({ lastCondition: { check: 'container_state', status: 'failed', reason: 'unhealthy: 3 failing healthchecks in a row', faultAt: iso(0) } });
+    assert.equal(outcome({ incident: unhealthy, result: result('failed', 0, 'unhealthy: 9 failing healthchecks in a row'), now: new Date(T0 + 5 * REDETECT_MS) }), 'nothing');
+    assert.equal(outcome({ incident: incident(), result: result('failed', 5 * REDETECT_MS), now: new Date(T0 + 5 * REDETECT_MS) }), 'nothing');
+  });
+
+  it('re-detects a changed fault on a periodic pass', () => {
+    assert.equal(outcome({ incident: incident(), result: result('failed', 40_000, 'unhealthy: 3 failing healthchecks in a row') }), 'redetect');
+    assert.equal(outcome({ incident: incident({ lastCondition: null }) }), 'redetect');
+  });
+
+  it('re-detects an unchanged fault that awaits a decision (a denial to retry, a refused action) once redetectAfterMs has passed', () => {
+    const awaiting = incident({ awaitsDecision: true, lastDetectionAt: iso(0) });
+    assert.equal(outcome({ incident: awaiting, now: new Date(T0 + REDETECT_MS - 1) }), 'nothing');
+    assert.equal(outcome({ incident: awaiting, now: new Date(T0 + REDETECT_MS) }), 'redetect');
   });
 });
 
@@ -81,7 +109,7 @@ describe('reconcileOutcome: ok', () => {
   });
 });
 
-describe('reconcileOutcome: stopped', () => {
+describe('reconcileOutcome: stopped or removed by the owner', () => {
   it('records a stop by the operator once', () => {
     assert.equal(outcome({ result: result('stopped', 5000), operatorStoppedAt: undefined }), 'mark-stopped');
   });
@@ -93,5 +121,29 @@ describe('reconcileOutcome: stopped', () => {
 
   it('records a newer stop than the one recorded', () => {
     assert.equal(outcome({ result: result('stopped', 5000), operatorStoppedAt: T0 + 4999 }), 'mark-stopped');
+  });
+
+  it('records a lasting stop again before its record would be forgotten', () => {
+    const recordedAt = T0 + 5000;
+    assert.equal(outcome({ result: result('stopped', 5000), operatorStoppedAt: recordedAt, now: new Date(recordedAt + RESTATE_MS - 1) }), 'nothing');
+    assert.equal(outcome({ result: result('stopped', 5000), operatorStoppedAt: recordedAt, now: new Date(recordedAt + RESTATE_MS) }), 'mark-stopped');
+  });
+
+  it('withdraws an open or escalated incident when the owner stops the container', () => {
+    assert.equal(outcome({ incident: incident(), result: result('stopped', 5000) }), 'withdraw');
+    assert.equal(outcome({ incident: incident({ status: 'escalated' }), result: result('stopped', 5000) }), 'withdraw');
+  });
+
+  it("leaves a stop during Jarvis's own pending restart to the verification", () => {
+    assert.equal(outcome({ incident: incident({ pendingDecisionId: 'decision-1' }), result: result('stopped', 5000) }), 'nothing');
+  });
+
+  it('withdraws an incident whose container was removed, even with an action pending', () => {
+    assert.equal(outcome({ incident: incident(), result: result('stopped', 1000, 'removed'), removed: true }), 'withdraw');
+    assert.equal(outcome({ incident: incident({ pendingDecisionId: 'decision-1' }), result: result('stopped', 1000, 'removed'), removed: true }), 'withdraw');
+  });
+
+  it('records nothing for a removed container without an incident', () => {
+    assert.equal(outcome({ result: result('stopped', 1000, 'removed'), removed: true }), 'nothing');
   });
 });

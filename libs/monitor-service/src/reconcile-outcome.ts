@@ -1,33 +1,58 @@
 import { assertNever } from '@jarvis/contracts';
 import type { CheckResult } from '@jarvis/checks';
-import type { IncidentRecord } from '@jarvis/incidents';
+import type { DetectedCondition, IncidentRecord } from '@jarvis/incidents';
 
-export type ReconcileOutcome = 'open-incident' | 'redetect' | 'resolve-recovered' | 'mark-stopped' | 'nothing';
+export type ReconcileOutcome = 'open-incident' | 'redetect' | 'resolve-recovered' | 'withdraw' | 'mark-stopped' | 'nothing';
 
 export type ReconcileInput = {
   incident: IncidentRecord | undefined;
   result: CheckResult;
+  /** The container no longer exists. */
+  removed: boolean;
   now: Date;
-  /** An engine event: record a new failure at once. A periodic pass re-records only after `redetectAfterMs`. */
+  /** An engine event (or the first pass after a start): record a failure at once, even an unchanged one. */
   eventDriven: boolean;
+  /** A periodic pass re-records an unchanged failure only when it awaits a decision, and this long after the last. */
   redetectAfterMs: number;
   /** When the target was last recorded as stopped by its owner, if ever. */
   operatorStoppedAt: number | undefined;
+  /** An owner's stop is recorded again this long after the last record, so that the record outlives its retention. */
+  restateStopAfterMs: number;
 };
 
 /** What one observation of a target means for its incident. Pure. */
-export function reconcileOutcome({ incident, result, now, eventDriven, redetectAfterMs, operatorStoppedAt }: ReconcileInput): ReconcileOutcome {
+export function reconcileOutcome(input: ReconcileInput): ReconcileOutcome {
+  const { incident, result } = input;
   switch (result.status) {
     case 'failed':
       if (!incident) return 'open-incident';
       if (incident.pendingDecisionId || incident.status === 'escalated') return 'nothing';
-      if (eventDriven || now.getTime() - Date.parse(incident.lastDetectionAt) >= redetectAfterMs) return 'redetect';
-      return 'nothing';
+      return input.eventDriven || !sameFault(incident.lastCondition, result) || awaitsRetry(incident, input) ? 'redetect' : 'nothing';
     case 'ok':
       return incident && !incident.pendingDecisionId ? 'resolve-recovered' : 'nothing';
     case 'stopped':
-      return operatorStoppedAt !== undefined && operatorStoppedAt >= Date.parse(result.faultAt) ? 'nothing' : 'mark-stopped';
+      return ownerStopOutcome(input);
     default:
       return assertNever(result.status);
   }
+}
+
+/** Removal and stops are the owner's doing: an open incident is withdrawn (unless Jarvis's own restart is under way). */
+function ownerStopOutcome({ incident, result, removed, now, operatorStoppedAt, restateStopAfterMs }: ReconcileInput): ReconcileOutcome {
+  if (incident) return removed || !incident.pendingDecisionId ? 'withdraw' : 'nothing';
+  if (removed) return 'nothing';
+  const recorded = operatorStoppedAt !== undefined && operatorStoppedAt >= Date.parse(result.faultAt);
+  return recorded && now.getTime() - operatorStoppedAt < restateStopAfterMs ? 'nothing' : 'mark-stopped';
+}
+
+/**
+ * The same fault: same check and status, and the same reason or the same start (an unhealthy streak's count grows
+ * in its reason; a fault without a known start time is dated to each observation).
+ */
+function sameFault(last: DetectedCondition | null, result: CheckResult): boolean {
+  return last !== null && last.check === result.check && last.status === result.status && (last.reason === result.reason || last.faultAt === result.faultAt);
+}
+
+function awaitsRetry(incident: IncidentRecord, { now, redetectAfterMs }: ReconcileInput): boolean {
+  return incident.awaitsDecision && now.getTime() - Date.parse(incident.lastDetectionAt) >= redetectAfterMs;
 }

@@ -14,8 +14,9 @@ describe('Docker adapter against a real dockerd', { timeout: 120_000 }, () => {
 
   before(async () => {
     docker = await startDockerd();
-    runtime = new DockerodeRuntime(docker.docker);
-    stream = new ContainerEventStream(docker.docker, { onEvent: (e) => events.push(e), onConnected: () => undefined, onError: () => undefined });
+    const limits = { callTimeoutMs: 10_000, endpoint: docker.host };
+    runtime = new DockerodeRuntime(docker.docker, limits);
+    stream = new ContainerEventStream(docker.docker, limits, { onEvent: (e) => events.push(e), onConnected: () => undefined, onError: () => undefined });
     await stream.start();
   });
 
@@ -31,7 +32,7 @@ describe('Docker adapter against a real dockerd', { timeout: 120_000 }, () => {
     assert.equal(snapshot?.state, 'running');
     assert.equal(snapshot?.labels['role'], 'db');
     assert.equal(snapshot?.health, null);
-    assert.ok((await runtime.list()).some((s) => s.name === 'alpha'));
+    assert.ok((await runtime.list()).snapshots.some((s) => s.name === 'alpha'));
     assert.equal(await runtime.inspect('no-such-container'), null);
   });
 

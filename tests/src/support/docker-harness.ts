@@ -13,9 +13,9 @@ export type DockerHarness = { docker: Docker; host: string; dir: string; process
  * A private Docker engine for one test file (its own socket, data and exec roots; no bridge, no iptables), with a
  * busybox image imported from Debian's busybox-static: nothing is pulled.
  */
-export async function startDockerd(): Promise<DockerHarness> {
-  // Short path: a unix socket path must stay under 108 bytes.
-  const dir = mkdtempSync('/tmp/jd-');
+export async function startDockerd(existingDir?: string): Promise<DockerHarness> {
+  // Short path: a unix socket path must stay under 108 bytes. A test may choose the folder to know the socket first.
+  const dir = existingDir ?? mkdtempSync('/tmp/jd-');
   const socket = join(dir, 'docker.sock');
   const proc = spawnTracked(
     'dockerd',

@@ -1,0 +1,32 @@
+import { assertNever, type JarvisEvent } from '@jarvis/contracts';
+
+export function summarize(event: JarvisEvent): string {
+  switch (event.type) {
+    case 'DetectionRecorded':
+      return `${event.data.check} ${event.data.status}: ${event.data.reason}`;
+    case 'IncidentOpened':
+      return event.data.summary;
+    case 'RemediationDecided':
+      return `${event.data.outcome} ${event.data.action} (${event.data.rule}): ${event.data.reason}`;
+    case 'ActionStarted':
+      return `${event.data.action} attempt ${event.data.attempt}`;
+    case 'ActionSucceeded':
+      return `${event.data.action}: ${event.data.result} in ${event.data.durationMs} ms`;
+    case 'ActionFailed':
+      return `${event.data.action}: ${event.data.error}`;
+    case 'ActionRefused':
+      return `${event.data.action} refused (${event.data.refusal}): ${event.data.reason}`;
+    case 'DecisionSuperseded':
+      return `${event.data.action} not needed any more: ${event.data.evidence}`;
+    case 'VerificationPassed':
+      return event.data.evidence;
+    case 'VerificationFailed':
+      return event.data.reason;
+    case 'IncidentResolved':
+      return `${event.data.resolution}: ${event.data.reason}`;
+    case 'IncidentEscalated':
+      return `${event.data.rule}: ${event.data.reason}`;
+    default:
+      return assertNever(event);
+  }
+}

@@ -1,0 +1,3 @@
+import { dockerFaultSuite } from './docker-faults-suite.js';
+
+dockerFaultSuite('split');
