@@ -10,6 +10,8 @@ import { ExecutorProcessor } from './executor.processor.js';
 
 /** Seconds an interrupted restart may still be finishing on top of Docker's stop timeout. */
 const RESTART_GRACE_SECONDS = 30;
+/** Slack on top of the longest legitimate handling, so the runner's deadline only catches a real hang. */
+const HANDLER_SLACK_MS = 30_000;
 
 @Controller()
 export class ExecutorController {
@@ -25,12 +27,17 @@ function executorFor(config: JarvisConfig, env: RuntimeEnv): ExecutorProcessor {
   const stopTimeout = config.executor.restartStopTimeoutSeconds;
   const limits = { callTimeoutMs: config.docker.callTimeoutSeconds * 1000, endpoint: dockerEndpoint(env.dockerHost) };
   const containers = new DockerodeRuntime(dockerFromEnv(env.dockerHost), limits);
+  const actionDeadlineMs = (stopTimeout + RESTART_GRACE_SECONDS) * 1000;
+  // The longest handling: waiting out an interrupted restart, the re-inspection, the restart with its own inspect,
+  // then the patient append of its outcome.
+  const handlerTimeoutMs = actionDeadlineMs + stopTimeout * 1000 + 3 * limits.callTimeoutMs + DEFAULT_APPEND_RETRY.giveUpAfterMs + HANDLER_SLACK_MS;
   return new ExecutorProcessor(remediationActions({ containers, restartStopTimeoutSeconds: stopTimeout }), containers, {
     watch: config.watch,
     maxDecisionAgeMs: config.executor.maxDecisionAgeSeconds * 1000,
     closedCaseRetentionMs: config.events.closedCaseRetentionHours * 3_600_000,
-    actionDeadlineMs: (stopTimeout + RESTART_GRACE_SECONDS) * 1000,
+    actionDeadlineMs,
     appendRetry: DEFAULT_APPEND_RETRY,
+    handlerTimeoutMs,
   });
 }
 

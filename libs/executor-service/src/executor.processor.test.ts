@@ -53,6 +53,7 @@ function world(action: CountingRestart) {
     closedCaseRetentionMs: 3_600_000,
     actionDeadlineMs: 0,
     appendRetry: { initialMs: 1, maxMs: 2, giveUpAfterMs: 30 },
+    handlerTimeoutMs: 60_000,
   });
   let state = processor.initialState();
   for (const event of [opened, decision]) state = processor.evolve(state, event);

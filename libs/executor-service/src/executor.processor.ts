@@ -21,6 +21,8 @@ export type ExecutorSettings = {
   /** How long an interrupted action may still be completing (Docker finishes a restart its client abandoned). */
   actionDeadlineMs: number;
   appendRetry: AppendRetry;
+  /** The runner's deadline for one handling: above the longest legitimate one. */
+  handlerTimeoutMs: number;
 };
 
 /**
@@ -30,12 +32,15 @@ export type ExecutorSettings = {
  */
 export class ExecutorProcessor implements EventProcessor<ExecutorState> {
   readonly name = 'jarvis-executor';
+  readonly handlerTimeoutMs: number;
 
   constructor(
     private readonly actions: Map<string, RemediationAction>,
     private readonly containers: ContainerRuntime,
     private readonly settings: ExecutorSettings,
-  ) {}
+  ) {
+    this.handlerTimeoutMs = settings.handlerTimeoutMs;
+  }
 
   initialState(): ExecutorState {
     return initialExecutorState();

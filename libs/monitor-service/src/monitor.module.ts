@@ -25,6 +25,8 @@ const DOCKER_RUNTIME = Symbol('DOCKER_RUNTIME');
 const DOCKER_CLIENT = Symbol('DOCKER_CLIENT');
 const TARGET_LOCKS = Symbol('TARGET_LOCKS');
 const DOCKER_LIMITS = Symbol('DOCKER_LIMITS');
+/** Slack on top of the longest verification, so the runner's deadline only catches a real hang. */
+const VERIFY_HANDLER_SLACK_MS = 30_000;
 
 @Controller()
 export class MonitorController {
@@ -65,13 +67,14 @@ export class MonitorController {
       useFactory: (docker: ReturnType<typeof dockerFromEnv>, limits: DockerCallLimits) => new DockerodeRuntime(docker, limits),
     },
     ...processorProviders('monitor', {
-      inject: [DOCKER_RUNTIME, JARVIS_CONFIG, TARGET_LOCKS],
-      useFactory: (runtime: DockerodeRuntime, config: JarvisConfig, locks: TargetLocks) =>
+      inject: [DOCKER_RUNTIME, JARVIS_CONFIG, TARGET_LOCKS, DOCKER_LIMITS],
+      useFactory: (runtime: DockerodeRuntime, config: JarvisConfig, locks: TargetLocks, docker: DockerCallLimits) =>
         new MonitorProcessor(
           runtime,
           { stableForMs: config.verification.stableForMs, timeoutMs: config.verification.timeoutSeconds * 1000 },
           locks,
           { closedRetentionMs: config.events.closedCaseRetentionHours * 3_600_000, maxEarlyDetections: DEFAULT_INCIDENT_BOOK_LIMITS.maxEarlyDetections },
+          config.verification.timeoutSeconds * 1000 + config.verification.stableForMs + 2 * docker.callTimeoutMs + VERIFY_HANDLER_SLACK_MS,
         ),
     }),
     {

@@ -18,6 +18,8 @@ export class MonitorProcessor implements EventProcessor<MonitorState> {
     private readonly rules: VerificationRules,
     private readonly locks: TargetLocks,
     private readonly limits: IncidentBookLimits,
+    /** The runner's deadline for one verification: the verification timeout plus the Docker calls it makes. */
+    readonly handlerTimeoutMs: number,
   ) {}
 
   initialState(): MonitorState {
