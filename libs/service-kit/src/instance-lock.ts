@@ -9,7 +9,11 @@ import { InstanceLockHeld, ServiceLock, type LockLog } from './service-lock.js';
 
 export { InstanceLockHeld, type LockLog };
 
-/** File storage: a lock must survive a NATS restart, or a restart would let a second instance in. */
+/**
+ * Memory storage: a full JetStream file store must not keep Jarvis from starting and reporting it (every append would
+ * fail, and the health says so). The price: a NATS restart empties the bucket; each holder takes its key again at its
+ * next renewal, and one that finds another instance got there first in that window exits at once.
+ */
 export const LOCK_BUCKET = 'JARVIS_LOCKS';
 
 /**
@@ -40,7 +44,7 @@ export class InstanceLocks {
 }
 
 async function openLockBucket(nats: NatsConnection, ttlMs: number): Promise<KV> {
-  const kv = await new Kvm(nats).create(LOCK_BUCKET, { ttl: ttlMs, storage: StorageType.File, history: 1 });
+  const kv = await new Kvm(nats).create(LOCK_BUCKET, { ttl: ttlMs, storage: StorageType.Memory, history: 1 });
   if ((await kv.status()).ttl === ttlMs) return kv;
   // An existing bucket keeps the TTL it was made with; the configured one must win, or renewals could come too late.
   const jsm = await jetstreamManager(nats);
