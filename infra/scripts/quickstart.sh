@@ -104,9 +104,11 @@ elif port_open 127.0.0.1 "$NATS_PORT"; then
 else
   mkdir -p "$DATA_DIR/nats"
   info "starting nats-server with JetStream (data in $DATA_DIR/nats, log in $NATS_LOG)"
+  # 2.10+ gets the config that fsyncs every write; 2.9 (Debian bookworm) the one without, and pick-config.sh warns.
+  NATS_CONF="$("$JARVIS_ROOT/infra/nats/pick-config.sh")"
   # Its own session (setsid, which execs without forking here, so $! is nats-server itself): a Ctrl-C in the
   # terminal does not stop NATS under Jarvis while Jarvis is still shutting down.
-  JARVIS_NATS_STORE="$DATA_DIR/nats" setsid nats-server -c "$JARVIS_ROOT/infra/nats/nats-server.conf" -a 127.0.0.1 -p "$NATS_PORT" -m "$NATS_MONITOR_PORT" \
+  JARVIS_NATS_STORE="$DATA_DIR/nats" setsid nats-server -c "$NATS_CONF" -a 127.0.0.1 -p "$NATS_PORT" -m "$NATS_MONITOR_PORT" \
     >"$NATS_LOG" 2>&1 </dev/null &
   NATS_PID=$!
   echo "$NATS_PID" >"$NATS_PIDFILE"
