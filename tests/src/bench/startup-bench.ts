@@ -9,7 +9,9 @@ import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { connect } from '@nats-io/transport-node';
+import { AckPolicy, DeliverPolicy, jetstreamManager } from '@nats-io/jetstream';
+import { connect, type NatsConnection } from '@nats-io/transport-node';
+import { EVENT_STREAM_NAME } from '@jarvis/contracts';
 import { JetStreamEventLog, JetStreamSnapshotStore } from '@jarvis/event-log';
 import { startDockerd, type DockerHarness } from '../support/docker-harness.js';
 import { JARVIS_BIN, REPO_ROOT } from '../support/jarvis-harness.js';
@@ -85,6 +87,17 @@ async function measuredStart(natsUrl: string, dockerHost: string): Promise<Start
   return { ...sample, startedFrom, log: text };
 }
 
+/**
+ * The services' durable consumers, created past the generated history: as in a deployment that has been running,
+ * each service has handled every event already, so a start costs what it costs the state, not a first catch-up.
+ */
+async function consumersCaughtUp(nc: NatsConnection): Promise<void> {
+  const jsm = await jetstreamManager(nc);
+  for (const durable of PROCESSORS) {
+    await jsm.consumers.add(EVENT_STREAM_NAME, { durable_name: durable, ack_policy: AckPolicy.Explicit, deliver_policy: DeliverPolicy.New });
+  }
+}
+
 async function snapshotSizes(natsUrl: string): Promise<Record<string, number>> {
   const nc = await connect({ servers: [natsUrl] });
   try {
@@ -106,6 +119,7 @@ async function measureSize(events: number, dockerHost: string): Promise<SizeResu
     const seed = `size-${events}`;
     const published = await publishHistory(nc, history({ events, containers: 500, openIncidents: 5, startMs: Date.UTC(2024, 0, 1) }, seed));
     const generateMs = Date.now() - generatedAt;
+    await consumersCaughtUp(nc);
     await nc.close();
     log(`${events}: ${published} events published in ${(generateMs / 1000).toFixed(1)} s; starting Jarvis with no snapshot`);
     const before = await measuredStart(nats.url, dockerHost);
@@ -125,6 +139,10 @@ async function main(): Promise<void> {
   const { sizes, writeDocs } = parseArgs(process.argv.slice(2));
   assertHistoryValid('check');
   let dockerd: DockerHarness | undefined;
+  // Interrupted, it still stops what it started (by PID) before it exits.
+  for (const signal of ['SIGINT', 'SIGTERM'] as const) {
+    process.once(signal, () => void Promise.allSettled([dockerd?.stop(), killAllTracked()]).then(() => process.exit(130)));
+  }
   try {
     dockerd = await startDockerd();
     const machine = await machineInfo(dockerd.docker);

@@ -1,16 +1,16 @@
 import assert from 'node:assert/strict';
-import { after, before, describe, it } from 'node:test';
+import { describe, it } from 'node:test';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { jetstream } from '@nats-io/jetstream';
 import { connect, headers as natsHeaders, type NatsConnection } from '@nats-io/transport-node';
 import { containerTarget, createEvent, encodeEvent, newId, subjectOf, type JarvisEvent, type JarvisEventOf } from '@jarvis/contracts';
 import { EVENT_TYPE_HEADER } from '@jarvis/event-log';
-import { crashMainProcess, runContainer, startDockerd, waitRunning, type DockerHarness } from '../support/docker-harness.js';
+import { crashMainProcess, runContainer, waitRunning } from '../support/docker-harness.js';
 import { countEngineEvents, freshSecond } from '../support/engine-events.js';
 import { EventReader, ofIncident, timeline } from '../support/event-reader.js';
-import { startJarvis, type JarvisDeployment, type Shape } from '../support/jarvis-harness.js';
-import { startNats, type NatsHarness } from '../support/nats-harness.js';
-import { killAllTracked } from '../support/processes.js';
+import type { Shape } from '../support/jarvis-harness.js';
+import type { NatsHarness } from '../support/nats-harness.js';
+import { useLab } from '../support/lab.js';
 
 /**
  * A restart takes the 2 s stop timeout (busybox `sleep` as PID 1 ignores SIGTERM); a second attempt waits 8 s, long
@@ -39,52 +39,35 @@ type Decision = JarvisEventOf<'RemediationDecided'>;
 /** The executor's trust and outcome rules against real nats-server and dockerd in one shape. */
 export function executorGuardsSuite(shape: Shape): void {
   describe(`executor under faults and forgeries (${shape})`, { timeout: 600_000 }, () => {
-    let nats: NatsHarness;
-    let docker: DockerHarness;
-    let jarvis: JarvisDeployment;
-    let reader: EventReader;
-
-    before(async () => {
-      [nats, docker] = await Promise.all([startNats(), startDockerd()]);
-      jarvis = await startJarvis(shape, { natsUrl: nats.url, dockerHost: docker.host, config: GUARDS_CONFIG });
-      reader = await EventReader.open(nats.url);
-    });
-
-    after(async () => {
-      await reader?.close().catch(() => undefined);
-      await jarvis?.stop().catch(() => undefined);
-      await docker?.stop().catch(() => undefined);
-      await nats?.stop().catch(() => undefined);
-      await killAllTracked();
-    });
+    const lab = useLab(shape, GUARDS_CONFIG);
 
     it('records a restart that succeeded while NATS was down as succeeded, and restarts once', async () => {
-      await runContainer(docker.docker, { name: 'outage', cmd: ['sleep', '100000'], watched: true });
-      await waitRunning(docker.docker, 'outage');
+      await runContainer(lab.docker.docker, { name: 'outage', cmd: ['sleep', '100000'], watched: true });
+      await waitRunning(lab.docker.docker, 'outage');
       const since = await freshSecond();
-      const watcher = await connect({ servers: [nats.url], maxReconnectAttempts: 0 });
-      const natsKilled = killNatsOnActionStarted(watcher, nats, 'container:outage');
+      const watcher = await connect({ servers: [lab.nats.url], maxReconnectAttempts: 0 });
+      const natsKilled = killNatsOnActionStarted(watcher, lab.nats, 'container:outage');
       await watcher.flush();
-      await crashMainProcess(docker.docker, 'outage');
+      await crashMainProcess(lab.docker.docker, 'outage');
       await withDeadline(natsKilled, 30_000, 'ActionStarted for outage');
       await sleep(3000);
-      await nats.restart();
+      await lab.nats.restart();
 
-      const resolved = await reader.waitForEvent('IncidentResolved', (e) => e.subject === 'container:outage', 120_000);
-      const incident = ofIncident(await reader.events(), resolved.correlationId);
+      const resolved = await lab.reader.waitForEvent('IncidentResolved', (e) => e.subject === 'container:outage', 120_000);
+      const incident = ofIncident(await lab.reader.events(), resolved.correlationId);
       const story = timeline(incident);
       assert.equal(incident.filter((e) => e.type === 'ActionFailed').length, 0, story);
       assert.equal(incident.filter((e) => e.type === 'ActionStarted').length, 1, story);
       assert.equal(incident.filter((e) => e.type === 'ActionSucceeded').length, 1, story);
       assert.equal(resolved.data.resolution, 'remediated', story);
-      assert.equal(await countEngineEvents(docker, 'outage', since, ['start']), 1, `one start since the crash\n${story}`);
+      assert.equal(await countEngineEvents(lab.docker, 'outage', since, ['start']), 1, `one start since the crash\n${story}`);
     });
 
     it('acts on no forged, replayed or stale decision, and records why for each', async () => {
-      await runContainer(docker.docker, { name: 'stranger', cmd: ['sh', '-c', 'exit 1'] });
-      await runContainer(docker.docker, { name: 'calm', cmd: ['sleep', '100000'], watched: true });
-      await runContainer(docker.docker, { name: 'steady', cmd: ['sleep', '100000'], watched: true });
-      await waitRunning(docker.docker, 'steady');
+      await runContainer(lab.docker.docker, { name: 'stranger', cmd: ['sh', '-c', 'exit 1'] });
+      await runContainer(lab.docker.docker, { name: 'calm', cmd: ['sleep', '100000'], watched: true });
+      await runContainer(lab.docker.docker, { name: 'steady', cmd: ['sleep', '100000'], watched: true });
+      await waitRunning(lab.docker.docker, 'steady');
       const since = await freshSecond();
       const forged = [
         { decision: forgedDecision('stranger'), refusal: 'no_open_case' },
@@ -92,80 +75,80 @@ export function executorGuardsSuite(shape: Shape): void {
         { decision: forgedDecision('steady', { agoMs: 10 * 60_000 }), refusal: 'decision_stale' },
         { decision: forgedDecision('calm', { action: 'format_disk' }), refusal: 'unknown_action' },
       ];
-      const forger = await connect({ servers: [nats.url] });
+      const forger = await connect({ servers: [lab.nats.url] });
       try {
         for (const { decision } of forged) await publishAsAnyClient(forger, decision);
       } finally {
         await forger.close();
       }
       for (const { decision, refusal } of forged) {
-        const refused = await reader.waitForEvent('ActionRefused', (e) => e.data.decisionId === decision.id);
+        const refused = await lab.reader.waitForEvent('ActionRefused', (e) => e.data.decisionId === decision.id);
         assert.equal(refused.data.refusal, refusal, `${decision.subject}: ${refused.data.reason}`);
         assert.equal(refused.correlationId, decision.correlationId);
       }
       for (const name of ['stranger', 'calm', 'steady']) {
-        assert.equal(await countEngineEvents(docker, name, since, ['start', 'restart']), 0, `${name} was not (re)started`);
+        assert.equal(await countEngineEvents(lab.docker, name, since, ['start', 'restart']), 0, `${name} was not (re)started`);
       }
-      const actions = await reader.events((e) => e.type === 'ActionStarted' && forged.some((f) => f.decision.id === e.data.decisionId));
+      const actions = await lab.reader.events((e) => e.type === 'ActionStarted' && forged.some((f) => f.decision.id === e.data.decisionId));
       assert.deepEqual(actions, []);
     });
 
     if (shape === 'split') {
       it('leaves alone a container its owner started while the executor was stopped, recording the decision as superseded', async () => {
-        const executor = jarvis.processOf('executor');
+        const executor = lab.jarvis.processOf('executor');
         await executor.proc.stop();
-        await runContainer(docker.docker, { name: 'owned', cmd: ['sleep', '100000'], watched: true });
-        await waitRunning(docker.docker, 'owned');
+        await runContainer(lab.docker.docker, { name: 'owned', cmd: ['sleep', '100000'], watched: true });
+        await waitRunning(lab.docker.docker, 'owned');
         const since = await freshSecond();
-        await crashMainProcess(docker.docker, 'owned');
-        const decision = await reader.waitForEvent('RemediationDecided', (e) => e.subject === 'container:owned' && e.data.outcome === 'execute');
-        await docker.docker.getContainer('owned').start();
-        await waitRunning(docker.docker, 'owned');
-        await jarvis.restart(executor);
-        await expectSupersededThenRecovered(reader, decision);
-        assert.equal(await countEngineEvents(docker, 'owned', since, ['start', 'restart']), 1, 'only the owner started it');
+        await crashMainProcess(lab.docker.docker, 'owned');
+        const decision = await lab.reader.waitForEvent('RemediationDecided', (e) => e.subject === 'container:owned' && e.data.outcome === 'execute');
+        await lab.docker.docker.getContainer('owned').start();
+        await waitRunning(lab.docker.docker, 'owned');
+        await lab.jarvis.restart(executor);
+        await expectSupersededThenRecovered(lab.reader, decision);
+        assert.equal(await countEngineEvents(lab.docker, 'owned', since, ['start', 'restart']), 1, 'only the owner started it');
       });
 
       it('escalates a decision the stopped executor never answered, after policy.decisionTimeoutSeconds', async () => {
-        const executor = jarvis.processOf('executor');
+        const executor = lab.jarvis.processOf('executor');
         await executor.proc.stop();
-        await runContainer(docker.docker, { name: 'orphan', cmd: ['sleep', '100000'], watched: true });
-        await waitRunning(docker.docker, 'orphan');
+        await runContainer(lab.docker.docker, { name: 'orphan', cmd: ['sleep', '100000'], watched: true });
+        await waitRunning(lab.docker.docker, 'orphan');
         const since = await freshSecond();
-        await crashMainProcess(docker.docker, 'orphan');
-        const decision = await reader.waitForEvent('RemediationDecided', (e) => e.subject === 'container:orphan' && e.data.outcome === 'execute');
-        await expectDecisionTimeout(reader, decision);
-        await jarvis.restart(executor);
-        const refused = await reader.waitForEvent('ActionRefused', (e) => e.data.decisionId === decision.id);
+        await crashMainProcess(lab.docker.docker, 'orphan');
+        const decision = await lab.reader.waitForEvent('RemediationDecided', (e) => e.subject === 'container:orphan' && e.data.outcome === 'execute');
+        await expectDecisionTimeout(lab.reader, decision);
+        await lab.jarvis.restart(executor);
+        const refused = await lab.reader.waitForEvent('ActionRefused', (e) => e.data.decisionId === decision.id);
         assert.equal(refused.data.refusal, 'no_open_case', refused.data.reason);
-        assert.equal(await countEngineEvents(docker, 'orphan', since, ['start', 'restart']), 0, 'nothing restarted after the escalation');
+        assert.equal(await countEngineEvents(lab.docker, 'orphan', since, ['start', 'restart']), 0, 'nothing restarted after the escalation');
       });
     } else {
       // One process: the executor cannot be stopped alone. A second attempt's 8 s backoff is the window in which the
       // executor cannot act, and a stopped (SIGSTOP) engine is what keeps the executor from answering a decision.
       it('leaves alone a container its owner started during the backoff, recording the decision as superseded', async () => {
-        await runContainer(docker.docker, { name: 'owned', cmd: ['sh', '-c', FAILS_TWICE], watched: true });
-        const second = await reader.waitForEvent('RemediationDecided', (e) => e.subject === 'container:owned' && e.data.outcome === 'execute' && e.data.attempt === 2, 60_000);
+        await runContainer(lab.docker.docker, { name: 'owned', cmd: ['sh', '-c', FAILS_TWICE], watched: true });
+        const second = await lab.reader.waitForEvent('RemediationDecided', (e) => e.subject === 'container:owned' && e.data.outcome === 'execute' && e.data.attempt === 2, 60_000);
         assert.ok(Date.parse(second.data.notBefore) - Date.now() > 2000, 'the owner acts before the backoff ends');
-        await docker.docker.getContainer('owned').start();
-        await waitRunning(docker.docker, 'owned');
-        await expectSupersededThenRecovered(reader, second);
-        assert.equal(await countEngineEvents(docker, 'owned', 0, ['start']), 3, 'its first run, one restart by Jarvis, the owner start');
+        await lab.docker.docker.getContainer('owned').start();
+        await waitRunning(lab.docker.docker, 'owned');
+        await expectSupersededThenRecovered(lab.reader, second);
+        assert.equal(await countEngineEvents(lab.docker, 'owned', 0, ['start']), 3, 'its first run, one restart by Jarvis, the owner start');
       });
 
       it('escalates a decision the executor could not answer (engine stopped), after policy.decisionTimeoutSeconds', async () => {
-        await runContainer(docker.docker, { name: 'stuck', cmd: ['sh', '-c', 'sleep 0.4; exit 3'], watched: true });
-        const second = await reader.waitForEvent('RemediationDecided', (e) => e.subject === 'container:stuck' && e.data.outcome === 'execute' && e.data.attempt === 2, 60_000);
-        const engine = docker.process.pid;
+        await runContainer(lab.docker.docker, { name: 'stuck', cmd: ['sh', '-c', 'sleep 0.4; exit 3'], watched: true });
+        const second = await lab.reader.waitForEvent('RemediationDecided', (e) => e.subject === 'container:stuck' && e.data.outcome === 'execute' && e.data.attempt === 2, 60_000);
+        const engine = lab.docker.process.pid;
         process.kill(engine, 'SIGSTOP');
         try {
-          await expectDecisionTimeout(reader, second);
+          await expectDecisionTimeout(lab.reader, second);
         } finally {
           process.kill(engine, 'SIGCONT');
         }
-        const refused = await reader.waitForEvent('ActionRefused', (e) => e.data.decisionId === second.id, 180_000);
+        const refused = await lab.reader.waitForEvent('ActionRefused', (e) => e.data.decisionId === second.id, 180_000);
         assert.equal(refused.data.refusal, 'no_open_case', refused.data.reason);
-        const starts = await reader.events((e) => e.type === 'ActionStarted' && e.data.decisionId === second.id);
+        const starts = await lab.reader.events((e) => e.type === 'ActionStarted' && e.data.decisionId === second.id);
         assert.deepEqual(starts, [], 'the escalated decision was not carried out');
       });
     }
