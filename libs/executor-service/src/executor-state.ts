@@ -24,8 +24,14 @@ export type ExecutorState = {
   prunedAtMs: number;
 };
 
-/** Pruning walks every record, so it runs at most this often in event time. */
-const PRUNE_EVERY_MS = 60_000;
+/**
+ * Pruning walks every record, so it runs at most once per this much event time: a minute, or a 64th of the
+ * retention when that is longer, which keeps a replay of a dense log linear and lets closed cases outstay the
+ * retention by at most a 64th of it.
+ */
+function pruneEveryMs(retentionMs: number): number {
+  return Math.max(60_000, retentionMs / 64);
+}
 
 export function initialExecutorState(): ExecutorState {
   return { actions: new Map(), cases: new Map(), latestMs: 0, prunedAtMs: 0 };
@@ -40,7 +46,7 @@ export function evolveExecutor(state: ExecutorState, event: JarvisEvent, retenti
   foldCase(state, event);
   const at = Date.parse(event.time);
   if (at > state.latestMs) state.latestMs = at;
-  if (state.latestMs - state.prunedAtMs >= PRUNE_EVERY_MS) prune(state, state.latestMs - retentionMs);
+  if (state.latestMs - state.prunedAtMs >= pruneEveryMs(retentionMs)) prune(state, state.latestMs - retentionMs);
   return state;
 }
 

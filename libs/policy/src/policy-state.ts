@@ -42,8 +42,14 @@ export type PolicyState = {
   prunedAtMs: number;
 };
 
-/** Pruning walks every incident and trigger, so it runs at most this often in event time. */
-const PRUNE_EVERY_MS = 60_000;
+/**
+ * Pruning walks every record, so it runs at most once per this much event time: a minute, or a 64th of the
+ * retention when that is longer, which keeps a replay of a dense log linear and lets closed cases outstay the
+ * retention by at most a 64th of it.
+ */
+function pruneEveryMs(retentionMs: number): number {
+  return Math.max(60_000, retentionMs / 64);
+}
 
 export function initialPolicyState(): PolicyState {
   return { incidents: new Map(), decidedTriggers: new Map(), attemptsByTarget: new Map(), actionsByType: new Map(), latestMs: 0, prunedAtMs: 0 };
@@ -62,7 +68,7 @@ export function evolvePolicy(state: PolicyState, event: JarvisEvent, retentionMs
   }
   const at = Date.parse(event.time);
   if (at > state.latestMs) state.latestMs = at;
-  if (state.latestMs - state.prunedAtMs >= PRUNE_EVERY_MS) pruneClosed(state, state.latestMs - retentionMs);
+  if (state.latestMs - state.prunedAtMs >= pruneEveryMs(retentionMs)) pruneClosed(state, state.latestMs - retentionMs);
   return state;
 }
 
