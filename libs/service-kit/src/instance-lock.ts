@@ -28,7 +28,8 @@ export class InstanceLocks {
     if (services.length === 0) return new InstanceLocks([]);
     const kv = await openLockBucket(nats, ttlSeconds * 1000);
     const self = thisProcess();
-    const locks = services.map((service) => new ServiceLock(kv, service, self, ttlSeconds * 1000, log, onLost));
+    const reopen = () => openLockBucket(nats, ttlSeconds * 1000);
+    const locks = services.map((service) => new ServiceLock(kv, service, self, ttlSeconds * 1000, log, onLost, reopen));
     const results = await Promise.allSettled(locks.map((lock) => lock.acquire()));
     const refusals = results.flatMap((r) => (r.status === 'rejected' ? [r.reason as Error] : []));
     if (refusals.length === 0) return new InstanceLocks(locks);

@@ -24,6 +24,8 @@ export class ServiceLock {
     private readonly ttlMs: number,
     private readonly logger: LockLog,
     private readonly onLost: (reason: string) => void,
+    /** Creates the bucket again when it is gone (a memory bucket does not survive a NATS restart); a no-op otherwise. */
+    private readonly reopenBucket: () => Promise<unknown>,
   ) {
     this.value = encodeHolder(self);
   }
@@ -101,7 +103,10 @@ export class ServiceLock {
       this.failing = false;
     } catch (error) {
       if (isWrongLastSequence(error)) return this.reclaim().catch((e: Error) => this.renewalFailed(e));
-      this.renewalFailed(error as Error);
+      await this.reopenBucket().then(
+        () => this.reclaim().catch((e: Error) => this.renewalFailed(e)),
+        () => this.renewalFailed(error as Error),
+      );
     }
   }
 
@@ -114,7 +119,7 @@ export class ServiceLock {
     }
     const created = latest === null ? await this.tryCreate() : null;
     if (created !== null) {
-      this.logger.warn(`instance lock of ${this.service}: it expired while NATS was unreachable; nobody else took it, holding it again`);
+      this.logger.warn(`instance lock of ${this.service}: it expired or NATS restarted; nobody else took it, holding it again`);
       this.revision = created;
       return;
     }

@@ -29,7 +29,7 @@ describe('a failure that does not change, with policy.autoRestart: false', { tim
     const count = (type: string) => incident.filter((e) => e.type === type).length;
     assert.ok(count('DetectionRecorded') <= 2, `detections: ${count('DetectionRecorded')}\n${timeline(incident)}`);
     assert.ok(count('RemediationDecided') <= 2, `decisions: ${count('RemediationDecided')}\n${timeline(incident)}`);
-    const record = (await (await fetch(`http://127.0.0.1:${lab.jarvis.httpPort}/api/lab.jarvis/incidents/${decided.correlationId}`)).json()) as { status: string; timeline: unknown[] };
+    const record = (await (await fetch(`http://127.0.0.1:${lab.jarvis.httpPort}/api/jarvis/incidents/${decided.correlationId}`)).json()) as { status: string; timeline: unknown[] };
     assert.equal(record.status, 'open');
     assert.equal(record.timeline.length, incident.length);
   });
