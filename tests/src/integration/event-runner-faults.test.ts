@@ -4,7 +4,7 @@ import { after, before, describe, it } from 'node:test';
 import { jetstream, jetstreamManager } from '@nats-io/jetstream';
 import { Kvm } from '@nats-io/kv';
 import { connect, type NatsConnection } from '@nats-io/transport-node';
-import { containerTarget, createEvent, derivedId, EVENT_STREAM_NAME, newId, subjectOf, type JarvisEvent } from '@jarvis/contracts';
+import { containerTarget, createEvent, derivedId, EVENT_STREAM_NAME, newId, subjectOf } from '@jarvis/contracts';
 import {
   EventProcessorRunner,
   JetStreamEventLog,
@@ -17,26 +17,13 @@ import {
 } from '@jarvis/event-log';
 import { startNats, type NatsHarness } from '../support/nats-harness.js';
 import { killAllTracked, waitFor } from '../support/processes.js';
+import { failedDetection } from '../support/event-fixtures.js';
 
 type Line = { level: 'log' | 'warn' | 'error'; message: string };
 
 function recorder(): { lines: Line[]; log(m: string): void; warn(m: string): void; error(m: string): void } {
   const lines: Line[] = [];
   return { lines, log: (m) => lines.push({ level: 'log', message: m }), warn: (m) => lines.push({ level: 'warn', message: m }), error: (m) => lines.push({ level: 'error', message: m }) };
-}
-
-function detection(name: string): JarvisEvent {
-  const at = new Date().toISOString();
-  return createEvent({
-    id: newId(),
-    type: 'DetectionRecorded',
-    source: 'monitor',
-    time: at,
-    subject: `container:${name}`,
-    correlationId: newId(),
-    causationId: null,
-    data: { target: containerTarget(name), check: 'container_state', status: 'failed', reason: 'exited with code 1', faultAt: at },
-  });
 }
 
 /** State: the ids of every event applied, in order, so a double application shows. */
@@ -122,7 +109,7 @@ describe('event processor runner against a real nats-server', { timeout: 120_000
       await new Promise(() => undefined);
     }, { handlerTimeoutMs: 100 });
     const { runner, out } = await run(hangs, { service: 'policy', maxDeliveries: 3 });
-    const event = detection('stuck');
+    const event = failedDetection('stuck');
     const stored = await log.append(event);
     const escalation = await waitFor('the escalation', async () => {
       for await (const s of log.readFrom(stored.seq)) if (s.event.type === 'IncidentEscalated' && s.event.causationId === event.id) return s.event;
@@ -141,11 +128,11 @@ describe('event processor runner against a real nats-server', { timeout: 120_000
   it('restarts from its snapshot and reads only the tail; a corrupt snapshot means a full replay', async () => {
     const snapshots = await JetStreamSnapshotStore.open(nc);
     const counting = new CountingLog(log);
-    for (let i = 0; i < 25; i++) await log.append(detection(`snap-${i}`));
+    for (let i = 0; i < 25; i++) await log.append(failedDetection(`snap-${i}`));
     const first = await run(collector('snapper'), { snapshots, snapshotEveryEvents: 10 }, counting);
     await first.runner.stop();
     const full = first.runner.currentState();
-    const tail = [await log.append(detection('tail-1')), await log.append(detection('tail-2'))];
+    const tail = [await log.append(failedDetection('tail-1')), await log.append(failedDetection('tail-2'))];
     const second = await run(collector('snapper'), { snapshots }, counting);
     assert.deepEqual(counting.reads[1], { from: tail[0]!.seq, count: 2 }, 'only the two tail events were read');
     assert.deepEqual(second.runner.currentState(), [...full, ...(await idsAt(tail.map((t) => t.seq)))]);
@@ -176,7 +163,7 @@ describe('event processor runner against a real nats-server', { timeout: 120_000
     const problems = new Map<string, string>();
     const health = { degrade: (c: string, r: string) => problems.set(c, r), recover: (c: string) => problems.delete(c) };
     const { runner, out } = await run(collector('newer'), { health, maxDeliveries: 2 });
-    const newer = { ...JSON.parse(JSON.stringify(detection('next'))), version: 7, data: { future: true } };
+    const newer = { ...JSON.parse(JSON.stringify(failedDetection('next'))), version: 7, data: { future: true } };
     const ack = await jetstream(nc).publish(subjectOf('DetectionRecorded'), JSON.stringify(newer));
     const error = await waitFor('the ERROR', () => out.lines.find((l) => l.level === 'error' && l.message.includes(`seq ${ack.seq}`)), 10_000);
     assert.match(error.message, new RegExp(`newer: seq ${ack.seq} is DetectionRecorded at schema version 7, this build reads version 1: left unacknowledged`));

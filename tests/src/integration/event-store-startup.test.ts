@@ -5,30 +5,17 @@ import { join } from 'node:path';
 import { after, describe, it } from 'node:test';
 import { jetstream, jetstreamManager, RetentionPolicy, StorageType } from '@nats-io/jetstream';
 import { connect, nanos, type NatsConnection } from '@nats-io/transport-node';
-import { containerTarget, createEvent, EVENT_STREAM_NAME, newId, RPC, type HealthReply, type JarvisEvent } from '@jarvis/contracts';
+import { EVENT_STREAM_NAME, RPC, type HealthReply } from '@jarvis/contracts';
 import { JetStreamEventLog } from '@jarvis/event-log';
 import { callRpc } from '../support/jarvis-rpc.js';
 import { JARVIS_BIN, REPO_ROOT } from '../support/jarvis-harness.js';
 import { startNats } from '../support/nats-harness.js';
 import { freePort, killAllTracked, spawnTracked, waitFor, type TrackedProcess } from '../support/processes.js';
+import { incidentOpened } from '../support/event-fixtures.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'jarvis-store-'));
 /** No Docker here: services that need no engine. */
 const TARGETS = 'policy,audit,config-editor';
-
-function opened(name: string): JarvisEvent {
-  const at = new Date().toISOString();
-  return createEvent({
-    id: newId(),
-    type: 'IncidentOpened',
-    source: 'monitor',
-    time: at,
-    subject: `container:${name}`,
-    correlationId: newId(),
-    causationId: null,
-    data: { target: containerTarget(name), detectionId: newId(), faultAt: at, summary: 'exited with code 1' },
-  });
-}
 
 let launches = 0;
 function launch(natsUrl: string, targets = TARGETS, config = 'logLevel: log\n'): TrackedProcess {
@@ -59,8 +46,8 @@ describe('jarvis start and the event store', { timeout: 180_000 }, () => {
     const nc = await connect({ servers: [nats.url] });
     try {
       const log = await JetStreamEventLog.open(nc);
-      for (const name of ['a', 'b']) await log.append(opened(name));
-      const last = await log.append(opened('c'));
+      for (const name of ['a', 'b']) await log.append(incidentOpened(name));
+      const last = await log.append(incidentOpened('c'));
       const jsm = await jetstreamManager(nc);
       await jsm.streams.deleteMessage(EVENT_STREAM_NAME, last.seq);
       const proc = launch(nats.url);
@@ -107,7 +94,7 @@ describe('jarvis start and the event store', { timeout: 180_000 }, () => {
       await started(first, 15_000);
       assert.equal(await first.stop('SIGTERM', 20_000), 0);
       const log = await JetStreamEventLog.open(nc);
-      await log.append(opened('web'));
+      await log.append(incidentOpened('web'));
       await fillStore(nc);
       const proc = launch(url, 'policy', 'logLevel: log\nevents:\n  maxDeliveries: 1000\n');
       await started(proc, 15_000);

@@ -4,31 +4,18 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { connect, type NatsConnection } from '@nats-io/transport-node';
-import { containerTarget, createEvent, newId, RPC, type JarvisEvent } from '@jarvis/contracts';
+import { RPC, type JarvisEvent } from '@jarvis/contracts';
 import { decodeSnapshot, JetStreamSnapshotStore } from '@jarvis/event-log';
 import { EventReader } from '../support/event-reader.js';
 import { callRpc } from '../support/jarvis-rpc.js';
 import { JARVIS_BIN, REPO_ROOT } from '../support/jarvis-harness.js';
 import { startNats, type NatsHarness } from '../support/nats-harness.js';
 import { killAllTracked, spawnTracked, waitFor, type TrackedProcess } from '../support/processes.js';
+import { incidentOpened } from '../support/event-fixtures.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'jarvis-snap-'));
 const configFile = join(dir, 'jarvis.yaml');
 writeFileSync(configFile, 'logLevel: log\nevents:\n  snapshotEveryEvents: 10\n');
-
-function opened(name: string): JarvisEvent {
-  const at = new Date().toISOString();
-  return createEvent({
-    id: newId(),
-    type: 'IncidentOpened',
-    source: 'monitor',
-    time: at,
-    subject: `container:${name}`,
-    correlationId: newId(),
-    causationId: null,
-    data: { target: containerTarget(name), detectionId: newId(), faultAt: at, summary: 'exited with code 1' },
-  });
-}
 
 type IncidentSummary = { id: string; decisions: number };
 
@@ -72,7 +59,7 @@ describe('snapshots across a kill -9 of Jarvis', { timeout: 180_000 }, () => {
 
   it('resumes from the snapshots plus the tail: nothing lost, nothing applied twice', async () => {
     const first = await launch();
-    const early = Array.from({ length: 30 }, (_, i) => opened(`early-${i}`));
+    const early = Array.from({ length: 30 }, (_, i) => incidentOpened(`early-${i}`));
     for (const event of early) await reader.log.append(event);
     await waitFor('a decision per early incident', async () => (await decisionsFor(early)).length === early.length, 30_000, 200);
     const snapshots = await JetStreamSnapshotStore.open(nc);
@@ -82,7 +69,7 @@ describe('snapshots across a kill -9 of Jarvis', { timeout: 180_000 }, () => {
         return bytes !== undefined && decodeSnapshot(bytes).seq > 0;
       }, 10_000, 100);
     }
-    const tail = Array.from({ length: 5 }, (_, i) => opened(`tail-${i}`));
+    const tail = Array.from({ length: 5 }, (_, i) => incidentOpened(`tail-${i}`));
     for (const event of tail) await reader.log.append(event);
     await first.kill9();
 
