@@ -100,6 +100,12 @@ describe('reconcileOutcome: ok', () => {
     assert.equal(outcome({ incident: incident({ status: 'escalated' }), result: result('ok') }), 'resolve-recovered');
   });
 
+  it('leaves a start seen through an engine event to the periodic pass while the incident awaits its decision', () => {
+    assert.equal(outcome({ incident: incident({ awaitsDecision: true }), result: result('ok'), eventDriven: true }), 'nothing');
+    assert.equal(outcome({ incident: incident({ awaitsDecision: true }), result: result('ok'), eventDriven: false }), 'resolve-recovered');
+    assert.equal(outcome({ incident: incident({ status: 'escalated', awaitsDecision: true }), result: result('ok'), eventDriven: true }), 'resolve-recovered');
+  });
+
   it('leaves an incident with a pending action to the verification', () => {
     assert.equal(outcome({ incident: incident({ pendingDecisionId: 'decision-1' }), result: result('ok') }), 'nothing');
   });

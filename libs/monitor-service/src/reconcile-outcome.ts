@@ -29,7 +29,10 @@ export function reconcileOutcome(input: ReconcileInput): ReconcileOutcome {
       if (incident.pendingDecisionId || incident.status === 'escalated') return 'nothing';
       return input.eventDriven || !sameFault(incident.lastCondition, result) || awaitsRetry(incident, input) ? 'redetect' : 'nothing';
     case 'ok':
-      return incident && !incident.pendingDecisionId ? 'resolve-recovered' : 'nothing';
+      if (!incident || incident.pendingDecisionId) return 'nothing';
+      // An engine event can outrun the decision on its way through NATS (split shape): a start seen while the
+      // incident still awaits its decision may be Jarvis's own restart, so a periodic pass settles it instead.
+      return input.eventDriven && incident.status === 'open' && incident.awaitsDecision ? 'nothing' : 'resolve-recovered';
     case 'stopped':
       return ownerStopOutcome(input);
     default:
