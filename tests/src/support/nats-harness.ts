@@ -11,7 +11,7 @@ export async function startNats(): Promise<NatsHarness> {
   const port = await freePort();
   const dir = mkdtempSync(join(tmpdir(), 'jarvis-nats-'));
   const storeDir = join(dir, 'js');
-  let proc = await launch(port, storeDir, join(dir, 'nats.log'));
+  let proc = await launchNats(port, storeDir, join(dir, 'nats.log'));
   return {
     url: `nats://127.0.0.1:${port}`,
     port,
@@ -19,7 +19,7 @@ export async function startNats(): Promise<NatsHarness> {
     process: () => proc,
     restart: async () => {
       await proc.stop();
-      proc = await launch(port, storeDir, join(dir, 'nats.log'));
+      proc = await launchNats(port, storeDir, join(dir, 'nats.log'));
     },
     stop: async () => {
       await proc.stop();
@@ -27,7 +27,8 @@ export async function startNats(): Promise<NatsHarness> {
   };
 }
 
-async function launch(port: number, storeDir: string, logFile: string): Promise<TrackedProcess> {
+/** A nats-server with JetStream on `port` with its store in `storeDir`, once it says it is ready. */
+export async function launchNats(port: number, storeDir: string, logFile: string): Promise<TrackedProcess> {
   const proc = spawnTracked('nats-server', ['-a', '127.0.0.1', '-p', String(port), '-js', '-sd', storeDir], { logFile });
   await waitFor(`nats-server on port ${port}`, () => canConnect(port), 10_000);
   await waitFor('nats-server ready', () => proc.log().includes('Server is ready'), 10_000);
