@@ -53,7 +53,7 @@ export function executorGuardsSuite(shape: Shape): void {
       await sleep(3000);
       await lab.nats.restart();
 
-      const resolved = await lab.reader.waitForEvent('IncidentResolved', (e) => e.subject === 'container:outage', 120_000);
+      const resolved = await lab.explained('container:outage', lab.reader.waitForEvent('IncidentResolved', (e) => e.subject === 'container:outage', 120_000));
       const incident = ofIncident(await lab.reader.events(), resolved.correlationId);
       const story = timeline(incident);
       assert.equal(incident.filter((e) => e.type === 'ActionFailed').length, 0, story);
