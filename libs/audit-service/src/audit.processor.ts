@@ -5,6 +5,8 @@ import { emptyIncidentBook, evolveIncidents, type IncidentBook, type IncidentBoo
 /** Folds every event into the incident projection; it reacts to nothing, it only remembers. */
 export class AuditProcessor implements EventProcessor<IncidentBook> {
   readonly name = 'jarvis-audit';
+  /** 2: incidents are kept per target and check (contracts v2). */
+  readonly stateVersion = 2;
 
   constructor(private readonly limits: IncidentBookLimits) {}
 

@@ -15,7 +15,8 @@ import {
   Min,
   ValidateNested,
 } from 'class-validator';
-import { CONTAINER_NAME_PATTERN } from '@jarvis/contracts';
+import { CONTAINER_NAME_PATTERN, RISK_LEVELS, type Risk } from '@jarvis/contracts';
+import { RemediationConfig } from './remediation-config.js';
 
 export class WatchConfig {
   /** Containers watched by name, in addition to those carrying the label below. */
@@ -94,9 +95,13 @@ export class PolicyConfig {
   @Max(86400)
   staleDetectionSeconds = 300;
 
-  /** Automatic restarts for watched containers; false turns every decision into needs_approval. */
+  /** Automatic restarts for watched containers; false turns every restart decision into needs_approval. */
   @IsBoolean()
   autoRestart = true;
+
+  /** Actions up to this risk run on their own; riskier ones need a person's approval first. */
+  @IsIn(RISK_LEVELS)
+  maxAutonomousRisk: Risk = 'medium';
 
   /**
    * An execute decision with no recorded outcome (action failed, refused, superseded or verified) this long after
@@ -205,6 +210,10 @@ export class JarvisConfig {
   @ValidateNested()
   @Type(() => PolicyConfig)
   policy = new PolicyConfig();
+
+  @ValidateNested()
+  @Type(() => RemediationConfig)
+  remediation = new RemediationConfig();
 
   @ValidateNested()
   @Type(() => ExecutorConfig)

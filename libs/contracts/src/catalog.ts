@@ -22,18 +22,18 @@ export const EVENT_STREAM_NAME = 'JARVIS_EVENTS';
  * Adding an event is one entry here plus its payload class.
  */
 export const EVENT_CATALOG = {
-  DetectionRecorded: { subject: `${EVENT_SUBJECT_PREFIX}.detection.recorded`, version: 1, payload: DetectionRecordedData },
-  IncidentOpened: { subject: `${EVENT_SUBJECT_PREFIX}.incident.opened`, version: 1, payload: IncidentOpenedData },
-  RemediationDecided: { subject: `${EVENT_SUBJECT_PREFIX}.remediation.decided`, version: 1, payload: RemediationDecidedData },
-  ActionStarted: { subject: `${EVENT_SUBJECT_PREFIX}.action.started`, version: 1, payload: ActionStartedData },
-  ActionSucceeded: { subject: `${EVENT_SUBJECT_PREFIX}.action.succeeded`, version: 1, payload: ActionSucceededData },
-  ActionFailed: { subject: `${EVENT_SUBJECT_PREFIX}.action.failed`, version: 1, payload: ActionFailedData },
-  ActionRefused: { subject: `${EVENT_SUBJECT_PREFIX}.action.refused`, version: 1, payload: ActionRefusedData },
-  DecisionSuperseded: { subject: `${EVENT_SUBJECT_PREFIX}.decision.superseded`, version: 1, payload: DecisionSupersededData },
-  VerificationPassed: { subject: `${EVENT_SUBJECT_PREFIX}.verification.passed`, version: 1, payload: VerificationPassedData },
-  VerificationFailed: { subject: `${EVENT_SUBJECT_PREFIX}.verification.failed`, version: 1, payload: VerificationFailedData },
-  IncidentResolved: { subject: `${EVENT_SUBJECT_PREFIX}.incident.resolved`, version: 1, payload: IncidentResolvedData },
-  IncidentEscalated: { subject: `${EVENT_SUBJECT_PREFIX}.incident.escalated`, version: 1, payload: IncidentEscalatedData },
+  DetectionRecorded: { subject: `${EVENT_SUBJECT_PREFIX}.detection.recorded`, version: 2, payload: DetectionRecordedData },
+  IncidentOpened: { subject: `${EVENT_SUBJECT_PREFIX}.incident.opened`, version: 2, payload: IncidentOpenedData },
+  RemediationDecided: { subject: `${EVENT_SUBJECT_PREFIX}.remediation.decided`, version: 2, payload: RemediationDecidedData },
+  ActionStarted: { subject: `${EVENT_SUBJECT_PREFIX}.action.started`, version: 2, payload: ActionStartedData },
+  ActionSucceeded: { subject: `${EVENT_SUBJECT_PREFIX}.action.succeeded`, version: 2, payload: ActionSucceededData },
+  ActionFailed: { subject: `${EVENT_SUBJECT_PREFIX}.action.failed`, version: 2, payload: ActionFailedData },
+  ActionRefused: { subject: `${EVENT_SUBJECT_PREFIX}.action.refused`, version: 2, payload: ActionRefusedData },
+  DecisionSuperseded: { subject: `${EVENT_SUBJECT_PREFIX}.decision.superseded`, version: 2, payload: DecisionSupersededData },
+  VerificationPassed: { subject: `${EVENT_SUBJECT_PREFIX}.verification.passed`, version: 2, payload: VerificationPassedData },
+  VerificationFailed: { subject: `${EVENT_SUBJECT_PREFIX}.verification.failed`, version: 2, payload: VerificationFailedData },
+  IncidentResolved: { subject: `${EVENT_SUBJECT_PREFIX}.incident.resolved`, version: 2, payload: IncidentResolvedData },
+  IncidentEscalated: { subject: `${EVENT_SUBJECT_PREFIX}.incident.escalated`, version: 2, payload: IncidentEscalatedData },
 } as const;
 
 export type EventCatalog = typeof EVENT_CATALOG;

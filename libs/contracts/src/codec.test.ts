@@ -28,7 +28,7 @@ const decision = createEvent({
   subject: 'container:web',
   correlationId: INCIDENT,
   causationId: detection.id,
-  data: { target, outcome: 'execute', action: 'restart_container', rule: 'auto_restart_watched', reason: 'watched', attempt: 2, notBefore: '2025-03-01T12:00:01.000Z' },
+  data: { target, outcome: 'execute', action: 'restart_container', params: {}, risk: 'low', rule: 'auto_restart_watched', reason: 'watched', attempt: 2, notBefore: '2025-03-01T12:00:01.000Z' },
 });
 
 const succeeded = createEvent({
@@ -39,7 +39,7 @@ const succeeded = createEvent({
   subject: 'container:web',
   correlationId: INCIDENT,
   causationId: decision.id,
-  data: { target, decisionId: decision.id, action: 'restart_container', result: 'restarted', durationMs: 0 },
+  data: { target, decisionId: decision.id, action: 'restart_container', result: 'restarted', details: {}, durationMs: 0 },
 });
 
 const escalated = createEvent({
@@ -73,7 +73,7 @@ function errorsOf(raw: unknown): string[] {
 
 describe('createEvent', () => {
   it('stamps the catalog version and freezes the event and its data', () => {
-    assert.equal(detection.version, 1);
+    assert.equal(detection.version, 2);
     assert.ok(Object.isFrozen(detection));
     assert.ok(Object.isFrozen(detection.data));
     assert.throws(() => {
@@ -152,12 +152,12 @@ describe('decodeEvent / validateEvent rejections', () => {
   });
 
   it('rejects a newer schema version, naming the expected one', () => {
-    assert.deepEqual(errorsOf(tampered(decision, (r) => (r.version = 2))), ['version: RemediationDecided is at schema version 1, got 2']);
+    assert.deepEqual(errorsOf(tampered(decision, (r) => (r.version = 3))), ['version: RemediationDecided is at schema version 2 in this build, got 3']);
   });
 
   it('tells a newer schema version apart from an invalid message', () => {
     const newer = JSON.stringify(tampered(decision, (r) => ((r.version = 3), (r.data = { shape: 'of the future' }))));
-    assert.deepEqual(newerSchemaOf(newer), { type: 'RemediationDecided', version: 3, known: 1 });
+    assert.deepEqual(newerSchemaOf(newer), { type: 'RemediationDecided', version: 3, known: 2 });
     assert.equal(newerSchemaOf(JSON.stringify(tampered(decision, (r) => (r.version = 1)))), undefined);
     assert.equal(newerSchemaOf(JSON.stringify(tampered(decision, (r) => ((r.version = 3), (r.type = 'NoSuchType'))))), undefined);
     assert.equal(newerSchemaOf('not json'), undefined);
@@ -178,13 +178,31 @@ describe('decodeEvent / validateEvent rejections', () => {
     );
   });
 
-  it('rejects a target name with a slash, naming data.target.name', () => {
-    const errors = errorsOf(tampered(detection, (r) => (r.data.target.name = '../etc/passwd')));
-    assert.deepEqual(errors, ['data.target.name: must be a Docker container name ([a-zA-Z0-9][a-zA-Z0-9_.-]*)']);
+  it('rejects a container id with a slash, naming data.target.id', () => {
+    const errors = errorsOf(tampered(detection, (r) => (r.data.target.id = '../etc/passwd')));
+    assert.deepEqual(errors, ['data.target.id: must be a Docker container name ([a-zA-Z0-9][a-zA-Z0-9_.-]*)']);
+  });
+
+  it('judges a target id by the rule of its own kind', () => {
+    const asDisk = (id: string) => tampered(detection, (r) => ((r.data.target.kind = 'disk'), (r.data.target.id = id), (r.subject = `disk:${id}`)));
+    assert.equal(validateEvent(asDisk('/srv/data')).ok, true);
+    assert.deepEqual(errorsOf(asDisk('/srv/../etc')), ['data.target.id: must be an absolute, normalised mount path (/srv/data)']);
+    const asEndpoint = (id: string) => tampered(detection, (r) => ((r.data.target.kind = 'http_endpoint'), (r.data.target.id = id)));
+    assert.equal(validateEvent(asEndpoint('plex-web')).ok, true);
+    assert.deepEqual(errorsOf(asEndpoint('https://x/$(id)')), ['data.target.id: must be an endpoint name from jarvis.yaml ([a-z0-9][a-z0-9_.-]*)']);
   });
 
   it('rejects an unknown target kind, naming data.target.kind', () => {
-    assert.match(errorsOf(tampered(detection, (r) => (r.data.target.kind = 'vm')))[0]!, /^data\.target\.kind: must be one of the following values: container/);
+    assert.match(errorsOf(tampered(detection, (r) => (r.data.target.kind = 'vm')))[0]!, /^data\.target\.kind: must be one of the following values: container, disk, http_endpoint/);
+  });
+
+  it('bounds params: a prototype key, a non-object or an oversized blob is refused', () => {
+    const polluted = JSON.stringify(decision).replace('"params":{}', '"params":{"__proto__":{"polluted":true}}');
+    assert.deepEqual(decodeEvent(polluted), { ok: false, errors: ['(root): a "__proto__" key is not allowed anywhere in an event'] });
+    assert.deepEqual(errorsOf(tampered(decision, (r) => (r.data.params = { _hidden: 1 }))), ['data.params: key "_hidden" must match /^[a-zA-Z][a-zA-Z0-9_]{0,63}$/']);
+    assert.deepEqual(errorsOf(tampered(decision, (r) => (r.data.params = ['x']))), ['data.params: must be an object']);
+    assert.deepEqual(errorsOf(tampered(decision, (r) => (r.data.params = { blob: 'x'.repeat(5000) }))), ['data.params: must be at most 4096 bytes of JSON']);
+    assert.equal(validateEvent(tampered(decision, (r) => (r.data.params = { olderThanDays: 7 }))).ok, true);
   });
 
   it('rejects attempt 0 and a string attempt, naming data.attempt', () => {

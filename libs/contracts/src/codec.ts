@@ -1,6 +1,7 @@
 import { EVENT_CATALOG, isEventType, type EventData, type EventType } from './catalog.js';
 import { EnvelopeFields, type JarvisEvent, type JarvisEventOf } from './envelope.js';
 import type { ServiceName } from './services.js';
+import { upcast } from './upcasters.js';
 import { validatePlain, type Validated } from './validation.js';
 
 export type NewEvent<T extends EventType> = {
@@ -25,14 +26,20 @@ export function encodeEvent(event: JarvisEvent): Uint8Array {
   return new TextEncoder().encode(JSON.stringify(event));
 }
 
-/** Parses and validates a raw message. Errors name the field and the reason; nothing throws. */
+/** Parses and validates a raw message, reading older schema versions as the current one. Errors name the field and the reason; nothing throws. */
 export function decodeEvent(raw: Uint8Array | string): Validated<JarvisEvent> {
   let plain: unknown;
+  let prototypeKey = false;
   try {
-    plain = JSON.parse(typeof raw === 'string' ? raw : new TextDecoder().decode(raw));
+    plain = JSON.parse(typeof raw === 'string' ? raw : new TextDecoder().decode(raw), (key, value: unknown) => {
+      if (key === '__proto__') prototypeKey = true;
+      return value;
+    });
   } catch (error) {
     return { ok: false, errors: [`(root): not valid JSON (${(error as Error).message})`] };
   }
+  // Copying such a key later would set a prototype instead of a field: refuse the message rather than clean it.
+  if (prototypeKey) return { ok: false, errors: ['(root): a "__proto__" key is not allowed anywhere in an event'] };
   return validateEvent(plain);
 }
 
@@ -45,12 +52,11 @@ export function validateEvent(plain: unknown): Validated<JarvisEvent> {
   if (!envelope.ok) return envelope;
   const type = envelope.value.type;
   if (!isEventType(type)) return { ok: false, errors: [`type: unknown event type`] };
-  const expectedVersion = EVENT_CATALOG[type].version;
-  if (envelope.value.version !== expectedVersion) {
-    return { ok: false, errors: [`version: ${type} is at schema version ${expectedVersion}, got ${envelope.value.version}`] };
-  }
-  const payload = validatePlain(EVENT_CATALOG[type].payload as new () => object, data, 'data');
-  if (!payload.ok) return payload;
+  const current = EVENT_CATALOG[type].version;
+  const stored = envelope.value.version;
+  if (stored > current) return { ok: false, errors: [`version: ${type} is at schema version ${current} in this build, got ${stored}`] };
+  const payload = validatePlain(EVENT_CATALOG[type].payload as new () => object, upcast(type, stored, current, data), 'data');
+  if (!payload.ok) return { ok: false, errors: stored < current ? payload.errors.map((e) => `${e} (read from version ${stored})`) : payload.errors };
   return { ok: true, value: createEvent({ ...envelope.value, data: payload.value } as NewEvent<EventType>) as JarvisEvent };
 }
 

@@ -25,7 +25,7 @@ export class EnvelopeFields {
   @MaxLength(256)
   subject!: string;
 
-  /** The incident id: every event of one incident carries it. */
+  /** The case id: every event of one incident (or one maintenance run) carries it. */
   @IsUUID()
   correlationId!: string;
 

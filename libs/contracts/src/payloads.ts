@@ -12,10 +12,21 @@ import {
   Min,
   ValidateNested,
 } from 'class-validator';
+import { IsBoundedRecord } from './bounded-record.js';
 import { TargetRef } from './target.js';
 
 export const DETECTION_STATUSES = ['failed', 'stopped', 'ok'] as const;
 export type DetectionStatus = (typeof DETECTION_STATUSES)[number];
+
+/** How much harm an action can do if it is wrong: what decides whether a person must approve it first. */
+export const RISK_LEVELS = ['low', 'medium', 'high'] as const;
+export type Risk = (typeof RISK_LEVELS)[number];
+
+/** An action's parameters as carried by events; each action validates them against its own class before use. */
+export type ActionParams = Record<string, unknown>;
+
+/** What an action reports it achieved, for people and metrics (e.g. `bytesFreed`). */
+export type ActionDetails = Record<string, string | number | boolean>;
 
 export const DECISION_OUTCOMES = ['execute', 'needs_approval', 'denied'] as const;
 export type DecisionOutcome = (typeof DECISION_OUTCOMES)[number];
@@ -49,6 +60,11 @@ export class DetectionRecordedData extends TargetedData {
 }
 
 export class IncidentOpenedData extends TargetedData {
+  /** The check that failed: incidents are kept per target and check. */
+  @IsString()
+  @MaxLength(64)
+  check!: string;
+
   @IsUUID()
   detectionId!: string;
 
@@ -67,6 +83,12 @@ export class RemediationDecidedData extends TargetedData {
   @IsString()
   @MaxLength(64)
   action!: string;
+
+  @IsBoundedRecord('params')
+  params!: ActionParams;
+
+  @IsIn(RISK_LEVELS)
+  risk!: Risk;
 
   @IsString()
   @MaxLength(64)
@@ -98,12 +120,19 @@ export class ActionStartedData extends ActionData {
   @IsInt()
   @Min(1)
   attempt!: number;
+
+  /** Exactly what ran. */
+  @IsBoundedRecord('params')
+  params!: ActionParams;
 }
 
 export class ActionSucceededData extends ActionData {
   @IsString()
   @MaxLength(1024)
   result!: string;
+
+  @IsBoundedRecord('details')
+  details!: ActionDetails;
 
   @IsInt()
   @Min(0)
@@ -124,7 +153,7 @@ export class ActionFailedData extends ActionData {
  * Why the executor refused a decision without acting: each is a decision it must not trust (forged, replayed or
  * left over), so nothing ran.
  */
-export const REFUSAL_REASONS = ['target_not_watched', 'no_open_case', 'not_the_pending_decision', 'decision_stale', 'unknown_action'] as const;
+export const REFUSAL_REASONS = ['target_not_watched', 'no_open_case', 'not_the_pending_decision', 'decision_stale', 'unknown_action', 'invalid_params'] as const;
 export type RefusalReason = (typeof REFUSAL_REASONS)[number];
 
 export class ActionRefusedData extends ActionData {

@@ -1,12 +1,12 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { CONTAINER_NAME_PATTERN, containerTarget, TargetRef, targetKey } from './target.js';
+import { caseKeyOf, CONTAINER_NAME_PATTERN, containerTarget, MOUNT_PATH_PATTERN, parseTargetKey, TargetRef, targetKey } from './target.js';
 
 describe('container targets', () => {
   it('builds a TargetRef and its stable key', () => {
     const target = containerTarget('web-1');
     assert.ok(target instanceof TargetRef);
-    assert.deepEqual({ ...target }, { kind: 'container', name: 'web-1' });
+    assert.deepEqual({ ...target }, { kind: 'container', id: 'web-1' });
     assert.equal(targetKey(target), 'container:web-1');
   });
 
@@ -15,5 +15,26 @@ describe('container targets', () => {
     for (const name of ['', '/web', '-web', '.web', '_web', 'a/b', '../x', 'a b', 'web;rm', 'web$', 'wéb', 'web\n']) {
       assert.doesNotMatch(name, CONTAINER_NAME_PATTERN, JSON.stringify(name));
     }
+  });
+});
+
+describe('target identities of every kind', () => {
+  it('accepts normalised absolute mount paths only', () => {
+    for (const path of ['/', '/srv', '/srv/data', '/mnt/media-1', '/var/lib/docker', '/a.b/c_d@e+f']) assert.match(path, MOUNT_PATH_PATTERN);
+    for (const path of ['', 'srv', '/srv/', '//srv', '/srv//data', '/srv/./x', '/srv/../etc', '/..', '/.', '/srv/..', '/a b', '/a;b', '/a$(x)', '/a\0b', '/a\nb', '/é']) {
+      assert.doesNotMatch(path, MOUNT_PATH_PATTERN, JSON.stringify(path));
+    }
+  });
+
+  it('parses a target key, naming what is wrong with a bad one', () => {
+    assert.deepEqual(parseTargetKey('disk:/srv/data'), { ok: true, target: Object.assign(new TargetRef(), { kind: 'disk', id: '/srv/data' }) });
+    assert.deepEqual(parseTargetKey('http_endpoint:plex'), { ok: true, target: Object.assign(new TargetRef(), { kind: 'http_endpoint', id: 'plex' }) });
+    assert.deepEqual(parseTargetKey('vm:x'), { ok: false, error: '"vm:x" must start with a target kind (container, disk, http_endpoint) and a colon' });
+    assert.deepEqual(parseTargetKey('container:a/b'), { ok: false, error: '"container:a/b": the id must be a Docker container name ([a-zA-Z0-9][a-zA-Z0-9_.-]*)' });
+  });
+
+  it('keys a case by target and check', () => {
+    assert.equal(caseKeyOf(containerTarget('web'), 'container_state'), 'container:web#container_state');
+    assert.equal(caseKeyOf('disk:/srv', 'disk_usage'), 'disk:/srv#disk_usage');
   });
 });

@@ -1,6 +1,6 @@
 import 'reflect-metadata';
 import { plainToInstance } from 'class-transformer';
-import { validateSync, type ValidationError } from 'class-validator';
+import { getMetadataStorage, validateSync, type ValidationError } from 'class-validator';
 
 export type Validated<T> = { ok: true; value: T } | { ok: false; errors: string[] };
 
@@ -31,4 +31,17 @@ export function flattenErrors(errors: ValidationError[], parentPath: string): st
 /** class-validator messages start with the property name; the path already says it. */
 function describe(message: string, property: string): string {
   return message.startsWith(`${property} `) ? message.slice(property.length + 1) : message;
+}
+
+/**
+ * An action's parameters, read by its own class. A class that declares no parameter accepts only `{}`: class-validator
+ * refuses to judge a class without rules, and without rules any key would be unknown anyway.
+ */
+export function validateParams<T extends object>(cls: Constructor<T>, plain: unknown): Validated<T> {
+  const declaresRules = getMetadataStorage().getTargetValidationMetadatas(cls, '', true, false).length > 0;
+  if (declaresRules) return validatePlain(cls, plain, 'params');
+  if (typeof plain !== 'object' || plain === null || Array.isArray(plain)) return { ok: false, errors: ['params: must be an object'] };
+  const unknown = Object.keys(plain);
+  if (unknown.length > 0) return { ok: false, errors: unknown.map((key) => `params.${key}: property ${key} should not exist`) };
+  return { ok: true, value: new cls() };
 }

@@ -1,5 +1,5 @@
 import type Docker from 'dockerode';
-import type { ContainerHealth, ContainerListing, ContainerRuntime, ContainerSnapshot } from '@jarvis/checks';
+import type { ContainerHealth, ContainerListing, ContainerRuntime, ContainerSnapshot } from '@jarvis/registry';
 import { dockerCall } from './docker-call.js';
 
 const ZERO_TIME = '0001-01-01T00:00:00Z';

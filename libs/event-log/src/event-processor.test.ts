@@ -124,7 +124,7 @@ function openedFor(event: JarvisEvent): JarvisEvent {
     subject: event.subject,
     correlationId: event.correlationId,
     causationId: event.id,
-    data: { target: containerTarget(event.subject.slice('container:'.length)), detectionId: event.id, faultAt: event.time, summary: 'down' },
+    data: { target: containerTarget(event.subject.slice('container:'.length)), check: 'container_state', detectionId: event.id, faultAt: event.time, summary: 'down' },
   });
 }
 
@@ -257,9 +257,9 @@ describe('EventProcessorRunner: settling deliveries', { timeout: 10_000 }, () =>
     const proc = processor(done);
     const runner = new EventProcessorRunner(log, proc, out, ONLY);
     await runner.start();
-    const bad = log.deliverUndecodable(7, ['data.target.name: must be a Docker container name', 'data.attempt: must not be less than 1']);
-    assert.deepEqual(bad.outcomes, [{ kind: 'reject', reason: 'data.target.name: must be a Docker container name; data.attempt: must not be less than 1' }]);
-    assert.ok(out.lines.some((l) => l.level === 'warn' && l.message.includes('seq 7') && l.message.includes('data.target.name')));
+    const bad = log.deliverUndecodable(7, ['data.target.id: must be a Docker container name', 'data.attempt: must not be less than 1']);
+    assert.deepEqual(bad.outcomes, [{ kind: 'reject', reason: 'data.target.id: must be a Docker container name; data.attempt: must not be less than 1' }]);
+    assert.ok(out.lines.some((l) => l.level === 'warn' && l.message.includes('seq 7') && l.message.includes('data.target.id')));
     assert.deepEqual(runner.currentState().ids, []);
     const good = detection('a', 'after-bad');
     assert.deepEqual(await (await log.publish(good)).settled, { kind: 'done' });

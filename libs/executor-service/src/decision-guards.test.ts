@@ -1,9 +1,9 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import type { ContainerSnapshot } from '@jarvis/checks';
-import { WatchConfig } from '@jarvis/config';
-import { containerTarget, createEvent, derivedId, type JarvisEvent } from '@jarvis/contracts';
-import { judgeReobservation, refusalOf } from './decision-guards.js';
+import { IsInt, Max, Min } from 'class-validator';
+import { containerTarget, createEvent, derivedId, type JarvisEvent, type JarvisEventOf } from '@jarvis/contracts';
+import type { RemediationAction } from '@jarvis/registry';
+import { judgeDecision, type GuardRules } from './decision-guards.js';
 import { evolveExecutor, initialExecutorState, type ExecutorState } from './executor-state.js';
 
 const T0 = Date.parse('2025-03-01T12:00:00.000Z');
@@ -14,20 +14,40 @@ const INCIDENT = derivedId('test', 'incident');
 const target = containerTarget('web');
 
 const opened = () =>
-  createEvent({ id: derivedId('opened'), type: 'IncidentOpened', source: 'monitor', time: iso(0), subject: 'container:web', correlationId: INCIDENT, causationId: null, data: { target, detectionId: derivedId('det'), faultAt: iso(0), summary: 'down' } });
+  createEvent({ id: derivedId('opened'), type: 'IncidentOpened', source: 'monitor', time: iso(0), subject: 'container:web', correlationId: INCIDENT, causationId: null, data: { target, check: 'container_state', detectionId: derivedId('det'), faultAt: iso(0), summary: 'down' } });
 const resolved = () =>
   createEvent({ id: derivedId('resolved'), type: 'IncidentResolved', source: 'monitor', time: iso(10), subject: 'container:web', correlationId: INCIDENT, causationId: null, data: { target, resolution: 'recovered', reason: 'up' } });
-const decided = (label: string, overrides: { time?: number; notBefore?: number; correlationId?: string; name?: string } = {}) => {
+class RestartParams {
+  @IsInt()
+  @Min(0)
+  @Max(60)
+  graceSeconds = 10;
+}
+
+/** Only the identity of an action matters to the guards: they never run it. */
+const restart = { name: 'restart_container', kind: 'container', risk: 'low', params: RestartParams } as unknown as RemediationAction;
+const cleanDisk = { name: 'clean_tmp_files', kind: 'disk', risk: 'medium', params: RestartParams } as unknown as RemediationAction;
+const ACTIONS = new Map([restart, cleanDisk].map((a) => [a.name, a]));
+
+/** The refusal the guards record, or null when the decision is trusted. */
+function refusalOf(state: ExecutorState, decision: JarvisEventOf<'RemediationDecided'>, now: Date, rules: GuardRules) {
+  const judged = judgeDecision(state, decision, ACTIONS, now, rules);
+  return 'refused' in judged ? judged.refused : null;
+}
+
+type DecisionOverrides = { time?: number; notBefore?: number; correlationId?: string; name?: string; action?: string; params?: Record<string, unknown> };
+
+const decided = (label: string, overrides: DecisionOverrides = {}) => {
   const named = containerTarget(overrides.name ?? 'web');
   return createEvent({
     id: derivedId('decision', label),
     type: 'RemediationDecided',
     source: 'policy',
     time: iso(overrides.time ?? 0),
-    subject: `container:${named.name}`,
+    subject: `container:${named.id}`,
     correlationId: overrides.correlationId ?? INCIDENT,
     causationId: null,
-    data: { target: named, outcome: 'execute', action: 'restart_container', rule: 'r', reason: 'x', attempt: 1, notBefore: iso(overrides.notBefore ?? overrides.time ?? 0) },
+    data: { target: named, outcome: 'execute', action: overrides.action ?? 'restart_container', params: overrides.params ?? {}, risk: 'low', rule: 'r', reason: 'x', attempt: 1, notBefore: iso(overrides.notBefore ?? overrides.time ?? 0) },
   });
 };
 
@@ -40,51 +60,70 @@ function given(...events: JarvisEvent[]): ExecutorState {
 describe('refusalOf: what the log says against a decision', () => {
   it('given the pending decision of an open incident, fresh and known, then nothing is refused', () => {
     const decision = decided('d1');
-    assert.equal(refusalOf(given(opened(), decision), decision, true, at(1000), RULES), null);
+    assert.equal(refusalOf(given(opened(), decision), decision, at(1000), RULES), null);
   });
 
-  it('given an action that does not exist or does not apply, then unknown_action', () => {
-    const decision = decided('d1');
-    assert.equal(refusalOf(given(opened(), decision), decision, false, at(1000), RULES)?.refusal, 'unknown_action');
+  it('given an action that does not exist, or one of another kind of target, then unknown_action', () => {
+    for (const action of ['format_disk', 'clean_tmp_files']) {
+      const decision = decided('d1', { action });
+      assert.equal(refusalOf(given(opened(), decision), decision, at(1000), RULES)?.refusal, 'unknown_action', action);
+    }
+  });
+
+  it('given parameters the action does not accept, then invalid_params naming the field', () => {
+    for (const params of [{ graceSeconds: 600 }, { graceSeconds: 'soon' }, { rmRf: true }]) {
+      const decision = decided('d1', { params });
+      const refusal = refusalOf(given(opened(), decision), decision, at(1000), RULES);
+      assert.equal(refusal?.refusal, 'invalid_params', JSON.stringify(params));
+      assert.match(refusal!.reason, /params\.(graceSeconds|rmRf)/);
+    }
+  });
+
+  it('given valid parameters, then the action gets them as its own class read them', () => {
+    const decision = decided('d1', { params: { graceSeconds: 5 } });
+    const judged = judgeDecision(given(opened(), decision), decision, ACTIONS, at(1000), RULES);
+    assert.ok(!('refused' in judged));
+    assert.ok(judged.params instanceof RestartParams);
+    assert.equal((judged.params as RestartParams).graceSeconds, 5);
   });
 
   it('given a decision older than the maximum age, then decision_stale', () => {
     const decision = decided('d1');
-    const refusal = refusalOf(given(opened(), decision), decision, true, at(120_001), RULES);
+    const refusal = refusalOf(given(opened(), decision), decision, at(120_001), RULES);
     assert.equal(refusal?.refusal, 'decision_stale');
     assert.match(refusal!.reason, /executor\.maxDecisionAgeSeconds/);
   });
 
   it('given a decision exactly at the maximum age, then it is still fresh', () => {
     const decision = decided('d1');
-    assert.equal(refusalOf(given(opened(), decision), decision, true, at(120_000), RULES), null);
+    assert.equal(refusalOf(given(opened(), decision), decision, at(120_000), RULES), null);
   });
 
   it('counts the age from notBefore when a backoff put it later than the decision', () => {
     const decision = decided('d1', { time: 0, notBefore: 100_000 });
-    assert.equal(refusalOf(given(opened(), decision), decision, true, at(200_000), RULES), null);
-    assert.equal(refusalOf(given(opened(), decision), decision, true, at(220_001), RULES)?.refusal, 'decision_stale');
+    assert.equal(refusalOf(given(opened(), decision), decision, at(200_000), RULES), null);
+    assert.equal(refusalOf(given(opened(), decision), decision, at(220_001), RULES)?.refusal, 'decision_stale');
   });
 
   it('given no incident with the decision correlation id, then no_open_case', () => {
     const decision = decided('forged', { correlationId: derivedId('nowhere') });
-    assert.equal(refusalOf(given(opened(), decision), decision, true, at(1000), RULES)?.refusal, 'no_open_case');
+    assert.equal(refusalOf(given(opened(), decision), decision, at(1000), RULES)?.refusal, 'no_open_case');
   });
 
   it('given a resolved incident, then no_open_case', () => {
     const decision = decided('d1');
-    assert.equal(refusalOf(given(opened(), decision, resolved()), decision, true, at(1000), RULES)?.refusal, 'no_open_case');
+    assert.equal(refusalOf(given(opened(), decision, resolved()), decision, at(1000), RULES)?.refusal, 'no_open_case');
   });
 
   it('given an open incident of another target, then no_open_case', () => {
     const decision = decided('other', { name: 'db' });
-    assert.equal(refusalOf(given(opened(), decision), decision, true, at(1000), RULES)?.refusal, 'no_open_case');
+    assert.equal(refusalOf(given(opened(), decision), decision, at(1000), RULES)?.refusal, 'no_open_case');
   });
 
   it('given an escalated incident, then no_open_case: a person decides now', () => {
     const decision = decided('d1');
     const escalated = createEvent({ id: derivedId('esc'), type: 'IncidentEscalated', source: 'policy', time: iso(5), subject: 'container:web', correlationId: INCIDENT, causationId: decision.id, data: { target, rule: 'decision_timeout', reason: 'x', attempts: 1 } });
-    const refusal = refusalOf(given(opened(), decision, escalated), decision, true, at(1000), RULES);
+    const refusal = refusalOf(given(opened(), decision, escalated), decision, at(1000), RULES);
     assert.equal(refusal?.refusal, 'no_open_case');
     assert.match(refusal!.reason, /escalated/);
   });
@@ -93,51 +132,6 @@ describe('refusalOf: what the log says against a decision', () => {
     const pending = decided('d1');
     const forged = decided('forged');
     const state = given(opened(), pending);
-    assert.equal(refusalOf(state, forged, true, at(1000), RULES)?.refusal, 'not_the_pending_decision');
-  });
-});
-
-const snapshot = (overrides: Partial<ContainerSnapshot> = {}): ContainerSnapshot => ({
-  id: 'c1',
-  name: 'web',
-  labels: { 'jarvis.watch': 'true' },
-  state: 'exited',
-  startedAt: iso(-60_000),
-  finishedAt: iso(-1000),
-  exitCode: 137,
-  oomKilled: false,
-  health: null,
-  restartCount: 0,
-  ...overrides,
-});
-const watch = Object.assign(new WatchConfig(), { containers: ['named'], label: 'jarvis.watch=true' });
-
-describe('judgeReobservation: what a fresh look at the target says', () => {
-  it('given a watched container still down, then the fault holds', () => {
-    assert.deepEqual(judgeReobservation(snapshot(), watch, at(0)), { kind: 'fault_holds' });
-  });
-
-  it('given a watched container running but unhealthy, then the fault holds', () => {
-    const unhealthy = snapshot({ state: 'running', health: { status: 'unhealthy', failingStreak: 3, firstFailureAt: iso(-5000) } });
-    assert.deepEqual(judgeReobservation(unhealthy, watch, at(0)), { kind: 'fault_holds' });
-  });
-
-  it('given a watched container running again, then the decision is superseded with the evidence', () => {
-    const verdict = judgeReobservation(snapshot({ state: 'running' }), watch, at(0));
-    assert.equal(verdict.kind, 'superseded');
-    assert.match((verdict as { evidence: string }).evidence, /container_state ok .*running/);
-  });
-
-  it('given a container that no longer exists, then the decision is superseded', () => {
-    assert.deepEqual(judgeReobservation(null, watch, at(0)), { kind: 'superseded', evidence: 'the container no longer exists' });
-  });
-
-  it('given a container neither named nor labelled, then target_not_watched', () => {
-    const verdict = judgeReobservation(snapshot({ name: 'stranger', labels: {} }), watch, at(0));
-    assert.equal(verdict.kind === 'refused' && verdict.refusal.refusal, 'target_not_watched');
-  });
-
-  it('given a container named in the config without the label, then it is watched', () => {
-    assert.deepEqual(judgeReobservation(snapshot({ name: 'named', labels: {} }), watch, at(0)), { kind: 'fault_holds' });
+    assert.equal(refusalOf(state, forged, at(1000), RULES)?.refusal, 'not_the_pending_decision');
   });
 });

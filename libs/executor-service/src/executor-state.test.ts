@@ -21,12 +21,12 @@ const decided = (label: string, outcome: 'execute' | 'denied' | 'needs_approval'
     ...envelope(`decision-${label}`, 0),
     source: 'policy',
     type: 'RemediationDecided',
-    data: { target, outcome, action: 'restart_container', rule: 'r', reason: 'x', attempt: 1, notBefore: iso(0) },
+    data: { target, outcome, action: 'restart_container', params: {}, risk: 'low', rule: 'r', reason: 'x', attempt: 1, notBefore: iso(0) },
   });
 const started = (decisionId: string, offsetMs: number) =>
-  createEvent({ ...envelope(`started-${decisionId}-${offsetMs}`, offsetMs), type: 'ActionStarted', data: { target, decisionId, action: 'restart_container', attempt: 1 } });
+  createEvent({ ...envelope(`started-${decisionId}-${offsetMs}`, offsetMs), type: 'ActionStarted', data: { target, decisionId, action: 'restart_container', attempt: 1, params: {} } });
 const succeeded = (decisionId: string, offsetMs: number) =>
-  createEvent({ ...envelope(`ok-${decisionId}`, offsetMs), type: 'ActionSucceeded', data: { target, decisionId, action: 'restart_container', result: 'restarted', durationMs: 5 } });
+  createEvent({ ...envelope(`ok-${decisionId}`, offsetMs), type: 'ActionSucceeded', data: { target, decisionId, action: 'restart_container', result: 'restarted', details: {}, durationMs: 5 } });
 const failed = (decisionId: string, offsetMs: number) =>
   createEvent({ ...envelope(`failed-${decisionId}`, offsetMs), type: 'ActionFailed', data: { target, decisionId, action: 'restart_container', error: 'boom', durationMs: 5 } });
 
@@ -115,7 +115,7 @@ describe('interruptedDecisions', () => {
 });
 
 const opened = (incident: string, offsetMs: number) =>
-  createEvent({ ...envelope(`opened-${incident}`, offsetMs), correlationId: incident, source: 'monitor', type: 'IncidentOpened', data: { target, detectionId: derivedId('d', incident), faultAt: iso(offsetMs), summary: 'down' } });
+  createEvent({ ...envelope(`opened-${incident}`, offsetMs), correlationId: incident, source: 'monitor', type: 'IncidentOpened', data: { target, check: 'container_state', detectionId: derivedId('d', incident), faultAt: iso(offsetMs), summary: 'down' } });
 const resolved = (incident: string, offsetMs: number) =>
   createEvent({ ...envelope(`resolved-${incident}`, offsetMs), correlationId: incident, source: 'monitor', type: 'IncidentResolved', data: { target, resolution: 'remediated', reason: 'ok' } });
 const detected = (offsetMs: number) =>

@@ -3,13 +3,11 @@ import { MessagePattern } from '@nestjs/microservices';
 import type { JarvisConfig } from '@jarvis/config';
 import { RPC, type HealthReply } from '@jarvis/contracts';
 import { dockerEndpoint, DockerodeRuntime, dockerFromEnv } from '@jarvis/docker';
-import { remediationActions } from '@jarvis/remediation';
+import { capabilityRegistry } from '@jarvis/registry';
 import { JARVIS_CONFIG, ProcessorServiceModule, processorProviders, RUNTIME_ENV, SERVICE_HEALTH, ServiceHealth, type RuntimeEnv } from '@jarvis/service-kit';
 import { DEFAULT_APPEND_RETRY } from './append-patiently.js';
 import { ExecutorProcessor } from './executor.processor.js';
 
-/** Seconds an interrupted restart may still be finishing on top of Docker's stop timeout. */
-const RESTART_GRACE_SECONDS = 30;
 /** Slack on top of the longest legitimate handling, so the runner's deadline only catches a real hang. */
 const HANDLER_SLACK_MS = 30_000;
 
@@ -24,18 +22,16 @@ export class ExecutorController {
 }
 
 function executorFor(config: JarvisConfig, env: RuntimeEnv): ExecutorProcessor {
-  const stopTimeout = config.executor.restartStopTimeoutSeconds;
   const limits = { callTimeoutMs: config.docker.callTimeoutSeconds * 1000, endpoint: dockerEndpoint(env.dockerHost) };
   const containers = new DockerodeRuntime(dockerFromEnv(env.dockerHost), limits);
-  const actionDeadlineMs = (stopTimeout + RESTART_GRACE_SECONDS) * 1000;
-  // The longest handling: waiting out an interrupted restart, the re-inspection, the restart with its own inspect,
-  // then the patient append of its outcome.
-  const handlerTimeoutMs = actionDeadlineMs + stopTimeout * 1000 + 3 * limits.callTimeoutMs + DEFAULT_APPEND_RETRY.giveUpAfterMs + HANDLER_SLACK_MS;
-  return new ExecutorProcessor(remediationActions({ containers, restartStopTimeoutSeconds: stopTimeout }), containers, {
-    watch: config.watch,
+  const actions = capabilityRegistry(config).createActions({ containers });
+  const longestActionMs = Math.max(...[...actions.values()].map((action) => action.deadlineMs));
+  // The longest handling: waiting out an interrupted action, the re-observation, the action itself and its own
+  // calls, then the patient append of its outcome.
+  const handlerTimeoutMs = 2 * longestActionMs + 3 * limits.callTimeoutMs + DEFAULT_APPEND_RETRY.giveUpAfterMs + HANDLER_SLACK_MS;
+  return new ExecutorProcessor(actions, {
     maxDecisionAgeMs: config.executor.maxDecisionAgeSeconds * 1000,
     closedCaseRetentionMs: config.events.closedCaseRetentionHours * 3_600_000,
-    actionDeadlineMs,
     appendRetry: DEFAULT_APPEND_RETRY,
     handlerTimeoutMs,
   });

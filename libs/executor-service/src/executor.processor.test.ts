@@ -1,10 +1,8 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import type { ContainerRuntime, ContainerSnapshot } from '@jarvis/checks';
-import { WatchConfig } from '@jarvis/config';
 import { containerTarget, createEvent, derivedId, type JarvisEvent, type JarvisEventOf } from '@jarvis/contracts';
 import type { HandlerContext } from '@jarvis/event-log';
-import type { RemediationAction } from '@jarvis/remediation';
+import type { RemediationAction } from '@jarvis/registry';
 import { extractContext } from '@jarvis/telemetry';
 import { ExecutorProcessor } from './executor.processor.js';
 import type { ExecutorState } from './executor-state.js';
@@ -14,7 +12,7 @@ const iso = (offsetMs: number) => new Date(T0 + offsetMs).toISOString();
 const INCIDENT = derivedId('test', 'incident');
 const target = containerTarget('web');
 
-const opened = createEvent({ id: derivedId('opened'), type: 'IncidentOpened', source: 'monitor', time: iso(0), subject: 'container:web', correlationId: INCIDENT, causationId: null, data: { target, detectionId: derivedId('det'), faultAt: iso(0), summary: 'down' } });
+const opened = createEvent({ id: derivedId('opened'), type: 'IncidentOpened', source: 'monitor', time: iso(0), subject: 'container:web', correlationId: INCIDENT, causationId: null, data: { target, check: 'container_state', detectionId: derivedId('det'), faultAt: iso(0), summary: 'down' } });
 const decision = createEvent({
   id: derivedId('decision'),
   type: 'RemediationDecided',
@@ -23,35 +21,42 @@ const decision = createEvent({
   subject: 'container:web',
   correlationId: INCIDENT,
   causationId: opened.id,
-  data: { target, outcome: 'execute', action: 'restart_container', rule: 'auto_restart_watched', reason: 'x', attempt: 1, notBefore: iso(0) },
+  data: { target, outcome: 'execute', action: 'restart_container', params: {}, risk: 'low', rule: 'auto_remediation', reason: 'x', attempt: 1, notBefore: iso(0) },
 });
 
-/** A restart that counts its runs and reports itself done once it has run. */
+class NoParams {}
+
+/** A restart whose fault always holds, that counts its runs and reports itself done once it has run. */
 class CountingRestart implements RemediationAction {
   readonly name = 'restart_container';
+  readonly kind = 'container' as const;
+  readonly risk = 'low' as const;
+  readonly params = NoParams;
+  readonly deadlineMs = 0;
   runs = 0;
-  appliesTo(): boolean {
-    return true;
+  defaultParams(): NoParams {
+    return new NoParams();
   }
   async alreadyDone(): Promise<boolean> {
     return this.runs > 0;
   }
-  async execute(): Promise<{ result: string }> {
+  async reobserve() {
+    return { kind: 'fault_holds' as const };
+  }
+  async execute() {
     this.runs += 1;
-    return { result: 'restarted' };
+    return { result: 'restarted', details: {} };
+  }
+  async verify() {
+    return { kind: 'passed' as const, evidence: 'up' };
   }
 }
 
-const exited: ContainerSnapshot = { id: 'c', name: 'web', labels: { 'jarvis.watch': 'true' }, state: 'exited', startedAt: iso(-60_000), finishedAt: iso(-10), exitCode: 137, oomKilled: false, health: null, restartCount: 0 };
-const engine: ContainerRuntime = { inspect: async () => exited, list: async () => ({ snapshots: [exited], unreadable: [] }), restart: async () => undefined };
-
 /** The log as the handler sees it: appends of the listed types fail while `failing` says so. */
 function world(action: CountingRestart) {
-  const processor = new ExecutorProcessor(new Map([[action.name, action]]), engine, {
-    watch: Object.assign(new WatchConfig(), { label: 'jarvis.watch=true' }),
+  const processor = new ExecutorProcessor(new Map([[action.name, action]]), {
     maxDecisionAgeMs: 120_000,
     closedCaseRetentionMs: 3_600_000,
-    actionDeadlineMs: 0,
     appendRetry: { initialMs: 1, maxMs: 2, giveUpAfterMs: 30 },
     handlerTimeoutMs: 60_000,
   });

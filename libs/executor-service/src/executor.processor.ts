@@ -1,11 +1,9 @@
 import { setTimeout as sleep } from 'node:timers/promises';
-import type { ContainerRuntime } from '@jarvis/checks';
-import type { WatchConfig } from '@jarvis/config';
-import { createEvent, derivedId, type JarvisEvent, type JarvisEventOf } from '@jarvis/contracts';
+import { createEvent, derivedId, validateParams, type ActionDetails, type JarvisEvent, type JarvisEventOf } from '@jarvis/contracts';
 import type { EventProcessor, HandleResult, HandlerContext } from '@jarvis/event-log';
-import type { RemediationAction } from '@jarvis/remediation';
+import type { RemediationAction } from '@jarvis/registry';
 import { ATTR, inSpan, SPAN, eventAttributes, type Span } from '@jarvis/telemetry';
-import { judgeReobservation, refusalOf, type Refusal } from './decision-guards.js';
+import { judgeDecision, type Refusal, type TrustedDecision } from './decision-guards.js';
 import { appendPatiently, type AppendRetry } from './append-patiently.js';
 import { evolveExecutor, initialExecutorState, interruptedDecisions, type ExecutorState } from './executor-state.js';
 
@@ -15,11 +13,8 @@ type Ctx = HandlerContext<ExecutorState>;
 const RESUME_POLL_MS = 250;
 
 export type ExecutorSettings = {
-  watch: WatchConfig;
   maxDecisionAgeMs: number;
   closedCaseRetentionMs: number;
-  /** How long an interrupted action may still be completing (Docker finishes a restart its client abandoned). */
-  actionDeadlineMs: number;
   appendRetry: AppendRetry;
   /** The runner's deadline for one handling: above the longest legitimate one. */
   handlerTimeoutMs: number;
@@ -34,9 +29,11 @@ export class ExecutorProcessor implements EventProcessor<ExecutorState> {
   readonly name = 'jarvis-executor';
   readonly handlerTimeoutMs: number;
 
+  /** 2: actions carry parameters (contracts v2). */
+  readonly stateVersion = 2;
+
   constructor(
-    private readonly actions: Map<string, RemediationAction>,
-    private readonly containers: ContainerRuntime,
+    private readonly actions: ReadonlyMap<string, RemediationAction>,
     private readonly settings: ExecutorSettings,
   ) {
     this.handlerTimeoutMs = settings.handlerTimeoutMs;
@@ -71,59 +68,69 @@ export class ExecutorProcessor implements EventProcessor<ExecutorState> {
   }
 
   private async carryOut(decision: Decision, startedAt: string | null, ctx: Ctx, span: Span): Promise<HandleResult> {
-    const known = this.actions.get(decision.data.action);
-    if (startedAt && known && (await this.completedElsewhere(decision, known, startedAt, ctx))) {
-      await this.store(ctx, outcome(decision, 'ActionSucceeded', { result: 'completed before this executor restarted', durationMs: 0 }, ctx.now()));
+    const resumable = startedAt ? this.trustedAsStarted(decision) : null;
+    if (startedAt && resumable && (await this.completedElsewhere(decision, resumable, startedAt, ctx))) {
+      await this.store(ctx, outcome(decision, 'ActionSucceeded', { result: 'completed before this executor restarted', details: {}, durationMs: 0 }, ctx.now()));
       return;
     }
-    if (!(await this.trustedAction(decision, ctx))) return;
+    if (!(await this.trusted(decision, ctx))) return;
     const waitMs = Date.parse(decision.data.notBefore) - ctx.now().getTime();
     if (!startedAt && waitMs > 0) return { retryAfterMs: waitMs };
     if (await this.settledByLookingAgain(decision, ctx, span)) return;
     // Looking again can take a while (a slow engine): the incident may have been resolved or escalated meanwhile.
-    const action = await this.trustedAction(decision, ctx);
-    if (action) await this.run(decision, action, ctx, span);
+    const trusted = await this.trusted(decision, ctx);
+    if (trusted) await this.run(decision, trusted, ctx, span);
     return;
   }
 
-  /** The action to carry out, or null once the refusal is recorded: what the log alone says against the decision. */
-  private async trustedAction(decision: Decision, ctx: Ctx): Promise<RemediationAction | null> {
+  /** The action and its parameters, or null once the refusal is recorded: what the log alone says against the decision. */
+  private async trusted(decision: Decision, ctx: Ctx): Promise<TrustedDecision | null> {
+    const judged = judgeDecision(ctx.state(), decision, this.actions, ctx.now(), this.settings);
+    if ('refused' in judged) {
+      await this.store(ctx, refused(decision, judged.refused, ctx.now()));
+      return null;
+    }
+    return judged;
+  }
+
+  /** An action this executor already started: only its identity matters now, the case may have moved on since. */
+  private trustedAsStarted(decision: Decision): TrustedDecision | null {
     const action = this.actions.get(decision.data.action);
-    const refusal = refusalOf(ctx.state(), decision, Boolean(action?.appliesTo(decision.data.target)), ctx.now(), this.settings);
-    if (refusal) await this.store(ctx, refused(decision, refusal, ctx.now()));
-    return refusal === null && action ? action : null;
+    const params = action && action.kind === decision.data.target.kind ? validateParams(action.params, decision.data.params) : null;
+    return action && params?.ok ? { action, params: params.value } : null;
   }
 
   /** Re-observes the target: records why nothing is done and returns true, or returns false when the fault holds. */
   private async settledByLookingAgain(decision: Decision, ctx: Ctx, span: Span): Promise<boolean> {
-    let snapshot;
+    const action = this.actions.get(decision.data.action)!;
+    let verdict;
     try {
-      snapshot = await this.containers.inspect(decision.data.target.name);
+      verdict = await action.reobserve(decision.data.target, ctx.now());
     } catch (error) {
-      // Fail closed: an engine that cannot be read is no ground for acting, and the policy's backoff applies.
+      // Fail closed: a target that cannot be read is no ground for acting, and the policy's backoff applies.
       span.recordException(error as Error);
       await this.store(ctx, outcome(decision, 'ActionFailed', { error: `could not look at the target again: ${message(error)}`, durationMs: 0 }, ctx.now()));
       return true;
     }
-    const verdict = judgeReobservation(snapshot, this.settings.watch, ctx.now());
     if (verdict.kind === 'fault_holds') return false;
-    await this.store(ctx, verdict.kind === 'refused' ? refused(decision, verdict.refusal, ctx.now()) : superseded(decision, verdict.evidence, ctx.now()));
+    const fact = verdict.kind === 'not_watched' ? refused(decision, { refusal: 'target_not_watched', reason: verdict.reason }, ctx.now()) : superseded(decision, verdict.evidence, ctx.now());
+    await this.store(ctx, fact);
     return true;
   }
 
-  private async run(decision: Decision, action: RemediationAction, ctx: Ctx, span: Span): Promise<void> {
-    if (!ctx.state().actions.get(decision.id)?.startedAt) await ctx.emit(started(decision, ctx.now()));
+  private async run(decision: Decision, { action, params }: TrustedDecision, ctx: Ctx, span: Span): Promise<void> {
+    if (!ctx.state().actions.get(decision.id)?.startedAt) await ctx.emit(started(decision, params, ctx.now()));
     const startedMs = ctx.now().getTime();
-    let result: string;
+    let done: { result: string; details: ActionDetails };
     try {
-      result = (await action.execute(decision.data.target)).result;
+      done = await action.execute(decision.data.target, params, AbortSignal.timeout(action.deadlineMs));
     } catch (error) {
       span.recordException(error as Error);
       await this.store(ctx, outcome(decision, 'ActionFailed', { error: message(error), durationMs: ctx.now().getTime() - startedMs }, ctx.now()));
       return;
     }
     // The effect has happened: from here an append failure is retried, never reported as the action failing.
-    await this.store(ctx, outcome(decision, 'ActionSucceeded', { result, durationMs: ctx.now().getTime() - startedMs }, ctx.now()));
+    await this.store(ctx, outcome(decision, 'ActionSucceeded', { ...done, durationMs: ctx.now().getTime() - startedMs }, ctx.now()));
   }
 
   private store(ctx: Ctx, event: JarvisEvent): Promise<void> {
@@ -131,11 +138,11 @@ export class ExecutorProcessor implements EventProcessor<ExecutorState> {
   }
 
   /** Waits (bounded) for an interrupted action to show its effect before concluding it must run again. */
-  private async completedElsewhere(decision: Decision, action: RemediationAction, startedAt: string, ctx: Ctx): Promise<boolean> {
+  private async completedElsewhere(decision: Decision, { action, params }: TrustedDecision, startedAt: string, ctx: Ctx): Promise<boolean> {
     const since = new Date(decision.time);
-    const deadline = Date.parse(startedAt) + this.settings.actionDeadlineMs;
+    const deadline = Date.parse(startedAt) + action.deadlineMs;
     for (;;) {
-      if (await action.alreadyDone(decision.data.target, since)) return true;
+      if (await action.alreadyDone(decision.data.target, params, since)) return true;
       if (ctx.now().getTime() >= deadline) return false;
       ctx.inProgress();
       await sleep(RESUME_POLL_MS);
@@ -162,8 +169,9 @@ function actionData(decision: Decision) {
   return { target: decision.data.target, decisionId: decision.id, action: decision.data.action };
 }
 
-function started(decision: Decision, now: Date): JarvisEvent {
-  return createEvent({ ...envelope(decision, 'ActionStarted', now), type: 'ActionStarted', data: { ...actionData(decision), attempt: decision.data.attempt } });
+function started(decision: Decision, params: object, now: Date): JarvisEvent {
+  const data = { ...actionData(decision), attempt: decision.data.attempt, params: { ...params } };
+  return createEvent({ ...envelope(decision, 'ActionStarted', now), type: 'ActionStarted', data });
 }
 
 function refused(decision: Decision, { refusal, reason }: Refusal, now: Date): JarvisEvent {
@@ -177,7 +185,7 @@ function superseded(decision: Decision, evidence: string, now: Date): JarvisEven
 function outcome<T extends 'ActionSucceeded' | 'ActionFailed'>(
   decision: Decision,
   type: T,
-  fields: T extends 'ActionSucceeded' ? { result: string; durationMs: number } : { error: string; durationMs: number },
+  fields: T extends 'ActionSucceeded' ? { result: string; details: ActionDetails; durationMs: number } : { error: string; durationMs: number },
   now: Date,
 ): JarvisEvent {
   return createEvent({ ...envelope(decision, type, now), type, data: { ...actionData(decision), ...fields } } as never);

@@ -9,6 +9,7 @@ function record(status: IncidentStatus, mttdMs: number, mttrMs: number | null = 
   return {
     id: `incident-${n++}`,
     target: 'container:web',
+    check: 'container_state',
     status,
     summary: 's',
     faultAt: at,

@@ -34,28 +34,28 @@ function incidentOn(name: string, label: string) {
         ...envelope('IncidentOpened', offsetMs, detectionId),
         type: 'IncidentOpened',
         source: 'monitor',
-        data: { target, detectionId, faultAt: iso(faultOffsetMs), summary: `${subject}: exited with code 137` },
+        data: { target, check: 'container_state', detectionId, faultAt: iso(faultOffsetMs), summary: `${subject}: exited with code 137` },
       }),
     decided: (offsetMs: number, outcome: 'execute' | 'denied' | 'needs_approval' = 'execute') =>
       createEvent({
         ...envelope(`RemediationDecided-${outcome}`, offsetMs),
         type: 'RemediationDecided',
         source: 'policy',
-        data: { target, outcome, action: 'restart_container', rule: 'auto_restart_watched', reason: 'watched container', attempt: 1, notBefore: iso(offsetMs) },
+        data: { target, outcome, action: 'restart_container', params: {}, risk: 'low', rule: 'auto_remediation', reason: 'watched container', attempt: 1, notBefore: iso(offsetMs) },
       }),
     started: (offsetMs: number, decisionId: string) =>
       createEvent({
         ...envelope('ActionStarted', offsetMs, decisionId),
         type: 'ActionStarted',
         source: 'executor',
-        data: { target, decisionId, action: 'restart_container', attempt: 1 },
+        data: { target, decisionId, action: 'restart_container', attempt: 1, params: {} },
       }),
     succeeded: (offsetMs: number, decisionId: string) =>
       createEvent({
         ...envelope('ActionSucceeded', offsetMs, decisionId),
         type: 'ActionSucceeded',
         source: 'executor',
-        data: { target, decisionId, action: 'restart_container', result: 'restarted', durationMs: 400 },
+        data: { target, decisionId, action: 'restart_container', result: 'restarted', details: {}, durationMs: 400 },
       }),
     passed: (offsetMs: number, decisionId: string) =>
       createEvent({ ...envelope('VerificationPassed', offsetMs, decisionId), type: 'VerificationPassed', source: 'monitor', data: { target, decisionId, evidence: 'running for 2000 ms' } }),
@@ -103,8 +103,8 @@ describe('evolveIncidents: a full lifecycle', () => {
     assert.equal(record.resolvedAt, null);
     assert.deepEqual(record.timeline.map((e) => e.type), ['DetectionRecorded', 'IncidentOpened']);
     assert.deepEqual(record.timeline[0], { id: detection.id, type: 'DetectionRecorded', time: iso(2000), source: 'monitor', summary: 'container_state failed: exited: exited with code 137' });
-    assert.equal(book.openByTarget.get('container:web'), web.id);
-    assert.equal(openIncidentFor(book, 'container:web'), record);
+    assert.equal(book.openByCase.get('container:web#container_state'), web.id);
+    assert.equal(openIncidentFor(book, 'container:web', 'container_state'), record);
     assert.equal(book.earlyDetections.size, 0, 'the early detection is consumed');
   });
 
@@ -127,8 +127,8 @@ describe('evolveIncidents: a full lifecycle', () => {
     assert.equal(record.resolvedAt, iso(8001));
     assert.equal(record.mttrMs, 8001);
     assert.equal(record.mttdMs, 2000);
-    assert.equal(book.openByTarget.has('container:web'), false);
-    assert.equal(openIncidentFor(book, 'container:web'), undefined);
+    assert.equal(book.openByCase.has('container:web#container_state'), false);
+    assert.equal(openIncidentFor(book, 'container:web', 'container_state'), undefined);
     assert.deepEqual(
       record.timeline.map((e) => e.type),
       ['DetectionRecorded', 'IncidentOpened', 'RemediationDecided', 'ActionStarted', 'ActionSucceeded', 'VerificationPassed', 'IncidentResolved'],
@@ -138,7 +138,7 @@ describe('evolveIncidents: a full lifecycle', () => {
       [
         'container_state failed: exited: exited with code 137',
         'container:web: exited with code 137',
-        'execute restart_container (auto_restart_watched): watched container',
+        'execute restart_container (auto_remediation): watched container',
         'restart_container attempt 1',
         'restart_container: restarted in 400 ms',
         'running for 2000 ms',
@@ -197,13 +197,13 @@ describe('evolveIncidents: details', () => {
     const book = fold([web.opened(0, derivedId('d')), web.escalated(60_000)]);
     const record = book.byId.get(web.id)!;
     assert.equal(record.status, 'escalated');
-    assert.equal(openIncidentFor(book, 'container:web'), record);
+    assert.equal(openIncidentFor(book, 'container:web', 'container_state'), record);
     assert.equal(record.timeline.at(-1)!.summary, 'circuit_breaker: 5 restarts');
     evolveIncidents(book, web.resolved(90_000, 'recovered'));
     assert.equal(record.status, 'resolved');
     assert.equal(record.resolution, 'recovered');
     assert.equal(record.mttrMs, 90_000);
-    assert.equal(book.openByTarget.has('container:web'), false);
+    assert.equal(book.openByCase.has('container:web#container_state'), false);
   });
 
   it('does not turn a resolved incident back into an escalated one', () => {
@@ -216,7 +216,7 @@ describe('evolveIncidents: details', () => {
     const older = incidentOn('web', 'older');
     const newer = incidentOn('web', 'newer');
     const book = fold([older.opened(0, derivedId('a')), newer.opened(1000, derivedId('b')), older.resolved(2000)]);
-    assert.equal(book.openByTarget.get('container:web'), newer.id);
+    assert.equal(book.openByCase.get('container:web#container_state'), newer.id);
     assert.equal(book.byId.get(newer.id)!.status, 'open');
   });
 
@@ -224,15 +224,15 @@ describe('evolveIncidents: details', () => {
     const web = incidentOn('web', 'two-targets-web');
     const db = incidentOn('db', 'two-targets-db');
     const book = fold([web.opened(0, derivedId('a')), db.opened(0, derivedId('b')), web.resolved(1000)]);
-    assert.equal(openIncidentFor(book, 'container:db')?.id, db.id);
-    assert.equal(openIncidentFor(book, 'container:web'), undefined);
+    assert.equal(openIncidentFor(book, 'container:db', 'container_state')?.id, db.id);
+    assert.equal(openIncidentFor(book, 'container:web', 'container_state'), undefined);
   });
 
   it('ignores facts about incidents it never saw opened', () => {
     const ghost = incidentOn('web', 'ghost');
     const book = fold([ghost.decided(0), ghost.started(1, derivedId('x')), ghost.escalated(2), ghost.resolved(3)]);
     assert.equal(book.byId.size, 0);
-    assert.equal(book.openByTarget.size, 0);
+    assert.equal(book.openByCase.size, 0);
   });
 
   it('holds a detection that arrives before its incident until the incident opens', () => {
@@ -289,7 +289,7 @@ describe('evolveIncidents: bounded memory', () => {
     const book = fold([detection, web.opened(1, detection.id), web.escalated(2)], emptyIncidentBook(), limits);
     const other = incidentOn('db', 'much-later');
     fold([other.detection(100 * limits.closedRetentionMs)], book, limits);
-    assert.equal(openIncidentFor(book, web.key)?.status, 'escalated');
+    assert.equal(openIncidentFor(book, web.key, 'container_state')?.status, 'escalated');
   });
 
   it('keeps at most maxEarlyDetections detections waiting for their incident, and never stop detections', () => {

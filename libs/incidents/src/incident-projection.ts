@@ -1,4 +1,4 @@
-import { assertNever, targetKey, type DetectionStatus, type JarvisEvent, type JarvisEventOf } from '@jarvis/contracts';
+import { assertNever, caseKeyOf, targetKey, type DetectionStatus, type JarvisEvent, type JarvisEventOf } from '@jarvis/contracts';
 import { summarize } from './incident-summary.js';
 import { appendToTimeline, type Timeline, type TimelineEntry } from './incident-timeline.js';
 
@@ -10,6 +10,8 @@ export type DetectedCondition = { check: string; status: DetectionStatus; reason
 export type IncidentRecord = Timeline & {
   id: string;
   target: string;
+  /** The check that failed; an incident is one target's one failing check. */
+  check: string;
   status: IncidentStatus;
   summary: string;
   faultAt: string;
@@ -42,10 +44,11 @@ export type IncidentBookLimits = {
 
 export const DEFAULT_INCIDENT_BOOK_LIMITS: IncidentBookLimits = { closedRetentionMs: 168 * 3_600_000, maxEarlyDetections: 256 };
 
-/** Every incident still kept, and which one is open per target. Built from the log by both audit and monitor. */
+/** Every incident still kept, and which one is open per target and check. Built from the log by audit, monitor, policy. */
 export type IncidentBook = {
   byId: Map<string, IncidentRecord>;
-  openByTarget: Map<string, string>;
+  /** By `caseKeyOf(target, check)`. */
+  openByCase: Map<string, string>;
   /** Failed detections recorded before their incident's IncidentOpened arrived (same correlation id). */
   earlyDetections: Map<string, JarvisEventOf<'DetectionRecorded'>>;
   /** Resolved incidents in the order they closed, with when. */
@@ -53,7 +56,7 @@ export type IncidentBook = {
 };
 
 export function emptyIncidentBook(): IncidentBook {
-  return { byId: new Map(), openByTarget: new Map(), earlyDetections: new Map(), closedAt: new Map() };
+  return { byId: new Map(), openByCase: new Map(), earlyDetections: new Map(), closedAt: new Map() };
 }
 
 /**
@@ -110,9 +113,17 @@ export function evolveIncidents(book: IncidentBook, event: JarvisEvent, limits: 
   return book;
 }
 
-export function openIncidentFor(book: IncidentBook, target: string): IncidentRecord | undefined {
-  const id = book.openByTarget.get(target);
+export function openIncidentFor(book: IncidentBook, target: string, check: string): IncidentRecord | undefined {
+  const id = book.openByCase.get(caseKeyOf(target, check));
   return id ? book.byId.get(id) : undefined;
+}
+
+/** Every open (or escalated) incident of one target, whatever its check. */
+export function openIncidentsOf(book: IncidentBook, target: string): IncidentRecord[] {
+  return [...book.openByCase.values()].flatMap((id) => {
+    const record = book.byId.get(id);
+    return record && record.target === target ? [record] : [];
+  });
 }
 
 function open(book: IncidentBook, event: JarvisEventOf<'IncidentOpened'>): void {
@@ -122,6 +133,7 @@ function open(book: IncidentBook, event: JarvisEventOf<'IncidentOpened'>): void 
   const record: IncidentRecord = {
     id: event.correlationId,
     target: targetKey(event.data.target),
+    check: event.data.check,
     status: 'open',
     summary: event.data.summary,
     faultAt: event.data.faultAt,
@@ -142,7 +154,7 @@ function open(book: IncidentBook, event: JarvisEventOf<'IncidentOpened'>): void 
   };
   if (detection) appendToTimeline(record, entry(detection));
   book.byId.set(record.id, record);
-  book.openByTarget.set(record.target, record.id);
+  book.openByCase.set(caseKeyOf(record.target, record.check), record.id);
 }
 
 function close(book: IncidentBook, incident: IncidentRecord, event: JarvisEventOf<'IncidentResolved'>): void {
@@ -152,7 +164,8 @@ function close(book: IncidentBook, incident: IncidentRecord, event: JarvisEventO
   incident.pendingDecisionId = null;
   incident.awaitsDecision = false;
   incident.mttrMs = Math.max(0, Date.parse(event.time) - Date.parse(incident.faultAt));
-  if (book.openByTarget.get(incident.target) === incident.id) book.openByTarget.delete(incident.target);
+  const key = caseKeyOf(incident.target, incident.check);
+  if (book.openByCase.get(key) === incident.id) book.openByCase.delete(key);
   book.closedAt.delete(incident.id);
   book.closedAt.set(incident.id, Date.parse(event.time));
 }

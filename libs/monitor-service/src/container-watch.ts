@@ -2,13 +2,14 @@ import { Logger } from '@nestjs/common';
 import type Docker from 'dockerode';
 import type { JarvisConfig } from '@jarvis/config';
 import { containerTarget, targetKey, type CheckResultView, type TargetsReply } from '@jarvis/contracts';
-import { watchedBecause, type ContainerListing, type ContainerRuntime } from '@jarvis/checks';
+import { watchedBecause, type ContainerListing, type ContainerRuntime } from '@jarvis/registry';
 import { ContainerEventStream, type ContainerEvent, type DockerCallLimits } from '@jarvis/docker';
-import { openIncidentFor } from '@jarvis/incidents';
+import { openIncidentsOf } from '@jarvis/incidents';
 import type { ProcessorHost, ServiceHealth } from '@jarvis/service-kit';
 import type { MonitorState } from './monitor-state.js';
 import { EngineReachability } from './engine-reachability.js';
-import { TargetObserver } from './target-observer.js';
+import { ContainerObserver } from './container-observer.js';
+import type { ProbeResultRecorder } from './probe-result-recorder.js';
 import type { TargetLocks } from './target-locks.js';
 
 /**
@@ -18,7 +19,7 @@ import type { TargetLocks } from './target-locks.js';
 export class ContainerWatch {
   private readonly logger = new Logger('monitor');
   private readonly stream: ContainerEventStream;
-  private readonly observer: TargetObserver;
+  private readonly observer: ContainerObserver;
   private readonly engine: EngineReachability;
   /** Targets whose observation failed (e.g. a hung inspect), so each failure and recovery is said once. */
   private readonly unanswered = new Set<string>();
@@ -32,13 +33,14 @@ export class ContainerWatch {
     private readonly containers: ContainerRuntime,
     private readonly host: ProcessorHost<MonitorState>,
     locks: TargetLocks,
+    recorder: ProbeResultRecorder,
     private readonly config: JarvisConfig,
     health: ServiceHealth,
     private readonly clock: () => Date,
     limits: DockerCallLimits,
   ) {
     this.engine = new EngineReachability(health, limits.endpoint);
-    this.observer = new TargetObserver(containers, host, locks, config, clock);
+    this.observer = new ContainerObserver(containers, host, locks, recorder, clock);
     this.stream = new ContainerEventStream(docker, limits, {
       onEvent: (event) => this.onEngineEvent(event),
       onConnected: () => {
@@ -95,9 +97,9 @@ export class ContainerWatch {
     const watched = listing.snapshots.filter((s) => watchedBecause(s.name, s.labels, this.config.watch));
     const unreadable = listing.unreadable.filter((u) => watchedBecause(u.name, u.labels, this.config.watch));
     const listed = new Set([...listing.snapshots, ...listing.unreadable].map((c) => c.name));
-    const vanished = [...this.host.state().incidents.openByTarget.keys()]
-      .filter((key) => key.startsWith('container:') && !listed.has(key.slice('container:'.length)))
-      .map((key) => key.slice('container:'.length));
+    const vanished = [...new Set(openContainerIncidents(this.host.state()).map((incident) => incident.target))]
+      .map((key) => key.slice(CONTAINER_PREFIX.length))
+      .filter((name) => !listed.has(name));
     const eventDriven = this.firstPass;
     this.firstPass = false;
     const observed = await Promise.all([
@@ -114,7 +116,7 @@ export class ContainerWatch {
     if (event.kind === 'start') this.observer.started(event.name);
     if (event.kind === 'health_status' && event.healthStatus === 'starting') return;
     const watched = watchedBecause(event.name, event.labels, this.config.watch) !== null;
-    if (!watched && !openIncidentFor(this.host.state().incidents, targetKey(containerTarget(event.name)))) return;
+    if (!watched && openIncidentsOf(this.host.state().incidents, targetKey(containerTarget(event.name))).length === 0) return;
     void this.observeSafely(event.name, () => this.observer.observe(event.name, true));
   }
 
@@ -139,6 +141,15 @@ export class ContainerWatch {
   private clockIso(): string {
     return this.clock().toISOString();
   }
+}
+
+const CONTAINER_PREFIX = 'container:';
+
+function openContainerIncidents(state: MonitorState) {
+  return [...state.incidents.openByCase.values()].flatMap((id) => {
+    const incident = state.incidents.byId.get(id);
+    return incident && incident.target.startsWith(CONTAINER_PREFIX) ? [incident] : [];
+  });
 }
 
 function unanswered(name: string, reason: string, observedAt: string): CheckResultView {

@@ -19,9 +19,9 @@ function on(name: string) {
     stopped: (offsetMs: number) =>
       createEvent({ ...base('stop', offsetMs), correlationId: derivedId('operator-stop', name, String(offsetMs)), type: 'DetectionRecorded', source: 'monitor', data: { target, check: 'container_state', status: 'stopped', reason: 'stopped', faultAt: iso(offsetMs) } }),
     started: (offsetMs: number, decisionId: string) =>
-      createEvent({ ...base('ActionStarted', offsetMs), type: 'ActionStarted', source: 'executor', data: { target, decisionId, action: 'restart_container', attempt: 1 } }),
+      createEvent({ ...base('ActionStarted', offsetMs), type: 'ActionStarted', source: 'executor', data: { target, decisionId, action: 'restart_container', attempt: 1, params: {} } }),
     succeeded: (offsetMs: number, decisionId: string) =>
-      createEvent({ ...base('ActionSucceeded', offsetMs), type: 'ActionSucceeded', source: 'executor', data: { target, decisionId, action: 'restart_container', result: 'restarted', durationMs: 100 } }),
+      createEvent({ ...base('ActionSucceeded', offsetMs), type: 'ActionSucceeded', source: 'executor', data: { target, decisionId, action: 'restart_container', result: 'restarted', details: {}, durationMs: 100 } }),
     withdrawn: (offsetMs: number) =>
       createEvent({ ...base('IncidentResolved', offsetMs), type: 'IncidentResolved', source: 'monitor', data: { target, resolution: 'withdrawn', reason: 'container removed by its owner' } }),
   };

@@ -1,7 +1,13 @@
-import type { JarvisEvent, JarvisEventOf } from '@jarvis/contracts';
+import type { ActionParams, JarvisEvent, JarvisEventOf } from '@jarvis/contracts';
 import { emptyIncidentBook, evolveIncidents, DEFAULT_INCIDENT_BOOK_LIMITS, type IncidentBook, type IncidentBookLimits } from '@jarvis/incidents';
 
-type UnverifiedAction = { incidentId: string; startedAt: number | null; succeeded: JarvisEventOf<'ActionSucceeded'> | null };
+type UnverifiedAction = {
+  incidentId: string;
+  startedAt: number | null;
+  /** What ran, from ActionStarted: verification re-runs the check with the same parameters. */
+  params: ActionParams | null;
+  succeeded: JarvisEventOf<'ActionSucceeded'> | null;
+};
 
 export type MonitorState = {
   incidents: IncidentBook;
@@ -24,10 +30,12 @@ export function evolveMonitor(state: MonitorState, event: JarvisEvent, limits: I
     }
     return state;
   }
-  if (event.type === 'ActionStarted') state.unverified.set(event.data.decisionId, { incidentId: event.correlationId, startedAt: Date.parse(event.time), succeeded: null });
+  if (event.type === 'ActionStarted') {
+    state.unverified.set(event.data.decisionId, { incidentId: event.correlationId, startedAt: Date.parse(event.time), params: event.data.params, succeeded: null });
+  }
   if (event.type === 'ActionSucceeded') {
     const known = state.unverified.get(event.data.decisionId);
-    state.unverified.set(event.data.decisionId, { incidentId: event.correlationId, startedAt: known?.startedAt ?? null, succeeded: event });
+    state.unverified.set(event.data.decisionId, { incidentId: event.correlationId, startedAt: known?.startedAt ?? null, params: known?.params ?? null, succeeded: event });
   }
   if (event.type === 'VerificationPassed' || event.type === 'VerificationFailed' || event.type === 'ActionFailed' || event.type === 'ActionRefused' || event.type === 'DecisionSuperseded') {
     state.unverified.delete(event.data.decisionId);

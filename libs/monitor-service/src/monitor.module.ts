@@ -16,9 +16,11 @@ import {
   type RuntimeEnv,
 } from '@jarvis/service-kit';
 import { DEFAULT_INCIDENT_BOOK_LIMITS } from '@jarvis/incidents';
+import { capabilityRegistry } from '@jarvis/registry';
 import { ContainerWatch } from './container-watch.js';
 import { MonitorProcessor } from './monitor.processor.js';
 import type { MonitorState } from './monitor-state.js';
+import { ProbeResultRecorder } from './probe-result-recorder.js';
 import { TargetLocks } from './target-locks.js';
 
 const DOCKER_RUNTIME = Symbol('DOCKER_RUNTIME');
@@ -70,26 +72,36 @@ export class MonitorController {
       inject: [DOCKER_RUNTIME, JARVIS_CONFIG, TARGET_LOCKS, DOCKER_LIMITS],
       useFactory: (runtime: DockerodeRuntime, config: JarvisConfig, locks: TargetLocks, docker: DockerCallLimits) =>
         new MonitorProcessor(
-          runtime,
-          { stableForMs: config.verification.stableForMs, timeoutMs: config.verification.timeoutSeconds * 1000 },
+          capabilityRegistry(config).createActions({ containers: runtime }),
           locks,
           { closedRetentionMs: config.events.closedCaseRetentionHours * 3_600_000, maxEarlyDetections: DEFAULT_INCIDENT_BOOK_LIMITS.maxEarlyDetections },
           config.verification.timeoutSeconds * 1000 + config.verification.stableForMs + 2 * docker.callTimeoutMs + VERIFY_HANDLER_SLACK_MS,
         ),
     }),
     {
+      provide: ProbeResultRecorder,
+      inject: [PROCESSOR_HOST, JARVIS_CONFIG],
+      useFactory: (host: ProcessorHost<MonitorState>, config: JarvisConfig) =>
+        new ProbeResultRecorder(host, {
+          redetectAfterMs: config.watch.reconcileIntervalSeconds * 1000,
+          // An owner's stop is recorded again before its record outlives the retention of closed cases.
+          restateStopAfterMs: (config.events.closedCaseRetentionHours * 3_600_000) / 2,
+        }),
+    },
+    {
       provide: ContainerWatch,
-      inject: [DOCKER_CLIENT, DOCKER_RUNTIME, PROCESSOR_HOST, TARGET_LOCKS, JARVIS_CONFIG, SERVICE_HEALTH, CLOCK, DOCKER_LIMITS],
+      inject: [DOCKER_CLIENT, DOCKER_RUNTIME, PROCESSOR_HOST, TARGET_LOCKS, ProbeResultRecorder, JARVIS_CONFIG, SERVICE_HEALTH, CLOCK, DOCKER_LIMITS],
       useFactory: (
         docker: ReturnType<typeof dockerFromEnv>,
         runtime: DockerodeRuntime,
         host: ProcessorHost<MonitorState>,
         locks: TargetLocks,
+        recorder: ProbeResultRecorder,
         config: JarvisConfig,
         health: ServiceHealth,
         clock: Clock,
         limits: DockerCallLimits,
-      ) => new ContainerWatch(docker, runtime, host, locks, config, health, clock, limits),
+      ) => new ContainerWatch(docker, runtime, host, locks, recorder, config, health, clock, limits),
     },
   ],
 })

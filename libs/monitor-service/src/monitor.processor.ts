@@ -1,24 +1,29 @@
 import { setTimeout as sleep } from 'node:timers/promises';
-import { createEvent, derivedId, type JarvisEvent, type JarvisEventOf } from '@jarvis/contracts';
-import { verifyContainer, type ContainerRuntime, type VerificationRules } from '@jarvis/checks';
+import { derivedId, validateParams, type JarvisEvent, type JarvisEventOf } from '@jarvis/contracts';
+import type { RemediationAction, VerificationVerdict } from '@jarvis/registry';
 import type { EventProcessor, HandlerContext } from '@jarvis/event-log';
 import type { IncidentBookLimits } from '@jarvis/incidents';
 import { inSpan, SPAN, eventAttributes } from '@jarvis/telemetry';
+import { caseEvents } from './case-events.js';
 import type { TargetLocks } from './target-locks.js';
 import { evolveMonitor, initialMonitorState, unverifiedActions, type MonitorState } from './monitor-state.js';
 
 const VERIFY_POLL_MS = 200;
 
-/** Verifies every successful action: the incident resolves only once the container is back and stays up. */
+type Succeeded = JarvisEventOf<'ActionSucceeded'>;
+type Ctx = HandlerContext<MonitorState>;
+
+/** Verifies every successful action by re-running its check: the incident resolves only once the fault is gone for good. */
 export class MonitorProcessor implements EventProcessor<MonitorState> {
   readonly name = 'jarvis-monitor';
+  /** 2: incidents are kept per target and check, and actions carry parameters (contracts v2). */
+  readonly stateVersion = 2;
 
   constructor(
-    private readonly containers: ContainerRuntime,
-    private readonly rules: VerificationRules,
+    private readonly actions: ReadonlyMap<string, RemediationAction>,
     private readonly locks: TargetLocks,
     private readonly limits: IncidentBookLimits,
-    /** The runner's deadline for one verification: the verification timeout plus the Docker calls it makes. */
+    /** The runner's deadline for one verification: the verification timeout plus the calls it makes. */
     readonly handlerTimeoutMs: number,
   ) {}
 
@@ -42,61 +47,36 @@ export class MonitorProcessor implements EventProcessor<MonitorState> {
     return unverifiedActions(state);
   }
 
-  async handle(event: JarvisEvent, ctx: HandlerContext<MonitorState>): Promise<void> {
+  async handle(event: JarvisEvent, ctx: Ctx): Promise<void> {
     if (event.type !== 'ActionSucceeded') return;
     const incident = ctx.state().incidents.byId.get(event.correlationId);
     if (!incident || incident.status === 'resolved' || incident.pendingDecisionId !== event.data.decisionId) return;
     await inSpan(SPAN.verify, { parent: ctx.trace, attributes: eventAttributes(event) }, async () => {
-      const recordedStart = ctx.state().unverified.get(event.data.decisionId)?.startedAt;
-      const actionStartedAt = new Date(recordedStart ?? Date.parse(event.time) - event.data.durationMs);
-      for (;;) {
-        const verdict = verifyContainer(await this.containers.inspect(event.data.target.name), actionStartedAt, ctx.now(), this.rules);
-        if (verdict.kind === 'passed') {
-          const passed = verification(event, 'VerificationPassed', { evidence: verdict.evidence }, ctx.now());
-          await this.locks.run(event.subject, async () => {
-            await ctx.emit(passed);
-            await inSpan(SPAN.resolve, { attributes: eventAttributes(passed) }, () => ctx.emit(resolution(passed, ctx.now())));
-          });
-          return;
-        }
-        if (verdict.kind === 'failed') {
-          await this.locks.run(event.subject, () => ctx.emit(verification(event, 'VerificationFailed', { reason: verdict.reason }, ctx.now())));
-          return;
-        }
-        ctx.inProgress();
-        await sleep(VERIFY_POLL_MS);
-      }
+      const verdict = await this.verdictOf(event, ctx);
+      const verified = caseEvents.verification(event, verdict, ctx.now());
+      await this.locks.run(event.subject, async () => {
+        await ctx.emit(verified);
+        if (verified.type !== 'VerificationPassed') return;
+        const reason = `${event.data.action} verified: ${verified.data.evidence}`;
+        const resolved = caseEvents.resolved(event.data.target, event.correlationId, 'remediated', reason, ctx.now(), derivedId('IncidentResolved', verified.id), verified.id);
+        await inSpan(SPAN.resolve, { attributes: eventAttributes(resolved) }, () => ctx.emit(resolved));
+      });
     });
   }
-}
 
-function verification(
-  action: JarvisEventOf<'ActionSucceeded'>,
-  type: 'VerificationPassed' | 'VerificationFailed',
-  fields: { evidence: string } | { reason: string },
-  now: Date,
-): JarvisEventOf<'VerificationPassed' | 'VerificationFailed'> {
-  return createEvent({
-    id: derivedId(type, action.data.decisionId),
-    type,
-    source: 'monitor',
-    time: now.toISOString(),
-    subject: action.subject,
-    correlationId: action.correlationId,
-    causationId: action.id,
-    data: { target: action.data.target, decisionId: action.data.decisionId, ...fields },
-  } as never);
-}
-
-function resolution(passed: JarvisEventOf<'VerificationPassed' | 'VerificationFailed'>, now: Date): JarvisEvent {
-  return createEvent({
-    id: derivedId('IncidentResolved', passed.id),
-    type: 'IncidentResolved',
-    source: 'monitor',
-    time: now.toISOString(),
-    subject: passed.subject,
-    correlationId: passed.correlationId,
-    causationId: passed.id,
-    data: { target: passed.data.target, resolution: 'remediated', reason: 'restarted and verified' },
-  });
+  /** Polls the action's own verification until it passes or fails (it fails by itself at the verification timeout). */
+  private async verdictOf(event: Succeeded, ctx: Ctx): Promise<Exclude<VerificationVerdict, { kind: 'pending' }>> {
+    const action = this.actions.get(event.data.action);
+    if (!action) return { kind: 'failed', reason: `no action ${event.data.action} in this build to verify` };
+    const unverified = ctx.state().unverified.get(event.data.decisionId);
+    const actionStartedAt = new Date(unverified?.startedAt ?? Date.parse(event.time) - event.data.durationMs);
+    const params = validateParams(action.params, unverified?.params ?? { ...action.defaultParams(event.data.target) });
+    if (!params.ok) return { kind: 'failed', reason: `cannot verify with the recorded parameters: ${params.errors.join('; ')}` };
+    for (;;) {
+      const verdict = await action.verify(event.data.target, params.value, actionStartedAt, ctx.now());
+      if (verdict.kind !== 'pending') return verdict;
+      ctx.inProgress();
+      await sleep(VERIFY_POLL_MS);
+    }
+  }
 }

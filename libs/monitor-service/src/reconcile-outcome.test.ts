@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import type { CheckResult } from '@jarvis/checks';
+import type { CheckResult } from '@jarvis/registry';
 import type { IncidentRecord } from '@jarvis/incidents';
 import { reconcileOutcome, type ReconcileInput } from './reconcile-outcome.js';
 
@@ -14,6 +14,7 @@ function incident(overrides: Partial<IncidentRecord> = {}): IncidentRecord {
   return {
     id: 'incident-1',
     target: 'container:web',
+    check: 'container_state',
     status: 'open',
     summary: 'down',
     faultAt: iso(0),

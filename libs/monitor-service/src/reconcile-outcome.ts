@@ -1,5 +1,5 @@
 import { assertNever } from '@jarvis/contracts';
-import type { CheckResult } from '@jarvis/checks';
+import type { CheckResult } from '@jarvis/registry';
 import type { DetectedCondition, IncidentRecord } from '@jarvis/incidents';
 
 export type ReconcileOutcome = 'open-incident' | 'redetect' | 'resolve-recovered' | 'withdraw' | 'mark-stopped' | 'nothing';

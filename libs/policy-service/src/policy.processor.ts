@@ -9,9 +9,11 @@ import {
   isTrigger,
   overdueDecisions,
   undecidedTriggers,
+  type ChooseRemediation,
   type PolicyState,
 } from '@jarvis/policy';
 import { ATTR, inSpan, SPAN, eventAttributes, type Context } from '@jarvis/telemetry';
+import { remediationChooser } from './remediation-chooser.js';
 
 type RecordFact = (event: JarvisEvent, parent?: Context) => Promise<void>;
 
@@ -22,9 +24,14 @@ type RecordFact = (event: JarvisEvent, parent?: Context) => Promise<void>;
  */
 export class PolicyProcessor implements EventProcessor<PolicyState> {
   readonly name = 'jarvis-policy';
+  /** 2: incidents are kept per target and check, and the rate limit counts every action (contracts v2). */
+  readonly stateVersion = 2;
   private exclusive: Promise<unknown> = Promise.resolve();
+  private readonly choose: ChooseRemediation;
 
-  constructor(private readonly config: JarvisConfig) {}
+  constructor(private readonly config: JarvisConfig) {
+    this.choose = remediationChooser(config);
+  }
 
   initialState(): PolicyState {
     return initialPolicyState();
@@ -49,7 +56,7 @@ export class PolicyProcessor implements EventProcessor<PolicyState> {
   handle(event: JarvisEvent, ctx: HandlerContext<PolicyState>): Promise<void> {
     if (!isTrigger(event)) return Promise.resolve();
     return this.oneAtATime(async () => {
-      const facts = decideRemediation(ctx.state(), event, this.config.policy, ctx.now());
+      const facts = decideRemediation(ctx.state(), event, this.config.policy, ctx.now(), this.choose);
       if (facts.length > 0) await this.recordDecided(facts, (fact, parent) => ctx.emit(fact, parent), ctx.trace, event);
     });
   }
@@ -59,7 +66,7 @@ export class PolicyProcessor implements EventProcessor<PolicyState> {
     return this.oneAtATime(async () => {
       for (const escalation of overdueDecisions(state(), now, this.config.policy.decisionTimeoutSeconds)) await record(escalation);
       for (const { trigger, retryOf } of dueRateLimitRetries(state(), now)) {
-        const facts = decideRemediation(state(), trigger, this.config.policy, now, retryOf);
+        const facts = decideRemediation(state(), trigger, this.config.policy, now, this.choose, retryOf);
         if (facts.length > 0) await this.recordDecided(facts, record, undefined, trigger);
       }
     });

@@ -1,7 +1,8 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { containerTarget, createEvent, derivedId, validateEvent, type JarvisEvent, type JarvisEventOf } from '@jarvis/contracts';
-import { decideRemediation, RESTART_CONTAINER } from './decide-remediation.js';
+import { decideRemediation } from './decide-remediation.js';
+import type { ChooseRemediation, RemediationChoice } from './remediation-choice.js';
 import { dueRateLimitRetries, overdueDecisions } from './policy-sweep.js';
 import { RULE, type PolicyRules } from './policy-rules.js';
 import { evolvePolicy, initialPolicyState } from './policy-state.js';
@@ -12,10 +13,15 @@ const RETENTION_MS = 168 * 3_600_000;
 const at = (offsetMs: number) => new Date(T0 + offsetMs);
 const iso = (offsetMs: number) => at(offsetMs).toISOString();
 const SEC = 1000;
+const RESTART_CONTAINER = 'restart_container';
+const RESTART: RemediationChoice = { action: RESTART_CONTAINER, params: {}, risk: 'low' };
+/** The container kind's default: a restart answers the container state check. */
+const restartOnly: ChooseRemediation = (_target, check) => (check === 'container_state' ? RESTART : null);
 
 function rules(overrides: Partial<PolicyRules> = {}): PolicyRules {
   return {
     autoRestart: true,
+    maxAutonomousRisk: 'medium',
     staleDetectionSeconds: 300,
     rateLimit: { maxActions: 60, windowSeconds: 60 },
     breaker: { maxAttempts: 3, windowSeconds: 600 },
@@ -35,7 +41,10 @@ class PolicyWorld {
   private readonly applied = new Set<string>();
   private seq = 0;
 
-  constructor(readonly rules: PolicyRules) {}
+  constructor(
+    readonly rules: PolicyRules,
+    readonly choose: ChooseRemediation = restartOnly,
+  ) {}
 
   apply(event: JarvisEvent): void {
     if (this.applied.has(event.id)) return;
@@ -46,7 +55,7 @@ class PolicyWorld {
   deliver(event: JarvisEvent, now: Date): JarvisEvent[] {
     this.apply(event);
     if (!isTrigger(event)) return [];
-    const facts = decideRemediation(this.state, event, this.rules, now);
+    const facts = decideRemediation(this.state, event, this.rules, now, this.choose);
     for (const fact of facts) this.apply(fact);
     return facts;
   }
@@ -86,7 +95,7 @@ function failure(world: PolicyWorld, name: string, offsetMs: number) {
     subject: `container:${name}`,
     correlationId: incidentId,
     causationId: detection.id,
-    data: { target, detectionId: detection.id, faultAt: iso(offsetMs - 100), summary: `container:${name}: exited with code 137` },
+    data: { target, check: 'container_state', detectionId: detection.id, faultAt: iso(offsetMs - 100), summary: `container:${name}: exited with code 137` },
   });
   return { incidentId, target, detection, opened };
 }
@@ -181,9 +190,9 @@ describe('decideRemediation: the first failure', () => {
     assert.equal(decision.data.attempt, 1);
     assert.equal(decision.data.notBefore, iso(50));
     assert.equal(decision.time, iso(50));
-    assert.equal(decision.data.rule, RULE.autoRestartWatched);
+    assert.equal(decision.data.rule, RULE.autoRemediation);
     assert.equal(decision.data.action, RESTART_CONTAINER);
-    assert.equal(decision.data.target.name, 'web');
+    assert.equal(decision.data.target.id, 'web');
     assert.equal(decision.subject, 'container:web');
     assert.equal(decision.source, 'policy');
     assert.equal(decision.correlationId, incidentId);
@@ -304,7 +313,7 @@ describe('decideRemediation: circuit breaker', () => {
     assert.equal(denied.data.outcome, 'denied');
     assert.equal(denied.data.rule, RULE.circuitBreaker);
     assert.equal(denied.data.attempt, 4);
-    assert.equal(denied.data.reason, '3 restarts of container:web within 600s (limit 3): stopped restarting');
+    assert.equal(denied.data.reason, '3 actions on container:web within 600s (limit 3): stopped acting');
     assert.equal(escalated.data.rule, RULE.circuitBreaker);
     assert.equal(escalated.data.attempts, 3);
     assert.equal(escalated.correlationId, incidentId);
@@ -382,7 +391,7 @@ describe('decideRemediation: rate limit', () => {
     const denied = world.decide(c.opened, at(2 * SEC));
     assert.equal(denied.data.outcome, 'denied');
     assert.equal(denied.data.rule, RULE.rateLimit);
-    assert.equal(denied.data.reason, '2 restart_container actions in the last 60s (limit 2)');
+    assert.equal(denied.data.reason, '2 actions in the last 60s (limit 2)');
     assert.equal(world.state.incidents.get(c.incidentId)!.escalated, false);
     assert.equal(world.state.incidents.get(c.incidentId)!.pendingDecisionId, null);
   });
@@ -426,7 +435,7 @@ describe('rate-limit denials are decided again by the sweep', () => {
     assert.deepEqual(dueRateLimitRetries(world.state, at(59 * SEC)), [], 'not before it is due');
     const due = dueRateLimitRetries(world.state, at(60 * SEC));
     assert.deepEqual(due, [{ trigger: c.opened, retryOf: denied }]);
-    const facts = decideRemediation(world.state, due[0]!.trigger, world.rules, at(60 * SEC), due[0]!.retryOf);
+    const facts = decideRemediation(world.state, due[0]!.trigger, world.rules, at(60 * SEC), world.choose, due[0]!.retryOf);
     assert.equal(facts.length, 1);
     const retried = facts[0] as Decision;
     assert.equal(retried.data.outcome, 'execute');
@@ -435,7 +444,7 @@ describe('rate-limit denials are decided again by the sweep', () => {
     assert.ok(validateEvent(retried).ok);
     world.apply(retried);
     assert.deepEqual(dueRateLimitRetries(world.state, at(61 * SEC)), []);
-    assert.deepEqual(decideRemediation(world.state, c.opened, world.rules, at(61 * SEC), denied), [], 'a repeated retry decides nothing');
+    assert.deepEqual(decideRemediation(world.state, c.opened, world.rules, at(61 * SEC), world.choose, denied), [], 'a repeated retry decides nothing');
   });
 
   it('given the incident was re-detected and decided meanwhile, then there is nothing left to retry', () => {
@@ -618,6 +627,68 @@ describe('decideRemediation: approval and closed incidents', () => {
   it('decides nothing for an incident it never saw opened', () => {
     const world = new PolicyWorld(rules());
     assert.deepEqual(world.deliver(redetection(world, derivedId('unknown incident'), 'web', 0), at(0)), []);
+  });
+});
+
+describe('decideRemediation: the action comes from the capability registry', () => {
+  const CLEAN: RemediationChoice = { action: 'clean_tmp_files', params: { olderThanDays: 7 }, risk: 'medium' };
+  const WIPE: RemediationChoice = { action: 'wipe_cache', params: {}, risk: 'high' };
+  const chooseFor = (choice: RemediationChoice | null): ChooseRemediation => () => choice;
+
+  it('given a check whose remediation has parameters, then the decision carries the action, its parameters and its risk', () => {
+    const world = new PolicyWorld(rules(), chooseFor(CLEAN));
+    const decision = world.decide(failure(world, 'web', 0).opened, at(0));
+    assert.deepEqual([decision.data.outcome, decision.data.action, decision.data.params, decision.data.risk], ['execute', 'clean_tmp_files', { olderThanDays: 7 }, 'medium']);
+    assert.equal(decision.data.rule, RULE.autoRemediation);
+    assert.ok(validateEvent(decision).ok);
+  });
+
+  it('given an action above policy.maxAutonomousRisk, then it needs approval, once per incident', () => {
+    const world = new PolicyWorld(rules({ maxAutonomousRisk: 'medium' }), chooseFor(WIPE));
+    const { opened, incidentId } = failure(world, 'web', 0);
+    const decision = world.decide(opened, at(0));
+    assert.deepEqual([decision.data.outcome, decision.data.rule, decision.data.action], ['needs_approval', RULE.approvalRequired, 'wipe_cache']);
+    assert.match(decision.data.reason, /high risk, above policy\.maxAutonomousRisk \(medium\)/);
+    assert.deepEqual(world.deliver(redetection(world, incidentId, 'web', 10 * SEC), at(10 * SEC)), []);
+  });
+
+  it('given maxAutonomousRisk high, then a high-risk action runs on its own', () => {
+    const world = new PolicyWorld(rules({ maxAutonomousRisk: 'high' }), chooseFor(WIPE));
+    assert.equal(world.decide(failure(world, 'web', 0).opened, at(0)).data.outcome, 'execute');
+  });
+
+  it('given maxAutonomousRisk low, then a medium-risk action needs approval', () => {
+    const world = new PolicyWorld(rules({ maxAutonomousRisk: 'low' }), chooseFor(CLEAN));
+    assert.equal(world.decide(failure(world, 'web', 0).opened, at(0)).data.outcome, 'needs_approval');
+  });
+
+  it('given autoRestart false, then only restarts need approval', () => {
+    const world = new PolicyWorld(rules({ autoRestart: false }), chooseFor(CLEAN));
+    assert.equal(world.decide(failure(world, 'web', 0).opened, at(0)).data.outcome, 'execute');
+  });
+
+  it('given no remediation for the check (none, or none registered), then a denial and an escalation: a person decides', () => {
+    const world = new PolicyWorld(rules(), chooseFor(null));
+    const { opened, incidentId } = failure(world, 'web', 0);
+    const facts = world.deliver(opened, at(0));
+    assert.deepEqual(facts.map((f) => f.type), ['RemediationDecided', 'IncidentEscalated']);
+    const [denied, escalated] = facts as [Decision, JarvisEventOf<'IncidentEscalated'>];
+    assert.deepEqual([denied.data.outcome, denied.data.rule, denied.data.action], ['denied', RULE.noRemediation, 'none']);
+    assert.equal(escalated.data.rule, RULE.noRemediation);
+    assert.match(escalated.data.reason, /no automatic remediation for container_state on container:web/);
+    for (const fact of facts) assert.ok(validateEvent(fact).ok);
+    assert.deepEqual(world.deliver(redetection(world, incidentId, 'web', 10 * SEC), at(10 * SEC)), [], 'escalated: nothing more');
+  });
+
+  it('counts every action type toward the rate limit, as the docs say', () => {
+    let choice = RESTART;
+    const world = new PolicyWorld(rules({ rateLimit: { maxActions: 2, windowSeconds: 60 } }), () => choice);
+    world.decide(failure(world, 'a', 0).opened, at(0));
+    choice = CLEAN;
+    world.decide(failure(world, 'b', 1 * SEC).opened, at(1 * SEC));
+    const third = world.decide(failure(world, 'c', 2 * SEC).opened, at(2 * SEC));
+    assert.deepEqual([third.data.outcome, third.data.rule], ['denied', RULE.rateLimit]);
+    assert.match(third.data.reason, /^2 actions in the last 60s \(limit 2\)/);
   });
 });
 

@@ -1,9 +1,11 @@
 import { assertNever, createEvent, derivedId, type JarvisEvent, type JarvisEventOf, type TargetRef, targetKey } from '@jarvis/contracts';
 import { countSince, isOwnTrigger, pruneBefore, type PolicyState } from './policy-state.js';
 import type { Trigger } from './trigger.js';
-import { backoffDelayMs, RULE, type PolicyRules } from './policy-rules.js';
+import { backoffDelayMs, RULE, withinAutonomy, type PolicyRules } from './policy-rules.js';
+import type { ChooseRemediation, RemediationChoice } from './remediation-choice.js';
 
-export const RESTART_CONTAINER = 'restart_container';
+/** `policy.autoRestart: false` asks a person before every restart, whatever its risk. */
+const RESTART_CONTAINER = 'restart_container';
 
 function triggerReason(trigger: Trigger): string {
   switch (trigger.type) {
@@ -24,15 +26,22 @@ function triggerReason(trigger: Trigger): string {
 /**
  * Decides what to do about one trigger, given everything the policy knows. Returns the facts to record: nothing
  * (already decided, nothing open, approval already asked for, or an action is already in flight), or a decision,
- * plus an escalation when the breaker trips. `retryOf`: a rate-limit denial whose wait is over, decided again for the
- * incident's latest trigger. Pure: the time comes in, the ids derive from the trigger (or the denial retried).
+ * plus an escalation when the breaker trips or nothing may be done automatically. `retryOf`: a rate-limit denial
+ * whose wait is over, decided again for the incident's latest trigger. Pure: the time comes in, the ids derive from
+ * the trigger (or the denial retried).
  */
-export function decideRemediation(state: PolicyState, trigger: Trigger, rules: PolicyRules, now: Date, retryOf?: JarvisEventOf<'RemediationDecided'>): JarvisEvent[] {
+export function decideRemediation(
+  state: PolicyState,
+  trigger: Trigger,
+  rules: PolicyRules,
+  now: Date,
+  choose: ChooseRemediation,
+  retryOf?: JarvisEventOf<'RemediationDecided'>,
+): JarvisEvent[] {
   const causeId = retryOf?.id ?? trigger.id;
   if (state.decidedTriggers.has(causeId)) return [];
   const incident = state.incidents.get(trigger.correlationId);
   if (!incident || !incident.open || incident.escalated || incident.pendingDecisionId) return [];
-  if (incident.awaitingApproval && !rules.autoRestart) return [];
   if (!isOwnTrigger(incident, trigger)) return [];
   const nowMs = now.getTime();
   const isObservation = trigger.type === 'DetectionRecorded' || trigger.type === 'IncidentOpened';
@@ -40,40 +49,50 @@ export function decideRemediation(state: PolicyState, trigger: Trigger, rules: P
 
   pruneBefore(state, nowMs - Math.max(rules.breaker.windowSeconds, rules.rateLimit.windowSeconds) * 1000);
   const target = trigger.data.target;
-  const previousAttempts = countSince(state.attemptsByTarget.get(targetKey(target)), nowMs - rules.breaker.windowSeconds * 1000);
-  const attempt = incident.attempts + 1;
   const cause = { id: causeId, correlationId: trigger.correlationId };
-  const decision = (outcome: 'execute' | 'needs_approval' | 'denied', rule: string, reason: string, notBeforeMs = nowMs) =>
-    decisionEvent(cause, target, { outcome, rule, reason, attempt, notBefore: new Date(notBeforeMs).toISOString() }, now);
+  const attempt = incident.attempts + 1;
+  const choice = choose(target, incident.check);
+  if (incident.awaitingApproval && (!choice || approvalReason(choice, rules))) return [];
+  const nothingToRun: RemediationChoice = { action: 'none', params: {}, risk: 'low' };
+  const decision = (outcome: 'execute' | 'needs_approval' | 'denied', rule: string, reason: string, notBeforeMs = nowMs, chosen = choice ?? nothingToRun) =>
+    decisionEvent(cause, target, { ...chosen, outcome, rule, reason, attempt, notBefore: new Date(notBeforeMs).toISOString() }, now);
 
+  if (!choice) {
+    const reason = `no automatic remediation for ${incident.check} on ${targetKey(target)} (remediation.overrides or the kind's default): a person decides`;
+    const denied = decision('denied', RULE.noRemediation, reason);
+    return [denied, escalationEvent(cause, denied, target, RULE.noRemediation, reason, incident.attempts, now)];
+  }
+  const previousAttempts = countSince(state.attemptsByTarget.get(targetKey(target)), nowMs - rules.breaker.windowSeconds * 1000);
   if (previousAttempts >= rules.breaker.maxAttempts) {
-    const reason = `${previousAttempts} restarts of ${targetKey(target)} within ${rules.breaker.windowSeconds}s (limit ${rules.breaker.maxAttempts}): stopped restarting`;
+    const reason = `${previousAttempts} actions on ${targetKey(target)} within ${rules.breaker.windowSeconds}s (limit ${rules.breaker.maxAttempts}): stopped acting`;
     const denied = decision('denied', RULE.circuitBreaker, reason);
-    return [denied, escalationEvent(cause, denied, target, reason, previousAttempts, now)];
+    return [denied, escalationEvent(cause, denied, target, RULE.circuitBreaker, reason, previousAttempts, now)];
   }
   const windowStart = nowMs - rules.rateLimit.windowSeconds * 1000;
-  const recent = (state.actionsByType.get(RESTART_CONTAINER) ?? []).filter((t) => t > windowStart);
+  const recent = state.actionTimes.filter((t) => t > windowStart);
   if (recent.length >= rules.rateLimit.maxActions) {
     // Due again when the oldest action in the window leaves it: the policy's sweep decides then, re-detection or not.
     const freedAtMs = Math.min(...recent) + rules.rateLimit.windowSeconds * 1000;
-    return [decision('denied', RULE.rateLimit, `${recent.length} ${RESTART_CONTAINER} actions in the last ${rules.rateLimit.windowSeconds}s (limit ${rules.rateLimit.maxActions})`, freedAtMs)];
+    return [decision('denied', RULE.rateLimit, `${recent.length} actions in the last ${rules.rateLimit.windowSeconds}s (limit ${rules.rateLimit.maxActions})`, freedAtMs)];
   }
-  if (!rules.autoRestart) {
-    return [decision('needs_approval', RULE.approvalRequired, 'automatic restarts are off (policy.autoRestart: false)')];
-  }
+  const approval = approvalReason(choice, rules);
+  if (approval) return [decision('needs_approval', RULE.approvalRequired, approval)];
   const delayMs = backoffDelayMs(attempt, rules.backoff);
   const why = retryOf ? 'the rate limit allows it again' : triggerReason(trigger);
-  return [decision('execute', RULE.autoRestartWatched, `watched container: ${why}; attempt ${attempt}${delayMs ? ` after ${delayMs} ms backoff` : ''}`, nowMs + delayMs)];
+  return [decision('execute', RULE.autoRemediation, `${choice.action} (${choice.risk} risk): ${why}; attempt ${attempt}${delayMs ? ` after ${delayMs} ms backoff` : ''}`, nowMs + delayMs)];
+}
+
+function approvalReason(choice: RemediationChoice, rules: PolicyRules): string | null {
+  if (choice.action === RESTART_CONTAINER && !rules.autoRestart) return 'automatic restarts are off (policy.autoRestart: false)';
+  if (!withinAutonomy(choice.risk, rules)) return `${choice.action} is ${choice.risk} risk, above policy.maxAutonomousRisk (${rules.maxAutonomousRisk})`;
+  return null;
 }
 
 type Cause = { id: string; correlationId: string };
 
-function decisionEvent(
-  cause: Cause,
-  target: TargetRef,
-  fields: { outcome: 'execute' | 'needs_approval' | 'denied'; rule: string; reason: string; attempt: number; notBefore: string },
-  now: Date,
-): JarvisEventOf<'RemediationDecided'> {
+type DecisionFields = RemediationChoice & { outcome: 'execute' | 'needs_approval' | 'denied'; rule: string; reason: string; attempt: number; notBefore: string };
+
+function decisionEvent(cause: Cause, target: TargetRef, fields: DecisionFields, now: Date): JarvisEventOf<'RemediationDecided'> {
   return createEvent({
     id: derivedId('RemediationDecided', cause.id),
     type: 'RemediationDecided',
@@ -82,7 +101,7 @@ function decisionEvent(
     subject: targetKey(target),
     correlationId: cause.correlationId,
     causationId: cause.id,
-    data: { target, action: RESTART_CONTAINER, ...fields },
+    data: { target, ...fields, params: { ...fields.params } },
   });
 }
 
@@ -90,6 +109,7 @@ function escalationEvent(
   cause: Cause,
   decision: JarvisEventOf<'RemediationDecided'>,
   target: TargetRef,
+  rule: string,
   reason: string,
   attempts: number,
   now: Date,
@@ -102,6 +122,6 @@ function escalationEvent(
     subject: targetKey(target),
     correlationId: cause.correlationId,
     causationId: decision.id,
-    data: { target, rule: RULE.circuitBreaker, reason, attempts },
+    data: { target, rule, reason, attempts },
   });
 }

@@ -1,6 +1,9 @@
+import { RISK_LEVELS, type Risk } from '@jarvis/contracts';
+
 /** The knobs the policy reads; the config lib's PolicyConfig satisfies this shape. */
 export type PolicyRules = {
   autoRestart: boolean;
+  maxAutonomousRisk: Risk;
   staleDetectionSeconds: number;
   rateLimit: { maxActions: number; windowSeconds: number };
   breaker: { maxAttempts: number; windowSeconds: number };
@@ -9,8 +12,9 @@ export type PolicyRules = {
 
 /** Rule names recorded on every decision, so an audit can say exactly which rule allowed or stopped an action. */
 export const RULE = {
-  autoRestartWatched: 'auto_restart_watched',
+  autoRemediation: 'auto_remediation',
   approvalRequired: 'approval_required',
+  noRemediation: 'no_remediation',
   circuitBreaker: 'circuit_breaker',
   rateLimit: 'rate_limit',
   decisionTimeout: 'decision_timeout',
@@ -23,4 +27,9 @@ export const RULE = {
 export function backoffDelayMs(attempt: number, backoff: PolicyRules['backoff']): number {
   if (attempt <= 1) return 0;
   return Math.min(backoff.maxMs, backoff.initialMs * 2 ** Math.min(attempt - 2, 30));
+}
+
+/** Whether an action of `risk` may run without a person's approval under `rules`. */
+export function withinAutonomy(risk: Risk, rules: Pick<PolicyRules, 'maxAutonomousRisk'>): boolean {
+  return RISK_LEVELS.indexOf(risk) <= RISK_LEVELS.indexOf(rules.maxAutonomousRisk);
 }

@@ -17,7 +17,7 @@ const opened = createEvent({
   source: 'monitor',
   time: iso(0),
   causationId: null,
-  data: { target, detectionId: derivedId('test', 'detection'), faultAt: iso(0), summary: 'down' },
+  data: { target, check: 'container_state', detectionId: derivedId('test', 'detection'), faultAt: iso(0), summary: 'down' },
 });
 
 function decided(name: string, outcome: 'execute' | 'needs_approval' | 'denied', at: number, correlationId = INCIDENT, on = target): JarvisEvent {
@@ -27,9 +27,9 @@ function decided(name: string, outcome: 'execute' | 'needs_approval' | 'denied',
     type: 'RemediationDecided',
     time: iso(at),
     correlationId,
-    subject: `container:${on.name}`,
+    subject: `container:${on.id}`,
     causationId: derivedId('trigger', name),
-    data: { target: on, outcome, action: 'restart_container', rule: 'r', reason: 'x', attempt: 1, notBefore: iso(at) },
+    data: { target: on, outcome, action: 'restart_container', params: {}, risk: 'low', rule: 'r', reason: 'x', attempt: 1, notBefore: iso(at) },
   });
 }
 
@@ -46,6 +46,7 @@ describe('evolvePolicy', () => {
     assert.deepEqual(state.incidents.get(INCIDENT), {
       targetKey: 'container:web',
       target,
+      check: 'container_state',
       open: true,
       escalated: false,
       pendingDecisionId: null,
@@ -68,7 +69,7 @@ describe('evolvePolicy', () => {
     assert.equal(view.attempts, 1);
     assert.ok(state.decidedTriggers.has(decision.causationId!));
     assert.deepEqual(state.attemptsByTarget.get('container:web'), [T0 + 1000]);
-    assert.deepEqual(state.actionsByType.get('restart_container'), [T0 + 1000]);
+    assert.deepEqual(state.actionTimes, [T0 + 1000]);
   });
 
   it('remembers a non-execute decision as decided without making it pending or counting it', () => {
@@ -80,7 +81,7 @@ describe('evolvePolicy', () => {
       assert.equal(state.incidents.get(INCIDENT)!.pendingDecisionId, null);
       assert.equal(state.incidents.get(INCIDENT)!.attempts, 0);
       assert.equal(state.attemptsByTarget.size, 0);
-      assert.equal(state.actionsByType.size, 0);
+      assert.equal(state.actionTimes.length, 0);
     }
   });
 
@@ -126,7 +127,7 @@ describe('evolvePolicy', () => {
     const before = JSON.stringify([...state.incidents, ...state.decidedTriggers]);
     evolvePolicy(
       state,
-      createEvent({ ...base, id: derivedId('test', 'started'), type: 'ActionStarted', source: 'executor', time: iso(0), causationId: null, data: { target, decisionId: derivedId('x'), action: 'restart_container', attempt: 1 } }), RETENTION_MS,
+      createEvent({ ...base, id: derivedId('test', 'started'), type: 'ActionStarted', source: 'executor', time: iso(0), causationId: null, data: { target, decisionId: derivedId('x'), action: 'restart_container', attempt: 1, params: {} } }), RETENTION_MS,
     );
     assert.equal(JSON.stringify([...state.incidents, ...state.decidedTriggers]), before);
   });
@@ -137,10 +138,10 @@ describe('pruneBefore / countSince', () => {
     const state = initialPolicyState();
     state.attemptsByTarget.set('container:a', [10, 20, 30]);
     state.attemptsByTarget.set('container:b', [5]);
-    state.actionsByType.set('restart_container', [5, 20]);
+    state.actionTimes = [5, 20];
     pruneBefore(state, 20);
     assert.deepEqual([...state.attemptsByTarget], [['container:a', [20, 30]]]);
-    assert.deepEqual([...state.actionsByType], [['restart_container', [20]]]);
+    assert.deepEqual(state.actionTimes, [20]);
   });
 
   it('counts times strictly after `since`', () => {
@@ -158,7 +159,7 @@ describe('undecidedTriggers', () => {
       type: 'RemediationDecided',
       time: iso(at),
       causationId: trigger.id,
-      data: { target, outcome, action: 'restart_container', rule: 'r', reason: 'x', attempt: 1, notBefore: iso(at) },
+      data: { target, outcome, action: 'restart_container', params: {}, risk: 'low', rule: 'r', reason: 'x', attempt: 1, notBefore: iso(at) },
     });
   }
 

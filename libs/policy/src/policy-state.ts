@@ -7,6 +7,8 @@ type Decision = JarvisEventOf<'RemediationDecided'>;
 export type IncidentView = {
   targetKey: string;
   target: TargetRef;
+  /** The failing check: which action answers it comes from the capability registry. */
+  check: string;
   open: boolean;
   escalated: boolean;
   /** The execute decision whose outcome (action failed, refused, superseded, verification) has not been recorded yet. */
@@ -34,9 +36,9 @@ export type PolicyState = {
    * decided twice. They go with their incident when it is pruned.
    */
   decidedTriggers: Map<string, string>;
-  /** Times of execute decisions per target (breaker, backoff) and per action type (rate limit). */
+  /** Times of execute decisions per target (breaker) and of every execute decision (rate limit). */
   attemptsByTarget: Map<string, number[]>;
-  actionsByType: Map<string, number[]>;
+  actionTimes: number[];
   /** The latest event time seen: pruning judges age by it, never by the clock. */
   latestMs: number;
   prunedAtMs: number;
@@ -52,7 +54,7 @@ function pruneEveryMs(retentionMs: number): number {
 }
 
 export function initialPolicyState(): PolicyState {
-  return { incidents: new Map(), decidedTriggers: new Map(), attemptsByTarget: new Map(), actionsByType: new Map(), latestMs: 0, prunedAtMs: 0 };
+  return { incidents: new Map(), decidedTriggers: new Map(), attemptsByTarget: new Map(), actionTimes: [], latestMs: 0, prunedAtMs: 0 };
 }
 
 /**
@@ -88,6 +90,7 @@ function foldFact(state: PolicyState, event: JarvisEvent): PolicyState {
       state.incidents.set(event.correlationId, {
         targetKey: targetKey(event.data.target),
         target: event.data.target,
+        check: event.data.check,
         open: true,
         escalated: false,
         pendingDecisionId: null,
@@ -141,7 +144,7 @@ function foldDecision(state: PolicyState, decision: Decision): void {
   }
   const at = Date.parse(decision.time);
   push(state.attemptsByTarget, targetKey(decision.data.target), at);
-  push(state.actionsByType, decision.data.action, at);
+  state.actionTimes.push(at);
 }
 
 /**
@@ -165,13 +168,12 @@ function pruneClosed(state: PolicyState, horizonMs: number): void {
 
 /** Drops times that can no longer count for any window, so long-running state stays small. */
 export function pruneBefore(state: PolicyState, cutoff: number): void {
-  for (const map of [state.attemptsByTarget, state.actionsByType]) {
-    for (const [key, times] of map) {
-      const kept = times.filter((t) => t >= cutoff);
-      if (kept.length === 0) map.delete(key);
-      else map.set(key, kept);
-    }
+  for (const [key, times] of state.attemptsByTarget) {
+    const kept = times.filter((t) => t >= cutoff);
+    if (kept.length === 0) state.attemptsByTarget.delete(key);
+    else state.attemptsByTarget.set(key, kept);
   }
+  state.actionTimes = state.actionTimes.filter((t) => t >= cutoff);
 }
 
 export function countSince(times: number[] | undefined, since: number): number {

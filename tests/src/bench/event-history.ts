@@ -29,14 +29,14 @@ function opening(ids: Ids, container: string, atMs: number, outcome: 'execute' |
   const faultAt = new Date(atMs).toISOString();
   return [
     createEvent({ ...at(0), id: ids.detection, type: 'DetectionRecorded', source: 'monitor', causationId: null, data: { target, check: 'container_state', status: 'failed', reason: 'exited with code 137', faultAt } }),
-    createEvent({ ...at(1), id: derivedId('IncidentOpened', ids.detection), type: 'IncidentOpened', source: 'monitor', causationId: ids.detection, data: { target, detectionId: ids.detection, faultAt, summary: 'exited with code 137' } }),
+    createEvent({ ...at(1), id: derivedId('IncidentOpened', ids.detection), type: 'IncidentOpened', source: 'monitor', causationId: ids.detection, data: { target, check: 'container_state', detectionId: ids.detection, faultAt, summary: 'exited with code 137' } }),
     createEvent({
       ...at(2),
       id: ids.decision,
       type: 'RemediationDecided',
       source: 'policy',
       causationId: ids.detection,
-      data: { target, outcome, action: 'restart_container', rule: outcome === 'execute' ? 'auto_restart' : 'breaker_open', reason: 'bench history', attempt: 1, notBefore: new Date(atMs + 2 * STEP_MS).toISOString() },
+      data: { target, outcome, action: 'restart_container', params: {}, risk: 'low', rule: outcome === 'execute' ? 'auto_restart' : 'breaker_open', reason: 'bench history', attempt: 1, notBefore: new Date(atMs + 2 * STEP_MS).toISOString() },
     }),
   ];
 }
@@ -47,8 +47,8 @@ function closedIncident(ids: Ids, container: string, atMs: number): JarvisEvent[
   const action = { target, decisionId: ids.decision, action: 'restart_container' };
   return [
     ...opening(ids, container, atMs, 'execute'),
-    createEvent({ ...at(3), id: derivedId('ActionStarted', ids.decision), type: 'ActionStarted', source: 'executor', causationId: ids.decision, data: { ...action, attempt: 1 } }),
-    createEvent({ ...at(4), id: derivedId('ActionSucceeded', ids.decision), type: 'ActionSucceeded', source: 'executor', causationId: ids.decision, data: { ...action, result: 'restarted', durationMs: 300 } }),
+    createEvent({ ...at(3), id: derivedId('ActionStarted', ids.decision), type: 'ActionStarted', source: 'executor', causationId: ids.decision, data: { ...action, attempt: 1, params: {} } }),
+    createEvent({ ...at(4), id: derivedId('ActionSucceeded', ids.decision), type: 'ActionSucceeded', source: 'executor', causationId: ids.decision, data: { ...action, result: 'restarted', details: {}, durationMs: 300 } }),
     createEvent({ ...at(5), id: derivedId('VerificationPassed', ids.decision), type: 'VerificationPassed', source: 'monitor', causationId: ids.decision, data: { target, decisionId: ids.decision, evidence: 'running for 1 s' } }),
     createEvent({ ...at(6), id: derivedId('IncidentResolved', ids.incident), type: 'IncidentResolved', source: 'monitor', causationId: ids.decision, data: { target, resolution: 'remediated', reason: 'verified' } }),
   ];

@@ -208,7 +208,7 @@ function forgedDecision(name: string, options: { agoMs?: number; action?: string
     subject: `container:${name}`,
     correlationId: newId(),
     causationId: null,
-    data: { target: containerTarget(name), outcome: 'execute', action: options.action ?? 'restart_container', rule: 'auto_restart_watched', reason: 'forged', attempt: 1, notBefore: when },
+    data: { target: containerTarget(name), outcome: 'execute', action: options.action ?? 'restart_container', params: {}, risk: 'low', rule: 'auto_remediation', reason: 'forged', attempt: 1, notBefore: when },
   });
 }
 

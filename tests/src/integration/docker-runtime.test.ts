@@ -2,7 +2,8 @@ import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import { containerTarget } from '@jarvis/contracts';
 import { ContainerEventStream, DockerodeRuntime, type ContainerEvent } from '@jarvis/docker';
-import { RestartContainer } from '@jarvis/remediation';
+import { WatchConfig } from '@jarvis/config';
+import { RestartContainer, RestartContainerParams } from '@jarvis/registry';
 import { crashMainProcess, execIn, runContainer, startDockerd, waitRunning, type DockerHarness } from '../support/docker-harness.js';
 import { killAllTracked, waitFor } from '../support/processes.js';
 
@@ -48,14 +49,22 @@ describe('Docker adapter against a real dockerd', { timeout: 120_000 }, () => {
     assert.equal(snapshot?.exitCode, 137);
   });
 
-  it('RestartContainer restarts, and knows afterwards that it is done', async () => {
-    const action = new RestartContainer(runtime, 1);
+  it('RestartContainer restarts, knows afterwards that it is done, and verifies it', async () => {
+    const watch = Object.assign(new WatchConfig(), { containers: ['alpha'] });
+    const action = new RestartContainer(runtime, { watch, stopTimeoutSeconds: 1, graceSeconds: 30, verification: { stableForMs: 500, timeoutMs: 10_000 } });
+    const params = new RestartContainerParams();
     const before = new Date();
-    assert.equal(await action.alreadyDone(containerTarget('alpha'), before), false);
-    const { result } = await action.execute(containerTarget('alpha'));
+    assert.deepEqual(await action.reobserve(containerTarget('alpha'), new Date()), { kind: 'fault_holds' });
+    assert.equal(await action.alreadyDone(containerTarget('alpha'), params, before), false);
+    const { result } = await action.execute(containerTarget('alpha'), params, AbortSignal.timeout(30_000));
     assert.match(result, /restarted; now running/);
-    assert.equal(await action.alreadyDone(containerTarget('alpha'), before), true);
-    await assert.rejects(action.execute(containerTarget('no-such-container')), /no such container/i);
+    assert.equal(await action.alreadyDone(containerTarget('alpha'), params, before), true);
+    const verdict = await waitFor('verification', async () => {
+      const v = await action.verify(containerTarget('alpha'), params, before, new Date());
+      return v.kind === 'pending' ? undefined : v;
+    }, 10_000, 100);
+    assert.equal(verdict.kind, 'passed');
+    await assert.rejects(action.execute(containerTarget('no-such-container'), params, AbortSignal.timeout(30_000)), /no such container/i);
   });
 
   it('streams health_status transitions and API kills', async () => {

@@ -42,7 +42,7 @@ function opener(name: string): EventProcessor<Set<string>> {
           subject: event.subject,
           correlationId: event.correlationId,
           causationId: event.id,
-          data: { target: event.data.target, detectionId: event.id, faultAt: event.data.faultAt, summary: event.data.reason },
+          data: { target: event.data.target, check: 'container_state', detectionId: event.id, faultAt: event.data.faultAt, summary: event.data.reason },
         }),
       );
     },

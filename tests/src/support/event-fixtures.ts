@@ -8,7 +8,7 @@ function fromMonitor(name: string): { id: string; source: 'monitor'; time: strin
 /** The opening of a new incident for container `name`. */
 export function incidentOpened(name: string): JarvisEvent {
   const envelope = fromMonitor(name);
-  return createEvent({ ...envelope, type: 'IncidentOpened', data: { target: containerTarget(name), detectionId: newId(), faultAt: envelope.time, summary: 'exited with code 1' } });
+  return createEvent({ ...envelope, type: 'IncidentOpened', data: { target: containerTarget(name), check: 'container_state', detectionId: newId(), faultAt: envelope.time, summary: 'exited with code 1' } });
 }
 
 /** A failed detection of container `name`, in an incident of its own. */

@@ -1,4 +1,4 @@
-import type { Check, CheckResult } from './check.js';
+import type { Check, CheckResult } from '../../check.js';
 import type { ContainerSnapshot } from './container-runtime.js';
 
 export type ContainerObservation = {
@@ -32,4 +32,9 @@ export class ContainerStateCheck implements Check<ContainerObservation> {
     const cause = snapshot.oomKilled ? 'killed by the kernel OOM killer' : `exited with code ${snapshot.exitCode ?? '?'}`;
     return result('failed', `${snapshot.state}: ${cause}`, snapshot.finishedAt && snapshot.finishedAt > '0001-01-02' ? snapshot.finishedAt : now.toISOString());
   }
+}
+
+/** Every check of a container, evaluated together on each observation; the worst result speaks for the target. */
+export function containerChecks(): Check<ContainerObservation>[] {
+  return [new ContainerStateCheck()];
 }

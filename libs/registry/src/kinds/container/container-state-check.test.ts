@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import type { ContainerSnapshot } from './container-runtime.js';
 import { ContainerStateCheck } from './container-state-check.js';
-import { containerChecks } from './check-registry.js';
+import { containerChecks } from './container-state-check.js';
 
 const NOW = new Date('2025-03-01T12:00:00.000Z');
 

@@ -1,6 +1,5 @@
+import type { VerificationVerdict } from '../../remediation-action.js';
 import type { ContainerSnapshot } from './container-runtime.js';
-
-export type VerificationVerdict = { kind: 'passed'; evidence: string } | { kind: 'failed'; reason: string } | { kind: 'pending'; waitingFor: string };
 
 export type VerificationRules = { stableForMs: number; timeoutMs: number };
 

@@ -1,0 +1,65 @@
+import { createEvent, derivedId, newId, targetKey, type JarvisEventOf, type Resolution, type TargetRef } from '@jarvis/contracts';
+import type { CheckResult } from '@jarvis/registry';
+
+type Detection = JarvisEventOf<'DetectionRecorded'>;
+
+/** Every event the monitor writes about a case, built in one place so their envelopes cannot drift apart. */
+export const caseEvents = {
+  detection(target: TargetRef, result: CheckResult, correlationId: string, now: Date, id: string = newId()): Detection {
+    return createEvent({
+      id,
+      type: 'DetectionRecorded',
+      source: 'monitor',
+      time: now.toISOString(),
+      subject: targetKey(target),
+      correlationId,
+      causationId: null,
+      data: { target, check: result.check, status: result.status, reason: result.reason, faultAt: result.faultAt },
+    });
+  },
+
+  incidentOpened(detection: Detection, now: Date): JarvisEventOf<'IncidentOpened'> {
+    const { target, check, reason, faultAt } = detection.data;
+    return createEvent({
+      id: derivedId('IncidentOpened', detection.id),
+      type: 'IncidentOpened',
+      source: 'monitor',
+      time: now.toISOString(),
+      subject: detection.subject,
+      correlationId: detection.correlationId,
+      causationId: detection.id,
+      data: { target, check, detectionId: detection.id, faultAt, summary: `${detection.subject}: ${reason}` },
+    });
+  },
+
+  resolved(target: TargetRef, incidentId: string, resolution: Resolution, reason: string, now: Date, id: string, causationId: string | null = null): JarvisEventOf<'IncidentResolved'> {
+    return createEvent({
+      id,
+      type: 'IncidentResolved',
+      source: 'monitor',
+      time: now.toISOString(),
+      subject: targetKey(target),
+      correlationId: incidentId,
+      causationId,
+      data: { target, resolution, reason },
+    });
+  },
+
+  verification(
+    action: JarvisEventOf<'ActionSucceeded'>,
+    verdict: { kind: 'passed'; evidence: string } | { kind: 'failed'; reason: string },
+    now: Date,
+  ): JarvisEventOf<'VerificationPassed' | 'VerificationFailed'> {
+    const envelope = {
+      source: 'monitor' as const,
+      time: now.toISOString(),
+      subject: action.subject,
+      correlationId: action.correlationId,
+      causationId: action.id,
+    };
+    const base = { target: action.data.target, decisionId: action.data.decisionId };
+    return verdict.kind === 'passed'
+      ? createEvent({ ...envelope, id: derivedId('VerificationPassed', action.data.decisionId), type: 'VerificationPassed', data: { ...base, evidence: verdict.evidence } })
+      : createEvent({ ...envelope, id: derivedId('VerificationFailed', action.data.decisionId), type: 'VerificationFailed', data: { ...base, reason: verdict.reason } });
+  },
+};

@@ -1,0 +1,80 @@
+import { Logger } from '@nestjs/common';
+import { derivedId, newId, targetKey, type TargetRef } from '@jarvis/contracts';
+import type { CheckResult } from '@jarvis/registry';
+import { openIncidentFor } from '@jarvis/incidents';
+import type { ProcessorHost } from '@jarvis/service-kit';
+import { ATTR, inSpan, SPAN, SpanKind } from '@jarvis/telemetry';
+import { caseEvents } from './case-events.js';
+import type { MonitorState } from './monitor-state.js';
+import { reconcileOutcome } from './reconcile-outcome.js';
+
+/** One observation of one check of one target, from any source: an engine event, a reconciliation, a scheduled probe. */
+export type ProbeObservation = {
+  target: TargetRef;
+  result: CheckResult;
+  /** An engine event (or the first pass after a start): a failure is recorded at once, even an unchanged one. */
+  eventDriven: boolean;
+  /** The target no longer exists (a container removed by its owner). */
+  removed: boolean;
+  now: Date;
+};
+
+export type RecorderSettings = { redetectAfterMs: number; restateStopAfterMs: number };
+
+/**
+ * The one step that turns an observation into facts, whatever the kind: opens, re-detects, resolves or withdraws
+ * the incident of that target and check. The caller holds the target's lock.
+ */
+export class ProbeResultRecorder {
+  private readonly logger = new Logger('monitor');
+
+  constructor(
+    private readonly host: ProcessorHost<MonitorState>,
+    private readonly settings: RecorderSettings,
+  ) {}
+
+  async record({ target, result, eventDriven, removed, now }: ProbeObservation): Promise<void> {
+    const key = targetKey(target);
+    const state = this.host.state();
+    const incident = openIncidentFor(state.incidents, key, result.check);
+    const operatorStoppedAt = state.operatorStops.get(key);
+    const outcome = reconcileOutcome({ incident, result, removed, now, eventDriven, operatorStoppedAt, ...this.settings });
+    switch (outcome) {
+      case 'open-incident':
+        await this.openIncident(target, result, now);
+        this.logger.warn(`${key}: ${result.reason} (incident opened)`);
+        return;
+      case 'redetect':
+        await inSpan(SPAN.detect, { kind: SpanKind.PRODUCER, attributes: { [ATTR.target]: key, [ATTR.incidentId]: incident!.id } }, () =>
+          this.host.record(caseEvents.detection(target, result, incident!.id, now)),
+        );
+        return;
+      case 'resolve-recovered':
+        await this.host.record(caseEvents.resolved(target, incident!.id, 'recovered', `${result.reason} without a further action by Jarvis`, now, newId()));
+        return;
+      case 'withdraw': {
+        const id = derivedId('IncidentResolved', incident!.id, 'withdrawn');
+        await this.host.record(caseEvents.resolved(target, incident!.id, 'withdrawn', `${removed ? `${target.kind} removed` : result.reason} by its owner`, now, id));
+        this.logger.log(`${key}: ${result.reason} by its owner; incident withdrawn`);
+        return;
+      }
+      case 'mark-stopped':
+        await this.host.record(caseEvents.detection(target, result, derivedId('operator-stop', key, result.faultAt), now));
+        this.logger.log(`${key}: ${result.reason}; left alone`);
+        return;
+      case 'nothing':
+        return;
+    }
+  }
+
+  private openIncident(target: TargetRef, result: CheckResult, now: Date): Promise<void> {
+    const key = targetKey(target);
+    return inSpan(SPAN.detect, { kind: SpanKind.PRODUCER, attributes: { [ATTR.target]: key, [ATTR.check]: result.check } }, async (span) => {
+      const incidentId = newId();
+      span.setAttribute(ATTR.incidentId, incidentId);
+      const detected = caseEvents.detection(target, result, incidentId, now);
+      await this.host.record(detected);
+      await this.host.record(caseEvents.incidentOpened(detected, now));
+    });
+  }
+}

@@ -1,0 +1,18 @@
+import { ConfigError, type JarvisConfig } from '@jarvis/config';
+import type { ChooseRemediation } from '@jarvis/policy';
+import { capabilityRegistry } from '@jarvis/registry';
+
+/**
+ * The capability registry's default remediation per kind and check, with jarvis.yaml's overrides on top. An override
+ * naming a check or action the kind does not have stops the start with the entry named.
+ */
+export function remediationChooser(config: JarvisConfig): ChooseRemediation {
+  const registry = capabilityRegistry(config);
+  const overrides = config.remediation.overrides;
+  const problems = registry.overrideProblems(overrides);
+  if (problems.length > 0) throw new ConfigError('jarvis.yaml', problems);
+  return (target, check) => {
+    const descriptor = registry.remediationFor(target, check, overrides);
+    return descriptor ? { action: descriptor.name, params: { ...descriptor.defaultParams(target) }, risk: descriptor.risk } : null;
+  };
+}

@@ -1,0 +1,10 @@
+import type { ActionParams, Risk, TargetRef } from '@jarvis/contracts';
+
+/** The action that answers a failing check, as the policy records it in a decision. */
+export type RemediationChoice = { action: string; params: ActionParams; risk: Risk };
+
+/**
+ * Which action answers `check` on `target` (the capability registry with jarvis.yaml's overrides), or null when
+ * nothing may be done automatically: then a person decides.
+ */
+export type ChooseRemediation = (target: TargetRef, check: string) => RemediationChoice | null;

@@ -1,0 +1,35 @@
+import type { JarvisConfig } from '@jarvis/config';
+import type { TargetKindPlugin } from '../../target-kind.js';
+import type { ContainerRuntime } from './container-runtime.js';
+import { ContainerStateCheck } from './container-state-check.js';
+import { describeRestartContainer, RESTART_CONTAINER, RestartContainer, type RestartContainerSettings } from './restart-container.js';
+
+export type ContainerDependencies = { containers: ContainerRuntime };
+
+/** Seconds an interrupted restart may still be finishing on top of Docker's stop timeout. */
+const RESTART_GRACE_SECONDS = 30;
+
+function restartSettings(config: JarvisConfig): RestartContainerSettings {
+  return {
+    watch: config.watch,
+    stopTimeoutSeconds: config.executor.restartStopTimeoutSeconds,
+    graceSeconds: RESTART_GRACE_SECONDS,
+    verification: { stableForMs: config.verification.stableForMs, timeoutMs: config.verification.timeoutSeconds * 1000 },
+  };
+}
+
+/**
+ * Containers: found through the engine (the `jarvis.watch=true` label, or named in jarvis.yaml), watched through its
+ * event stream and a periodic reconciliation, healed by a restart.
+ */
+export function containerKind(config: JarvisConfig): TargetKindPlugin<ContainerDependencies> {
+  const settings = restartSettings(config);
+  const stateCheck = new ContainerStateCheck().name;
+  return {
+    kind: 'container',
+    checks: [stateCheck],
+    actions: [describeRestartContainer(settings)],
+    remediation: { [stateCheck]: RESTART_CONTAINER },
+    createActions: ({ containers }) => [new RestartContainer(containers, settings)],
+  };
+}

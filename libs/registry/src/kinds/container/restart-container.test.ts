@@ -1,0 +1,100 @@
+import assert from 'node:assert/strict';
+import { describe, it } from 'node:test';
+import { WatchConfig } from '@jarvis/config';
+import { containerTarget } from '@jarvis/contracts';
+import type { ContainerRuntime, ContainerSnapshot } from './container-runtime.js';
+import { RestartContainer, RestartContainerParams } from './restart-container.js';
+
+const T0 = Date.parse('2025-03-01T12:00:00.000Z');
+const iso = (offsetMs: number) => new Date(T0 + offsetMs).toISOString();
+const at = (offsetMs: number) => new Date(T0 + offsetMs);
+
+const snapshot = (overrides: Partial<ContainerSnapshot> = {}): ContainerSnapshot => ({
+  id: 'c1',
+  name: 'web',
+  labels: { 'jarvis.watch': 'true' },
+  state: 'exited',
+  startedAt: iso(-60_000),
+  finishedAt: iso(-1000),
+  exitCode: 137,
+  oomKilled: false,
+  health: null,
+  restartCount: 0,
+  ...overrides,
+});
+const watch = Object.assign(new WatchConfig(), { containers: ['named'], label: 'jarvis.watch=true' });
+
+/** Answers every inspect with what the test says the engine shows; counts restarts. */
+class EngineShowing implements ContainerRuntime {
+  restarts: Array<{ name: string; stopTimeoutSeconds: number }> = [];
+  constructor(private readonly shown: ContainerSnapshot | null) {}
+  inspect = async () => this.shown;
+  list = async () => ({ snapshots: this.shown ? [this.shown] : [], unreadable: [] });
+  restart = async (name: string, stopTimeoutSeconds: number) => {
+    this.restarts.push({ name, stopTimeoutSeconds });
+  };
+}
+
+function restartWith(shown: ContainerSnapshot | null) {
+  const engine = new EngineShowing(shown);
+  const action = new RestartContainer(engine, { watch, stopTimeoutSeconds: 3, graceSeconds: 30, verification: { stableForMs: 2000, timeoutMs: 20_000 } });
+  return { engine, action };
+}
+
+const web = containerTarget('web');
+
+describe('RestartContainer: reobserve, what a fresh look at the target says', () => {
+  it('given a watched container still down, then the fault holds', async () => {
+    assert.deepEqual(await restartWith(snapshot()).action.reobserve(web, at(0)), { kind: 'fault_holds' });
+  });
+
+  it('given a watched container running but unhealthy, then the fault holds', async () => {
+    const unhealthy = snapshot({ state: 'running', health: { status: 'unhealthy', failingStreak: 3, firstFailureAt: iso(-5000) } });
+    assert.deepEqual(await restartWith(unhealthy).action.reobserve(web, at(0)), { kind: 'fault_holds' });
+  });
+
+  it('given a watched container running again, then the decision is superseded with the evidence', async () => {
+    const verdict = await restartWith(snapshot({ state: 'running' })).action.reobserve(web, at(0));
+    assert.equal(verdict.kind, 'superseded');
+    assert.match((verdict as { evidence: string }).evidence, /container_state ok .*running/);
+  });
+
+  it('given a container that no longer exists, then the decision is superseded', async () => {
+    assert.deepEqual(await restartWith(null).action.reobserve(web, at(0)), { kind: 'superseded', evidence: 'the container no longer exists' });
+  });
+
+  it('given a container neither named nor labelled, then it is not watched', async () => {
+    const verdict = await restartWith(snapshot({ name: 'stranger', labels: {} })).action.reobserve(containerTarget('stranger'), at(0));
+    assert.equal(verdict.kind, 'not_watched');
+  });
+
+  it('given a container named in the config without the label, then it is watched', async () => {
+    const verdict = await restartWith(snapshot({ name: 'named', labels: {} })).action.reobserve(containerTarget('named'), at(0));
+    assert.deepEqual(verdict, { kind: 'fault_holds' });
+  });
+});
+
+describe('RestartContainer: execute, alreadyDone, verify', () => {
+  it('restarts through the engine with the configured stop timeout and reports the state after', async () => {
+    const { engine, action } = restartWith(snapshot({ state: 'running', startedAt: iso(10) }));
+    const outcome = await action.execute(web, new RestartContainerParams(), AbortSignal.timeout(1000));
+    assert.deepEqual(engine.restarts, [{ name: 'web', stopTimeoutSeconds: 3 }]);
+    assert.equal(outcome.result, `restarted; now running since ${iso(10)}`);
+  });
+
+  it('says the effect already happened only for a start after the given time', async () => {
+    const { action } = restartWith(snapshot({ state: 'running', startedAt: iso(5000) }));
+    assert.equal(await action.alreadyDone(web, new RestartContainerParams(), at(4000)), true);
+    assert.equal(await action.alreadyDone(web, new RestartContainerParams(), at(6000)), false);
+  });
+
+  it('verifies by re-running the container check over time: pending until stable, then passed', async () => {
+    const { action } = restartWith(snapshot({ state: 'running', startedAt: iso(1000) }));
+    assert.equal((await action.verify(web, new RestartContainerParams(), at(0), at(2000))).kind, 'pending');
+    assert.equal((await action.verify(web, new RestartContainerParams(), at(0), at(3500))).kind, 'passed');
+  });
+
+  it('has a deadline of the stop timeout plus the grace Docker may still need', () => {
+    assert.equal(restartWith(null).action.deadlineMs, 33_000);
+  });
+});

@@ -1,0 +1,40 @@
+import type { ActionDetails, Risk, TargetKind, TargetRef } from '@jarvis/contracts';
+
+export type ActionOutcome = { result: string; details: ActionDetails };
+
+/** What a fresh look at the target says just before acting: act only while the fault holds. */
+export type Reobservation =
+  | { kind: 'fault_holds' }
+  | { kind: 'superseded'; evidence: string }
+  | { kind: 'not_watched'; reason: string };
+
+export type VerificationVerdict = { kind: 'passed'; evidence: string } | { kind: 'failed'; reason: string } | { kind: 'pending'; waitingFor: string };
+
+/** What the policy needs to know about an action without being able to run it. */
+export interface ActionDescriptor<Params extends object = object> {
+  readonly name: string;
+  readonly kind: TargetKind;
+  readonly risk: Risk;
+  /** The class-validator class its parameters must satisfy; unknown fields are refused. */
+  readonly params: new () => Params;
+  /** The parameters a decision carries when nothing overrides them. */
+  defaultParams(target: TargetRef): Params;
+  /** How long one execution may take before the executor gives up on it (Docker finishing a restart, a slow delete). */
+  readonly deadlineMs: number;
+}
+
+/**
+ * One remediation. The registry maps a decision's `action` name to exactly one of these; its parameters reach it
+ * validated against its own class.
+ */
+export interface RemediationAction<Params extends object = object> extends ActionDescriptor<Params> {
+  /**
+   * Has the effect already happened since `since`? An executor that crashed mid-action asks this before acting
+   * again, so an action is carried out once even when its delivery is repeated.
+   */
+  alreadyDone(target: TargetRef, params: Params, since: Date): Promise<boolean>;
+  reobserve(target: TargetRef, now: Date): Promise<Reobservation>;
+  execute(target: TargetRef, params: Params, signal: AbortSignal): Promise<ActionOutcome>;
+  /** Re-runs the check that triggered the action: `pending` means look again later, until the verification timeout. */
+  verify(target: TargetRef, params: Params, actionStartedAt: Date, now: Date): Promise<VerificationVerdict>;
+}

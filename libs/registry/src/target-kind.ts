@@ -1,0 +1,17 @@
+import type { TargetKind } from '@jarvis/contracts';
+import type { ActionDescriptor, RemediationAction } from './remediation-action.js';
+
+/**
+ * One kind of target, from one folder: its checks, its actions and which action answers which check. A kind's
+ * actions need I/O (ports with adapters in infra libs), so they are built from the dependencies the service has;
+ * the descriptors alone (for the policy) need none.
+ */
+export interface TargetKindPlugin<Dependencies = unknown> {
+  readonly kind: TargetKind;
+  /** The checks the monitor evaluates for this kind, by name. */
+  readonly checks: readonly string[];
+  readonly actions: readonly ActionDescriptor[];
+  /** The default remediation: check name → action name. jarvis.yaml can override it per target. */
+  readonly remediation: Readonly<Record<string, string>>;
+  createActions(dependencies: Dependencies): RemediationAction[];
+}

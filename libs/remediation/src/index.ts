@@ -1,3 +1,0 @@
-export * from './action-registry.js';
-export * from './remediation-action.js';
-export * from './restart-container.js';
