@@ -53,11 +53,11 @@ class CountingRestart implements RemediationAction {
 }
 
 /** The log as the handler sees it: appends of the listed types fail while `failing` says so. */
-function world(action: CountingRestart) {
+function world(action: CountingRestart, giveUpAfterMs = 10_000) {
   const processor = new ExecutorProcessor(new Map([[action.name, action]]), {
     maxDecisionAgeMs: 120_000,
     closedCaseRetentionMs: 3_600_000,
-    appendRetry: { initialMs: 1, maxMs: 2, giveUpAfterMs: 30 },
+    appendRetry: { initialMs: 1, maxMs: 2, giveUpAfterMs },
     handlerTimeoutMs: 60_000,
   });
   let state = processor.initialState();
@@ -96,9 +96,22 @@ describe('ExecutorProcessor: the outcome of an action that ran', () => {
     assert.equal(action.runs, 1);
   });
 
-  it('given ActionSucceeded cannot be stored at all, then the delivery fails, and its retry finds the effect instead of acting again', async () => {
+  it('given the append of ActionStarted fails a few times (its acknowledgement lost to a NATS drop), then it is retried and the action runs once', async () => {
     const action = new CountingRestart();
     const { processor, ctx, stored, outage } = world(action);
+    outage.failing.add('ActionStarted');
+    const handling = processor.handle(decision, ctx);
+    await new Promise((resolve) => setTimeout(resolve, 5));
+    outage.failing.clear();
+    await handling;
+    assert.ok(outage.failures >= 1);
+    assert.deepEqual(stored.map((e) => e.type), ['ActionStarted', 'ActionSucceeded']);
+    assert.equal(action.runs, 1);
+  });
+
+  it('given ActionSucceeded cannot be stored at all, then the delivery fails, and its retry finds the effect instead of acting again', async () => {
+    const action = new CountingRestart();
+    const { processor, ctx, stored, outage } = world(action, 30);
     outage.failing.add('ActionSucceeded');
     await assert.rejects(processor.handle(decision, ctx), /TIMEOUT/);
     assert.deepEqual(stored.map((e) => e.type), ['ActionStarted'], 'no ActionFailed for an append failure');

@@ -119,7 +119,9 @@ export class ExecutorProcessor implements EventProcessor<ExecutorState> {
   }
 
   private async run(decision: Decision, { action, params }: TrustedDecision, ctx: Ctx, span: Span): Promise<void> {
-    if (!ctx.state().actions.get(decision.id)?.startedAt) await ctx.emit(started(decision, params, ctx.now()));
+    // Stored before acting, patiently: an acknowledgement lost to a NATS drop must not abandon the action after the
+    // start was recorded, or its redelivery would wait out the action's deadline for an effect that never came.
+    if (!ctx.state().actions.get(decision.id)?.startedAt) await this.store(ctx, started(decision, params, ctx.now()));
     const startedMs = ctx.now().getTime();
     let done: { result: string; details: ActionDetails };
     try {

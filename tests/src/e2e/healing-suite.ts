@@ -64,7 +64,7 @@ export function healingSuite(shape: Shape): void {
       nc.publish('jarvis.events.detection.recorded', JSON.stringify(bad));
       await nc.flush();
       await nc.close();
-      await waitFor('the rejection to be logged by the policy', () => /jarvis-policy: rejected message seq \d+: data\.target\.name: must be a Docker container name/.test(jarvis.logs()));
+      await waitFor('the rejection to be logged by the policy', () => /jarvis-policy: rejected message seq \d+: data\.target\.id: must be a Docker container name.*\(read from version 1\)/.test(jarvis.logs()));
       assert.match(jarvis.logs(), /rejected message seq \d+: \(root\): not valid JSON/);
     });
 
@@ -81,7 +81,7 @@ export function healingSuite(shape: Shape): void {
       assert.equal(resolved.data.resolution, 'remediated');
       const decision = incident.find((e) => e.type === 'RemediationDecided') as Extract<JarvisEvent, { type: 'RemediationDecided' }>;
       assert.equal(decision.data.outcome, 'execute');
-      assert.equal(decision.data.rule, 'auto_restart_watched');
+      assert.equal(decision.data.rule, 'auto_remediation');
       for (const event of incident.slice(1)) assert.ok(incident.some((e) => e.id === event.causationId), `${event.type} has a causation id inside the incident`);
 
       const info = await waitRunning(docker.docker, 'web');
