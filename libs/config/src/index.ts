@@ -1,2 +1,3 @@
+export * from './disk-config.js';
 export * from './jarvis-config.js';
 export * from './load-config.js';
