@@ -17,10 +17,11 @@ const lossyUtf8 = new TextDecoder('utf-8');
  * Characters that are not separators on Linux but read as one to a person or to another tool (Windows, a URL
  * decoder, a Unicode-normalising layer). NFKC maps some of them to `/` or `\` (checked below); these it keeps.
  */
-const SEPARATOR_LOOKALIKES = /[\u2044\u2215\u2216\u2571\u2572\u29f5\u29f8\u29f9\u3033\u3035\u30fb]/u;
+const SEPARATOR_LOOKALIKES = /[\u2044\u2215\u2216\u2571\u2572\u29f5\u29f8\u29f9]/u;
 
-/** `%2f`, `%5c`, `%2e`, `%00`, also double-encoded (`%252f`): a later decode could turn them into a path. */
-const PERCENT_ENCODED = /%(?:25)*(?:2f|5c|2e|00)/iu;
+const PERCENT_ESCAPE = /%[0-9a-f]{2}/iu;
+/** Times a name is percent-decoded when looking for a hidden separator: `%25252f` needs three. */
+const MAX_PERCENT_DECODES = 4;
 
 const CONTROL_CHARACTER = /[\u0000-\u001f\u007f-\u009f]/u;
 
@@ -53,12 +54,30 @@ export function entryNameProblem(name: string, byteLength = Buffer.byteLength(na
   if (name.includes('\\')) return 'name contains a backslash (a separator elsewhere)';
   if (DOTS_ONLY.test(name)) return 'name is made only of dots';
   if (CONTROL_CHARACTER.test(name)) return 'name contains a control character';
-  if (PERCENT_ENCODED.test(name)) return 'name contains a percent-encoded separator, dot or NUL';
+  const encoded = percentEncodingProblem(name);
+  if (encoded !== undefined) return encoded;
   const folded = name.normalize('NFKC');
   if (SEPARATOR_LOOKALIKES.test(name) || folded.includes('/') || folded.includes('\\')) {
     return 'name contains a character that looks like a path separator';
   }
   if (DOTS_ONLY.test(folded)) return 'name looks like a relative path reference (dots after Unicode folding)';
+  return undefined;
+}
+
+/**
+ * A name that a later URL decode (one or several) would turn into a separator, a NUL or a dots-only name, or whose
+ * escapes are not valid UTF-8 (`%c0%af`, the overlong `/` that old decoders accepted).
+ */
+function percentEncodingProblem(name: string): string | undefined {
+  let current = name;
+  for (let round = 0; round < MAX_PERCENT_DECODES && PERCENT_ESCAPE.test(current); round += 1) {
+    try {
+      current = decodeURIComponent(current);
+    } catch {
+      return 'name contains a malformed percent-encoding';
+    }
+    if (/[/\\\0]/u.test(current) || DOTS_ONLY.test(current)) return 'name contains a percent-encoded separator, dot or NUL';
+  }
   return undefined;
 }
 
