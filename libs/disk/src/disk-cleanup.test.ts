@@ -325,6 +325,22 @@ describe('bounded work', () => {
   });
 });
 
+describe('depth', () => {
+  it('does not enter folders nested deeper than 32 levels, and says where it stopped', async () => {
+    const box = sandbox();
+    const levels = Array.from({ length: 34 }, (_, i) => `d${i}`);
+    mkdirSync(join(box.tmp, ...levels), { recursive: true });
+    const reachable = oldFile(join(box.tmp, ...levels.slice(0, 32), 'reachable'));
+    const tooDeep = oldFile(join(box.tmp, ...levels, 'too-deep'));
+
+    const report = await cleanTmpFiles(await options([box.tmp]));
+
+    assert.deepEqual(report.deleted, [reachable]);
+    assert.equal(exists(tooDeep), true);
+    assert.deepEqual(report.skipped, [{ path: join(box.tmp, ...levels.slice(0, 33)), reason: 'is deeper than 32 levels: not entered' }]);
+  });
+});
+
 describe('findReclaimableCandidates', () => {
   it('lists the largest files the rule would delete, capped, with totals, and deletes nothing', async () => {
     const box = sandbox();

@@ -1,4 +1,5 @@
 import { ageCutoffMs, OLD_LOGS_RULE, TMP_FILES_RULE, type CleanupRule } from './cleanup-rules.js';
+import { errorCode } from './disk-path-error.js';
 import { Sweep, type QualifiedFile, type SkippedEntry, type StoppedEarly } from './sweep.js';
 import type { WhitelistedFolder } from './whitelist.js';
 
@@ -87,7 +88,7 @@ async function clean(rule: CleanupRule, options: CleanupOptions): Promise<Cleanu
     try {
       await file.directory.unlink(file.name);
     } catch (error) {
-      sweep.skip(file.path, `cannot delete (${(error as NodeJS.ErrnoException).code ?? 'error'})`);
+      sweep.skip(file.path, `cannot delete (${errorCode(error)})`);
       return;
     }
     deleted.push(file.path);

@@ -184,6 +184,11 @@ describe('admitEntryName: reasons', () => {
     assert.equal(reasonOf('b'.repeat(256)), 'name is longer than 255 bytes');
   });
 
+  it('escapes a refused name for display, so a newline or a terminal escape cannot forge a report line', () => {
+    const verdict = admitEntryName(Buffer.from('evil\n\u001b[2Jdeleted passwd'));
+    assert.deepEqual(verdict, { ok: false, display: 'evil\\n\\u001b[2Jdeleted passwd', reason: 'name contains a control character' });
+  });
+
   it('shows a broken name readably without pretending it decoded', () => {
     const verdict = admitEntryName(Uint8Array.from([0x61, 0xc0, 0xaf, 0x62]));
     assert.deepEqual(verdict, { ok: false, display: 'a\ufffd\ufffdb', reason: 'name is not valid UTF-8 (overlong or broken encoding)' });

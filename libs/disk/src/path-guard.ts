@@ -34,7 +34,8 @@ const DOTS_ONLY = /^[.\s]+$/u;
  * would address a different name (overlong `/`, `C0 AF`, decodes to U+FFFD, which re-encodes to other bytes).
  */
 export function admitEntryName(raw: Uint8Array): AdmittedName | RefusedName {
-  const display = lossyUtf8.decode(raw);
+  // A refused name may hold newlines or terminal escapes; its display is escaped so reports and logs stay one line.
+  const display = JSON.stringify(lossyUtf8.decode(raw)).slice(1, -1);
   let name: string;
   try {
     name = strictUtf8.decode(raw);

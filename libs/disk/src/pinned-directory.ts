@@ -1,5 +1,6 @@
 import type { BigIntStats } from 'node:fs';
 import { lstat, open, opendir, readlink, unlink, type FileHandle } from 'node:fs/promises';
+import { errorCode } from './disk-path-error.js';
 import { mountIdOf } from './mount-id.js';
 import { isInsideRoot } from './path-guard.js';
 import { DIRECTORY_NO_FOLLOW, type WhitelistedFolder } from './whitelist.js';
@@ -26,7 +27,7 @@ export class PinnedDirectory {
     try {
       handle = await open(root.realPath, DIRECTORY_NO_FOLLOW);
     } catch (error) {
-      return { ok: false, reason: `cannot open the whitelisted folder (${(error as NodeJS.ErrnoException).code ?? 'error'})` };
+      return { ok: false, reason: `cannot open the whitelisted folder (${errorCode(error)})` };
     }
     return PinnedDirectory.verified(handle, root, { dev: root.dev, ino: root.ino });
   }
@@ -37,9 +38,9 @@ export class PinnedDirectory {
     try {
       handle = await open(this.entry(name), DIRECTORY_NO_FOLLOW);
     } catch (error) {
-      const code = (error as NodeJS.ErrnoException).code;
+      const code = errorCode(error);
       if (code === 'ELOOP' || code === 'ENOTDIR') return { ok: false, reason: 'became a symbolic link or a non-directory during the walk' };
-      return { ok: false, reason: `cannot open (${code ?? 'error'})` };
+      return { ok: false, reason: `cannot open (${code})` };
     }
     return PinnedDirectory.verified(handle, root, seen);
   }
@@ -87,7 +88,7 @@ export class PinnedDirectory {
       else if ((await mountIdOf(handle.fd)) !== root.mountId) reason = 'is another mount of the same filesystem (bind mount): not entered';
       else if (!isInsideRoot(realPath, root.realPath)) reason = `resolves to ${realPath}, outside the whitelisted folder ${root.realPath}`;
     } catch (error) {
-      reason = `cannot be checked (${(error as NodeJS.ErrnoException).code ?? 'error'})`;
+      reason = `cannot be checked (${errorCode(error)})`;
     }
     if (reason === undefined) return { ok: true, directory: new PinnedDirectory(handle, realPath) };
     await handle.close();

@@ -1,5 +1,6 @@
 import type { BigIntStats } from 'node:fs';
 import type { CleanupRule } from './cleanup-rules.js';
+import { errorCode } from './disk-path-error.js';
 import { admitEntryName } from './path-guard.js';
 import { PinnedDirectory } from './pinned-directory.js';
 import type { WhitelistedFolder } from './whitelist.js';
@@ -93,8 +94,8 @@ export class Sweep {
     try {
       stats = await directory.lstat(name);
     } catch (error) {
-      const code = (error as NodeJS.ErrnoException).code;
-      if (code !== 'ENOENT') this.skip(path, `cannot lstat (${code ?? 'error'})`);
+      const code = errorCode(error);
+      if (code !== 'ENOENT') this.skip(path, `cannot lstat (${code})`);
       return;
     }
     if (stats.isDirectory()) return this.enter(directory, name, stats, root, depth);
