@@ -385,6 +385,10 @@ describe('bad input', () => {
       [`${box.tmp}\0x`, /NUL/u],
       [join(box.dir, 'missing'), /: cannot resolve \(ENOENT\)$/u],
       [box.sentinel, /: not a directory that can be opened \(ENOTDIR\)$/u],
+      ['/', /^\/: resolves to the system folder \/: refusing to clean it as a whole$/u],
+      ['/usr', /^\/usr: resolves to the system folder \/usr/u],
+      ['/usr/', /^\/usr\/: resolves to the system folder \/usr/u],
+      ['/etc/../var', /^\/etc\/..\/var: resolves to the system folder \/var/u],
     ];
     for (const [folder, message] of cases) {
       await assert.rejects(loadWhitelist([folder]), (error: unknown) => error instanceof DiskPathError && message.test(error.message));

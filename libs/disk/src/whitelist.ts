@@ -15,6 +15,13 @@ export interface WhitelistedFolder {
   readonly mountId: number;
 }
 
+/**
+ * Folders whose every old file is someone's installed or personal data: a whitelist entry resolving to one of them is
+ * a configuration mistake (`tmpFolders: [/]` would age out /usr), refused at load. Their subfolders (/var/tmp,
+ * /var/log) are fine.
+ */
+const SYSTEM_FOLDERS = new Set(['/', '/bin', '/boot', '/dev', '/etc', '/home', '/lib', '/lib32', '/lib64', '/libx32', '/media', '/mnt', '/opt', '/proc', '/root', '/run', '/sbin', '/srv', '/sys', '/usr', '/var']);
+
 export const DIRECTORY_NO_FOLLOW = constants.O_RDONLY | constants.O_DIRECTORY | constants.O_NOFOLLOW;
 
 /**
@@ -37,6 +44,7 @@ async function loadFolder(configured: string): Promise<WhitelistedFolder> {
   } catch (error) {
     throw new DiskPathError(configured, `cannot resolve (${errorCode(error)})`);
   }
+  if (SYSTEM_FOLDERS.has(realPath)) throw new DiskPathError(configured, `resolves to the system folder ${realPath}: refusing to clean it as a whole`);
   const handle = await open(realPath, DIRECTORY_NO_FOLLOW).catch((error: unknown) => {
     throw new DiskPathError(configured, `not a directory that can be opened (${errorCode(error)})`);
   });
