@@ -75,16 +75,33 @@ export class Sweep {
   }
 
   private async walk(directory: PinnedDirectory, root: WhitelistedFolder, depth: number): Promise<void> {
-    for await (const raw of directory.names()) {
-      if (this.shouldStop()) return;
-      if (this.entriesVisited >= this.limits.maxEntries) {
-        this.stoppedEarly = 'entry_limit';
-        return;
+    const names = directory.names();
+    try {
+      for (;;) {
+        const raw = await this.nextName(names, directory);
+        if (raw === undefined || this.shouldStop()) return;
+        if (this.entriesVisited >= this.limits.maxEntries) {
+          this.stoppedEarly = 'entry_limit';
+          return;
+        }
+        this.entriesVisited += 1;
+        const admitted = admitEntryName(raw);
+        if (admitted.ok) await this.visit(directory, admitted.name, root, depth);
+        else this.skip(directory.childPath(admitted.display), admitted.reason);
       }
-      this.entriesVisited += 1;
-      const admitted = admitEntryName(raw);
-      if (admitted.ok) await this.visit(directory, admitted.name, root, depth);
-      else this.skip(directory.childPath(admitted.display), admitted.reason);
+    } finally {
+      await names.return(undefined);
+    }
+  }
+
+  /** A folder that cannot be listed (permissions, I/O error) is reported and left; the sweep goes on elsewhere. */
+  private async nextName(names: AsyncGenerator<Uint8Array>, directory: PinnedDirectory): Promise<Uint8Array | undefined> {
+    try {
+      const next = await names.next();
+      return next.done ? undefined : next.value;
+    } catch (error) {
+      this.skip(directory.realPath, `cannot list (${errorCode(error)})`);
+      return undefined;
     }
   }
 
