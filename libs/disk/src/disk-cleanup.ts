@@ -63,19 +63,18 @@ export function cleanupOldLogs(options: CleanupOptions): Promise<CleanupReport> 
 /** The dry run of `rule` over the same walk and guard: nothing is deleted. */
 export async function findReclaimableCandidates(rule: CleanupRule, options: CleanupOptions, limit = DEFAULT_CANDIDATE_LIMIT): Promise<ReclaimableEvidence> {
   if (!Number.isInteger(limit) || limit < 1) throw new RangeError(`limit: must be a positive integer, got ${String(limit)}`);
-  const found: QualifiedFile[] = [];
+  const candidates: ReclaimableCandidate[] = [];
   let totalBytes = 0;
   let totalFiles = 0;
   const sweep = newSweep(rule, options, (file) => {
     totalBytes += file.bytes;
     totalFiles += 1;
-    found.push(file);
-    if (found.length > limit * 2) keepLargest(found, limit);
+    candidates.push({ path: file.path, bytes: file.bytes, modifiedAt: new Date(Number(file.stats.mtimeMs)).toISOString() });
+    if (candidates.length > limit * 2) keepLargest(candidates, limit);
     return Promise.resolve();
   });
   await sweep.run(options.folders);
-  keepLargest(found, limit);
-  const candidates = found.map((file) => ({ path: file.path, bytes: file.bytes, modifiedAt: new Date(Number(file.stats.mtimeMs)).toISOString() }));
+  keepLargest(candidates, limit);
   return { rule: rule.id, candidates, totalBytes, totalFiles, skipped: sweep.skipped, entriesVisited: sweep.entriesVisited, stoppedEarly: sweep.stoppedEarly };
 }
 
@@ -108,7 +107,7 @@ function newSweep(rule: CleanupRule, options: CleanupOptions, onFile: (file: Qua
 }
 
 /** Sorts largest first and drops the rest, in place; called in batches so memory stays bounded by the limit. */
-function keepLargest(files: QualifiedFile[], limit: number): void {
+function keepLargest(files: ReclaimableCandidate[], limit: number): void {
   files.sort((a, b) => b.bytes - a.bytes || a.path.localeCompare(b.path));
   files.length = Math.min(files.length, limit);
 }
