@@ -1,3 +1,4 @@
+export * from './disk-config.js';
 export * from './jarvis-config.js';
 export * from './load-config.js';
 export * from './remediation-config.js';

@@ -1,0 +1,121 @@
+import 'reflect-metadata';
+import { realpathSync, statSync } from 'node:fs';
+import { posix } from 'node:path';
+import { ArrayMaxSize, ArrayUnique, IsArray, IsInt, IsString, Max, Min, registerDecorator, type ValidationArguments } from 'class-validator';
+
+/** Longer than Linux's PATH_MAX is not a path the kernel would take. */
+const PATH_MAX_BYTES = 4095;
+
+/** Why `value` is not an absolute, normalized path, or undefined when it is one. */
+export function absolutePathProblem(value: unknown): string | undefined {
+  if (typeof value !== 'string') return 'must be a string';
+  if (value.includes('\0')) return 'must not contain a NUL byte';
+  if (!value.startsWith('/')) return 'must be an absolute path';
+  if (Buffer.byteLength(value) > PATH_MAX_BYTES) return `must be at most ${PATH_MAX_BYTES} bytes`;
+  if (value !== '/' && (posix.normalize(value) !== value || value.endsWith('/'))) {
+    return 'must be normalized (no ".", "..", "//" or trailing "/")';
+  }
+  return undefined;
+}
+
+/** class-validator decorator for absolutePathProblem; with `each`, every entry is checked. */
+function IsAbsoluteNormalizedPath(options: { each?: boolean } = {}) {
+  return (object: object, propertyName: string) =>
+    registerDecorator({
+      name: 'isAbsoluteNormalizedPath',
+      target: object.constructor,
+      propertyName,
+      options: { each: options.each ?? false },
+      validator: {
+        validate: (value: unknown) => absolutePathProblem(value) === undefined,
+        defaultMessage: (args?: ValidationArguments) => {
+          if (!options.each || !Array.isArray(args?.value)) return absolutePathProblem(args?.value) ?? 'must be an absolute, normalized path';
+          return (args.value as unknown[])
+            .flatMap((value, index) => {
+              const problem = absolutePathProblem(value);
+              return problem === undefined ? [] : [`[${index}] ${problem}`];
+            })
+            .join('; ');
+        },
+      },
+    });
+}
+
+/** One mount watched by the disk kind (check disk_usage, actions clean_tmp_files and cleanup_old_logs). */
+export class DiskConfig {
+  /** A mount point; its usage is read with statfs. */
+  @IsAbsoluteNormalizedPath()
+  mount!: string;
+
+  /** Usage at or above this percentage (used / (used + available), as df) is a detection. */
+  @IsInt()
+  @Min(1)
+  @Max(99)
+  warnPercent = 80;
+
+  /** Folders on this mount where clean_tmp_files may delete old regular files. */
+  @IsArray()
+  @ArrayMaxSize(64)
+  @ArrayUnique({ message: 'must not list a folder twice' })
+  @IsString({ each: true })
+  @IsAbsoluteNormalizedPath({ each: true })
+  tmpFolders: string[] = [];
+
+  @IsInt()
+  @Min(1)
+  @Max(3650)
+  tmpMaxAgeDays = 7;
+
+  /** Folders on this mount where cleanup_old_logs may delete rotated or compressed logs (never the live *.log). */
+  @IsArray()
+  @ArrayMaxSize(64)
+  @ArrayUnique({ message: 'must not list a folder twice' })
+  @IsString({ each: true })
+  @IsAbsoluteNormalizedPath({ each: true })
+  logFolders: string[] = [];
+
+  @IsInt()
+  @Min(1)
+  @Max(3650)
+  logMaxAgeDays = 14;
+}
+
+/**
+ * Checks, on the real filesystem, that the mount is a directory and that every folder resolves (symlinks included)
+ * to a directory on that mount: below it and on its device, so a cleanup there frees space the disk check sees.
+ * Returns one problem per field (`tmpFolders[1]: ...`); empty when all is well. Run it after class validation.
+ */
+export function validateDiskFolders(config: DiskConfig, fieldPrefix = ''): string[] {
+  const mount = resolveDirectory(config.mount);
+  if (typeof mount === 'string') return [`${fieldPrefix}mount: ${mount}`];
+  const folderProblems = (field: 'tmpFolders' | 'logFolders') =>
+    config[field].flatMap((folder, index) => {
+      const problem = folderProblem(folder, mount);
+      return problem === undefined ? [] : [`${fieldPrefix}${field}[${index}]: ${problem}`];
+    });
+  return [...folderProblems('tmpFolders'), ...folderProblems('logFolders')];
+}
+
+type ResolvedDirectory = { readonly realPath: string; readonly dev: number };
+
+function folderProblem(folder: string, mount: ResolvedDirectory): string | undefined {
+  const resolved = resolveDirectory(folder);
+  if (typeof resolved === 'string') return resolved;
+  const below = resolved.realPath === mount.realPath || resolved.realPath.startsWith(mount.realPath === '/' ? '/' : `${mount.realPath}/`);
+  if (!below) return `${folder} resolves to ${resolved.realPath}, which is not under the mount ${mount.realPath}`;
+  if (resolved.dev !== mount.dev) return `${folder} is on another filesystem than the mount ${mount.realPath} (a mount point below it)`;
+  return undefined;
+}
+
+/** The directory's real path and device, or why it has none. */
+function resolveDirectory(path: string): ResolvedDirectory | string {
+  const syntax = absolutePathProblem(path);
+  if (syntax !== undefined) return syntax;
+  try {
+    const realPath = realpathSync(path);
+    const stats = statSync(realPath);
+    return stats.isDirectory() ? { realPath, dev: stats.dev } : `${path} is not a directory`;
+  } catch (error) {
+    return `${path} cannot be resolved (${(error as NodeJS.ErrnoException).code ?? 'error'})`;
+  }
+}
