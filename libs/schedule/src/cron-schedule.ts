@@ -84,7 +84,6 @@ export function timeZoneProblem(timezone: string): string | null {
 
 function expressionShapeProblem(expression: string): string | null {
   if (expression.length > MAX_EXPRESSION_LENGTH) return `longer than ${MAX_EXPRESSION_LENGTH} characters`;
-  // eslint-disable-next-line no-control-regex -- control characters are exactly what this looks for
   if (/[\u0000-\u001f\u007f]/.test(expression)) return 'contains a control character';
   const trimmed = expression.trim();
   if (trimmed.startsWith('@')) {
