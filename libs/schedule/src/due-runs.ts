@@ -32,7 +32,7 @@ export function scheduleRunKey(scheduleId: string, slotAt: Date): string {
 export function dueRuns(schedules: readonly NamedSchedule[], lastRunAt: ReadonlyMap<string, Date>, now: Date): DueRun[] {
   return schedules
     .flatMap((named) => dueRun(named, lastRunAt.get(named.id), now))
-    .sort((a, b) => a.slotAt.getTime() - b.slotAt.getTime() || a.scheduleId.localeCompare(b.scheduleId));
+    .sort((a, b) => a.slotAt.getTime() - b.slotAt.getTime() || (a.scheduleId < b.scheduleId ? -1 : a.scheduleId > b.scheduleId ? 1 : 0));
 }
 
 /** When the earliest of these schedules next fires after `now`, for arming a single timer; null when none will. */

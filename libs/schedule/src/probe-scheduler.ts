@@ -72,8 +72,8 @@ export class ProbeScheduler<R> {
   private readonly stopGraceMs: number;
   private running = 0;
   private active = false;
-  private counts = { started: 0, completed: 0, probeErrors: 0, timeouts: 0, skippedSlots: 0, resultHandlerErrors: 0 };
-  private lag = { runs: 0, totalMs: 0, maxMs: 0, lastMs: 0 };
+  private readonly counts = { started: 0, completed: 0, probeErrors: 0, timeouts: 0, skippedSlots: 0, resultHandlerErrors: 0 };
+  private readonly lag = { runs: 0, totalMs: 0, maxMs: 0, lastMs: 0 };
 
   constructor(private readonly options: ProbeSchedulerOptions<R>) {
     assertSchedulerOptions(options);
