@@ -1,4 +1,5 @@
 export * from './disk-config.js';
 export * from './jarvis-config.js';
 export * from './load-config.js';
+export * from './maintenance-config.js';
 export * from './remediation-config.js';

@@ -1,0 +1,6 @@
+export * from './cron-schedule.js';
+export * from './due-runs.js';
+export * from './hysteresis.js';
+export * from './manual-clock.js';
+export * from './probe.js';
+export * from './probe-scheduler.js';
