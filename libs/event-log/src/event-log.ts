@@ -1,6 +1,9 @@
 import type { JarvisEvent, NewerSchema } from '@jarvis/contracts';
 import type { Context, HeaderCarrier } from '@jarvis/telemetry';
 
+/** Carries the event's type beside the payload, so a reader can route a message without parsing it. */
+export const EVENT_TYPE_HEADER = 'Jarvis-Event-Type';
+
 export type StoredEvent = { seq: number; event: JarvisEvent; headers: HeaderCarrier | undefined };
 
 export type AppendResult = { seq: number; duplicate: boolean };
@@ -34,8 +37,9 @@ export type Subscription = { stop(): Promise<void> };
 export type LogPosition = { lastSeq: number; createdAt: string };
 
 /**
- * The event store port: the log is both the bus and the store. Adapters: JetStream (default). Appends are
- * idempotent by event id within the store's de-duplication window.
+ * The event store port: the log is both the bus and the store. Adapters: JetStream (default) and memory (tests,
+ * single-process tools). Appends are idempotent by event id within the store's de-duplication window. Every adapter
+ * passes the same contract suite (`@jarvis/event-log/contract`).
  */
 export interface EventLog {
   append(event: JarvisEvent, parent?: Context): Promise<AppendResult>;

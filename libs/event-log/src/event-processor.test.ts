@@ -1,106 +1,16 @@
 import assert from 'node:assert/strict';
-import { describe, it } from 'node:test';
+import { describe, it, type TestContext } from 'node:test';
 import { gzipSync } from 'node:zlib';
-import { containerTarget, createEvent, derivedId, type JarvisEvent, type NewerSchema } from '@jarvis/contracts';
+import { containerTarget, createEvent, derivedId, type JarvisEvent } from '@jarvis/contracts';
 import { AppliedSequences } from './applied-sequences.js';
-import type { AppendResult, Delivery, DeliveryOutcome, EventLog, LogPosition, StoredEvent, Subscription } from './event-log.js';
-import { EventProcessorRunner, type EventProcessor, type HandleResult, type HandlerContext } from './event-processor.js';
+import { EventProcessorRunner, type EventProcessor, type HandleResult, type HandlerContext, type RunnerOptions } from './event-processor.js';
+import { WatchedLog } from './event-processor.test-log.js';
+import { MemorySnapshotStore } from './memory-snapshot-store.js';
 import { decodeSnapshot, encodeSnapshot, SnapshotUnreadable, type Snapshot } from './snapshot-codec.js';
-import type { SnapshotStore } from './snapshot-store.js';
 
 const ONLY = { service: 'monitor' } as const;
 const T0 = Date.parse('2025-03-01T12:00:00.000Z');
 const iso = (offsetMs: number) => new Date(T0 + offsetMs).toISOString();
-
-/** A delivery that remembers how it was settled. */
-class TestDelivery implements Delivery {
-  readonly outcomes: DeliveryOutcome[] = [];
-  progress = 0;
-  readonly settled: Promise<DeliveryOutcome>;
-  private resolveSettled!: (outcome: DeliveryOutcome) => void;
-
-  constructor(
-    readonly seq: number,
-    readonly redeliveries: number,
-    readonly decoded: Delivery['decoded'],
-  ) {
-    this.settled = new Promise((resolve) => (this.resolveSettled = resolve));
-  }
-
-  inProgress(): void {
-    this.progress += 1;
-  }
-
-  settle(outcome: DeliveryOutcome): void {
-    this.outcomes.push(outcome);
-    this.resolveSettled(outcome);
-  }
-}
-
-/** The EventLog port in memory: append de-duplicates by id; deliveries are handed out by the test. */
-class MemoryEventLog implements EventLog {
-  readonly stored: StoredEvent[] = [];
-  readonly reads: number[] = [];
-  subscribedAs: string | undefined;
-  stopped = false;
-  private listener: ((delivery: Delivery) => void) | undefined;
-
-  failAppends: Error | undefined;
-
-  async append(event: JarvisEvent): Promise<AppendResult> {
-    if (this.failAppends) throw this.failAppends;
-    const existing = this.stored.find((s) => s.event.id === event.id);
-    if (existing) return { seq: existing.seq, duplicate: true };
-    const seq = this.stored.length + 1;
-    this.stored.push({ seq, event, headers: undefined });
-    return { seq, duplicate: false };
-  }
-
-  async position(): Promise<LogPosition> {
-    return { lastSeq: this.stored.length, createdAt: 'memory' };
-  }
-
-  async *readFrom(fromSeq: number): AsyncIterable<StoredEvent> {
-    this.reads.push(fromSeq);
-    for (const stored of [...this.stored]) if (stored.seq >= fromSeq) yield stored;
-  }
-
-  async subscribe(durable: string, onDelivery: (delivery: Delivery) => void): Promise<Subscription> {
-    this.subscribedAs = durable;
-    this.listener = onDelivery;
-    return {
-      stop: async () => {
-        this.stopped = true;
-        this.listener = undefined;
-      },
-    };
-  }
-
-  async close(): Promise<void> {}
-
-  /** Delivers the stored event at `seq` to the subscriber. */
-  deliver(seq: number, redeliveries = 0): TestDelivery {
-    const stored = this.stored.find((s) => s.seq === seq);
-    assert.ok(stored, `nothing stored at seq ${seq}`);
-    return this.hand(new TestDelivery(seq, redeliveries, { ok: true, stored }));
-  }
-
-  /** Appends and delivers, as the log does for an event another service records. */
-  async publish(event: JarvisEvent): Promise<TestDelivery> {
-    const { seq } = await this.append(event);
-    return this.deliver(seq);
-  }
-
-  deliverUndecodable(seq: number, errors: string[], redeliveries = 0, newer?: NewerSchema): TestDelivery {
-    return this.hand(new TestDelivery(seq, redeliveries, newer ? { ok: false, errors, newer } : { ok: false, errors }));
-  }
-
-  private hand(delivery: TestDelivery): TestDelivery {
-    assert.ok(this.listener, 'nobody subscribed');
-    this.listener(delivery);
-    return delivery;
-  }
-}
 
 function detection(name: string, label: string): JarvisEvent {
   return createEvent({
@@ -173,12 +83,21 @@ async function flush(): Promise<void> {
 
 const done = async (): Promise<HandleResult> => undefined;
 
+/** A started runner, stopped when the test ends: the log's own redeliveries of retried events end with it. */
+async function started(t: TestContext, log: WatchedLog, proc: EventProcessor<Applied>, out = logger(), options: RunnerOptions = ONLY): Promise<EventProcessorRunner<Applied>> {
+  const runner = new EventProcessorRunner(log, proc, out, options);
+  t.after(() => runner.stop());
+  await runner.start();
+  return runner;
+}
+
 describe('EventProcessorRunner: state', { timeout: 10_000 }, () => {
-  it('rebuilds the state from every stored event before subscribing', async () => {
-    const log = new MemoryEventLog();
+  it('rebuilds the state from every stored event before subscribing', async (t) => {
+    const log = new WatchedLog();
     const events = [detection('a', '1'), detection('b', '2'), detection('c', '3')];
     for (const event of events) await log.append(event);
     const runner = new EventProcessorRunner(log, processor(done), logger(), ONLY);
+    t.after(() => runner.stop());
     assert.deepEqual(runner.currentState().ids, []);
     await runner.start();
     assert.deepEqual(runner.currentState().ids, events.map((e) => e.id));
@@ -186,78 +105,70 @@ describe('EventProcessorRunner: state', { timeout: 10_000 }, () => {
     assert.equal(log.subscribedAs, 'test-processor');
   });
 
-  it('applies a delivered event once, however often it is delivered', async () => {
-    const log = new MemoryEventLog();
+  it('applies a delivered event once, however often it is delivered', async (t) => {
+    const log = new WatchedLog();
     const old = detection('a', 'old');
     await log.append(old);
-    const proc = processor(done);
-    const runner = new EventProcessorRunner(log, proc, logger(), ONLY);
-    await runner.start();
-    // The durable subscription may hand out an event the rebuild already read.
-    assert.deepEqual(await log.deliver(1).settled, { kind: 'done' });
+    const runner = await started(t, log, processor(done));
+    // The durable hands out the event the rebuild already read.
+    assert.deepEqual(await (await log.deliveryOf(1)).settled, { kind: 'done' });
     const fresh = detection('b', 'fresh');
-    const first = await log.publish(fresh);
-    await first.settled;
-    await log.deliver(2, 1).settled;
+    await (await log.publish(fresh)).settled;
+    await (await log.redeliver(2, 1)).settled;
     assert.deepEqual(runner.currentState().ids, [old.id, fresh.id]);
   });
 
-  it('appends what a handler emits and applies it at once', async () => {
-    const log = new MemoryEventLog();
+  it('appends what a handler emits and applies it at once', async (t) => {
+    const log = new WatchedLog();
     let seenAfterEmit: string[] = [];
-    const runner = new EventProcessorRunner(
+    const runner = await started(
+      t,
       log,
       processor(async (event, ctx) => {
         await ctx.emit(openedFor(event));
         seenAfterEmit = ctx.state().ids;
       }),
-      logger(),
-      ONLY,
     );
-    await runner.start();
     const event = detection('a', 'emit');
     const delivery = await log.publish(event);
     assert.deepEqual(await delivery.settled, { kind: 'done' });
     const opened = openedFor(event);
-    assert.deepEqual(log.stored.map((s) => s.event.id), [event.id, opened.id]);
+    assert.deepEqual(await log.ids(), [event.id, opened.id]);
     assert.deepEqual(seenAfterEmit, [event.id, opened.id]);
     // The log hands the emitted event back to the same processor: it is not applied twice.
-    assert.deepEqual(await log.deliver(2).settled, { kind: 'done' });
+    assert.deepEqual(await (await log.deliveryOf(2)).settled, { kind: 'done' });
     assert.deepEqual(runner.currentState().ids, [event.id, opened.id]);
   });
 
-  it('record() appends and applies a fact observed outside a delivery', async () => {
-    const log = new MemoryEventLog();
-    const runner = new EventProcessorRunner(log, processor(done), logger(), ONLY);
-    await runner.start();
+  it('record() appends and applies a fact observed outside a delivery', async (t) => {
+    const log = new WatchedLog();
+    const runner = await started(t, log, processor(done));
     const event = detection('a', 'recorded');
     await runner.record(event);
     await runner.record(event);
-    assert.equal(log.stored.length, 1);
+    assert.deepEqual(await log.ids(), [event.id]);
     assert.deepEqual(runner.currentState().ids, [event.id]);
   });
 });
 
 describe('EventProcessorRunner: settling deliveries', { timeout: 10_000 }, () => {
-  it('settles an event it does not handle as done, without calling the handler, and still applies it', async () => {
-    const log = new MemoryEventLog();
+  it('settles an event it does not handle as done, without calling the handler, and still applies it', async (t) => {
+    const log = new WatchedLog();
     const proc = processor(done);
-    const runner = new EventProcessorRunner(log, proc, logger(), ONLY);
-    await runner.start();
+    const runner = await started(t, log, proc);
     const opened = openedFor(detection('a', 'not-handled'));
     const delivery = await log.publish(opened);
-    assert.deepEqual(delivery.outcomes, [{ kind: 'done' }], 'settled synchronously');
+    assert.deepEqual(delivery.outcomes, [{ kind: 'done' }], 'settled as it was handed over');
     assert.deepEqual(proc.handled, []);
     assert.deepEqual(runner.currentState().ids, [opened.id]);
   });
 
-  it('rejects an undecodable delivery and carries on with the next one', async () => {
-    const log = new MemoryEventLog();
+  it('rejects an undecodable delivery and carries on with the next one', async (t) => {
+    const log = new WatchedLog();
     const out = logger();
     const proc = processor(done);
-    const runner = new EventProcessorRunner(log, proc, out, ONLY);
-    await runner.start();
-    const bad = log.deliverUndecodable(7, ['data.target.id: must be a Docker container name', 'data.attempt: must not be less than 1']);
+    const runner = await started(t, log, proc, out);
+    const bad = log.undecodable(7, ['data.target.id: must be a Docker container name', 'data.attempt: must not be less than 1']);
     assert.deepEqual(bad.outcomes, [{ kind: 'reject', reason: 'data.target.id: must be a Docker container name; data.attempt: must not be less than 1' }]);
     assert.ok(out.lines.some((l) => l.level === 'warn' && l.message.includes('seq 7') && l.message.includes('data.target.id')));
     assert.deepEqual(runner.currentState().ids, []);
@@ -266,47 +177,52 @@ describe('EventProcessorRunner: settling deliveries', { timeout: 10_000 }, () =>
     assert.deepEqual(proc.handled, [good.id]);
   });
 
-  it('settles a throwing handler with a retry that backs off with the redelivery count', async () => {
-    const log = new MemoryEventLog();
+  it('settles a throwing handler with a retry that backs off with the redelivery count', async (t) => {
+    const log = new WatchedLog();
     const out = logger();
-    const runner = new EventProcessorRunner(
-      log,
-      processor(async () => {
-        throw new Error('docker is down');
-      }),
-      out,
-      { service: 'monitor', maxDeliveries: 100 },
-    );
-    await runner.start();
+    const failing = processor(async () => {
+      throw new Error('docker is down');
+    });
+    const runner = await started(t, log, failing, out, { service: 'monitor', maxDeliveries: 100 });
     const event = detection('a', 'throws');
     await log.append(event);
-    assert.deepEqual(await log.deliver(1, 0).settled, { kind: 'retry', afterMs: 500 });
-    assert.deepEqual(await log.deliver(1, 3).settled, { kind: 'retry', afterMs: 4000 });
-    assert.deepEqual(await log.deliver(1, 7).settled, { kind: 'retry', afterMs: 60_000 });
-    assert.deepEqual(await log.deliver(1, 50).settled, { kind: 'retry', afterMs: 60_000 });
+    assert.deepEqual(await (await log.deliveryOf(1)).settled, { kind: 'retry', afterMs: 500 });
+    assert.deepEqual(await (await log.redeliver(1, 3)).settled, { kind: 'retry', afterMs: 4000 });
+    assert.deepEqual(await (await log.redeliver(1, 7)).settled, { kind: 'retry', afterMs: 60_000 });
+    assert.deepEqual(await (await log.redeliver(1, 50)).settled, { kind: 'retry', afterMs: 60_000 });
     const error = out.lines.find((l) => l.level === 'error');
     assert.ok(error, 'the failure is logged');
     assert.match(error.message, new RegExp(`DetectionRecorded ${event.id} failed \\(docker is down\\); retrying in 500 ms`));
     assert.deepEqual(runner.currentState().ids, [event.id], 'the fact is applied even though handling failed');
   });
 
-  it('settles a handler asking for a retry with its delay', async () => {
-    const log = new MemoryEventLog();
-    const runner = new EventProcessorRunner(log, processor(async () => ({ retryAfterMs: 2500 })), logger(), ONLY);
-    await runner.start();
-    const delivery = await log.publish(detection('a', 'retry'));
-    assert.deepEqual(await delivery.settled, { kind: 'retry', afterMs: 2500 });
-    assert.equal(delivery.outcomes.length, 1);
-  });
-
-  it('gives the handler the clock, the redelivery count and a way to report progress', async () => {
-    const log = new MemoryEventLog();
-    const clock = new Date(T0 + 42_000);
-    let seen: { now: Date; redeliveries: number } | undefined;
-    const runner = new EventProcessorRunner(
+  it('is handed the retry again by the log after the delay it asked for, with the redelivery counted', async (t) => {
+    const log = new WatchedLog();
+    const seen: number[] = [];
+    await started(
+      t,
       log,
       processor(async (_event, ctx) => {
-        seen = { now: ctx.now(), redeliveries: ctx.redeliveries };
+        seen.push(ctx.redeliveries);
+        return ctx.redeliveries < 2 ? { retryAfterMs: 1 } : undefined;
+      }),
+    );
+    const first = await log.publish(detection('a', 'retry'));
+    assert.deepEqual(await first.settled, { kind: 'retry', afterMs: 1 });
+    assert.equal(first.outcomes.length, 1);
+    assert.deepEqual(await (await log.deliveryOf(1, 2)).settled, { kind: 'done' });
+    assert.deepEqual(seen, [0, 1, 2]);
+  });
+
+  it('gives the handler the clock, the redelivery count and a way to report progress', async (t) => {
+    const log = new WatchedLog();
+    const clock = new Date(T0 + 42_000);
+    const seen: Array<{ now: Date; redeliveries: number }> = [];
+    await started(
+      t,
+      log,
+      processor(async (_event, ctx) => {
+        seen.push({ now: ctx.now(), redeliveries: ctx.redeliveries });
         ctx.inProgress();
         ctx.inProgress();
         assert.ok(ctx.trace, 'a trace context is always given');
@@ -314,20 +230,21 @@ describe('EventProcessorRunner: settling deliveries', { timeout: 10_000 }, () =>
       logger(),
       { service: 'monitor', clock: () => clock },
     );
-    await runner.start();
-    await log.append(detection('a', 'ctx'));
-    const delivery = log.deliver(1, 4);
-    await delivery.settled;
-    assert.deepEqual(seen, { now: clock, redeliveries: 4 });
-    assert.equal(delivery.progress, 2);
+    await (await log.publish(detection('a', 'ctx'))).settled;
+    const redelivered = await log.redeliver(1, 4);
+    await redelivered.settled;
+    assert.deepEqual(seen, [
+      { now: clock, redeliveries: 0 },
+      { now: clock, redeliveries: 4 },
+    ]);
+    assert.equal(redelivered.progress, 2);
   });
 
   it('reports progress every 5 s while a handler runs, and stops when it is done', async (t) => {
     t.mock.timers.enable({ apis: ['setInterval'] });
-    const log = new MemoryEventLog();
+    const log = new WatchedLog();
     const gate = deferred();
-    const runner = new EventProcessorRunner(log, processor(() => gate.promise), logger(), ONLY);
-    await runner.start();
+    await started(t, log, processor(() => gate.promise));
     const delivery = await log.publish(detection('a', 'slow'));
     try {
       await flush();
@@ -348,7 +265,7 @@ describe('EventProcessorRunner: settling deliveries', { timeout: 10_000 }, () =>
 
 describe('EventProcessorRunner: concurrency', { timeout: 10_000 }, () => {
   it('handles events with the same key one after another, different keys concurrently', async () => {
-    const log = new MemoryEventLog();
+    const log = new WatchedLog();
     const a1 = detection('a', 'a1');
     const a2 = detection('a', 'a2');
     const b1 = detection('b', 'b1');
@@ -388,18 +305,16 @@ describe('EventProcessorRunner: concurrency', { timeout: 10_000 }, () => {
     }
   });
 
-  it('goes on with the next event of a key after a handler failed', async () => {
-    const log = new MemoryEventLog();
+  it('goes on with the next event of a key after a handler failed', async (t) => {
+    const log = new WatchedLog();
     const first = detection('a', 'fails');
-    const runner = new EventProcessorRunner(
+    await started(
+      t,
       log,
       processor(async (event) => {
         if (event.id === first.id) throw new Error('boom');
       }),
-      logger(),
-      ONLY,
     );
-    await runner.start();
     const d1 = await log.publish(first);
     const d2 = await log.publish(detection('a', 'after-failure'));
     assert.equal((await d1.settled).kind, 'retry');
@@ -407,7 +322,7 @@ describe('EventProcessorRunner: concurrency', { timeout: 10_000 }, () => {
   });
 
   it('stop() stops the subscription, waits for running work and leaves queued work unsettled for redelivery', async () => {
-    const log = new MemoryEventLog();
+    const log = new WatchedLog();
     const gate = deferred();
     const proc = processor(() => gate.promise);
     const runner = new EventProcessorRunner(log, proc, logger(), ONLY);
@@ -432,8 +347,8 @@ describe('EventProcessorRunner: concurrency', { timeout: 10_000 }, () => {
 });
 
 describe('EventProcessorRunner: resuming interrupted work', { timeout: 10_000 }, () => {
-  it('handles what inFlight() finds in the rebuilt state before any delivery, with no-op settling', async () => {
-    const log = new MemoryEventLog();
+  it('handles what inFlight() finds in the rebuilt state before any delivery, with no-op settling', async (t) => {
+    const log = new WatchedLog();
     const interrupted = detection('a', 'interrupted');
     const finished = detection('b', 'finished');
     await log.append(interrupted);
@@ -445,34 +360,34 @@ describe('EventProcessorRunner: resuming interrupted work', { timeout: 10_000 },
       },
       { inFlight: (state) => (state.ids.includes(interrupted.id) ? [interrupted] : []) },
     );
-    const runner = new EventProcessorRunner(log, proc, logger(), ONLY);
-    await runner.start();
+    await started(t, log, proc);
     await flush();
-    assert.deepEqual(seen, [{ id: interrupted.id, redeliveries: 1, state: [interrupted.id, finished.id] }]);
+    assert.deepEqual(seen[0], { id: interrupted.id, redeliveries: 1, state: [interrupted.id, finished.id] });
   });
 
-  it('resumes an in-flight event the log no longer holds', async () => {
-    const log = new MemoryEventLog();
+  it('resumes an in-flight event the log no longer holds', async (t) => {
+    const log = new WatchedLog();
     const lost = detection('a', 'lost');
     const proc = processor(done, { inFlight: () => [lost] });
-    const runner = new EventProcessorRunner(log, proc, logger(), ONLY);
-    await runner.start();
+    await started(t, log, proc);
     await flush();
     assert.deepEqual(proc.handled, [lost.id]);
   });
 });
 
 describe('EventProcessorRunner: bounded retries and deadlines', { timeout: 10_000 }, () => {
-  it('after maxDeliveries failed deliveries records an escalation derived from processor and event, then drops the message', async () => {
-    const log = new MemoryEventLog();
+  it('after maxDeliveries failed deliveries records an escalation derived from processor and event, then drops the message', async (t) => {
+    const log = new WatchedLog();
     const out = logger();
-    const runner = new EventProcessorRunner(log, processor(async () => Promise.reject(new Error('engine hung'))), out, { service: 'policy', maxDeliveries: 3 });
-    await runner.start();
+    await started(t, log, processor(async () => Promise.reject(new Error('engine hung'))), out, { service: 'policy', maxDeliveries: 3 });
     const event = detection('a', 'exhausted');
     await log.append(event);
-    assert.equal((await log.deliver(1, 1).settled).kind, 'retry', 'the second failed delivery is retried');
-    assert.deepEqual(await log.deliver(1, 2).settled, { kind: 'reject', reason: 'engine hung' });
-    const escalation = log.stored.map((s) => s.event).find((e) => e.type === 'IncidentEscalated');
+    assert.equal((await (await log.deliveryOf(1)).settled).kind, 'retry', 'the first failed delivery is retried');
+    assert.equal((await (await log.redeliver(1, 1)).settled).kind, 'retry', 'the second failed delivery is retried');
+    assert.deepEqual(await (await log.redeliver(1, 2)).settled, { kind: 'reject', reason: 'engine hung' });
+    const stored = [];
+    for await (const s of log.readFrom(1)) stored.push(s.event);
+    const escalation = stored.find((e) => e.type === 'IncidentEscalated');
     assert.ok(escalation && escalation.type === 'IncidentEscalated', 'an escalation was stored');
     assert.equal(escalation.id, derivedId('redelivery_exhausted', 'test-processor', event.id));
     assert.equal(escalation.source, 'policy');
@@ -484,27 +399,24 @@ describe('EventProcessorRunner: bounded retries and deadlines', { timeout: 10_00
     for (const part of ['test-processor', 'DetectionRecorded', event.id, 'engine hung']) assert.ok(escalation.data.reason.includes(part), `reason names ${part}`);
   });
 
-  it('keeps the message when the escalation cannot be stored', async () => {
-    const log = new MemoryEventLog();
-    const runner = new EventProcessorRunner(log, processor(async () => Promise.reject(new Error('boom'))), logger(), { service: 'policy', maxDeliveries: 1 });
-    await runner.start();
+  it('keeps the message when the escalation cannot be stored', async (t) => {
+    const log = new WatchedLog();
+    await started(t, log, processor(async () => Promise.reject(new Error('boom'))), logger(), { service: 'policy', maxDeliveries: 1 });
     await log.append(detection('a', 'no-store'));
     log.failAppends = new Error('nats: timeout');
-    assert.equal((await log.deliver(1, 0).settled).kind, 'retry');
+    assert.equal((await (await log.deliveryOf(1)).settled).kind, 'retry');
   });
 
-  it('counts a handler past its deadline as a failed delivery', async () => {
-    const log = new MemoryEventLog();
+  it('counts a handler past its deadline as a failed delivery', async (t) => {
+    const log = new WatchedLog();
     const out = logger();
-    const runner = new EventProcessorRunner(log, processor(() => new Promise(() => undefined), { handlerTimeoutMs: 20 }), out, ONLY);
-    await runner.start();
-    await log.append(detection('a', 'hung'));
-    assert.deepEqual(await log.deliver(1, 0).settled, { kind: 'retry', afterMs: 500 });
+    await started(t, log, processor(() => new Promise(() => undefined), { handlerTimeoutMs: 20 }), out);
+    assert.deepEqual(await (await log.publish(detection('a', 'hung'))).settled, { kind: 'retry', afterMs: 500 });
     assert.match(out.lines.find((l) => l.level === 'error')!.message, /timed out after 20 ms/);
   });
 
-  it('holds the key of a timed-out handler until it ends, so two runs of it never overlap', async () => {
-    const log = new MemoryEventLog();
+  it('holds the key of a timed-out handler until it ends, so two runs of it never overlap', async (t) => {
+    const log = new WatchedLog();
     const release = deferred();
     let running = 0;
     let calls = 0;
@@ -519,13 +431,12 @@ describe('EventProcessorRunner: bounded retries and deadlines', { timeout: 10_00
       },
       { handlerTimeoutMs: 20, concurrencyKey: () => 'one' },
     );
-    const runner = new EventProcessorRunner(log, proc, logger(), ONLY);
-    await runner.start();
+    await started(t, log, proc);
     const first = detection('a', 'slow');
     await log.append(first);
     await log.append(detection('a', 'next'));
-    assert.equal((await log.deliver(1, 0).settled).kind, 'retry', 'the first timed out');
-    const next = log.deliver(2, 0);
+    assert.equal((await (await log.deliveryOf(1)).settled).kind, 'retry', 'the first timed out');
+    const next = await log.deliveryOf(2);
     await new Promise((resolve) => setTimeout(resolve, 10));
     assert.deepEqual(proc.handled, [first.id], 'the next event waits for the abandoned handler');
     release.resolve();
@@ -533,42 +444,38 @@ describe('EventProcessorRunner: bounded retries and deadlines', { timeout: 10_00
     assert.equal(overlapped, false);
   });
 
-  it('does not count a failure of resumed work toward maxDeliveries', async () => {
-    const log = new MemoryEventLog();
+  it('does not count a failure of resumed work toward maxDeliveries', async (t) => {
+    const log = new WatchedLog();
     const event = detection('a', 'resumed');
     await log.append(event);
     const out = logger();
     const proc = processor(async () => Promise.reject(new Error('still down')), { inFlight: (state) => (state.ids.length > 0 ? [event] : []) });
-    const runner = new EventProcessorRunner(log, proc, out, { service: 'policy', maxDeliveries: 2 });
-    await runner.start();
-    await flush();
-    assert.deepEqual(proc.handled, [event.id]);
-    assert.ok(!log.stored.some((s) => s.event.type === 'IncidentEscalated'), 'no escalation for resumed work');
+    await started(t, log, proc, out, { service: 'policy', maxDeliveries: 2 });
+    assert.equal((await (await log.deliveryOf(1)).settled).kind, 'retry', "the log's first delivery counts as the first failure");
+    assert.deepEqual(proc.handled, [event.id, event.id], 'the resumed run, then the delivery');
+    assert.deepEqual(await log.ids(), [event.id], 'no escalation for resumed work');
     assert.ok(out.lines.some((l) => l.level === 'error' && /resuming DetectionRecorded .* failed \(still down\); its redelivery will try again/.test(l.message)));
   });
 
-  it('leaves a message of a newer schema version unacknowledged, uncounted, loudly, and degrades health', async () => {
-    const log = new MemoryEventLog();
+  it('leaves a message of a newer schema version unacknowledged, uncounted, loudly, and degrades health', async (t) => {
+    const log = new WatchedLog();
     const out = logger();
     const health = new RecordingHealth();
-    const runner = new EventProcessorRunner(log, processor(done), out, { service: 'executor', maxDeliveries: 1, health });
-    await runner.start();
+    await started(t, log, processor(done), out, { service: 'executor', maxDeliveries: 1, health });
     const newer = { type: 'RemediationDecided' as const, version: 9, known: 1 };
     for (const redeliveries of [0, 5, 50]) {
-      const delivery = log.deliverUndecodable(7, ['version: too new'], redeliveries, newer);
+      const delivery = log.undecodable(7, ['version: too new'], redeliveries, newer);
       assert.deepEqual(await delivery.settled, { kind: 'retry', afterMs: 30_000 });
     }
     assert.equal(out.lines.filter((l) => l.level === 'error').length, 3, 'an ERROR each time');
     assert.match(out.lines[out.lines.length - 1]!.message, /test-processor: seq 7 is RemediationDecided at schema version 9, this build reads version 1/);
     assert.match(health.problems.get('event schema') ?? '', /seq 7/);
-    await runner.stop();
   });
 
-  it('degrades the event store while appends fail and recovers on the next good one', async () => {
-    const log = new MemoryEventLog();
+  it('degrades the event store while appends fail and recovers on the next good one', async (t) => {
+    const log = new WatchedLog();
     const health = new RecordingHealth();
-    const runner = new EventProcessorRunner(log, processor(done), logger(), { service: 'monitor', health });
-    await runner.start();
+    const runner = await started(t, log, processor(done), logger(), { service: 'monitor', health });
     log.failAppends = new Error('insufficient resources');
     await assert.rejects(runner.record(detection('a', 'full')));
     assert.match(health.problems.get('event store') ?? '', /appends are failing: insufficient resources/);
@@ -579,35 +486,33 @@ describe('EventProcessorRunner: bounded retries and deadlines', { timeout: 10_00
 });
 
 describe('EventProcessorRunner: snapshots', { timeout: 10_000 }, () => {
-  it('snapshots every N applied events, and a restart reads only the tail after the snapshot', async () => {
-    const log = new MemoryEventLog();
+  it('snapshots every N applied events, and a restart reads only the tail after the snapshot', async (t) => {
+    const log = new WatchedLog();
     const snapshots = new MemorySnapshotStore();
     const events = Array.from({ length: 7 }, (_, i) => detection(`c${i}`, `s${i}`));
     for (const event of events.slice(0, 5)) await log.append(event);
     const first = new EventProcessorRunner(log, processor(done), logger(), { service: 'monitor', snapshots, snapshotEveryEvents: 2 });
     await first.start();
-    assert.equal(decodeSnapshot<Applied>(snapshots.values.get('test-processor')!).seq, 5, 'a snapshot after the replay');
+    assert.equal(decodeSnapshot<Applied>((await snapshots.load('test-processor'))!).seq, 5, 'a snapshot after the replay');
     await first.stop();
     for (const event of events.slice(5)) await log.append(event);
-    const second = new EventProcessorRunner(log, processor(done), logger(), { service: 'monitor', snapshots });
-    await second.start();
+    const second = await started(t, log, processor(done), logger(), { service: 'monitor', snapshots });
     assert.deepEqual(log.reads, [1, 6], 'the second start read from seq 6 on');
     assert.deepEqual(second.currentState().ids, events.map((e) => e.id));
   });
 
-  it('does not apply its own event twice when the snapshot holds it ahead of the stream', async () => {
-    const log = new MemoryEventLog();
+  it('does not apply its own event twice when the snapshot holds it ahead of the stream', async (t) => {
+    const log = new WatchedLog();
     const snapshots = new MemorySnapshotStore();
     const first = new EventProcessorRunner(log, processor(done), logger(), { service: 'monitor', snapshots });
     await first.start();
     const own = detection('a', 'own');
     await first.record(own);
     await first.stop();
-    const taken = decodeSnapshot<Applied>(snapshots.values.get('test-processor')!);
+    const taken = decodeSnapshot<Applied>((await snapshots.load('test-processor'))!);
     assert.deepEqual([taken.seq, taken.ahead], [0, [1]], 'applied at append time, before the stream handed it back');
-    const second = new EventProcessorRunner(log, processor(done), logger(), { service: 'monitor', snapshots });
-    await second.start();
-    await log.deliver(1).settled;
+    const second = await started(t, log, processor(done), logger(), { service: 'monitor', snapshots });
+    await (await log.deliveryOf(1)).settled;
     assert.deepEqual(second.currentState().ids, [own.id]);
   });
 
@@ -617,18 +522,17 @@ describe('EventProcessorRunner: snapshots', { timeout: 10_000 }, () => {
     ['a sequence beyond the stream (re-created)', (s: Snapshot<Applied>) => encodeSnapshot({ ...s, seq: 99 })],
     ['another stream', (s: Snapshot<Applied>) => encodeSnapshot({ ...s, stream: 'earlier' })],
   ] as const) {
-    it(`replays the whole log when the snapshot has ${label}`, async () => {
-      const log = new MemoryEventLog();
+    it(`replays the whole log when the snapshot has ${label}`, async (t) => {
+      const log = new WatchedLog();
       const snapshots = new MemorySnapshotStore();
       const events = [detection('a', 'r1'), detection('b', 'r2')];
       for (const event of events) await log.append(event);
       const first = new EventProcessorRunner(log, processor(done), logger(), { service: 'monitor', snapshots });
       await first.start();
       await first.stop();
-      snapshots.values.set('test-processor', spoil(decodeSnapshot<Applied>(snapshots.values.get('test-processor')!)));
+      await snapshots.save('test-processor', spoil(decodeSnapshot<Applied>((await snapshots.load('test-processor'))!)));
       const out = logger();
-      const second = new EventProcessorRunner(log, processor(done), out, { service: 'monitor', snapshots });
-      await second.start();
+      const second = await started(t, log, processor(done), out, { service: 'monitor', snapshots });
       assert.deepEqual(log.reads, [1, 1]);
       assert.deepEqual(second.currentState().ids, events.map((e) => e.id));
       assert.ok(out.lines.some((l) => l.level === 'warn' && /replaying the whole log/.test(l.message)));
@@ -636,9 +540,8 @@ describe('EventProcessorRunner: snapshots', { timeout: 10_000 }, () => {
   }
 
   it('warns and goes on when a snapshot cannot be saved', async () => {
-    const log = new MemoryEventLog();
-    const snapshots = new MemorySnapshotStore();
-    snapshots.refuse = new Error('snapshot of 2000000 bytes exceeds the 1044480 bytes');
+    const log = new WatchedLog();
+    const snapshots = new RefusingSnapshotStore(new Error('snapshot of 2000000 bytes exceeds the 1044480 bytes'));
     const out = logger();
     const runner = new EventProcessorRunner(log, processor(done), out, { service: 'monitor', snapshots, snapshotEveryEvents: 1 });
     await runner.start();
@@ -695,14 +598,12 @@ class RecordingHealth {
   }
 }
 
-class MemorySnapshotStore implements SnapshotStore {
-  readonly values = new Map<string, Uint8Array>();
-  refuse: Error | undefined;
-  async load(processor: string): Promise<Uint8Array | undefined> {
-    return this.values.get(processor);
+class RefusingSnapshotStore extends MemorySnapshotStore {
+  constructor(private readonly refusal: Error) {
+    super();
   }
-  async save(processor: string, bytes: Uint8Array): Promise<void> {
-    if (this.refuse) throw this.refuse;
-    this.values.set(processor, bytes);
+
+  override async save(): Promise<void> {
+    throw this.refusal;
   }
 }

@@ -15,7 +15,10 @@ export const EVENT_STORE_COMPONENT = 'event store';
 export const EVENT_SCHEMA_COMPONENT = 'event schema';
 
 export type HandlerContext<S> = {
-  /** The state as of now (it includes every event applied so far, this one and later ones). */
+  /**
+   * The state as of now (it includes every event applied so far, this one and later ones). It is the live object
+   * `evolve` changes in place: read what you need from it now rather than keep it across an await.
+   */
   state(): S;
   now(): Date;
   /** Appends an event, then applies it to the state; resolves once it is stored. */
@@ -30,14 +33,21 @@ export type HandlerContext<S> = {
 export type HandleResult = void | { retryAfterMs: number };
 
 /**
- * An event-sourced processor in the decide/evolve style: `evolve` folds facts into state (pure); `handle` reacts
- * to one delivered event and may emit new facts. Handlers must be idempotent: after a crash an event is delivered
- * again, and the state then already holds whatever the first attempt stored.
+ * An event-sourced processor in the decide/evolve style: `evolve` folds facts into state; `handle` reacts to one
+ * delivered event and may emit new facts. Handlers must be idempotent: after a crash an event is delivered again,
+ * and the state then already holds whatever the first attempt stored.
  */
 export type EventProcessor<S> = {
   /** Durable consumer name: the position survives restarts. */
   readonly name: string;
   initialState(): S;
+  /**
+   * Folds one event into the state. It owns the state it is given: it may change it in place (the processors do,
+   * so a long log is not copied once per event) and returns the state to keep, usually the same object. Its result
+   * depends on the state and the event alone (no clock, no I/O), so a replay rebuilds the same state. Nothing else
+   * may hold on to the state across an event: `HandlerContext.state()` hands out the live object, and a snapshot
+   * encodes a copy synchronously, before the next event is applied.
+   */
   evolve(state: S, event: JarvisEvent): S;
   handles(event: JarvisEvent): boolean;
   handle(event: JarvisEvent, ctx: HandlerContext<S>): Promise<HandleResult>;

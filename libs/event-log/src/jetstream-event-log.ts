@@ -11,7 +11,7 @@ import {
 import { headers as natsHeaders, nanos, type NatsConnection, type MsgHdrs } from '@nats-io/transport-node';
 import { decodeEvent, encodeEvent, newerSchemaOf, validateEvent, EVENT_STREAM_NAME, subjectOf, type JarvisEvent } from '@jarvis/contracts';
 import { injectContext, type Context, type HeaderCarrier } from '@jarvis/telemetry';
-import { InvalidEventError, type AppendResult, type Delivery, type EventLog, type LogPosition, type StoredEvent, type Subscription, type Undecodable } from './event-log.js';
+import { EVENT_TYPE_HEADER, InvalidEventError, type AppendResult, type Delivery, type EventLog, type LogPosition, type StoredEvent, type Subscription, type Undecodable } from './event-log.js';
 import { eventStreamConfig, EventStoreMisconfigured, storeConfigProblems } from './store-configuration.js';
 
 export type JetStreamEventLogOptions = {
@@ -20,8 +20,6 @@ export type JetStreamEventLogOptions = {
   ackWaitMs?: number;
   maxAckPending?: number;
 };
-
-export const EVENT_TYPE_HEADER = 'Jarvis-Event-Type';
 
 export class JetStreamEventLog implements EventLog {
   private readonly js: JetStreamClient;

@@ -46,7 +46,10 @@ export class ProcessorSnapshots<S> {
     }
   }
 
-  /** Encodes before the first await: the state, its sequence and the own appends beyond it belong together. */
+  /**
+   * Encodes (copies) the state before the first await: `evolve` changes the state in place as later events arrive,
+   * and the state, its sequence and the own appends beyond it belong together.
+   */
   async save(state: S, applied: AppliedSequences): Promise<void> {
     if (!this.store) return;
     const snapshot: Snapshot<S> = {

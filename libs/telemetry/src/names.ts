@@ -1,13 +1,10 @@
 /** Every span and attribute name Jarvis emits, in one place, so dashboards and tests can rely on them. */
 export const SPAN = {
   detect: 'jarvis.detect',
-  openIncident: 'jarvis.incident.open',
   decide: 'jarvis.decide',
   act: 'jarvis.act',
   verify: 'jarvis.verify',
   resolve: 'jarvis.incident.resolve',
-  publish: (subject: string) => `${subject} publish`,
-  process: (subject: string) => `${subject} process`,
 } as const;
 
 export const ATTR = {
@@ -19,8 +16,4 @@ export const ATTR = {
   action: 'jarvis.action',
   decisionOutcome: 'jarvis.decision.outcome',
   decisionRule: 'jarvis.decision.rule',
-  service: 'jarvis.service',
-  messagingSystem: 'messaging.system',
-  messagingDestination: 'messaging.destination.name',
-  messagingOperation: 'messaging.operation.type',
 } as const;

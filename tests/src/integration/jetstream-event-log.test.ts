@@ -1,13 +1,12 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
-import { jetstreamManager, StorageType } from '@nats-io/jetstream';
+import { jetstream, jetstreamManager, StorageType } from '@nats-io/jetstream';
 import { connect, nanos, type NatsConnection } from '@nats-io/transport-node';
-import { containerTarget, createEvent, derivedId, EVENT_STREAM_NAME, newId, type JarvisEvent } from '@jarvis/contracts';
-import { EventProcessorRunner, EventStoreMisconfigured, JetStreamEventLog, type Delivery, type EventProcessor, type StoredEvent } from '@jarvis/event-log';
+import { containerTarget, createEvent, EVENT_STREAM_NAME, newId, type JarvisEvent } from '@jarvis/contracts';
+import { EventStoreMisconfigured, JetStreamEventLog, type EventLog, type StoredEvent } from '@jarvis/event-log';
+import { describeEventLogContract, type EventLogContractSettings, type EventLogUnderTest } from '@jarvis/event-log/contract';
 import { startNats, type NatsHarness } from '../support/nats-harness.js';
 import { killAllTracked, waitFor } from '../support/processes.js';
-
-const quiet = { log: () => undefined, warn: () => undefined, error: () => undefined };
 
 function detection(name = 'web', at = new Date()): JarvisEvent {
   const incident = newId();
@@ -23,106 +22,62 @@ function detection(name = 'web', at = new Date()): JarvisEvent {
   });
 }
 
-/** Emits one IncidentOpened per detection, with an id derived from it: the shape of every real processor. */
-function opener(name: string): EventProcessor<Set<string>> {
+/** One nats-server for the file, started by whichever test needs it first. */
+let nats: NatsHarness | undefined;
+let connection: Promise<NatsConnection> | undefined;
+
+function natsConnection(): Promise<NatsConnection> {
+  connection ??= startNats().then((started) => {
+    nats = started;
+    return connect({ servers: [started.url], maxReconnectAttempts: -1, reconnectTimeWait: 200 });
+  });
+  return connection;
+}
+
+after(async () => {
+  await (await connection?.catch(() => undefined))?.close().catch(() => undefined);
+  await nats?.stop();
+  await killAllTracked();
+});
+
+/** The stream takes every subject Jarvis publishes on, so a fresh store is the stream deleted and created again. */
+async function freshJetStreamLog({ ackWaitMs }: EventLogContractSettings): Promise<EventLogUnderTest> {
+  const nc = await natsConnection();
+  const jsm = await jetstreamManager(nc);
+  await jsm.streams.delete(EVENT_STREAM_NAME).catch(() => undefined);
+  const log = await JetStreamEventLog.open(nc, { ackWaitMs });
+  const js = jetstream(nc);
   return {
-    name,
-    initialState: () => new Set<string>(),
-    evolve: (opened, event) => (event.type === 'IncidentOpened' ? opened.add(event.causationId!) : opened),
-    handles: (event) => event.type === 'DetectionRecorded',
-    concurrencyKey: () => 'one',
-    handle: async (event, ctx) => {
-      if (ctx.state().has(event.id) || event.type !== 'DetectionRecorded') return;
-      await ctx.emit(
-        createEvent({
-          id: derivedId('IncidentOpened', event.id),
-          type: 'IncidentOpened',
-          source: 'monitor',
-          time: event.time,
-          subject: event.subject,
-          correlationId: event.correlationId,
-          causationId: event.id,
-          data: { target: event.data.target, check: 'container_state', detectionId: event.id, faultAt: event.data.faultAt, summary: event.data.reason },
-        }),
-      );
+    log,
+    storeForeign: async (subject, bytes) => {
+      await js.publish(subject, bytes);
+    },
+    close: async () => {
+      await jsm.streams.delete(EVENT_STREAM_NAME).catch(() => undefined);
     },
   };
 }
 
-describe('JetStream event log against a real nats-server', { timeout: 120_000 }, () => {
-  let nats: NatsHarness;
+describeEventLogContract('JetStream', freshJetStreamLog);
+
+describe('JetStream event log against a real nats-server: what only JetStream does', { timeout: 120_000 }, () => {
   let nc: NatsConnection;
-  let log: JetStreamEventLog;
+  let log: EventLog;
 
   before(async () => {
-    nats = await startNats();
-    nc = await connect({ servers: [nats.url], maxReconnectAttempts: -1, reconnectTimeWait: 200 });
-    log = await JetStreamEventLog.open(nc, { ackWaitMs: 2000 });
-  });
-
-  after(async () => {
-    await nc?.close().catch(() => undefined);
-    await nats?.stop();
-    await killAllTracked();
-  });
-
-  it('appends in order and de-duplicates a repeated event id', async () => {
-    const first = detection('a');
-    const a = await log.append(first);
-    const b = await log.append(detection('b'));
-    const again = await log.append(first);
-    assert.equal(b.seq, a.seq + 1);
-    assert.equal(again.duplicate, true);
-    assert.equal((await log.position()).lastSeq, b.seq);
-    const read: string[] = [];
-    for await (const stored of log.readFrom(a.seq)) read.push(stored.event.subject);
-    assert.deepEqual(read, ['container:a', 'container:b']);
-  });
-
-  it('resumes a durable subscription after the last settled delivery, and redelivers a retry', async () => {
-    const seen: Delivery[] = [];
-    const sub = await log.subscribe('resume-test', (d) => {
-      seen.push(d);
-      d.settle(seen.length === 1 ? { kind: 'retry', afterMs: 100 } : { kind: 'done' });
-    });
-    await waitFor('both stored events and a redelivery', () => seen.length >= 3);
-    await sub.stop();
-    assert.equal(seen[1]!.redeliveries + seen[2]!.redeliveries, 1, 'the first delivery came again once');
-    await log.append(detection('c'));
-    const later: string[] = [];
-    const again = await log.subscribe('resume-test', (d) => {
-      if (d.decoded.ok) later.push(d.decoded.stored.event.subject);
-      d.settle({ kind: 'done' });
-    });
-    await waitFor('the new event', () => later.length >= 1);
-    await again.stop();
-    assert.deepEqual(later, ['container:c']);
-  });
-
-  it('a processor stopped mid-way and restarted produces each output exactly once', async () => {
-    for (const name of ['p1', 'p2', 'p3']) await log.append(detection(name));
-    const first = new EventProcessorRunner(log, opener('opener'), quiet, { service: 'monitor' });
-    await first.start();
-    await waitFor('some incidents opened', async () => (await countOf('IncidentOpened')) >= 1);
-    await first.stop();
-    const second = new EventProcessorRunner(log, opener('opener'), quiet, { service: 'monitor' });
-    await second.start();
-    const detections = await countOf('DetectionRecorded');
-    await waitFor('an incident per detection', async () => (await countOf('IncidentOpened')) === detections);
-    await second.stop();
-    const opened = await eventsOf('IncidentOpened');
-    assert.equal(new Set(opened.map((e) => e.causationId)).size, opened.length, 'no detection opened two incidents');
+    nc = await natsConnection();
+    ({ log } = await freshJetStreamLog({ ackWaitMs: 2000 }));
   });
 
   it('keeps every acknowledged event when nats-server is killed -9 and restarted', async () => {
     const before = (await log.position()).lastSeq;
     const appended = detection('durable');
     await log.append(appended);
-    await nats.process().kill9();
-    await nats.restart();
+    await nats!.process().kill9();
+    await nats!.restart();
     await waitFor('the client to reconnect', async () => (await log.position()).lastSeq === before + 1, 20_000, 200);
-    const subjects = (await eventsOf('DetectionRecorded')).map((e) => e.id);
-    assert.ok(subjects.includes(appended.id));
+    const ids = (await collect(log.readFrom(1))).map((s) => s.event.id);
+    assert.ok(ids.includes(appended.id));
     const next = await log.append(detection('after-restart'));
     assert.equal(next.seq, before + 2);
   });
@@ -157,15 +112,6 @@ describe('JetStream event log against a real nats-server', { timeout: 120_000 },
     await jsm.streams.delete('HANDMADE');
   });
 
-  async function eventsOf(type: string): Promise<JarvisEvent[]> {
-    const out: JarvisEvent[] = [];
-    for await (const stored of log.readFrom(1)) if (stored.event.type === type) out.push(stored.event);
-    return out;
-  }
-
-  async function countOf(type: string): Promise<number> {
-    return (await eventsOf(type)).length;
-  }
 });
 
 async function collect(events: AsyncIterable<StoredEvent>): Promise<StoredEvent[]> {
