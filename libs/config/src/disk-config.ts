@@ -1,7 +1,8 @@
 import 'reflect-metadata';
 import { realpathSync, statSync } from 'node:fs';
 import { posix } from 'node:path';
-import { ArrayMaxSize, ArrayUnique, IsArray, IsInt, IsString, Max, Min, registerDecorator, type ValidationArguments } from 'class-validator';
+import { ArrayMaxSize, ArrayUnique, IsArray, IsInt, IsString, Matches, Max, Min, registerDecorator, type ValidationArguments } from 'class-validator';
+import { MOUNT_PATH_PATTERN } from '@jarvis/contracts';
 
 /** Longer than Linux's PATH_MAX is not a path the kernel would take. */
 const PATH_MAX_BYTES = 4095;
@@ -43,9 +44,16 @@ function IsAbsoluteNormalizedPath(options: { each?: boolean } = {}) {
 
 /** One mount watched by the disk kind (check disk_usage, actions clean_tmp_files and cleanup_old_logs). */
 export class DiskConfig {
-  /** A mount point; its usage is read with statfs. */
+  /** A mount point; its usage is read with statfs. It is also the target id (`disk:/srv`), so plain characters only. */
   @IsAbsoluteNormalizedPath()
+  @Matches(MOUNT_PATH_PATTERN, { message: 'must use only letters, digits and . _ @ + - between slashes (it names the target disk:<mount>)' })
   mount!: string;
+
+  /** How often the usage is read. */
+  @IsInt()
+  @Min(1)
+  @Max(86400)
+  intervalSeconds = 60;
 
   /** Usage at or above this percentage (used / (used + available), as df) is a detection. */
   @IsInt()

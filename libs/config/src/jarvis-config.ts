@@ -7,6 +7,7 @@ import {
   IsIn,
   IsInt,
   IsIP,
+  IsNumber,
   IsOptional,
   IsString,
   Matches,
@@ -16,6 +17,7 @@ import {
   ValidateNested,
 } from 'class-validator';
 import { CONTAINER_NAME_PATTERN, RISK_LEVELS, type Risk } from '@jarvis/contracts';
+import { DiskConfig } from './disk-config.js';
 import { RemediationConfig } from './remediation-config.js';
 
 export class WatchConfig {
@@ -200,6 +202,39 @@ export class TelemetryConfig {
   serviceNamespace = 'jarvis';
 }
 
+/** How the monitor runs checks that have no event source (disks, HTTP endpoints). */
+export class ProbesConfig {
+  /** Probes running at the same time; the others wait their turn, none is skipped. */
+  @IsInt()
+  @Min(1)
+  @Max(1000)
+  concurrency = 32;
+
+  /** Each run starts up to this fraction of its interval late, so probes added together spread out. */
+  @IsNumber()
+  @Min(0)
+  @Max(1)
+  jitterFraction = 0.1;
+
+  /** A probe that has not answered within this long is a failure (`probe error`). */
+  @IsInt()
+  @Min(1)
+  @Max(600)
+  timeoutSeconds = 10;
+
+  /** Consecutive failures before a detection: one bad reading is not an incident. */
+  @IsInt()
+  @Min(1)
+  @Max(100)
+  failuresBeforeDetection = 2;
+
+  /** Consecutive passes before a failing check counts as recovered: no flapping. */
+  @IsInt()
+  @Min(1)
+  @Max(100)
+  passesBeforeRecovery = 2;
+}
+
 export const LOG_LEVELS = ['error', 'warn', 'log', 'debug'] as const;
 
 export class JarvisConfig {
@@ -210,6 +245,16 @@ export class JarvisConfig {
   @ValidateNested()
   @Type(() => PolicyConfig)
   policy = new PolicyConfig();
+
+  @IsArray()
+  @ArrayMaxSize(64)
+  @ValidateNested({ each: true })
+  @Type(() => DiskConfig)
+  disks: DiskConfig[] = [];
+
+  @ValidateNested()
+  @Type(() => ProbesConfig)
+  probes = new ProbesConfig();
 
   @ValidateNested()
   @Type(() => RemediationConfig)

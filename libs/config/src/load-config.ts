@@ -1,6 +1,7 @@
 import { readFileSync, statSync } from 'node:fs';
 import { parseDocument } from 'yaml';
 import { validatePlain } from '@jarvis/contracts';
+import { validateDiskFolders } from './disk-config.js';
 import { JarvisConfig } from './jarvis-config.js';
 
 /** Config files are small; a cap stops an accidental multi-gigabyte read or an alias bomb's expansion. */
@@ -51,6 +52,8 @@ export function parseConfig(text: string, file = 'jarvis.yaml'): JarvisConfig {
   const result = validatePlain(JarvisConfig, withDefaults(plain));
   const problems = [...forbidden.map((path) => `${path}: unknown key`), ...(result.ok ? [] : result.errors)];
   if (!result.ok || forbidden.length > 0) throw new ConfigError(file, problems);
+  const folders = result.value.disks.flatMap((disk, i) => validateDiskFolders(disk, `disks[${i}].`));
+  if (folders.length > 0) throw new ConfigError(file, folders);
   return result.value;
 }
 

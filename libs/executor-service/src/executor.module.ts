@@ -2,6 +2,7 @@ import { Controller, Inject, Module } from '@nestjs/common';
 import { MessagePattern } from '@nestjs/microservices';
 import type { JarvisConfig } from '@jarvis/config';
 import { RPC, type HealthReply } from '@jarvis/contracts';
+import { FilesystemDiskPort } from '@jarvis/disk';
 import { dockerEndpoint, DockerodeRuntime, dockerFromEnv } from '@jarvis/docker';
 import { capabilityRegistry } from '@jarvis/registry';
 import { JARVIS_CONFIG, ProcessorServiceModule, processorProviders, RUNTIME_ENV, SERVICE_HEALTH, ServiceHealth, type RuntimeEnv } from '@jarvis/service-kit';
@@ -24,7 +25,7 @@ export class ExecutorController {
 function executorFor(config: JarvisConfig, env: RuntimeEnv): ExecutorProcessor {
   const limits = { callTimeoutMs: config.docker.callTimeoutSeconds * 1000, endpoint: dockerEndpoint(env.dockerHost) };
   const containers = new DockerodeRuntime(dockerFromEnv(env.dockerHost), limits);
-  const actions = capabilityRegistry(config).createActions({ containers });
+  const actions = capabilityRegistry(config).createActions({ containers, disks: new FilesystemDiskPort() });
   const longestActionMs = Math.max(...[...actions.values()].map((action) => action.deadlineMs));
   // The longest handling: waiting out an interrupted action, the re-observation, the action itself and its own
   // calls, then the patient append of its outcome.

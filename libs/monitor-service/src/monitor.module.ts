@@ -16,17 +16,20 @@ import {
   type RuntimeEnv,
 } from '@jarvis/service-kit';
 import { DEFAULT_INCIDENT_BOOK_LIMITS } from '@jarvis/incidents';
-import { capabilityRegistry } from '@jarvis/registry';
+import { FilesystemDiskPort } from '@jarvis/disk';
+import { capabilityRegistry, type CapabilityDependencies } from '@jarvis/registry';
 import { ContainerWatch } from './container-watch.js';
 import { MonitorProcessor } from './monitor.processor.js';
 import type { MonitorState } from './monitor-state.js';
 import { ProbeResultRecorder } from './probe-result-recorder.js';
+import { ScheduledChecks } from './scheduled-checks.js';
 import { TargetLocks } from './target-locks.js';
 
 const DOCKER_RUNTIME = Symbol('DOCKER_RUNTIME');
 const DOCKER_CLIENT = Symbol('DOCKER_CLIENT');
 const TARGET_LOCKS = Symbol('TARGET_LOCKS');
 const DOCKER_LIMITS = Symbol('DOCKER_LIMITS');
+const CAPABILITY_DEPENDENCIES = Symbol('CAPABILITY_DEPENDENCIES');
 /** Slack on top of the longest verification, so the runner's deadline only catches a real hang. */
 const VERIFY_HANDLER_SLACK_MS = 30_000;
 
@@ -35,6 +38,7 @@ export class MonitorController {
   constructor(
     @Inject(SERVICE_HEALTH) private readonly health: ServiceHealth,
     @Inject(ContainerWatch) private readonly watch: ContainerWatch,
+    @Inject(ScheduledChecks) private readonly scheduled: ScheduledChecks,
   ) {}
 
   @MessagePattern(RPC.health('monitor'))
@@ -44,12 +48,13 @@ export class MonitorController {
 
   @MessagePattern(RPC.monitorDiagnose)
   async diagnose(): Promise<DiagnoseReply> {
-    return { results: await this.watch.reconcile() };
+    return { results: [...(await this.watch.reconcile()), ...this.scheduled.views()] };
   }
 
   @MessagePattern(RPC.monitorTargets)
-  targets(): Promise<TargetsReply> {
-    return this.watch.targets();
+  async targets(): Promise<TargetsReply> {
+    const containers = await this.watch.targets();
+    return 'targets' in containers ? { targets: [...containers.targets, ...this.scheduled.targets()] } : containers;
   }
 }
 
@@ -68,11 +73,16 @@ export class MonitorController {
       inject: [DOCKER_CLIENT, DOCKER_LIMITS],
       useFactory: (docker: ReturnType<typeof dockerFromEnv>, limits: DockerCallLimits) => new DockerodeRuntime(docker, limits),
     },
+    {
+      provide: CAPABILITY_DEPENDENCIES,
+      inject: [DOCKER_RUNTIME],
+      useFactory: (runtime: DockerodeRuntime): CapabilityDependencies => ({ containers: runtime, disks: new FilesystemDiskPort() }),
+    },
     ...processorProviders('monitor', {
-      inject: [DOCKER_RUNTIME, JARVIS_CONFIG, TARGET_LOCKS, DOCKER_LIMITS],
-      useFactory: (runtime: DockerodeRuntime, config: JarvisConfig, locks: TargetLocks, docker: DockerCallLimits) =>
+      inject: [CAPABILITY_DEPENDENCIES, JARVIS_CONFIG, TARGET_LOCKS, DOCKER_LIMITS],
+      useFactory: (dependencies: CapabilityDependencies, config: JarvisConfig, locks: TargetLocks, docker: DockerCallLimits) =>
         new MonitorProcessor(
-          capabilityRegistry(config).createActions({ containers: runtime }),
+          capabilityRegistry(config).createActions(dependencies),
           locks,
           { closedRetentionMs: config.events.closedCaseRetentionHours * 3_600_000, maxEarlyDetections: DEFAULT_INCIDENT_BOOK_LIMITS.maxEarlyDetections },
           config.verification.timeoutSeconds * 1000 + config.verification.stableForMs + 2 * docker.callTimeoutMs + VERIFY_HANDLER_SLACK_MS,
@@ -87,6 +97,12 @@ export class MonitorController {
           // An owner's stop is recorded again before its record outlives the retention of closed cases.
           restateStopAfterMs: (config.events.closedCaseRetentionHours * 3_600_000) / 2,
         }),
+    },
+    {
+      provide: ScheduledChecks,
+      inject: [CAPABILITY_DEPENDENCIES, ProbeResultRecorder, TARGET_LOCKS, JARVIS_CONFIG, CLOCK],
+      useFactory: (dependencies: CapabilityDependencies, recorder: ProbeResultRecorder, locks: TargetLocks, config: JarvisConfig, clock: Clock) =>
+        new ScheduledChecks(capabilityRegistry(config).createProbes(dependencies), recorder, locks, config.probes, clock),
     },
     {
       provide: ContainerWatch,
@@ -109,16 +125,19 @@ export class MonitorModule implements OnApplicationBootstrap, OnApplicationShutd
   constructor(
     @Inject(PROCESSOR_HOST) private readonly host: ProcessorHost<MonitorState>,
     @Inject(ContainerWatch) private readonly watch: ContainerWatch,
+    @Inject(ScheduledChecks) private readonly scheduled: ScheduledChecks,
   ) {}
 
-  /** State first (open incidents, owner stops), then the engine's events. */
+  /** State first (open incidents, owner stops), then the engine's events and the scheduled probes. */
   async onApplicationBootstrap(): Promise<void> {
     await this.host.start();
     await this.watch.start();
+    this.scheduled.start();
   }
 
   async onApplicationShutdown(): Promise<void> {
     this.watch.stop();
+    await this.scheduled.stop();
     await this.host.stop();
   }
 }

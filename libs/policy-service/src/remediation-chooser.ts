@@ -13,6 +13,8 @@ export function remediationChooser(config: JarvisConfig): ChooseRemediation {
   if (problems.length > 0) throw new ConfigError('jarvis.yaml', problems);
   return (target, check) => {
     const descriptor = registry.remediationFor(target, check, overrides);
-    return descriptor ? { action: descriptor.name, params: { ...descriptor.defaultParams(target) }, risk: descriptor.risk } : null;
+    if (!descriptor) return null;
+    const { name: action, risk, maxAttemptsPerIncident } = descriptor;
+    return { action, params: { ...descriptor.defaultParams(target) }, risk, ...(maxAttemptsPerIncident === undefined ? {} : { maxAttemptsPerIncident }) };
   };
 }

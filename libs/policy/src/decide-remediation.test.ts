@@ -680,6 +680,17 @@ describe('decideRemediation: the action comes from the capability registry', () 
     assert.deepEqual(world.deliver(redetection(world, incidentId, 'web', 10 * SEC), at(10 * SEC)), [], 'escalated: nothing more');
   });
 
+  it('given an action allowed once per incident that did not fix it, then the next trigger escalates with the evidence', () => {
+    const world = new PolicyWorld(rules(), chooseFor({ ...CLEAN, maxAttemptsPerIncident: 1 }));
+    const first = world.decide(failure(world, 'web', 0).opened, at(0));
+    const facts = world.deliver(verificationFailed(first, 5 * SEC), at(5 * SEC));
+    assert.deepEqual(facts.map((f) => f.type), ['RemediationDecided', 'IncidentEscalated']);
+    const [denied, escalated] = facts as [Decision, JarvisEventOf<'IncidentEscalated'>];
+    assert.deepEqual([denied.data.outcome, denied.data.rule], ['denied', RULE.remediationExhausted]);
+    assert.equal(escalated.data.rule, RULE.remediationExhausted);
+    assert.match(escalated.data.reason, /clean_tmp_files already ran 1 time\(s\) in this incident and container_state still fails \(container is exited/);
+  });
+
   it('counts every action type toward the rate limit, as the docs say', () => {
     let choice = RESTART;
     const world = new PolicyWorld(rules({ rateLimit: { maxActions: 2, windowSeconds: 60 } }), () => choice);

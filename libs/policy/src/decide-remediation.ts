@@ -54,13 +54,20 @@ export function decideRemediation(
   const choice = choose(target, incident.check);
   if (incident.awaitingApproval && (!choice || approvalReason(choice, rules))) return [];
   const nothingToRun: RemediationChoice = { action: 'none', params: {}, risk: 'low' };
-  const decision = (outcome: 'execute' | 'needs_approval' | 'denied', rule: string, reason: string, notBeforeMs = nowMs, chosen = choice ?? nothingToRun) =>
-    decisionEvent(cause, target, { ...chosen, outcome, rule, reason, attempt, notBefore: new Date(notBeforeMs).toISOString() }, now);
+  const decision = (outcome: 'execute' | 'needs_approval' | 'denied', rule: string, reason: string, notBeforeMs = nowMs) => {
+    const { action, params, risk } = choice ?? nothingToRun;
+    return decisionEvent(cause, target, { action, params, risk, outcome, rule, reason, attempt, notBefore: new Date(notBeforeMs).toISOString() }, now);
+  };
 
   if (!choice) {
     const reason = `no automatic remediation for ${incident.check} on ${targetKey(target)} (remediation.overrides or the kind's default): a person decides`;
     const denied = decision('denied', RULE.noRemediation, reason);
     return [denied, escalationEvent(cause, denied, target, RULE.noRemediation, reason, incident.attempts, now)];
+  }
+  if (choice.maxAttemptsPerIncident !== undefined && incident.attempts >= choice.maxAttemptsPerIncident) {
+    const reason = `${choice.action} already ran ${incident.attempts} time(s) in this incident and ${incident.check} still fails (${triggerReason(trigger)}): nothing more is done automatically`;
+    const denied = decision('denied', RULE.remediationExhausted, reason);
+    return [denied, escalationEvent(cause, denied, target, RULE.remediationExhausted, reason, incident.attempts, now)];
   }
   const previousAttempts = countSince(state.attemptsByTarget.get(targetKey(target)), nowMs - rules.breaker.windowSeconds * 1000);
   if (previousAttempts >= rules.breaker.maxAttempts) {
@@ -90,7 +97,7 @@ function approvalReason(choice: RemediationChoice, rules: PolicyRules): string |
 
 type Cause = { id: string; correlationId: string };
 
-type DecisionFields = RemediationChoice & { outcome: 'execute' | 'needs_approval' | 'denied'; rule: string; reason: string; attempt: number; notBefore: string };
+type DecisionFields = Omit<RemediationChoice, 'maxAttemptsPerIncident'> & { outcome: 'execute' | 'needs_approval' | 'denied'; rule: string; reason: string; attempt: number; notBefore: string };
 
 function decisionEvent(cause: Cause, target: TargetRef, fields: DecisionFields, now: Date): JarvisEventOf<'RemediationDecided'> {
   return createEvent({

@@ -15,6 +15,7 @@ export const RULE = {
   autoRemediation: 'auto_remediation',
   approvalRequired: 'approval_required',
   noRemediation: 'no_remediation',
+  remediationExhausted: 'remediation_exhausted',
   circuitBreaker: 'circuit_breaker',
   rateLimit: 'rate_limit',
   decisionTimeout: 'decision_timeout',

@@ -1,7 +1,13 @@
 import type { ActionParams, Risk, TargetRef } from '@jarvis/contracts';
 
 /** The action that answers a failing check, as the policy records it in a decision. */
-export type RemediationChoice = { action: string; params: ActionParams; risk: Risk };
+export type RemediationChoice = {
+  action: string;
+  params: ActionParams;
+  risk: Risk;
+  /** Attempts within one incident before a person decides; unlimited (only the breaker) when absent. */
+  maxAttemptsPerIncident?: number;
+};
 
 /**
  * Which action answers `check` on `target` (the capability registry with jarvis.yaml's overrides), or null when

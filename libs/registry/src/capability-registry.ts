@@ -1,5 +1,6 @@
 import { targetKey, type TargetKind, type TargetRef } from '@jarvis/contracts';
 import type { ActionDescriptor, RemediationAction } from './remediation-action.js';
+import type { ScheduledProbe } from './scheduled-probe.js';
 import type { TargetKindPlugin } from './target-kind.js';
 
 /** jarvis.yaml's choice for one target and check: another action of the kind, or `none` (a person decides). */
@@ -50,6 +51,11 @@ export class CapabilityRegistry<Dependencies = unknown> {
       }
       return [];
     });
+  }
+
+  /** Every scheduled probe of every kind, built from the I/O ports the monitor has. */
+  createProbes(dependencies: Dependencies): ScheduledProbe[] {
+    return [...this.byKind.values()].flatMap((plugin) => plugin.createProbes?.(dependencies) ?? []);
   }
 
   /** The runnable actions, built from the I/O ports the service has. */

@@ -21,6 +21,8 @@ export interface ActionDescriptor<Params extends object = object> {
   defaultParams(target: TargetRef): Params;
   /** How long one execution may take before the executor gives up on it (Docker finishing a restart, a slow delete). */
   readonly deadlineMs: number;
+  /** Attempts within one incident before a person decides (a cleanup that did not free enough is not repeated). */
+  readonly maxAttemptsPerIncident?: number;
 }
 
 /**

@@ -1,5 +1,6 @@
 import type { TargetKind } from '@jarvis/contracts';
 import type { ActionDescriptor, RemediationAction } from './remediation-action.js';
+import type { ScheduledProbe } from './scheduled-probe.js';
 
 /**
  * One kind of target, from one folder: its checks, its actions and which action answers which check. A kind's
@@ -14,4 +15,6 @@ export interface TargetKindPlugin<Dependencies = unknown> {
   /** The default remediation: check name → action name. jarvis.yaml can override it per target. */
   readonly remediation: Readonly<Record<string, string>>;
   createActions(dependencies: Dependencies): RemediationAction[];
+  /** Checks without an event source, run on a schedule by the monitor; none for kinds with their own events. */
+  createProbes?(dependencies: Dependencies): ScheduledProbe[];
 }

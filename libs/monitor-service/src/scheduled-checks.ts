@@ -1,0 +1,103 @@
+import { Logger } from '@nestjs/common';
+import type { ProbesConfig } from '@jarvis/config';
+import { targetKey, type CheckResultView, type WatchedTargetView } from '@jarvis/contracts';
+import type { CheckResult, ProbeFinding, ScheduledProbe } from '@jarvis/registry';
+import { Hysteresis, ProbeScheduler, type ProbeRun } from '@jarvis/schedule';
+import type { ProbeResultRecorder } from './probe-result-recorder.js';
+import type { TargetLocks } from './target-locks.js';
+
+/** The last word of one probe, for the status page and `diagnose`. */
+type Latest = { result: CheckResult; observedAt: string };
+
+/** Stop waits this long for probes that ignore their abort; they report nothing after it. */
+const STOP_GRACE_MS = 2000;
+
+/**
+ * Runs every check that has no event source on its own schedule and turns the readings into facts: a failure is
+ * recorded once N readings in a row failed, a recovery once M passed, and a fault keeps the time its streak began,
+ * so an unchanged failure is not recorded again at every reading.
+ */
+export class ScheduledChecks {
+  private readonly logger = new Logger('monitor');
+  private readonly scheduler: ProbeScheduler<ProbeFinding>;
+  private readonly hysteresis: Hysteresis;
+  private readonly probes = new Map<string, ScheduledProbe>();
+  private readonly streakStartedAt = new Map<string, string>();
+  private readonly latest = new Map<string, Latest>();
+
+  constructor(
+    probes: readonly ScheduledProbe[],
+    private readonly recorder: ProbeResultRecorder,
+    private readonly locks: TargetLocks,
+    settings: ProbesConfig,
+    private readonly clock: () => Date,
+  ) {
+    this.hysteresis = new Hysteresis({ failuresToFail: settings.failuresBeforeDetection, passesToRecover: settings.passesBeforeRecovery });
+    this.scheduler = new ProbeScheduler<ProbeFinding>({
+      concurrency: settings.concurrency,
+      jitterFraction: settings.jitterFraction,
+      random: Math.random,
+      timers: { now: () => this.clock().getTime(), setTimeout: (fn, ms) => setTimeout(fn, ms), clearTimeout: (h) => clearTimeout(h as NodeJS.Timeout) },
+      onResult: (run) => this.onResult(run),
+      stopGraceMs: STOP_GRACE_MS,
+    });
+    for (const probe of probes) this.probes.set(keyOf(probe), probe);
+  }
+
+  start(): void {
+    for (const [key, probe] of this.probes) {
+      this.scheduler.add({ key, intervalMs: probe.intervalMs, timeoutMs: probe.timeoutMs, run: (signal) => probe.run(signal) });
+    }
+    this.scheduler.start();
+  }
+
+  async stop(): Promise<void> {
+    const { unsettled } = await this.scheduler.stop();
+    if (unsettled.length > 0) this.logger.warn(`stopped with probes still running: ${unsettled.join(', ')}`);
+  }
+
+  views(): CheckResultView[] {
+    return [...this.latest.entries()].map(([key, { result, observedAt }]) => ({
+      check: result.check,
+      target: targetKey(this.probes.get(key)!.target),
+      status: result.status === 'failed' ? 'failed' : 'ok',
+      reason: result.reason,
+      observedAt,
+    }));
+  }
+
+  targets(): WatchedTargetView[] {
+    return [...this.probes.entries()].map(([key, probe]) => ({
+      target: targetKey(probe.target),
+      state: this.latest.get(key)?.result.status ?? 'not probed yet',
+      health: this.hysteresis.status(key) === 'failing' ? 'failing' : null,
+      watchedBecause: `${probe.check} every ${probe.intervalMs / 1000} s (jarvis.yaml)`,
+    }));
+  }
+
+  private onResult(run: ProbeRun<ProbeFinding>): void {
+    void this.record(run).catch((error: Error) => this.logger.warn(`${run.key}: cannot record the reading: ${error.message}`));
+  }
+
+  private async record(run: ProbeRun<ProbeFinding>): Promise<void> {
+    const probe = this.probes.get(run.key);
+    if (!probe) return;
+    const passed = run.outcome.ok && run.outcome.value.status === 'ok';
+    const reason = run.outcome.ok ? run.outcome.value.reason : run.outcome.reason;
+    const readAt = new Date(run.startedAt).toISOString();
+    if (!passed && !this.streakStartedAt.has(run.key)) this.streakStartedAt.set(run.key, readAt);
+    this.hysteresis.record(run.key, passed);
+    const failing = this.hysteresis.status(run.key) === 'failing';
+    if (passed && !failing) this.streakStartedAt.delete(run.key);
+    const now = this.clock();
+    const result: CheckResult = { check: probe.check, status: passed ? 'ok' : 'failed', reason, faultAt: passed ? readAt : this.streakStartedAt.get(run.key)! };
+    this.latest.set(run.key, { result, observedAt: now.toISOString() });
+    // Between the first failure and the Nth, and between the first pass and the Mth, nothing has changed yet.
+    if (passed === failing) return;
+    await this.locks.run(targetKey(probe.target), () => this.recorder.record({ target: probe.target, result, eventDriven: false, removed: false, now }));
+  }
+}
+
+function keyOf(probe: ScheduledProbe): string {
+  return `${targetKey(probe.target)}#${probe.check}`;
+}

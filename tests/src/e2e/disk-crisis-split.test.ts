@@ -1,0 +1,3 @@
+import { diskCrisisSuite } from './disk-crisis-suite.js';
+
+diskCrisisSuite('split');
