@@ -1,0 +1,60 @@
+import type { IncomingHttpHeaders } from 'node:http';
+import { request as httpRequest } from 'node:http';
+import { request as httpsRequest, type RequestOptions } from 'node:https';
+import { isIP } from 'node:net';
+import type { Readable } from 'node:stream';
+import { rootCertificates } from 'node:tls';
+import type { EndpointMethod } from '@jarvis/config';
+import type { ResolvedAddress } from './address-guard.js';
+import { pinnedLookup } from './pinned-lookup.js';
+
+/** One request, to be sent to the vetted address only. */
+export type PinnedRequest = {
+  url: URL;
+  method: EndpointMethod;
+  address: ResolvedAddress;
+  tlsVerify: boolean;
+  /** PEM trusted on top of the system's CAs. */
+  extraCa?: string | undefined;
+};
+
+export type OpenedAnswer = { status: number; headers: IncomingHttpHeaders; body: Readable };
+
+/** The connect step: sends the request and gives the answer once its head arrived. */
+export type HttpConnector = (request: PinnedRequest, signal: AbortSignal) => Promise<OpenedAnswer>;
+
+/** The host as `http.request` wants it: an IPv6 literal without its brackets. */
+export function bareHostname(url: URL): string {
+  return url.hostname.replace(/^\[(.*)\]$/, '$1');
+}
+
+/** Node's own client, pinned to the vetted address; no pooled connection, no redirect followed. */
+export const connectPinned: HttpConnector = (pinned, signal) =>
+  new Promise((resolve, reject) => {
+    const send = pinned.url.protocol === 'https:' ? httpsRequest : httpRequest;
+    const request = send(requestOptions(pinned, signal), (answer) => {
+      resolve({ status: answer.statusCode ?? 0, headers: answer.headers, body: answer });
+    });
+    // Errors after the answer began surface on the body; this listener keeps them from being unhandled.
+    request.on('error', reject);
+    request.end();
+  });
+
+function requestOptions(pinned: PinnedRequest, signal: AbortSignal): RequestOptions {
+  const hostname = bareHostname(pinned.url);
+  return {
+    protocol: pinned.url.protocol,
+    hostname,
+    port: pinned.url.port || undefined,
+    path: `${pinned.url.pathname}${pinned.url.search}`,
+    method: pinned.method,
+    headers: { 'user-agent': 'jarvis-http-probe', accept: '*/*', connection: 'close' },
+    agent: false,
+    lookup: pinnedLookup(pinned.address),
+    signal,
+    rejectUnauthorized: pinned.tlsVerify,
+    ca: pinned.extraCa === undefined ? undefined : [...rootCertificates, pinned.extraCa],
+    // SNI carries names only; an IP literal is checked against the certificate's IP entries instead.
+    servername: isIP(hostname) === 0 ? hostname : undefined,
+  };
+}
