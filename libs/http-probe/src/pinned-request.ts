@@ -48,7 +48,8 @@ function requestOptions(pinned: PinnedRequest, signal: AbortSignal): RequestOpti
     port: pinned.url.port || undefined,
     path: `${pinned.url.pathname}${pinned.url.search}`,
     method: pinned.method,
-    headers: { 'user-agent': 'jarvis-http-probe', accept: '*/*', connection: 'close' },
+    // identity: the body is searched as sent, never decompressed (a small gzip body can inflate without bound).
+    headers: { 'user-agent': 'jarvis-http-probe', accept: '*/*', 'accept-encoding': 'identity', connection: 'close' },
     agent: false,
     lookup: pinnedLookup(pinned.address),
     signal,

@@ -1,4 +1,5 @@
 import assert from 'node:assert/strict';
+import { getEventListeners } from 'node:events';
 import { PassThrough } from 'node:stream';
 import { describe, it } from 'node:test';
 import type { HostResolver, ResolvedAddress } from './address-guard.js';
@@ -133,6 +134,19 @@ describe('probeHttpEndpoint: flow', () => {
     const probe = probeHttpEndpoint(SPEC, { resolve: hanging, connect: recordingConnector(), signal: controller.signal });
     controller.abort(new Error('monitor stopping'));
     await assert.rejects(probe, /monitor stopping/);
+  });
+
+  it('leaves no listener on the caller signal once it ended', async () => {
+    const controller = new AbortController();
+    const result = await probeHttpEndpoint(SPEC, { resolve: resolverAnswering({ address: '10.0.0.7', family: 4 }), connect: recordingConnector(), signal: controller.signal });
+    assert.equal(result.ok, true, result.reason);
+    assert.equal(getEventListeners(controller.signal, 'abort').length, 0);
+  });
+
+  it('rejects at once, before resolving, when the caller signal is already aborted', async () => {
+    const resolve = resolverAnswering({ address: '10.0.0.7', family: 4 });
+    await assert.rejects(probeHttpEndpoint(SPEC, { resolve, connect: recordingConnector(), signal: AbortSignal.abort(new Error('stopped')) }), /stopped/);
+    assert.deepEqual(resolve.asked, []);
   });
 
   it('throws on a spec that skipped validation', async () => {

@@ -71,10 +71,14 @@ export async function probeHttpEndpoint(spec: HttpProbeSpec, options: ProbeOptio
   if (url.protocol !== 'http:' && url.protocol !== 'https:') throw new TypeError(`url: must be http or https, not ${url.protocol}`);
   const expectations = { status: parseExpectedStatus(spec.expectStatus), maxLatencyMs: spec.maxLatencyMs, bodyContains: spec.bodyContains, jsonField: spec.jsonField };
   const now = options.now ?? (() => performance.now());
-  const deadline = new AbortController();
-  const timer = setTimeout(() => deadline.abort(new ProbeDeadline(`no answer within ${spec.timeoutMs} ms`)), spec.timeoutMs);
-  const signal = options.signal ? AbortSignal.any([options.signal, deadline.signal]) : deadline.signal;
-  const probe: Probe = { spec, url, expectations, options, now, started: now(), signal, address: null, status: null };
+  const stop = new AbortController();
+  const timer = setTimeout(() => stop.abort(new ProbeDeadline(`no answer within ${spec.timeoutMs} ms`)), spec.timeoutMs);
+  // Linked by hand rather than AbortSignal.any: the caller's signal lives for thousands of probes, and its
+  // listener is removed the moment this one ends.
+  const onCallerAbort = () => stop.abort(options.signal?.reason);
+  options.signal?.addEventListener('abort', onCallerAbort, { once: true });
+  if (options.signal?.aborted) onCallerAbort();
+  const probe: Probe = { spec, url, expectations, options, now, started: now(), signal: stop.signal, address: null, status: null };
   try {
     return await runProbe(probe);
   } catch (error) {
@@ -82,12 +86,13 @@ export async function probeHttpEndpoint(spec: HttpProbeSpec, options: ProbeOptio
     return failedOnError(probe, error);
   } finally {
     clearTimeout(timer);
+    options.signal?.removeEventListener('abort', onCallerAbort);
   }
 }
 
 async function runProbe(probe: Probe): Promise<HttpProbeResult> {
   const host = bareHostname(probe.url);
-  const addresses = await untilAborted(resolveHost(host, probe.options.resolve ?? resolveWithSystem), probe.signal);
+  const addresses = await untilAborted(() => resolveHost(host, probe.options.resolve ?? resolveWithSystem), probe.signal);
   const vetting = vetAddresses(host, addresses, probe.spec.allowLinkLocal);
   if (!vetting.ok) return failed(probe, 'address_refused', vetting.reason, vetting.reason);
   probe.address = vetting.address;
@@ -95,7 +100,7 @@ async function runProbe(probe: Probe): Promise<HttpProbeResult> {
   if (typeof extraCa === 'object') return extraCa;
   const connect = probe.options.connect ?? connectPinned;
   const request = { url: probe.url, method: probe.spec.method, address: vetting.address, tlsVerify: probe.spec.tlsVerify, extraCa };
-  const opened = await untilAborted(connect(request, probe.signal), probe.signal);
+  const opened = await untilAborted(() => connect(request, probe.signal), probe.signal);
   probe.status = opened.status;
   const body = await readBoundedBody(opened.body, probe.options.maxBodyBytes ?? DEFAULT_MAX_BODY_BYTES, probe.signal);
   const answer: HttpAnswer = { status: opened.status, latencyMs: elapsed(probe), body: body.bytes, truncated: body.truncated };
@@ -122,11 +127,12 @@ async function loadExtraCa(probe: Probe): Promise<string | undefined | HttpProbe
 }
 
 function failedOnError(probe: Probe, error: unknown): HttpProbeResult {
-  if (error instanceof TypeError || error instanceof RangeError) throw error;
-  if (error instanceof ProbeDeadline) {
-    const reason = probe.status === null ? error.message : `HTTP ${probe.status} but the body did not end within ${probe.spec.timeoutMs} ms`;
+  // Whatever a step rejected with once the deadline passed (the client's own abort error, a reset), it is the timeout.
+  if (probe.signal.reason instanceof ProbeDeadline) {
+    const reason = probe.status === null ? probe.signal.reason.message : `HTTP ${probe.status} but the body did not end within ${probe.spec.timeoutMs} ms`;
     return failed(probe, 'timeout', reason, reason);
   }
+  if (error instanceof TypeError || error instanceof RangeError) throw error;
   const { failure, reason } = classifyRequestError(error, bareHostname(probe.url), addressWithPort(probe));
   return failed(probe, failure, reason, reason);
 }
@@ -171,13 +177,16 @@ function elapsed(probe: Probe): number {
   return Math.max(0, Math.round(probe.now() - probe.started));
 }
 
-/** Settles with the step, or rejects with the signal's reason as soon as it aborts (DNS lookups cannot be cancelled). */
-function untilAborted<T>(step: Promise<T>, signal: AbortSignal): Promise<T> {
+/**
+ * Starts the step unless the signal already aborted, then settles with it or rejects with the signal's reason as
+ * soon as it aborts (DNS lookups cannot be cancelled).
+ */
+function untilAborted<T>(start: () => Promise<T>, signal: AbortSignal): Promise<T> {
   if (signal.aborted) return Promise.reject(signal.reason as Error);
   return new Promise((resolve, reject) => {
     const onAbort = () => reject(signal.reason as Error);
     signal.addEventListener('abort', onAbort, { once: true });
-    step.then(
+    start().then(
       (value) => (signal.removeEventListener('abort', onAbort), resolve(value)),
       (error: unknown) => (signal.removeEventListener('abort', onAbort), reject(error as Error)),
     );

@@ -191,6 +191,16 @@ describe('HTTP probe against real servers on loopback', { timeout: 120_000 }, ()
       assert.equal(server.seen.length, 2);
     });
 
+    it('checks the certificate against the name in the url, not the address it connected to', async () => {
+      const server = await serve((_req, res) => res.end('ok'), { tls: tlsFiles });
+      const dns = fakeDns({ 'other.lab.test': ['127.0.0.1'] });
+      const result = await probeHttpEndpoint(spec(`https://other.lab.test:${server.port}/`, { caFile: tlsFiles.certFile }), { resolve: dns, connect: loopbackOnly(), caFileDirs: [dir] });
+      assert.equal(result.failure, 'tls');
+      assert.match(result.reason, /^TLS: Hostname\/IP does not match certificate's altnames: Host: other\.lab\.test\. is not in the cert's altnames: /);
+      assert.ok(result.reason.includes('DNS:status.lab.test'), result.reason);
+      assert.equal(server.seen.length, 0);
+    });
+
     it('refuses a caFile that is a symlink leading out of the allowed folders, without reading it', async () => {
       const allowed = join(dir, 'allowed');
       mkdirSync(allowed);
