@@ -4,8 +4,9 @@ import { vetAddresses, type HostResolver, type ResolvedAddress } from './address
 import { readBoundedBody } from './bounded-body.js';
 import { CaFileRefused, DEFAULT_CA_FILE_DIRS, readCaBundle } from './ca-bundle.js';
 import { judgeAnswer, type AnswerExpectations, type HttpAnswer } from './judge-answer.js';
-import { bareHostname, connectPinned, type HttpConnector, type OpenedAnswer } from './pinned-request.js';
-import { classifyRequestError, oneLine, type ProbeFailure } from './probe-failure.js';
+import { bareHostname, connectPinned, type HttpConnector } from './pinned-request.js';
+import { addressWithPort, answerEvidence, probeEvidence } from './probe-evidence.js';
+import { classifyRequestError, type ProbeFailure } from './probe-failure.js';
 
 export type HttpProbeSpec = Pick<
   HttpEndpointConfig,
@@ -50,6 +51,7 @@ class ProbeDeadline extends Error {
 
 type Probe = {
   spec: HttpProbeSpec;
+  method: HttpProbeSpec['method'];
   url: URL;
   expectations: AnswerExpectations;
   options: ProbeOptions;
@@ -78,7 +80,7 @@ export async function probeHttpEndpoint(spec: HttpProbeSpec, options: ProbeOptio
   const onCallerAbort = () => stop.abort(options.signal?.reason);
   options.signal?.addEventListener('abort', onCallerAbort, { once: true });
   if (options.signal?.aborted) onCallerAbort();
-  const probe: Probe = { spec, url, expectations, options, now, started: now(), signal: stop.signal, address: null, status: null };
+  const probe: Probe = { spec, method: spec.method, url, expectations, options, now, started: now(), signal: stop.signal, address: null, status: null };
   try {
     return await runProbe(probe);
   } catch (error) {
@@ -94,10 +96,9 @@ async function runProbe(probe: Probe): Promise<HttpProbeResult> {
   const host = bareHostname(probe.url);
   const addresses = await untilAborted(() => resolveHost(host, probe.options.resolve ?? resolveWithSystem), probe.signal);
   const vetting = vetAddresses(host, addresses, probe.spec.allowLinkLocal);
-  if (!vetting.ok) return failed(probe, 'address_refused', vetting.reason, vetting.reason);
+  if (!vetting.ok) return failed(probe, 'address_refused', vetting.reason);
   probe.address = vetting.address;
-  const extraCa = await loadExtraCa(probe);
-  if (typeof extraCa === 'object') return extraCa;
+  const extraCa = probe.spec.caFile === undefined ? undefined : await readCaBundle(probe.spec.caFile, probe.options.caFileDirs ?? DEFAULT_CA_FILE_DIRS);
   const connect = probe.options.connect ?? connectPinned;
   const request = { url: probe.url, method: probe.spec.method, address: vetting.address, tlsVerify: probe.spec.tlsVerify, extraCa };
   const opened = await untilAborted(() => connect(request, probe.signal), probe.signal);
@@ -105,7 +106,7 @@ async function runProbe(probe: Probe): Promise<HttpProbeResult> {
   const body = await readBoundedBody(opened.body, probe.options.maxBodyBytes ?? DEFAULT_MAX_BODY_BYTES, probe.signal);
   const answer: HttpAnswer = { status: opened.status, latencyMs: elapsed(probe), body: body.bytes, truncated: body.truncated };
   const verdict = judgeAnswer(probe.expectations, answer);
-  const evidence = answerEvidence(probe, answer, opened);
+  const evidence = answerEvidence(probe, answer, opened.headers);
   if (verdict.ok) return { ok: true, failure: null, status: answer.status, latencyMs: answer.latencyMs, reason: verdict.reason, evidence };
   return { ok: false, failure: verdict.failure, status: answer.status, latencyMs: answer.latencyMs, reason: verdict.reason, evidence };
 }
@@ -116,61 +117,20 @@ async function resolveHost(host: string, resolve: HostResolver): Promise<Resolve
   return family === null ? resolve(host) : [{ address: host, family }];
 }
 
-async function loadExtraCa(probe: Probe): Promise<string | undefined | HttpProbeResult> {
-  if (probe.spec.caFile === undefined) return undefined;
-  try {
-    return await readCaBundle(probe.spec.caFile, probe.options.caFileDirs ?? DEFAULT_CA_FILE_DIRS);
-  } catch (error) {
-    if (!(error instanceof CaFileRefused)) throw error;
-    return failed(probe, 'ca_file', error.message, error.message);
-  }
-}
-
 function failedOnError(probe: Probe, error: unknown): HttpProbeResult {
   // Whatever a step rejected with once the deadline passed (the client's own abort error, a reset), it is the timeout.
   if (probe.signal.reason instanceof ProbeDeadline) {
     const reason = probe.status === null ? probe.signal.reason.message : `HTTP ${probe.status} but the body did not end within ${probe.spec.timeoutMs} ms`;
-    return failed(probe, 'timeout', reason, reason);
+    return failed(probe, 'timeout', reason);
   }
+  if (error instanceof CaFileRefused) return failed(probe, 'ca_file', error.message);
   if (error instanceof TypeError || error instanceof RangeError) throw error;
   const { failure, reason } = classifyRequestError(error, bareHostname(probe.url), addressWithPort(probe));
-  return failed(probe, failure, reason, reason);
+  return failed(probe, failure, reason);
 }
 
-function failed(probe: Probe, failure: ProbeFailure, reason: string, outcome: string): HttpProbeResult {
-  return { ok: false, failure, status: probe.status, latencyMs: elapsed(probe), reason, evidence: evidence(probe, outcome) };
-}
-
-function answerEvidence(probe: Probe, answer: HttpAnswer, opened: OpenedAnswer): string {
-  const size = answer.truncated ? `first ${answer.body.length} bytes read` : `${answer.body.length} bytes`;
-  const location = answer.status >= 300 && answer.status < 400 ? redirectTarget(opened.headers.location, probe.url) : '';
-  return evidence(probe, `HTTP ${answer.status}, ${size} in ${answer.latencyMs} ms${location}`);
-}
-
-/** A redirect is reported, not followed; its query string stays out (it may carry a token). */
-function redirectTarget(location: string | undefined, base: URL): string {
-  if (!location) return '';
-  try {
-    const target = new URL(location, base);
-    return `, redirect to ${withoutQuery(target)} (not followed)`;
-  } catch {
-    return ', redirect to an invalid location (not followed)';
-  }
-}
-
-function evidence(probe: Probe, outcome: string): string {
-  const via = probe.address ? ` via ${addressWithPort(probe)}` : '';
-  return oneLine(`${probe.spec.method} ${withoutQuery(probe.url)}${via}: ${outcome}`, 1000);
-}
-
-function withoutQuery(url: URL): string {
-  return `${url.origin}${url.pathname}${url.search ? '?…' : ''}`;
-}
-
-function addressWithPort(probe: Probe): string {
-  const port = probe.url.port || (probe.url.protocol === 'https:' ? '443' : '80');
-  const address = probe.address?.address ?? bareHostname(probe.url);
-  return address.includes(':') ? `[${address}]:${port}` : `${address}:${port}`;
+function failed(probe: Probe, failure: ProbeFailure, reason: string): HttpProbeResult {
+  return { ok: false, failure, status: probe.status, latencyMs: elapsed(probe), reason, evidence: probeEvidence(probe, reason) };
 }
 
 function elapsed(probe: Probe): number {
