@@ -1,12 +1,13 @@
 import { constants } from 'node:fs';
 import { open, realpath, stat } from 'node:fs/promises';
+import { X509Certificate } from 'node:crypto';
 import { isAbsolute, relative } from 'node:path';
 
 /** Folders a `caFile` may live in, unless the caller says otherwise. */
 export const DEFAULT_CA_FILE_DIRS: readonly string[] = ['/etc/jarvis', '/etc/ssl/certs', '/usr/local/share/ca-certificates'];
 
 const MAX_CA_BYTES = 1024 * 1024;
-const PEM_CERTIFICATE = '-----BEGIN CERTIFICATE-----';
+const PEM_CERTIFICATES = /-----BEGIN CERTIFICATE-----[\s\S]*?-----END CERTIFICATE-----/g;
 
 /** A CA file that is not read: the reason names the file and why. */
 export class CaFileRefused extends Error {
@@ -39,11 +40,22 @@ async function readInside(file: string, allowedDirs: readonly string[]): Promise
     if (!opened.isFile()) throw new CaFileRefused(`caFile ${file}: not a regular file`);
     if (opened.size > MAX_CA_BYTES) throw new CaFileRefused(`caFile ${file}: ${opened.size} bytes, the limit is ${MAX_CA_BYTES}`);
     const pem = await handle.readFile('utf8');
-    if (!pem.includes(PEM_CERTIFICATE)) throw new CaFileRefused(`caFile ${file}: not a PEM certificate bundle`);
+    if (!isCertificateBundle(pem)) throw new CaFileRefused(`caFile ${file}: not a PEM certificate bundle`);
     return pem;
   } finally {
     await handle.close();
   }
+}
+
+/** Node's TLS skips a certificate it cannot parse without a word, so each one is parsed here first. */
+function isCertificateBundle(pem: string): boolean {
+  const blocks = pem.match(PEM_CERTIFICATES) ?? [];
+  try {
+    for (const block of blocks) new X509Certificate(block);
+  } catch {
+    return false;
+  }
+  return blocks.length > 0;
 }
 
 async function insideAny(real: string, allowedDirs: readonly string[]): Promise<boolean> {

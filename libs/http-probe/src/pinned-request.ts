@@ -3,10 +3,11 @@ import { request as httpRequest } from 'node:http';
 import { request as httpsRequest, type RequestOptions } from 'node:https';
 import { isIP } from 'node:net';
 import type { Readable } from 'node:stream';
-import { rootCertificates } from 'node:tls';
+import type { ConnectionOptions } from 'node:tls';
 import type { EndpointMethod } from '@jarvis/config';
 import type { ResolvedAddress } from './address-guard.js';
 import { pinnedLookup } from './pinned-lookup.js';
+import { trustContextFor } from './trust-context.js';
 
 /** One request, to be sent to the vetted address only. */
 export type PinnedRequest = {
@@ -40,7 +41,10 @@ export const connectPinned: HttpConnector = (pinned, signal) =>
     request.end();
   });
 
-function requestOptions(pinned: PinnedRequest, signal: AbortSignal): RequestOptions {
+/** `https.request` passes every `tls.connect` option on; its type leaves `secureContext` out. */
+type PinnedRequestOptions = RequestOptions & Pick<ConnectionOptions, 'secureContext'>;
+
+function requestOptions(pinned: PinnedRequest, signal: AbortSignal): PinnedRequestOptions {
   const hostname = bareHostname(pinned.url);
   return {
     protocol: pinned.url.protocol,
@@ -54,7 +58,7 @@ function requestOptions(pinned: PinnedRequest, signal: AbortSignal): RequestOpti
     lookup: pinnedLookup(pinned.address),
     signal,
     rejectUnauthorized: pinned.tlsVerify,
-    ca: pinned.extraCa === undefined ? undefined : [...rootCertificates, pinned.extraCa],
+    secureContext: pinned.extraCa === undefined ? undefined : trustContextFor(pinned.extraCa),
     // SNI carries names only; an IP literal is checked against the certificate's IP entries instead.
     servername: isIP(hostname) === 0 ? hostname : undefined,
   };
