@@ -136,6 +136,16 @@ describe('probeHttpEndpoint: flow', () => {
     await assert.rejects(probe, /monitor stopping/);
   });
 
+  it('keeps reason and evidence short enough for an event, however long the config made them', async () => {
+    const caFile = `/etc/jarvis/${'deep/'.repeat(700)}ca.pem`;
+    const spec = { ...SPEC, url: `https://status.lab.test/${'p'.repeat(1500)}`, caFile };
+    const result = await probeHttpEndpoint(spec, { resolve: resolverAnswering({ address: '10.0.0.7', family: 4 }), connect: recordingConnector() });
+    assert.equal(result.failure, 'ca_file');
+    assert.equal(result.reason.length, 500);
+    assert.ok(result.reason.startsWith('caFile /etc/jarvis/deep/') && result.reason.endsWith('...'), result.reason);
+    assert.equal(result.evidence.length, 1000);
+  });
+
   it('leaves no listener on the caller signal once it ended', async () => {
     const controller = new AbortController();
     const result = await probeHttpEndpoint(SPEC, { resolve: resolverAnswering({ address: '10.0.0.7', family: 4 }), connect: recordingConnector(), signal: controller.signal });

@@ -6,7 +6,7 @@ import { CaFileRefused, DEFAULT_CA_FILE_DIRS, readCaBundle } from './ca-bundle.j
 import { judgeAnswer, type AnswerExpectations, type HttpAnswer } from './judge-answer.js';
 import { bareHostname, connectPinned, type HttpConnector } from './pinned-request.js';
 import { addressWithPort, answerEvidence, probeEvidence } from './probe-evidence.js';
-import { classifyRequestError, type ProbeFailure } from './probe-failure.js';
+import { classifyRequestError, oneLine, type ProbeFailure } from './probe-failure.js';
 
 export type HttpProbeSpec = Pick<
   HttpEndpointConfig,
@@ -40,6 +40,8 @@ export type HttpProbeResult = {
 };
 
 export const DEFAULT_MAX_BODY_BYTES = 64 * 1024;
+/** Reasons and evidence go into events whose text fields hold 1024 characters; a reason leaves room for both. */
+const MAX_REASON_CHARS = 500;
 
 export const resolveWithSystem: HostResolver = async (hostname) =>
   (await lookup(hostname, { all: true, verbatim: true })).map(({ address, family }) => ({ address, family: family === 6 ? 6 : 4 }));
@@ -107,8 +109,9 @@ async function runProbe(probe: Probe): Promise<HttpProbeResult> {
   const answer: HttpAnswer = { status: opened.status, latencyMs: elapsed(probe), body: body.bytes, truncated: body.truncated };
   const verdict = judgeAnswer(probe.expectations, answer);
   const evidence = answerEvidence(probe, answer, opened.headers);
-  if (verdict.ok) return { ok: true, failure: null, status: answer.status, latencyMs: answer.latencyMs, reason: verdict.reason, evidence };
-  return { ok: false, failure: verdict.failure, status: answer.status, latencyMs: answer.latencyMs, reason: verdict.reason, evidence };
+  const reason = oneLine(verdict.reason, MAX_REASON_CHARS);
+  if (verdict.ok) return { ok: true, failure: null, status: answer.status, latencyMs: answer.latencyMs, reason, evidence };
+  return { ok: false, failure: verdict.failure, status: answer.status, latencyMs: answer.latencyMs, reason, evidence };
 }
 
 /** An IP literal is its own (only) address: nothing to resolve, still vetted. */
@@ -130,7 +133,8 @@ function failedOnError(probe: Probe, error: unknown): HttpProbeResult {
 }
 
 function failed(probe: Probe, failure: ProbeFailure, reason: string): HttpProbeResult {
-  return { ok: false, failure, status: probe.status, latencyMs: elapsed(probe), reason, evidence: probeEvidence(probe, reason) };
+  const line = oneLine(reason, MAX_REASON_CHARS);
+  return { ok: false, failure, status: probe.status, latencyMs: elapsed(probe), reason: line, evidence: probeEvidence(probe, line) };
 }
 
 function elapsed(probe: Probe): number {
