@@ -6,8 +6,8 @@ const v4 = (address: string) => ({ address, family: 4 as const });
 const v6 = (address: string) => ({ address, family: 6 as const });
 
 describe('vetAddresses', () => {
-  it('picks the first address when every address is ordinary', () => {
-    assert.deepEqual(vetAddresses('nas.lab', [v4('192.168.1.5'), v6('fd12::5')], false), { ok: true, address: v4('192.168.1.5') });
+  it('keeps every address, in order, when each is ordinary', () => {
+    assert.deepEqual(vetAddresses('nas.lab', [v6('fd12::5'), v4('192.168.1.5')], false), { ok: true, addresses: [v6('fd12::5'), v4('192.168.1.5')] });
   });
 
   it('refuses a host when any of its addresses is a metadata or link-local one, naming host, address and switch', () => {
@@ -29,7 +29,7 @@ describe('vetAddresses', () => {
   });
 
   it('lets link-local and metadata addresses through when the endpoint allows them', () => {
-    assert.deepEqual(vetAddresses('meta', [v4('169.254.169.254')], true), { ok: true, address: v4('169.254.169.254') });
+    assert.deepEqual(vetAddresses('meta', [v4('169.254.169.254')], true), { ok: true, addresses: [v4('169.254.169.254')] });
   });
 
   it('refuses a host without addresses', () => {

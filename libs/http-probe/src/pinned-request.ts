@@ -13,13 +13,20 @@ import { trustContextFor } from './trust-context.js';
 export type PinnedRequest = {
   url: URL;
   method: EndpointMethod;
-  address: ResolvedAddress;
+  /** Vetted, in the order to try them. */
+  addresses: readonly ResolvedAddress[];
   tlsVerify: boolean;
   /** PEM trusted on top of the system's CAs. */
   extraCa?: string | undefined;
 };
 
-export type OpenedAnswer = { status: number; headers: IncomingHttpHeaders; body: Readable };
+export type OpenedAnswer = {
+  status: number;
+  headers: IncomingHttpHeaders;
+  body: Readable;
+  /** The address that answered, when the connect step knows it. */
+  remoteAddress: string | null;
+};
 
 /** The connect step: sends the request and gives the answer once its head arrived. */
 export type HttpConnector = (request: PinnedRequest, signal: AbortSignal) => Promise<OpenedAnswer>;
@@ -34,7 +41,7 @@ export const connectPinned: HttpConnector = (pinned, signal) =>
   new Promise((resolve, reject) => {
     const send = pinned.url.protocol === 'https:' ? httpsRequest : httpRequest;
     const request = send(requestOptions(pinned, signal), (answer) => {
-      resolve({ status: answer.statusCode ?? 0, headers: answer.headers, body: answer });
+      resolve({ status: answer.statusCode ?? 0, headers: answer.headers, body: answer, remoteAddress: answer.socket.remoteAddress ?? null });
     });
     // Errors after the answer began surface on the body; this listener keeps them from being unhandled.
     request.on('error', reject);
@@ -55,7 +62,7 @@ function requestOptions(pinned: PinnedRequest, signal: AbortSignal): PinnedReque
     // identity: the body is searched as sent, never decompressed (a small gzip body can inflate without bound).
     headers: { 'user-agent': 'jarvis-http-probe', accept: '*/*', 'accept-encoding': 'identity', connection: 'close' },
     agent: false,
-    lookup: pinnedLookup(pinned.address),
+    lookup: pinnedLookup(pinned.addresses),
     signal,
     rejectUnauthorized: pinned.tlsVerify,
     secureContext: pinned.extraCa === undefined ? undefined : trustContextFor(pinned.extraCa),

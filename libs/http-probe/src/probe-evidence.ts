@@ -6,11 +6,20 @@ import { bareHostname } from './pinned-request.js';
 import { oneLine } from './probe-failure.js';
 
 /** What was asked of which address: the start of every evidence line. */
-export type ProbeRequestFacts = { method: EndpointMethod; url: URL; address: ResolvedAddress | null };
+export type ProbeRequestFacts = {
+  method: EndpointMethod;
+  url: URL;
+  /** The vetted addresses, once resolved. */
+  addresses: readonly ResolvedAddress[] | null;
+  /** The one that answered, once known. */
+  answeredBy: string | null;
+};
+
+const NAMED_ADDRESSES = 3;
 
 /** `GET https://nas.lab/health via 10.0.0.5:443: <outcome>`, never with a query string (it may carry a token). */
 export function probeEvidence(facts: ProbeRequestFacts, outcome: string): string {
-  const via = facts.address ? ` via ${addressWithPort(facts)}` : '';
+  const via = facts.addresses ? ` via ${addressWithPort(facts)}` : '';
   return oneLine(`${facts.method} ${withoutQuery(facts.url)}${via}: ${outcome}`, 1000);
 }
 
@@ -21,11 +30,18 @@ export function answerEvidence(facts: ProbeRequestFacts, answer: HttpAnswer, hea
   return probeEvidence(facts, `HTTP ${answer.status}, ${size} in ${answer.latencyMs} ms${location}`);
 }
 
-/** The address and port the probe connects to (the host itself until it is resolved), as a reason names it. */
+/**
+ * Where the probe connected, as a reason names it: the address that answered, else the vetted ones it tried (the
+ * host itself until it is resolved).
+ */
 export function addressWithPort(facts: ProbeRequestFacts): string {
   const port = facts.url.port || (facts.url.protocol === 'https:' ? '443' : '80');
-  const address = facts.address?.address ?? bareHostname(facts.url);
-  return address.includes(':') ? `[${address}]:${port}` : `${address}:${port}`;
+  const withPort = (address: string) => (address.includes(':') ? `[${address}]:${port}` : `${address}:${port}`);
+  if (facts.answeredBy !== null) return withPort(facts.answeredBy);
+  const tried = (facts.addresses ?? []).map((resolved) => resolved.address);
+  if (tried.length === 0) return withPort(bareHostname(facts.url));
+  const named = tried.slice(0, NAMED_ADDRESSES).map(withPort);
+  return tried.length > NAMED_ADDRESSES ? `${named.join(' or ')} or ${tried.length - NAMED_ADDRESSES} more` : named.join(' or ');
 }
 
 function redirectTarget(location: string | undefined, base: URL): string {

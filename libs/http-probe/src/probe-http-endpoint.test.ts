@@ -32,7 +32,7 @@ function recordingConnector(): HttpConnector & { given: PinnedRequest[] } {
     given.push(request);
     const body = new PassThrough();
     body.end('ready');
-    return { status: 200, headers: {}, body };
+    return { status: 200, headers: {}, body, remoteAddress: request.addresses[0]?.address ?? null };
   };
   return Object.assign(connect, { given });
 }
@@ -89,17 +89,20 @@ describe('probeHttpEndpoint: the address guard', () => {
     const result = await probeHttpEndpoint({ ...SPEC, allowLinkLocal: true }, { resolve, connect });
     assert.equal(result.ok, true, result.reason);
     assert.equal(connect.given.length, 1);
-    assert.deepEqual(connect.given[0]?.address, { address: '169.254.169.254', family: 4 });
+    assert.deepEqual(connect.given[0]?.addresses, [{ address: '169.254.169.254', family: 4 }]);
     assert.equal(connect.given[0]?.url.hostname, 'status.lab.test');
     assert.equal(result.evidence, `GET http://status.lab.test:8080/health?… via 169.254.169.254:8080: HTTP 200, 5 bytes in ${result.latencyMs} ms`);
   });
 
-  it('resolves once and connects to the first vetted address', async () => {
-    const resolve = resolverAnswering({ address: '10.0.0.7', family: 4 }, { address: '10.0.0.8', family: 4 });
+  it('resolves once and hands the connect step every vetted address, in order', async () => {
+    const resolve = resolverAnswering({ address: 'fd12::7', family: 6 }, { address: '10.0.0.7', family: 4 });
     const connect = recordingConnector();
     await probeHttpEndpoint(SPEC, { resolve, connect });
     assert.deepEqual(resolve.asked, ['status.lab.test']);
-    assert.deepEqual(connect.given.map((request) => request.address.address), ['10.0.0.7']);
+    assert.deepEqual(
+      connect.given.map((request) => request.addresses.map((resolved) => resolved.address)),
+      [['fd12::7', '10.0.0.7']],
+    );
   });
 });
 

@@ -61,13 +61,14 @@ type Probe = {
   started: number;
   signal: AbortSignal;
   /** Filled in as the probe goes, so a failure at any step can say how far it got. */
-  address: ResolvedAddress | null;
+  addresses: ResolvedAddress[] | null;
+  answeredBy: string | null;
   status: number | null;
 };
 
 /**
  * Probes one HTTP endpoint once: resolve its host once, refuse link-local and metadata addresses, connect to the
- * vetted address only, read a bounded body and judge it. A failing endpoint is a result with `ok: false`; the
+ * vetted addresses only, read a bounded body and judge it. A failing endpoint is a result with `ok: false`; the
  * promise rejects only for an invalid spec (config validates first) or when the caller's signal aborts.
  */
 export async function probeHttpEndpoint(spec: HttpProbeSpec, options: ProbeOptions = {}): Promise<HttpProbeResult> {
@@ -82,7 +83,7 @@ export async function probeHttpEndpoint(spec: HttpProbeSpec, options: ProbeOptio
   const onCallerAbort = () => stop.abort(options.signal?.reason);
   options.signal?.addEventListener('abort', onCallerAbort, { once: true });
   if (options.signal?.aborted) onCallerAbort();
-  const probe: Probe = { spec, method: spec.method, url, expectations, options, now, started: now(), signal: stop.signal, address: null, status: null };
+  const probe: Probe = { spec, method: spec.method, url, expectations, options, now, started: now(), signal: stop.signal, addresses: null, answeredBy: null, status: null };
   try {
     return await runProbe(probe);
   } catch (error) {
@@ -99,12 +100,13 @@ async function runProbe(probe: Probe): Promise<HttpProbeResult> {
   const addresses = await untilAborted(() => resolveHost(host, probe.options.resolve ?? resolveWithSystem), probe.signal);
   const vetting = vetAddresses(host, addresses, probe.spec.allowLinkLocal);
   if (!vetting.ok) return failed(probe, 'address_refused', vetting.reason);
-  probe.address = vetting.address;
+  probe.addresses = vetting.addresses;
   const extraCa = probe.spec.caFile === undefined ? undefined : await readCaBundle(probe.spec.caFile, probe.options.caFileDirs ?? DEFAULT_CA_FILE_DIRS);
   const connect = probe.options.connect ?? connectPinned;
-  const request = { url: probe.url, method: probe.spec.method, address: vetting.address, tlsVerify: probe.spec.tlsVerify, extraCa };
+  const request = { url: probe.url, method: probe.spec.method, addresses: vetting.addresses, tlsVerify: probe.spec.tlsVerify, extraCa };
   const opened = await untilAborted(() => connect(request, probe.signal), probe.signal);
   probe.status = opened.status;
+  probe.answeredBy = opened.remoteAddress;
   const body = await readBoundedBody(opened.body, probe.options.maxBodyBytes ?? DEFAULT_MAX_BODY_BYTES, probe.signal);
   const answer: HttpAnswer = { status: opened.status, latencyMs: elapsed(probe), body: body.bytes, truncated: body.truncated };
   const verdict = judgeAnswer(probe.expectations, answer);

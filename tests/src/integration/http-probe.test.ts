@@ -20,8 +20,8 @@ function loopbackOnly(): HttpConnector & { given: PinnedRequest[] } {
   const given: PinnedRequest[] = [];
   const connect: HttpConnector = (request, signal) => {
     given.push(request);
-    const { address } = request.address;
-    if (!address.startsWith('127.') && address !== '::1') return Promise.reject(new Error(`test refused to connect to ${address}`));
+    const elsewhere = request.addresses.find(({ address }) => !address.startsWith('127.') && address !== '::1');
+    if (elsewhere) return Promise.reject(new Error(`test refused to connect to ${elsewhere.address}`));
     return connectPinned(request, signal);
   };
   return Object.assign(connect, { given });
@@ -174,6 +174,18 @@ describe('HTTP probe against real servers on loopback', { timeout: 120_000 }, ()
     assert.ok(result.evidence.includes(`via [::1]:${server.port}`), result.evidence);
   });
 
+  it('tries the vetted addresses in turn, as for a localhost that resolves to ::1 first', async () => {
+    const server = await serve((_req, res) => res.end('ok'));
+    const dns = fakeDns({ 'app.lab.test': ['::1', '127.0.0.1'] });
+    const result = await probeHttpEndpoint(spec(`http://app.lab.test:${server.port}/`), { resolve: dns, connect: loopbackOnly() });
+    assert.equal(result.ok, true, result.reason);
+    assert.ok(result.evidence.includes(`via 127.0.0.1:${server.port}:`), result.evidence);
+    await server.stop();
+    servers.splice(servers.indexOf(server), 1);
+    const refused = await probeHttpEndpoint(spec(`http://app.lab.test:${server.port}/`), { resolve: dns, connect: loopbackOnly() });
+    assert.deepEqual([refused.failure, refused.reason], ['connection', `connection refused by [::1]:${server.port} or 127.0.0.1:${server.port}`]);
+  });
+
   describe('TLS', () => {
     it('refuses a self-signed certificate by default', async () => {
       const server = await serve((_req, res) => res.end('ok'), { tls: tlsFiles });
@@ -234,7 +246,7 @@ describe('HTTP probe against real servers on loopback', { timeout: 120_000 }, ()
       const result = await probeHttpEndpoint(spec(url, { caFile: tlsFiles.certFile }), { resolve: rebinding, connect, caFileDirs: [dir] });
       assert.equal(result.ok, true, result.reason);
       assert.equal(answers, 1);
-      assert.deepEqual(connect.given.map((request) => request.address), [{ address: '127.0.0.1', family: 4 }]);
+      assert.deepEqual(connect.given.map((request) => request.addresses), [[{ address: '127.0.0.1', family: 4 }]]);
       // The name, not the address, went into the Host header and the certificate check (the cert names status.lab.test).
       assert.deepEqual(server.seen, [{ method: 'GET', url: '/health', host: `status.lab.test:${server.port}` }]);
     });
