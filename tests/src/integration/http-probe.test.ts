@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { after, before, describe, it } from 'node:test';
 import { connectPinned, probeHttpEndpoint, type HostResolver, type HttpConnector, type HttpProbeSpec, type PinnedRequest } from '@jarvis/http-probe';
-import { makeSelfSignedCertificate, startHttpServer, startSilentServer, type LoopbackHttpServer, type TlsFiles } from '../support/loopback-http.js';
+import { makeSelfSignedCertificate, startHttpServer, startRawTcpServer, type LoopbackHttpServer, type TlsFiles } from '../support/loopback-http.js';
 import { waitFor } from '../support/processes.js';
 
 const BASE: Omit<HttpProbeSpec, 'url'> = { method: 'GET', expectStatus: ['200-399'], maxLatencyMs: 2000, tlsVerify: true, timeoutMs: 5000, allowLinkLocal: false };
@@ -88,7 +88,7 @@ describe('HTTP probe against real servers on loopback', { timeout: 120_000 }, ()
   });
 
   it('ends at its timeout on a server that accepts and never answers, and closes its connection', async () => {
-    const silent = await startSilentServer();
+    const silent = await startRawTcpServer();
     servers.push(silent);
     const result = await probeHttpEndpoint(spec(`http://127.0.0.1:${silent.port}/`, { timeoutMs: 300, maxLatencyMs: 300 }));
     assert.deepEqual([result.ok, result.failure, result.status, result.reason], [false, 'timeout', null, 'no answer within 300 ms']);
@@ -147,6 +147,14 @@ describe('HTTP probe against real servers on loopback', { timeout: 120_000 }, ()
     });
     const result = await probeHttpEndpoint(spec(`${server.origin}/`));
     assert.deepEqual([result.failure, result.status, result.reason], ['connection', 200, `connection to 127.0.0.1:${server.port} closed before a complete answer`]);
+  });
+
+  it('reports an answer that is not HTTP', async () => {
+    const raw = await startRawTcpServer('SSH-2.0-OpenSSH_9.2\r\n');
+    servers.push(raw);
+    const result = await probeHttpEndpoint(spec(`http://127.0.0.1:${raw.port}/`));
+    assert.equal(result.failure, 'protocol');
+    assert.match(result.reason, new RegExp(`^not a valid HTTP answer from 127\\.0\\.0\\.1:${raw.port} \\(HPE_[A-Z_]+\\)$`));
   });
 
   it('reports a redirect without following it, its query left out', async () => {

@@ -45,10 +45,13 @@ export async function startHttpServer(handler: Handler, options: { tls?: TlsFile
   };
 }
 
-/** A TCP server that accepts connections and never sends a byte: an app hung before its first answer. */
-export type SilentServer = { port: number; accepted: number; openSockets(): number; stop(): Promise<void> };
+/**
+ * A TCP server that answers each connection with fixed bytes, or (without them) never sends a byte: an app hung
+ * before its first answer.
+ */
+export type RawTcpServer = { port: number; accepted: number; openSockets(): number; stop(): Promise<void> };
 
-export async function startSilentServer(): Promise<SilentServer> {
+export async function startRawTcpServer(reply?: string): Promise<RawTcpServer> {
   const sockets = new Set<Socket>();
   const state = { accepted: 0 };
   const server: TcpServer = createTcpServer((socket) => {
@@ -58,6 +61,7 @@ export async function startSilentServer(): Promise<SilentServer> {
     socket.on('error', () => undefined);
     // Reading (and discarding) the request is what lets the server see the client hang up.
     socket.resume();
+    if (reply !== undefined) socket.end(reply);
   });
   const port = await listen(server, '127.0.0.1');
   return {
