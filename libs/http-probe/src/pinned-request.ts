@@ -9,7 +9,7 @@ import type { ResolvedAddress } from './address-guard.js';
 import { pinnedLookup } from './pinned-lookup.js';
 import { trustContextFor } from './trust-context.js';
 
-/** One request, to be sent to the vetted address only. */
+/** One request, to be sent to the vetted addresses only. */
 export type PinnedRequest = {
   url: URL;
   method: EndpointMethod;
@@ -36,7 +36,7 @@ export function bareHostname(url: URL): string {
   return url.hostname.replace(/^\[(.*)\]$/, '$1');
 }
 
-/** Node's own client, pinned to the vetted address; no pooled connection, no redirect followed. */
+/** Node's own client, pinned to the vetted addresses; no pooled connection, no redirect followed. */
 export const connectPinned: HttpConnector = (pinned, signal) =>
   new Promise((resolve, reject) => {
     const send = pinned.url.protocol === 'https:' ? httpsRequest : httpRequest;
