@@ -128,6 +128,12 @@ describe('CapabilityRegistry: remediationFor', () => {
     assert.equal(registry().remediationFor(targetOf('disk', '/var'), 'disk_usage', overrides)?.name, 'clean_tmp_files');
   });
 
+  it('given an override for another check of the target, when this check fails, then it keeps its default', () => {
+    const overrides: RemediationOverride[] = [{ target: 'disk:/srv', check: 'inode_usage', action: 'cleanup_old_logs' }];
+    assert.equal(registry().remediationFor(srv, 'disk_usage', overrides)?.name, 'clean_tmp_files');
+    assert.equal(registry().remediationFor(srv, 'inode_usage', overrides)?.name, 'cleanup_old_logs');
+  });
+
   it('given an override to none, when the check fails, then no action answers it (a person decides)', () => {
     const overrides: RemediationOverride[] = [{ target: 'container:web', check: 'container_state', action: NO_REMEDIATION }];
     assert.equal(registry().remediationFor(web, 'container_state', overrides), null);
@@ -229,6 +235,7 @@ describe('capabilityRegistry: the kinds Jarvis ships', () => {
   });
 
   it('given one configured disk, when probes are built, then there is one disk_usage probe for its mount', () => {
+    // Building a probe reads no port; only running it would.
     const probes = capabilityRegistry(config).createProbes({ containers: undefined!, disks: undefined! });
     assert.deepEqual(probes.map((p) => `${p.target.kind}:${p.target.id}#${p.check}`), ['disk:/srv#disk_usage']);
   });
