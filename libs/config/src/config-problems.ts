@@ -1,4 +1,4 @@
-import type { ValidationError } from 'class-validator';
+import { IS_ARRAY, IS_BOOLEAN, IS_INT, IS_NUMBER, IS_STRING, type ValidationError } from 'class-validator';
 import { closestName } from './closest-name.js';
 import { constraintName, nestedSectionOf, validatedProperties, type ConfigClass } from './config-classes.js';
 
@@ -9,12 +9,12 @@ type TypeCheck = { constraint: string; expected: string; accepts: (value: unknow
  * the first failed check here is reported alone. Containers before their contents.
  */
 const TYPE_CHECKS: readonly TypeCheck[] = [
-  { constraint: 'isArray', expected: 'a list', accepts: Array.isArray },
+  { constraint: IS_ARRAY, expected: 'a list', accepts: Array.isArray },
   { constraint: 'nestedValidation', expected: 'a section of keys', accepts: isRecord },
-  { constraint: 'isInt', expected: 'an integer', accepts: Number.isInteger },
-  { constraint: 'isNumber', expected: 'a number', accepts: (value) => typeof value === 'number' && Number.isFinite(value) },
-  { constraint: 'isBoolean', expected: 'true or false', accepts: (value) => typeof value === 'boolean' },
-  { constraint: 'isString', expected: 'a string', accepts: (value) => typeof value === 'string' },
+  { constraint: IS_INT, expected: 'an integer', accepts: Number.isInteger },
+  { constraint: IS_NUMBER, expected: 'a number', accepts: (value) => typeof value === 'number' && Number.isFinite(value) },
+  { constraint: IS_BOOLEAN, expected: 'true or false', accepts: (value) => typeof value === 'boolean' },
+  { constraint: IS_STRING, expected: 'a string', accepts: (value) => typeof value === 'string' },
 ];
 
 const MAX_SHOWN_STRING = 60;
