@@ -1,5 +1,5 @@
 import { AuditModule } from '@jarvis/audit-service';
-import { runCommandLine } from '@jarvis/service-kit';
+import { CommandTable, programFromPackage, runCommandLine, startCommand } from '@jarvis/service-kit';
 
 /** The audit service on its own: the same code as `jarvis start --target audit`, for one-service containers. */
-process.exitCode = await runCommandLine({ 'audit': AuditModule }, ['start', '--target', 'audit', ...process.argv.slice(2)], process.env);
+process.exitCode = await runCommandLine(new CommandTable([startCommand({ 'audit': AuditModule })]), programFromPackage(new URL('../package.json', import.meta.url)), ['start', '--target', 'audit', ...process.argv.slice(2)], process.env);
