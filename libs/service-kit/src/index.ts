@@ -11,3 +11,4 @@ export * from './lock-holder.js';
 export * from './nats-reconnect.js';
 export * from './command-table.js';
 export * from './start-command.js';
+export * from './invalid-request.js';
