@@ -4,13 +4,15 @@ import { constraintName, nestedSectionOf, validatedProperties, type ConfigClass 
 
 type TypeCheck = { constraint: string; expected: string; accepts: (value: unknown) => boolean };
 
+const A_SECTION = 'a section of keys';
+
 /**
  * When a value has the wrong type, its bounds and pattern are noise ("often" is neither below 1 nor above 3600):
  * the first failed check here is reported alone. Containers before their contents.
  */
 const TYPE_CHECKS: readonly TypeCheck[] = [
   { constraint: IS_ARRAY, expected: 'a list', accepts: Array.isArray },
-  { constraint: 'nestedValidation', expected: 'a section of keys', accepts: isRecord },
+  { constraint: 'nestedValidation', expected: A_SECTION, accepts: isRecord },
   { constraint: IS_INT, expected: 'an integer', accepts: Number.isInteger },
   { constraint: IS_NUMBER, expected: 'a number', accepts: (value) => typeof value === 'number' && Number.isFinite(value) },
   { constraint: IS_BOOLEAN, expected: 'true or false', accepts: (value) => typeof value === 'boolean' },
@@ -34,11 +36,11 @@ export function configProblems(errors: readonly ValidationError[], parentPath = 
 export function listsGivenForSections(cls: ConfigClass, plain: unknown, path = ''): { path: string; problem: string }[] {
   if (!isRecord(plain)) return [];
   return Object.keys(plain).flatMap((key) => {
-    const section = validatedProperties(cls).has(key) ? nestedSectionOf(cls, key) : undefined;
+    const section = nestedSectionOf(cls, key);
     if (!section) return [];
     const keyPath = childPath(path, key);
     const value = plain[key];
-    if (!section.list && Array.isArray(value)) return [{ path: keyPath, problem: `${keyPath}: must be ${TYPE_CHECKS[1]!.expected}, got a list` }];
+    if (!section.list && Array.isArray(value)) return [{ path: keyPath, problem: `${keyPath}: must be ${A_SECTION}, got a list` }];
     if (!section.list) return listsGivenForSections(section.cls, value, keyPath);
     return Array.isArray(value) ? value.flatMap((entry, index) => listsGivenForSections(section.cls, entry, `${keyPath}[${index}]`)) : [];
   });
@@ -54,7 +56,7 @@ export function describeValue(value: unknown): string {
   if (typeof value === 'number' || typeof value === 'bigint') return `the number ${value}`;
   if (typeof value === 'boolean') return String(value);
   if (Array.isArray(value)) return 'a list';
-  return typeof value === 'object' ? 'a section of keys' : `a ${typeof value}`;
+  return typeof value === 'object' ? A_SECTION : `a ${typeof value}`;
 }
 
 function ownProblems(error: ValidationError, path: string): string[] {
