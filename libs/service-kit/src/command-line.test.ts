@@ -65,6 +65,8 @@ describe('runCommandLine', () => {
   it('runs the command with its options, positionals and the environment', async () => {
     assert.equal((await run(table, ['approve', 'abc', '--by', 'ops'])).code, 0);
     assert.deepEqual(approve.calls.at(-1), { values: { by: 'ops' }, positionals: ['abc'], env: { SOME: 'env' } });
+    assert.equal((await run(table, ['approve', '--by', 'ops', '--', '--odd-id'])).code, 0);
+    assert.deepEqual(approve.calls.at(-1)?.positionals, ['--odd-id'], 'after --, a word starting with -- is an argument');
     assert.equal((await run(table, ['start', '--target=monitor,policy'])).code, 0);
     assert.deepEqual(start.calls.at(-1)?.values, { target: 'monitor,policy' });
   });

@@ -53,7 +53,8 @@ type ParsedArgs = { values: Record<string, string | boolean | undefined>; positi
 
 function parseCommandArgs(command: JarvisCommand, args: string[]): ParsedArgs {
   const known = new Set([...Object.keys(command.options), 'help']);
-  const unknown = args.find((arg) => arg.startsWith('--') && arg !== '--' && !known.has(arg.slice(2).split('=')[0]!));
+  const end = args.indexOf('--');
+  const unknown = (end === -1 ? args : args.slice(0, end)).find((arg) => arg.startsWith('--') && !known.has(arg.slice(2).split('=')[0]!));
   if (unknown) {
     const name = unknown.slice(2).split('=')[0]!;
     const suggestion = closestName(name, [...known]);
