@@ -3,7 +3,7 @@ import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { plainToInstance, Type } from 'class-transformer';
 import { IsInt, IsString, Min, ValidateNested, validateSync } from 'class-validator';
-import { configProblems, describeValue, listsGivenForSections } from './config-problems.js';
+import { configProblems, describeValue, swappedSectionsAndLists } from './config-problems.js';
 
 class Mount {
   @IsString()
@@ -36,6 +36,7 @@ describe('configProblems on a list of sections (a shape the next kinds of target
 
   it('reports an entry that is not a section by its index', () => {
     assert.deepEqual(problems({ mounts: [{ path: '/a' }, 'oops'] }), ['mounts[1]: must be a section of keys, got the string "oops"']);
+    assert.deepEqual(problems({ mounts: 3 }), ['mounts: must be a list, got the number 3']);
   });
 
   it('reports bounds when the type is right', () => {
@@ -43,11 +44,16 @@ describe('configProblems on a list of sections (a shape the next kinds of target
   });
 });
 
-describe('listsGivenForSections', () => {
+describe('swappedSectionsAndLists', () => {
   it('finds a list where one section belongs, at any depth, and accepts lists of sections', () => {
-    assert.deepEqual(listsGivenForSections(Disks, { root: [{ path: '/' }] }), [{ path: 'root', problem: 'root: must be a section of keys, got a list' }]);
-    assert.deepEqual(listsGivenForSections(Disks, { mounts: [{ path: '/' }], root: { path: '/' } }), []);
-    assert.deepEqual(listsGivenForSections(Disks, { unknown: [1] }), []);
+    assert.deepEqual(swappedSectionsAndLists(Disks, { root: [{ path: '/' }] }), [{ path: 'root', problem: 'root: must be a section of keys, got a list' }]);
+    assert.deepEqual(swappedSectionsAndLists(Disks, { mounts: [{ path: '/' }], root: { path: '/' } }), []);
+    assert.deepEqual(swappedSectionsAndLists(Disks, { unknown: [1] }), []);
+  });
+
+  it('finds a section where a list of them belongs, which class-validator would validate as the one entry', () => {
+    assert.deepEqual(problems({ mounts: { path: '/' } }), [], 'what validation alone misses');
+    assert.deepEqual(swappedSectionsAndLists(Disks, { mounts: { path: '/' } }), [{ path: 'mounts', problem: 'mounts: must be a list, got a section of keys' }]);
   });
 });
 

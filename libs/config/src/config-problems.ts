@@ -30,10 +30,10 @@ export function configProblems(errors: readonly ValidationError[], parentPath = 
 }
 
 /**
- * class-validator validates each entry of a list given where one section belongs, and accepts it; these are the
- * paths where that happened, each with its problem.
+ * class-validator accepts a list where one section belongs (it validates each entry) and a section where a list of
+ * them belongs (it validates the one); these are the paths where that happened, each with its problem.
  */
-export function listsGivenForSections(cls: ConfigClass, plain: unknown, path = ''): { path: string; problem: string }[] {
+export function swappedSectionsAndLists(cls: ConfigClass, plain: unknown, path = ''): { path: string; problem: string }[] {
   if (!isRecord(plain)) return [];
   return Object.keys(plain).flatMap((key) => {
     const section = nestedSectionOf(cls, key);
@@ -41,8 +41,9 @@ export function listsGivenForSections(cls: ConfigClass, plain: unknown, path = '
     const keyPath = childPath(path, key);
     const value = plain[key];
     if (!section.list && Array.isArray(value)) return [{ path: keyPath, problem: `${keyPath}: must be ${A_SECTION}, got a list` }];
-    if (!section.list) return listsGivenForSections(section.cls, value, keyPath);
-    return Array.isArray(value) ? value.flatMap((entry, index) => listsGivenForSections(section.cls, entry, `${keyPath}[${index}]`)) : [];
+    if (section.list && isRecord(value)) return [{ path: keyPath, problem: `${keyPath}: must be a list, got ${A_SECTION}` }];
+    if (!section.list) return swappedSectionsAndLists(section.cls, value, keyPath);
+    return Array.isArray(value) ? value.flatMap((entry, index) => swappedSectionsAndLists(section.cls, entry, `${keyPath}[${index}]`)) : [];
   });
 }
 
@@ -74,7 +75,8 @@ function unknownKey(error: ValidationError, path: string): string {
 }
 
 function typeProblems(error: ValidationError, path: string, check: TypeCheck): string[] {
-  if (appliesToEachEntry(error, check) && Array.isArray(error.value)) {
+  if (appliesToEachEntry(error, check)) {
+    if (!Array.isArray(error.value)) return [`${path}: must be a list, got ${describeValue(error.value)}`];
     return error.value.flatMap((entry: unknown, index) => (check.accepts(entry) ? [] : [`${path}[${index}]: must be ${check.expected}, got ${describeValue(entry)}`]));
   }
   return [`${path}: must be ${check.expected}, got ${describeValue(error.value)}`];

@@ -3,7 +3,7 @@ import { readFileSync, statSync } from 'node:fs';
 import { plainToInstance } from 'class-transformer';
 import { validateSync } from 'class-validator';
 import { parseDocument } from 'yaml';
-import { configProblems, describeValue, listsGivenForSections } from './config-problems.js';
+import { configProblems, describeValue, swappedSectionsAndLists } from './config-problems.js';
 import { JarvisConfig } from './jarvis-config.js';
 
 /** Config files are small; a cap stops an accidental multi-gigabyte read or an alias bomb's expansion. */
@@ -77,12 +77,12 @@ export function parseConfig(text: string, file = 'jarvis.yaml'): JarvisConfig {
   return config;
 }
 
-/** Every problem at once; none inside a list that stands where a section belongs, which is one problem already. */
+/** Every problem at once; none inside a list given for a section or the reverse, which is one problem already. */
 function validationProblems(config: JarvisConfig, plain: Record<string, unknown>): string[] {
-  const lists = listsGivenForSections(JarvisConfig, plain);
+  const swapped = swappedSectionsAndLists(JarvisConfig, plain);
   const errors = validateSync(config, { whitelist: true, forbidNonWhitelisted: true, forbidUnknownValues: true });
-  const insideList = (problem: string) => lists.some(({ path }) => problem.startsWith(`${path}.`) || problem.startsWith(`${path}[`));
-  return [...lists.map(({ problem }) => problem), ...configProblems(errors).filter((problem) => !insideList(problem))];
+  const inside = (problem: string) => swapped.some(({ path }) => problem.startsWith(`${path}.`) || problem.startsWith(`${path}[`));
+  return [...swapped.map(({ problem }) => problem), ...configProblems(errors).filter((problem) => !inside(problem))];
 }
 
 /**
