@@ -1,5 +1,4 @@
-import { CommandTable, startCommand } from '@jarvis/service-kit';
-import { SERVICE_REGISTRY } from './service-registry.js';
+import { CommandTable, startCommand } from '@jarvis/service-kit/cli';
 
 /** Every `jarvis <command>`; a new command is one more entry here. */
-export const COMMANDS = new CommandTable([startCommand(SERVICE_REGISTRY)]);
+export const COMMANDS = new CommandTable([startCommand(async () => (await import('./service-registry.js')).SERVICE_REGISTRY)]);

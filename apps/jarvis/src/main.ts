@@ -1,4 +1,4 @@
-import { PROCESS_TERMINAL, programFromPackage, runCommandLine } from '@jarvis/service-kit';
+import { PROCESS_TERMINAL, programFromPackage, runCommandLine } from '@jarvis/service-kit/cli';
 import { COMMANDS } from './commands.js';
 
 // Exit explicitly: after a stop cut short by its deadline (NATS unreachable), reconnect timers and sockets would

@@ -1,8 +1,6 @@
-import { ConfigError } from '@jarvis/config';
 import { SERVICE_NAMES } from '@jarvis/contracts';
-import { EventStoreMisconfigured } from '@jarvis/event-log';
-import type { JarvisCommand, Terminal } from './command-table.js';
-import { parseTargets, runJarvis, runtimeEnvFrom, StartupError, type RunningJarvis, type ServiceRegistry, type StopOutcome } from './run-jarvis.js';
+import type { JarvisCommand } from './command-table.js';
+import type { ServiceRegistry } from './run-jarvis.js';
 
 const ENVIRONMENT = `Environment:
   NATS_URL          NATS server (default nats://127.0.0.1:4222)
@@ -14,72 +12,21 @@ const ENVIRONMENT = `Environment:
 Exit codes: 0 stopped cleanly; 1 failed or stopped with losses; 2 bad command line, configuration or environment.
 `;
 
-/** `jarvis start`: runs the services of the registry in this process and stops them cleanly on SIGTERM/SIGINT. */
-export function startCommand(registry: ServiceRegistry): JarvisCommand {
-  const available = SERVICE_NAMES.filter((name) => registry[name]);
+/**
+ * `jarvis start`: runs the services of the registry in this process and stops them cleanly on SIGTERM/SIGINT. The
+ * registry and the frameworks load only when it runs, so `--version`, `--help` and other commands stay quick.
+ */
+export function startCommand(loadRegistry: () => Promise<ServiceRegistry>): JarvisCommand {
   return {
     name: 'start',
     summary: 'Runs the Jarvis services in this process: all of them, or those --target names.',
     arguments: '[--target <services>]',
     details: `Each service talks to the others only through NATS, so any subset can run here and the rest elsewhere.\n\n${ENVIRONMENT}`,
-    options: { target: { type: 'string', valueName: 'services', description: `Comma-separated services to run, from ${available.join(', ')} (default: all).` } },
+    options: { target: { type: 'string', valueName: 'services', description: `Comma-separated services to run, from ${SERVICE_NAMES.join(', ')} (default: all).` } },
     maxPositionals: 0,
-    run: async ({ values, env }, terminal) => {
-      try {
-        const targets = parseTargets(values['target'] as string | undefined, registry);
-        return await untilStopped(await runJarvis(registry, targets, runtimeEnvFrom(env, targets)), terminal);
-      } catch (error) {
-        if (error instanceof ConfigError || error instanceof StartupError || error instanceof EventStoreMisconfigured) {
-          terminal.err(`jarvis: ${error.message}\n`);
-          return 2;
-        }
-        terminal.err(`jarvis: failed to start: ${(error as Error).stack ?? String(error)}\n`);
-        return 1;
-      }
+    run: async (input, terminal) => {
+      const [registry, { startJarvis }] = await Promise.all([loadRegistry(), import('./start-jarvis.js')]);
+      return startJarvis(registry, input, terminal);
     },
   };
-}
-
-/**
- * Waits for SIGTERM/SIGINT, then stops within the configured deadline. A second signal during the stop exits at
- * once; a lost instance lock exits at once too, since another instance now consumes this one's events.
- */
-function untilStopped(running: RunningJarvis, terminal: Terminal): Promise<number> {
-  return new Promise<number>((resolve) => {
-    let stopping = false;
-    const onSignal = (signal: string) => {
-      if (stopping) {
-        terminal.err(`jarvis: second ${signal}, exiting now${abandoned(running.unacknowledgedAppends())}\n`);
-        resolve(1);
-        return;
-      }
-      stopping = true;
-      terminal.err(`jarvis: ${signal} received, stopping\n`);
-      void running.stop().then((outcome) => resolve(report(outcome, terminal)));
-    };
-    process.on('SIGTERM', () => onSignal('SIGTERM'));
-    process.on('SIGINT', () => onSignal('SIGINT'));
-    void running.lockLost.then((reason) => {
-      terminal.err(`jarvis: FATAL: ${reason}${abandoned(running.unacknowledgedAppends())}\n`);
-      resolve(1);
-    });
-  });
-}
-
-function report(outcome: StopOutcome, terminal: Terminal): number {
-  for (const note of outcome.notes) terminal.err(`jarvis: ${note}\n`);
-  for (const failure of outcome.failures) terminal.err(`jarvis: error while stopping: ${failure}\n`);
-  if (outcome.lost.length > 0) {
-    terminal.err(`jarvis: stopped, but${abandoned(outcome.lost)}\n`);
-    return 1;
-  }
-  if (outcome.failures.length > 0) return 1;
-  terminal.err('jarvis: stopped\n');
-  return 0;
-}
-
-/** An append without its ack may or may not be stored: say which, so the operator can look for it in the log. */
-function abandoned(appends: string[]): string {
-  if (appends.length === 0) return '';
-  return `; ${appends.length} event append(s) never got their ack and may be lost: ${appends.join(', ')}`;
 }
