@@ -10,6 +10,7 @@ import { startTelemetry, type TelemetryHandle } from '@jarvis/telemetry';
 import { AppendTracker } from './append-tracker.js';
 import { beforeDeadline } from './deadline.js';
 import { InstanceLocks } from './instance-lock.js';
+import { invalidRequestFrom } from './invalid-request.js';
 import { KitModule } from './kit.module.js';
 import { RECONNECT_FOREVER } from './nats-reconnect.js';
 import { redactUrl } from './redact.js';
@@ -87,7 +88,7 @@ export async function runJarvis(registry: ServiceRegistry, targets: ServiceName[
     @Module({ imports: [KitModule.forRoot({ nats, log, config, env }), ...modules] })
     class JarvisRootModule {}
     const app = await NestFactory.create(JarvisRootModule, { logger: LOG_LEVELS[config.logLevel], abortOnError: false });
-    app.useGlobalPipes(new ValidationPipe({ whitelist: true, forbidNonWhitelisted: true, transform: true }));
+    app.useGlobalPipes(new ValidationPipe({ whitelist: true, forbidNonWhitelisted: true, transform: true, exceptionFactory: invalidRequestFrom }));
     app.connectMicroservice<MicroserviceOptions>(
       { transport: Transport.NATS, options: { servers: [env.natsUrl], name: `jarvis-rpc:${targets.join(',')}`, ...RECONNECT_FOREVER } },
       { inheritAppConfig: true },
