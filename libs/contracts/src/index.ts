@@ -9,3 +9,4 @@ export * from './services.js';
 export * from './target.js';
 export * from './validation.js';
 export * from './rpc-queries.js';
+export * from './publishers.js';

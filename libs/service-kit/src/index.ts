@@ -9,3 +9,4 @@ export * from './command-line.js';
 export * from './instance-lock.js';
 export * from './lock-holder.js';
 export * from './nats-reconnect.js';
+export * from './nats-credentials.js';

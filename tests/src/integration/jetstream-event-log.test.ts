@@ -3,7 +3,7 @@ import { after, before, describe, it } from 'node:test';
 import { jetstreamManager, StorageType } from '@nats-io/jetstream';
 import { connect, nanos, type NatsConnection } from '@nats-io/transport-node';
 import { containerTarget, createEvent, derivedId, EVENT_STREAM_NAME, newId, type JarvisEvent } from '@jarvis/contracts';
-import { EventProcessorRunner, EventStoreMisconfigured, JetStreamEventLog, type Delivery, type EventProcessor, type StoredEvent } from '@jarvis/event-log';
+import { eventStreamConfig, EventProcessorRunner, EventStoreMisconfigured, JetStreamEventLog, type Delivery, type EventProcessor, type StoredEvent } from '@jarvis/event-log';
 import { startNats, type NatsHarness } from '../support/nats-harness.js';
 import { killAllTracked, waitFor } from '../support/processes.js';
 
@@ -57,6 +57,8 @@ describe('JetStream event log against a real nats-server', { timeout: 120_000 },
   before(async () => {
     nats = await startNats();
     nc = await connect({ servers: [nats.url], maxReconnectAttempts: -1, reconnectTimeWait: 200 });
+    // A stream made by an older Jarvis, which still allowed deletes and purges: the readFrom test below needs them.
+    await (await jetstreamManager(nc)).streams.add({ ...eventStreamConfig(EVENT_STREAM_NAME), deny_delete: false, deny_purge: false });
     log = await JetStreamEventLog.open(nc, { ackWaitMs: 2000 });
   });
 
@@ -154,6 +156,9 @@ describe('JetStream event log against a real nats-server', { timeout: 120_000 },
     assert.match(error.message, /subjects are \["handmade\.>"\], must include jarvis\.events\.>/);
     assert.match(error.message, /duplicate_window is 1 s, must be at least 120 s/);
     assert.match(error.message, /Fix: .*nats stream edit HANDMADE/);
+    assert.deepEqual(log.hardeningGaps, [
+      'event store: stream JARVIS_EVENTS allows deleting or purging its events (deny_delete and deny_purge off); turn them on with `nats stream edit JARVIS_EVENTS --deny-delete --deny-purge`',
+    ]);
     await jsm.streams.delete('HANDMADE');
   });
 
