@@ -1,4 +1,6 @@
 import assert from 'node:assert/strict';
+import { readdirSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { jetstream } from '@nats-io/jetstream';
@@ -92,6 +94,16 @@ export function leastPrivilegeSuite(shape: Shape): void {
       await jarvis.restart(policy);
       await waitFor('the policy to start from its snapshot', () => /jarvis-policy: starting from the snapshot at seq \d+/.test(policy.proc.log()), 30_000);
       assert.deepEqual(nats.violations().filter((line) => !line.includes('User "operator"')), [], jarvis.logs());
+    });
+
+    it('never logs a password', () => {
+      const identities = shape === 'split' ? jarvis.processes.map((p) => p.targets[0]!) : ['jarvis'];
+      const logs = jarvis.logs() + readdirSync(jarvis.dir).map((f) => readFileSync(join(jarvis.dir, f), 'utf8')).join('\n');
+      for (const identity of identities) {
+        const password = readFileSync(nats.passwordFile(identity), 'utf8').trim();
+        assert.ok(password.length > 20);
+        assert.ok(!logs.includes(password), `${identity}'s password is in a log`);
+      }
     });
   });
 }

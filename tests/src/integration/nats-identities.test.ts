@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
-import { mkdtempSync, readFileSync } from 'node:fs';
+import { copyFileSync, mkdtempSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
@@ -130,6 +130,26 @@ describe('NATS identities generated from the contracts', { timeout: 300_000 }, (
     const asyncapi = JSON.parse(readFileSync(join(out, 'asyncapi.json'), 'utf8')) as { channels: Record<string, { address: string }> };
     const addresses = Object.values(asyncapi.channels).map((c) => c.address).sort();
     assert.deepEqual(addresses, [...EVENT_TYPES.map((t) => EVENT_CATALOG[t].subject), ...RPC_ROUTES.map((r) => r.subject)].sort());
+  });
+
+  it('nats-server accepts the compose server config with its identities, and refuses to start without the password hashes', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'jarvis-nats-identities-conf-'));
+    const config = readFileSync(join(REPO_ROOT, 'infra', 'nats', 'nats-server-identities.conf'), 'utf8');
+    const version = spawnSync('nats-server', ['--version'], { encoding: 'utf8' }).stdout;
+    // This machine's 2.9 lacks sync_interval (2.10): that line is the only one it cannot read.
+    writeFileSync(join(dir, 'server.conf'), /v2\.9\./.test(version) ? config.replace(/^\s*sync_interval: always\s*$/m, '') : config);
+    copyFileSync(join(REPO_ROOT, 'infra', 'nats', 'identities.conf'), join(dir, 'identities.conf'));
+    const env = { ...process.env, JARVIS_NATS_STORE: join(dir, 'js') };
+    const test = () => spawnSync('nats-server', ['-t', '-c', join(dir, 'server.conf')], { env, encoding: 'utf8', timeout: 10_000 });
+    const withoutSecrets = test();
+    assert.notEqual(withoutSecrets.status, 0);
+    assert.match(withoutSecrets.stderr, /secrets\/passwords\.conf/);
+    const made = spawnSync(process.execPath, [join(REPO_ROOT, 'tools', 'nats-secrets.mjs'), '--dir', join(dir, 'secrets')], { cwd: REPO_ROOT, encoding: 'utf8', timeout: 120_000 });
+    assert.equal(made.status, 0, made.stderr);
+    const valid = test();
+    assert.equal(valid.status, 0, valid.stderr);
+    assert.equal(statSync(join(dir, 'secrets', 'passwords.conf')).mode & 0o077, 0, 'the hashes are private');
+    assert.equal(statSync(join(dir, 'secrets', 'operator.password')).mode & 0o077, 0, 'the passwords are private');
   });
 
   describe('every identity × subject × publish, subscribe and JetStream API on a real nats-server', () => {
