@@ -156,10 +156,13 @@ describe('JetStream event log against a real nats-server', { timeout: 120_000 },
     assert.match(error.message, /subjects are \["handmade\.>"\], must include jarvis\.events\.>/);
     assert.match(error.message, /duplicate_window is 1 s, must be at least 120 s/);
     assert.match(error.message, /Fix: .*nats stream edit HANDMADE/);
+    await jsm.streams.delete('HANDMADE');
+  });
+
+  it('opens a stream made without deny_delete and deny_purge, and says what it lacks and how to add it', () => {
     assert.deepEqual(log.hardeningGaps, [
       'event store: stream JARVIS_EVENTS allows deleting or purging its events (deny_delete and deny_purge off); turn them on with `nats stream edit JARVIS_EVENTS --deny-delete --deny-purge`',
     ]);
-    await jsm.streams.delete('HANDMADE');
   });
 
   async function eventsOf(type: string): Promise<JarvisEvent[]> {
