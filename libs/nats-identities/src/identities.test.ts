@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { EVENT_CATALOG, SERVICE_NAMES } from '@jarvis/contracts';
-import { ALL_IN_ONE_SHAPE, OPERATOR, SPLIT_SHAPE, deploymentIdentities, shapeIdentities, type NatsIdentity } from './identities.js';
+import { ALL_IN_ONE_SHAPE, OPERATOR, SPLIT_SHAPE, deploymentIdentities, identityNames, shapeIdentities, type NatsIdentity } from './identities.js';
 
 const LAYOUT = { stream: 'EVENTS', lockBucket: 'LOCKS', snapshotBucket: 'SNAPS' };
 const identities = deploymentIdentities(LAYOUT);
@@ -10,6 +10,7 @@ const byName = (name: string): NatsIdentity => identities.find((identity) => ide
 describe('deploymentIdentities', () => {
   it('has one identity per service, the all-in-one union and the operator, each with its own inbox', () => {
     assert.deepEqual(identities.map((i) => i.name), [...SERVICE_NAMES, 'jarvis', OPERATOR]);
+    assert.deepEqual(identityNames(), identities.map((i) => i.name));
     assert.deepEqual(identities.map((i) => i.inboxPrefix), identities.map((i) => `_INBOX_${i.name}`));
     for (const identity of identities) assert.deepEqual(identity.subscribe.allow.filter((s) => s.startsWith('_INBOX')), [`_INBOX_${identity.name}.>`]);
   });

@@ -1,4 +1,4 @@
-import { EVENT_CATALOG, PROCESSOR_SERVICES, RPC_ROUTES, SERVICE_NAMES, SINGLE_INSTANCE_SERVICES, eventsPublishedBy, rpcRequestedBy, rpcServedBy, type ServiceName } from '@jarvis/contracts';
+import { EVENT_CATALOG, PROCESSOR_SERVICES, SERVICE_NAMES, SINGLE_INSTANCE_SERVICES, eventsPublishedBy, rpcRequestedBy, rpcServedBy, type RpcRoute, type ServiceName } from '@jarvis/contracts';
 
 /** The JetStream names the permissions refer to; the caller passes those of the adapters (event log, locks, snapshots). */
 export type JetStreamLayout = { stream: string; lockBucket: string; snapshotBucket: string };
@@ -27,6 +27,11 @@ export function inboxPrefixOf(identity: string): string {
 /** The durable consumer and snapshot key of a processor service (the processors' `name`). */
 export function durableOf(service: ServiceName): string {
   return `jarvis-${service}`;
+}
+
+/** The user names of every identity, in the order of the generated config. */
+export function identityNames(): string[] {
+  return [...SPLIT_SHAPE, ...ALL_IN_ONE_SHAPE].map((group) => group.name).concat(OPERATOR);
 }
 
 /** Every identity of both shapes, then the operator. */
@@ -98,7 +103,7 @@ export function operatorIdentity(layout: JetStreamLayout): NatsIdentity {
  * Replies go to the requester's own inbox by an explicit grant, not `allow_responses`: that option overrides the
  * deny rules, and a forged reply-to naming an event subject would let a responder append that event.
  */
-function repliesOf(shape: readonly IdentityGroup[], served: readonly (typeof RPC_ROUTES)[number][]): string[] {
+function repliesOf(shape: readonly IdentityGroup[], served: readonly RpcRoute[]): string[] {
   const requesters = served.flatMap((route) => route.requestedBy);
   return shape.filter((group) => group.services.some((s) => requesters.includes(s))).map((group) => `${inboxPrefixOf(group.name)}.>`);
 }
