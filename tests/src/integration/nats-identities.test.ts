@@ -150,6 +150,18 @@ describe('NATS identities generated from the contracts', { timeout: 300_000 }, (
     assert.equal(valid.status, 0, valid.stderr);
     assert.equal(statSync(join(dir, 'secrets', 'passwords.conf')).mode & 0o077, 0, 'the hashes are private');
     assert.equal(statSync(join(dir, 'secrets', 'operator.password')).mode & 0o077, 0, 'the passwords are private');
+
+    const password = readFileSync(join(dir, 'secrets', 'monitor.password'), 'utf8');
+    const again = spawnSync(process.execPath, [join(REPO_ROOT, 'tools', 'nats-secrets.mjs'), '--dir', join(dir, 'secrets'), '--owner', '4242:4343'], { cwd: REPO_ROOT, encoding: 'utf8', timeout: 120_000 });
+    assert.equal(again.status, 0, again.stderr);
+    assert.equal(readFileSync(join(dir, 'secrets', 'monitor.password'), 'utf8'), password, 'a second run keeps the passwords');
+    const monitor = statSync(join(dir, 'secrets', 'monitor.password'));
+    assert.deepEqual([monitor.uid, monitor.gid], [4242, 4343], 'given to the user the Jarvis container runs as');
+    assert.equal(statSync(join(dir, 'secrets', 'operator.password')).uid, process.getuid!());
+    assert.equal(test().status, 0);
+    const bad = spawnSync(process.execPath, [join(REPO_ROOT, 'tools', 'nats-secrets.mjs'), '--dir', join(dir, 'secrets'), '--owner', 'jarvis'], { cwd: REPO_ROOT, encoding: 'utf8', timeout: 60_000 });
+    assert.equal(bad.status, 2);
+    assert.match(bad.stderr, /--owner UID\[:GID\]/);
   });
 
   describe('every identity × subject × publish, subscribe and JetStream API on a real nats-server', () => {
