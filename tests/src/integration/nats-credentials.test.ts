@@ -95,6 +95,17 @@ describe('NATS credentials and TLS against real nats-servers', { timeout: 180_00
     assert.match(jarvis.log(), /as user gateway/);
     assert.ok(!jarvis.log().includes('tls-gateway-password'));
     assert.equal(await jarvis.stop('SIGTERM', 20_000), 0, jarvis.log());
+
+    const refused = spawnTracked(process.execPath, [JARVIS_BIN, 'start', '--target', 'gateway'], {
+      env: { ...process.env, ...tls, ...login, NATS_PASSWORD_FILE: path('wrong.password'), JARVIS_HTTP_PORT: String(httpPort) },
+      logFile: path('jarvis-refused.log'),
+      cwd: REPO_ROOT,
+    });
+    const code = await Promise.race([refused.exited(), new Promise<'running'>((resolve) => setTimeout(() => resolve('running'), 30_000))]);
+    if (code === 'running') await refused.kill9();
+    assert.equal(code, 2, refused.log());
+    assert.match(refused.log(), /jarvis: NATS_URL: cannot connect to nats:\/\/127\.0\.0\.1:\d+ as user gateway \(.*[Aa]uthorization/);
+    assert.ok(!refused.log().includes('not-it'), 'the password is not in the log');
     await proc.stop();
   });
 
