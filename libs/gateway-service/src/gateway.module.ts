@@ -34,7 +34,7 @@ export class GatewayHealthController {
       provide: RPC_CLIENT,
       inject: [RUNTIME_ENV],
       useFactory: (env: RuntimeEnv) =>
-        ClientProxyFactory.create({ transport: Transport.NATS, options: { servers: [env.natsUrl], name: 'jarvis-gateway-client', ...RECONNECT_FOREVER } }),
+        ClientProxyFactory.create({ transport: Transport.NATS, options: { ...env.nats, name: 'jarvis-gateway-client', ...RECONNECT_FOREVER } }),
     },
   ],
 })

@@ -12,3 +12,4 @@ export * from './nats-reconnect.js';
 export * from './command-table.js';
 export * from './start-command.js';
 export * from './invalid-request.js';
+export * from './nats-credentials.js';

@@ -4,6 +4,10 @@ import type { ServiceRegistry } from './run-jarvis.js';
 
 const ENVIRONMENT = `Environment:
   NATS_URL          NATS server (default nats://127.0.0.1:4222)
+  NATS_USER, NATS_PASSWORD_FILE  NATS identity and the file holding its password (infra/nats/identities.conf)
+  NATS_CREDS        NATS creds file (JWT and seed), instead of NATS_USER
+  NATS_CA, NATS_CERT, NATS_KEY   TLS: CA to trust, client certificate and key (PEM files)
+  NATS_INBOX_PREFIX inbox prefix (default _INBOX_<NATS_USER>, as the generated permissions expect)
   DOCKER_HOST       Docker engine (default unix:///var/run/docker.sock)
   JARVIS_CONFIG     path to jarvis.yaml (default: built-in defaults, watch containers labelled jarvis.watch=true)
   JARVIS_HTTP_PORT  gateway port (default 8080, on 127.0.0.1 unless gateway.host says otherwise)
