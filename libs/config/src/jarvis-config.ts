@@ -107,6 +107,12 @@ export class PolicyConfig {
   @Max(86400)
   staleDetectionSeconds = 300;
 
+  @Describe('An approval request nobody answered within this many seconds expires (ApprovalExpired); a grant after that executes nothing.')
+  @IsInt()
+  @Min(60)
+  @Max(604800)
+  approvalExpirySeconds = 3600;
+
   @Describe('Automatic restarts for watched containers; false turns every restart decision into needs_approval, whatever its risk.')
   @IsBoolean()
   autoRestart = true;

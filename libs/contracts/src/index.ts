@@ -11,3 +11,4 @@ export * from './validation.js';
 export * from './rpc-queries.js';
 export * from './bounded-record.js';
 export * from './publishers.js';
+export * from './approval-digest.js';

@@ -35,6 +35,11 @@ export const EVENT_ROUTES: { readonly [T in EventType]: EventRoute } = {
   VerificationFailed: { publishedBy: ['monitor'], handledBy: ['policy', 'audit'] },
   IncidentResolved: { publishedBy: ['monitor'], handledBy: ['audit'] },
   IncidentEscalated: { publishedBy: PROCESSOR_SERVICES, handledBy: ['audit'] },
+  ApprovalRequested: { publishedBy: ['policy'], handledBy: ['audit'] },
+  ApprovalGranted: { publishedBy: ['gateway'], handledBy: ['policy', 'audit'] },
+  ApprovalRejected: { publishedBy: ['gateway'], handledBy: ['audit'] },
+  ApprovalExpired: { publishedBy: ['policy'], handledBy: ['audit'] },
+  ApprovalRefused: { publishedBy: ['policy', 'gateway'], handledBy: ['audit'] },
 };
 
 export type RpcRoute = {
@@ -51,6 +56,7 @@ export const RPC_ROUTES: readonly RpcRoute[] = [
   { subject: RPC.monitorDiagnose, servedBy: 'monitor', requestedBy: ['gateway'], summary: 'runs every check now (DiagnoseReply)' },
   { subject: RPC.auditIncidents, servedBy: 'audit', requestedBy: ['gateway'], summary: 'incidents with MTTD/MTTR (request IncidentListQuery)' },
   { subject: RPC.auditIncident, servedBy: 'audit', requestedBy: ['gateway'], summary: 'one incident with its timeline (request IncidentQuery)' },
+  { subject: RPC.policyApprovals, servedBy: 'policy', requestedBy: ['gateway'], summary: 'pending approval requests with what each would run (ApprovalsReply)' },
 ];
 
 export function eventsPublishedBy(service: ServiceName): EventType[] {

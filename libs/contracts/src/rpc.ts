@@ -12,6 +12,7 @@ export const RPC = {
   auditIncident: 'jarvis.rpc.audit.incident',
   monitorTargets: 'jarvis.rpc.monitor.targets',
   monitorDiagnose: 'jarvis.rpc.monitor.diagnose',
+  policyApprovals: 'jarvis.rpc.policy.approvals',
 } as const;
 
 export type HealthReply = {
@@ -76,7 +77,24 @@ export type RpcContract = Record<ReturnType<typeof RPC.health>, { request: NoReq
   [RPC.auditIncident]: { request: IncidentQuery; reply: IncidentView };
   [RPC.monitorTargets]: { request: NoRequest; reply: TargetsReply };
   [RPC.monitorDiagnose]: { request: NoRequest; reply: DiagnoseReply };
+  [RPC.policyApprovals]: { request: NoRequest; reply: ApprovalsReply };
 };
+
+/** A pending approval request: exactly what would run if it were granted, and until when. */
+export type ApprovalView = {
+  id: string;
+  caseId: string;
+  target: string;
+  action: string;
+  params: Record<string, unknown>;
+  risk: string;
+  digest: string;
+  reason: string;
+  requestedAt: string;
+  expiresAt: string;
+};
+
+export type ApprovalsReply = { approvals: ApprovalView[] };
 
 export type RpcSubject = keyof RpcContract;
 export type RpcRequest<S extends RpcSubject> = RpcContract[S] extends { request: infer R } ? R : never;

@@ -9,7 +9,7 @@ import { evolveExecutor, initialExecutorState, type ExecutorState } from './exec
 const T0 = Date.parse('2025-03-01T12:00:00.000Z');
 const iso = (offsetMs: number) => new Date(T0 + offsetMs).toISOString();
 const at = (offsetMs: number) => new Date(T0 + offsetMs);
-const RULES = { maxDecisionAgeMs: 120_000 };
+const RULES: GuardRules = { maxDecisionAgeMs: 120_000, autonomy: { autoRestart: true, maxAutonomousRisk: 'medium' } };
 const INCIDENT = derivedId('test', 'incident');
 const target = containerTarget('web');
 

@@ -23,6 +23,7 @@ function rules(overrides: Partial<PolicyRules> = {}): PolicyRules {
     autoRestart: true,
     maxAutonomousRisk: 'medium',
     staleDetectionSeconds: 300,
+    approvalExpirySeconds: 3600,
     rateLimit: { maxActions: 60, windowSeconds: 60 },
     breaker: { maxAttempts: 3, windowSeconds: 600 },
     backoff: { initialMs: 1000, maxMs: 4000 },
@@ -60,12 +61,14 @@ class PolicyWorld {
     return facts;
   }
 
-  /** Deliver and expect exactly one decision. */
+  /** Deliver and expect exactly one decision (with its approval request when it asks a person). */
   decide(event: JarvisEvent, now: Date): Decision {
     const facts = this.deliver(event, now);
-    assert.equal(facts.length, 1, `expected one decision, got ${facts.map((f) => f.type).join(', ') || 'nothing'}`);
-    assert.equal(facts[0]!.type, 'RemediationDecided');
-    return facts[0] as Decision;
+    const types = facts.map((f) => f.type).join(', ') || 'nothing';
+    const decision = facts[0] as Decision | undefined;
+    assert.equal(decision?.type, 'RemediationDecided', `expected one decision, got ${types}`);
+    assert.equal(facts.length, decision!.data.outcome === 'needs_approval' ? 2 : 1, `expected one decision, got ${types}`);
+    return decision!;
   }
 
   id(label: string): string {
