@@ -21,6 +21,7 @@ import { CONTAINER_NAME_PATTERN, RISK_LEVELS, type Risk } from '@jarvis/contract
 import { Describe } from './config-description.js';
 import { DiskConfig } from './disk-config.js';
 import { HttpEndpointConfig } from './endpoint-config.js';
+import { MaintenanceConfig } from './maintenance-config.js';
 import { RemediationConfig } from './remediation-config.js';
 
 export class WatchConfig {
@@ -283,6 +284,11 @@ export class JarvisConfig {
   @ValidateNested()
   @Type(() => ProbesConfig)
   probes = new ProbesConfig();
+
+  @Describe('Actions run on a schedule (cron), each run a maintenance case of its own.')
+  @ValidateNested()
+  @Type(() => MaintenanceConfig)
+  maintenance = new MaintenanceConfig();
 
   @Describe("Which action answers which check, per target, instead of its kind's default.")
   @ValidateNested()

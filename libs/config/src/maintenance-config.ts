@@ -14,6 +14,7 @@ import {
   type ValidatorConstraintInterface,
 } from 'class-validator';
 import { CronExpressionError, CronSchedule, timeZoneProblem } from '@jarvis/schedule';
+import { Describe } from './config-description.js';
 
 export const MAINTENANCE_SCHEDULE_ID_PATTERN = /^[a-z0-9][a-z0-9_.-]{0,62}$/;
 export const MAINTENANCE_ACTION_PATTERN = /^[a-z][a-z0-9_]{0,63}$/;
@@ -70,40 +71,52 @@ class UniqueScheduleIdsConstraint implements ValidatorConstraintInterface {
 
 /** One action run on one target whenever the cron expression fires; each run is a maintenance case of its own. */
 export class MaintenanceScheduleConfig {
-  /** Names the schedule in events and in the run key `id@slot`, so it stays stable across edits of the rest. */
+  @Describe('Names the schedule in events and in the run key `id@slot`, so it stays stable across edits of the rest.')
   @IsString()
   @Matches(MAINTENANCE_SCHEDULE_ID_PATTERN, { message: 'must be 1-63 of a-z 0-9 _ . - starting with a letter or digit' })
   id!: string;
 
-  /** Five fields (minute hour day-of-month month day-of-week) or @hourly, @daily, @weekly, @monthly, @yearly. */
+  @Describe('Five fields (minute hour day-of-month month day-of-week) or @hourly, @daily, @weekly, @monthly, @yearly.')
   @IsString()
   @Validate(CronExpressionConstraint)
   cron!: string;
 
-  /** IANA zone the cron times are read in (e.g. Europe/Berlin); UTC when absent. */
+  @Describe('IANA zone the cron times are read in (e.g. Europe/Berlin); UTC when absent.')
   @IsOptional()
   @IsString()
   @Validate(IanaTimeZoneConstraint)
   timezone?: string;
 
-  /** `kind:id`, e.g. `disk:/var/log` or `container:web`. */
+  @Describe('`kind:id`, e.g. `disk:/var/log` or `container:web`.')
   @IsString()
   @Matches(MAINTENANCE_TARGET_PATTERN, { message: 'must be kind:id, for example container:web or disk:/var/log' })
   target!: string;
 
+  @Describe('The action to run, one of the target kind\'s actions.')
   @IsString()
   @Matches(MAINTENANCE_ACTION_PATTERN, { message: 'must be an action name: a-z, 0-9 and _, starting with a letter' })
   action!: string;
 
-  /** The action's parameters, validated by the action's own params class when the schedule is resolved. */
+  @Describe('The action\'s parameters, validated by the action\'s own params class when the schedule is resolved.')
   @Validate(BoundedParamsConstraint)
   params: Record<string, unknown> = {};
 
+  @Describe('false keeps the schedule in the file without running it.')
   @IsBoolean()
   enabled = true;
 }
 
 export class MaintenanceConfig {
+  @Describe('Every disk with logFolders also gets a daily cleanup_old_logs run (defaultLogCleanupCron) unless a schedule of yours already runs cleanup_old_logs on it.')
+  @IsBoolean()
+  defaultLogCleanup = true;
+
+  @Describe('When the default log cleanup runs (cron, UTC).')
+  @IsString()
+  @Validate(CronExpressionConstraint)
+  defaultLogCleanupCron = '0 3 * * *';
+
+  @Describe('Actions run on a schedule: each run is a maintenance case with its own decision, action and verification, under the same policy limits.')
   @IsArray()
   @ArrayMaxSize(MAX_MAINTENANCE_SCHEDULES)
   @ValidateNested({ each: true })

@@ -13,6 +13,8 @@ import {
   IncidentEscalatedData,
   IncidentOpenedData,
   IncidentResolvedData,
+  MaintenanceFinishedData,
+  MaintenanceStartedData,
   RemediationDecidedData,
   VerificationFailedData,
   VerificationPassedData,
@@ -44,6 +46,8 @@ export const EVENT_CATALOG = {
   ApprovalRejected: { subject: `${EVENT_SUBJECT_PREFIX}.approval.rejected`, version: 1, payload: ApprovalRejectedData },
   ApprovalExpired: { subject: `${EVENT_SUBJECT_PREFIX}.approval.expired`, version: 1, payload: ApprovalExpiredData },
   ApprovalRefused: { subject: `${EVENT_SUBJECT_PREFIX}.approval.refused`, version: 1, payload: ApprovalRefusedData },
+  MaintenanceStarted: { subject: `${EVENT_SUBJECT_PREFIX}.maintenance.started`, version: 1, payload: MaintenanceStartedData },
+  MaintenanceFinished: { subject: `${EVENT_SUBJECT_PREFIX}.maintenance.finished`, version: 1, payload: MaintenanceFinishedData },
 } as const;
 
 export type EventCatalog = typeof EVENT_CATALOG;

@@ -300,3 +300,38 @@ export class ApprovalRefusedData extends TargetedData {
   @MaxLength(1024)
   reason!: string;
 }
+
+/** A scheduled maintenance run began: a case of its own (its correlation id derives from the schedule and the slot). */
+export class MaintenanceStartedData extends TargetedData {
+  /** The schedule's id in jarvis.yaml (`maintenance.schedules[].id`). */
+  @IsString()
+  @MaxLength(64)
+  schedule!: string;
+
+  @IsString()
+  @MaxLength(64)
+  action!: string;
+
+  @IsBoundedRecord('params')
+  params!: ActionParams;
+
+  /** The cron slot this run is for: the same slot never runs twice. */
+  @IsISO8601({ strict: true })
+  slotAt!: string;
+}
+
+export const MAINTENANCE_OUTCOMES = ['done', 'failed', 'skipped'] as const;
+export type MaintenanceOutcome = (typeof MAINTENANCE_OUTCOMES)[number];
+
+export class MaintenanceFinishedData extends TargetedData {
+  @IsString()
+  @MaxLength(64)
+  schedule!: string;
+
+  @IsIn(MAINTENANCE_OUTCOMES)
+  outcome!: MaintenanceOutcome;
+
+  @IsString()
+  @MaxLength(1024)
+  reason!: string;
+}

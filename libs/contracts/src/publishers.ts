@@ -40,6 +40,8 @@ export const EVENT_ROUTES: { readonly [T in EventType]: EventRoute } = {
   ApprovalRejected: { publishedBy: ['gateway'], handledBy: ['audit'] },
   ApprovalExpired: { publishedBy: ['policy'], handledBy: ['audit'] },
   ApprovalRefused: { publishedBy: ['policy', 'gateway'], handledBy: ['audit'] },
+  MaintenanceStarted: { publishedBy: ['monitor'], handledBy: ['policy', 'audit'] },
+  MaintenanceFinished: { publishedBy: ['monitor'], handledBy: ['audit'] },
 };
 
 export type RpcRoute = {

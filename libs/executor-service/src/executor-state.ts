@@ -14,6 +14,8 @@ export type ActionRecord = {
  */
 export type CaseView = {
   target: string;
+  /** A scheduled maintenance run: it runs whether or not anything is failing. */
+  maintenance: boolean;
   open: boolean;
   escalated: boolean;
   pendingDecisionId: string | null;
@@ -85,6 +87,8 @@ function foldAction(state: ExecutorState, event: JarvisEvent): void {
     case 'ApprovalRejected':
     case 'ApprovalExpired':
     case 'ApprovalRefused':
+    case 'MaintenanceStarted':
+    case 'MaintenanceFinished':
       return;
     default:
       assertNever(event);
@@ -95,8 +99,10 @@ function foldCase(state: ExecutorState, event: JarvisEvent): void {
   const view = state.cases.get(event.correlationId);
   switch (event.type) {
     case 'IncidentOpened':
+    case 'MaintenanceStarted':
       state.cases.set(event.correlationId, {
         target: targetKey(event.data.target),
+        maintenance: event.type === 'MaintenanceStarted',
         open: true,
         escalated: false,
         pendingDecisionId: null,
@@ -123,6 +129,7 @@ function foldCase(state: ExecutorState, event: JarvisEvent): void {
       if (view?.pendingDecisionId === event.data.decisionId) view.pendingDecisionId = null;
       return;
     case 'IncidentResolved':
+    case 'MaintenanceFinished':
       if (view) Object.assign(view, { open: false, pendingDecisionId: null, closedAt: event.time });
       return;
     case 'IncidentEscalated':

@@ -99,7 +99,10 @@ export class ExecutorProcessor implements EventProcessor<ExecutorState> {
     return action && params?.ok ? { action, params: params.value } : null;
   }
 
-  /** Re-observes the target: records why nothing is done and returns true, or returns false when the fault holds. */
+  /**
+   * Re-observes the target: records why nothing is done and returns true, or returns false when the fault holds (or,
+   * for a maintenance run, when the target is still one the action may touch).
+   */
   private async settledByLookingAgain(decision: Decision, ctx: Ctx, span: Span): Promise<boolean> {
     const action = this.actions.get(decision.data.action)!;
     let verdict;
@@ -111,7 +114,9 @@ export class ExecutorProcessor implements EventProcessor<ExecutorState> {
       await this.store(ctx, outcome(decision, 'ActionFailed', { error: `could not look at the target again: ${message(error)}`, durationMs: 0 }, ctx.now()));
       return true;
     }
-    if (verdict.kind === 'fault_holds') return false;
+    // A maintenance run is proactive: a healthy target is why it runs, not a reason to stand down.
+    const maintenance = ctx.state().cases.get(decision.correlationId)?.maintenance ?? false;
+    if (verdict.kind === 'fault_holds' || (verdict.kind === 'superseded' && maintenance)) return false;
     const fact = verdict.kind === 'not_watched' ? refused(decision, { refusal: 'target_not_watched', reason: verdict.reason }, ctx.now()) : superseded(decision, verdict.evidence, ctx.now());
     await this.store(ctx, fact);
     return true;

@@ -119,6 +119,8 @@ export function evolveIncidents(book: IncidentBook, event: JarvisEvent, limits: 
     case 'ActionSucceeded':
     case 'ApprovalGranted':
     case 'ApprovalRefused':
+    case 'MaintenanceStarted':
+    case 'MaintenanceFinished':
       break;
     default:
       return assertNever(event);

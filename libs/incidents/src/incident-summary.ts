@@ -36,6 +36,10 @@ export function summarize(event: JarvisEvent): string {
       return `approval request ${event.data.requestId} expired unanswered`;
     case 'ApprovalRefused':
       return `approval refused (${event.data.refusal}): ${event.data.reason}`;
+    case 'MaintenanceStarted':
+      return `scheduled ${event.data.action} (${event.data.schedule}, slot ${event.data.slotAt})`;
+    case 'MaintenanceFinished':
+      return `maintenance ${event.data.outcome}: ${event.data.reason}`;
     default:
       return assertNever(event);
   }

@@ -1,4 +1,4 @@
-import { createEvent, derivedId, newId, targetKey, type JarvisEventOf, type Resolution, type TargetRef } from '@jarvis/contracts';
+import { createEvent, derivedId, newId, targetKey, type ActionParams, type JarvisEventOf, type MaintenanceOutcome, type Resolution, type TargetRef } from '@jarvis/contracts';
 import type { CheckResult } from '@jarvis/registry';
 
 type Detection = JarvisEventOf<'DetectionRecorded'>;
@@ -42,6 +42,32 @@ export const caseEvents = {
       correlationId: incidentId,
       causationId,
       data: { target, resolution, reason },
+    });
+  },
+
+  maintenanceStarted(run: { schedule: string; target: TargetRef; action: string; params: ActionParams; slotAt: Date; runKey: string }, now: Date): JarvisEventOf<'MaintenanceStarted'> {
+    return createEvent({
+      id: derivedId('MaintenanceStarted', run.runKey),
+      type: 'MaintenanceStarted',
+      source: 'monitor',
+      time: now.toISOString(),
+      subject: targetKey(run.target),
+      correlationId: derivedId('maintenance', run.runKey),
+      causationId: null,
+      data: { target: run.target, schedule: run.schedule, action: run.action, params: { ...run.params }, slotAt: run.slotAt.toISOString() },
+    });
+  },
+
+  maintenanceFinished(run: JarvisEventOf<'MaintenanceStarted'>, outcome: MaintenanceOutcome, reason: string, causationId: string, now: Date): JarvisEventOf<'MaintenanceFinished'> {
+    return createEvent({
+      id: derivedId('MaintenanceFinished', run.correlationId),
+      type: 'MaintenanceFinished',
+      source: 'monitor',
+      time: now.toISOString(),
+      subject: run.subject,
+      correlationId: run.correlationId,
+      causationId,
+      data: { target: run.data.target, schedule: run.data.schedule, outcome, reason: reason.slice(0, 1024) },
     });
   },
 

@@ -15,10 +15,14 @@ export type MonitorState = {
   operatorStops: Map<string, number>;
   /** Actions awaiting verification, by decision: when each began (the restart must come after) and its success. */
   unverified: Map<string, UnverifiedAction>;
+  /** Maintenance runs not finished yet, by case id. */
+  maintenanceRuns: Map<string, JarvisEventOf<'MaintenanceStarted'>>;
+  /** The latest slot each schedule ran for, by schedule id: a slot never runs twice, a missed one runs once. */
+  lastRunAt: Map<string, number>;
 };
 
 export function initialMonitorState(): MonitorState {
-  return { incidents: emptyIncidentBook(), operatorStops: new Map(), unverified: new Map() };
+  return { incidents: emptyIncidentBook(), operatorStops: new Map(), unverified: new Map(), maintenanceRuns: new Map(), lastRunAt: new Map() };
 }
 
 export function evolveMonitor(state: MonitorState, event: JarvisEvent, limits: IncidentBookLimits = DEFAULT_INCIDENT_BOOK_LIMITS): MonitorState {
@@ -40,7 +44,12 @@ export function evolveMonitor(state: MonitorState, event: JarvisEvent, limits: I
   if (event.type === 'VerificationPassed' || event.type === 'VerificationFailed' || event.type === 'ActionFailed' || event.type === 'ActionRefused' || event.type === 'DecisionSuperseded') {
     state.unverified.delete(event.data.decisionId);
   }
-  if (event.type === 'IncidentResolved') forgetActionsOf(state, event.correlationId);
+  if (event.type === 'IncidentResolved' || event.type === 'MaintenanceFinished') forgetActionsOf(state, event.correlationId);
+  if (event.type === 'MaintenanceStarted') {
+    state.maintenanceRuns.set(event.correlationId, event);
+    state.lastRunAt.set(event.data.schedule, Math.max(state.lastRunAt.get(event.data.schedule) ?? 0, Date.parse(event.data.slotAt)));
+  }
+  if (event.type === 'MaintenanceFinished') state.maintenanceRuns.delete(event.correlationId);
   evolveIncidents(state.incidents, event, limits);
   return state;
 }

@@ -23,6 +23,8 @@ import { ContainerWatch } from './container-watch.js';
 import { MonitorProcessor } from './monitor.processor.js';
 import type { MonitorState } from './monitor-state.js';
 import { ProbeResultRecorder } from './probe-result-recorder.js';
+import { MaintenancePlanner } from './maintenance-planner.js';
+import { plannedSchedules } from './maintenance-schedules.js';
 import { ScheduledChecks } from './scheduled-checks.js';
 import { TargetLocks } from './target-locks.js';
 
@@ -106,6 +108,11 @@ export class MonitorController {
         new ScheduledChecks(capabilityRegistry(config).createProbes(dependencies), recorder, locks, config.probes, clock),
     },
     {
+      provide: MaintenancePlanner,
+      inject: [PROCESSOR_HOST, JARVIS_CONFIG, CLOCK],
+      useFactory: (host: ProcessorHost<MonitorState>, config: JarvisConfig, clock: Clock) => new MaintenancePlanner(plannedSchedules(config, capabilityRegistry(config)), host, clock),
+    },
+    {
       provide: ContainerWatch,
       inject: [DOCKER_CLIENT, DOCKER_RUNTIME, PROCESSOR_HOST, TARGET_LOCKS, ProbeResultRecorder, JARVIS_CONFIG, SERVICE_HEALTH, CLOCK, DOCKER_LIMITS],
       useFactory: (
@@ -127,17 +134,20 @@ export class MonitorModule implements OnApplicationBootstrap, OnApplicationShutd
     @Inject(PROCESSOR_HOST) private readonly host: ProcessorHost<MonitorState>,
     @Inject(ContainerWatch) private readonly watch: ContainerWatch,
     @Inject(ScheduledChecks) private readonly scheduled: ScheduledChecks,
+    @Inject(MaintenancePlanner) private readonly maintenance: MaintenancePlanner,
   ) {}
 
-  /** State first (open incidents, owner stops), then the engine's events and the scheduled probes. */
+  /** State first (open incidents, owner stops, runs done), then the engine's events, the probes and the schedules. */
   async onApplicationBootstrap(): Promise<void> {
     await this.host.start();
     await this.watch.start();
     this.scheduled.start();
+    this.maintenance.start();
   }
 
   async onApplicationShutdown(): Promise<void> {
     this.watch.stop();
+    await this.maintenance.stop();
     await this.scheduled.stop();
     await this.host.stop();
   }

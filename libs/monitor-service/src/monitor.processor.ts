@@ -10,6 +10,8 @@ import { evolveMonitor, initialMonitorState, unverifiedActions, type MonitorStat
 
 const VERIFY_POLL_MS = 200;
 
+const ENDS_A_RUN: ReadonlySet<JarvisEvent['type']> = new Set(['ActionFailed', 'ActionRefused', 'DecisionSuperseded', 'RemediationDecided']);
+
 type Succeeded = JarvisEventOf<'ActionSucceeded'>;
 type Ctx = HandlerContext<MonitorState>;
 
@@ -35,8 +37,9 @@ export class MonitorProcessor implements EventProcessor<MonitorState> {
     return evolveMonitor(state, event, this.limits);
   }
 
+  /** Successful actions to verify; and for maintenance runs, whatever ends them (the handler ignores other cases). */
   handles(event: JarvisEvent): boolean {
-    return event.type === 'ActionSucceeded';
+    return event.type === 'ActionSucceeded' || ENDS_A_RUN.has(event.type);
   }
 
   concurrencyKey(event: JarvisEvent): string {
@@ -48,6 +51,8 @@ export class MonitorProcessor implements EventProcessor<MonitorState> {
   }
 
   async handle(event: JarvisEvent, ctx: Ctx): Promise<void> {
+    const run = ctx.state().maintenanceRuns.get(event.correlationId);
+    if (run) return this.finishRun(run, event, ctx);
     if (event.type !== 'ActionSucceeded') return;
     const incident = ctx.state().incidents.byId.get(event.correlationId);
     if (!incident || incident.status === 'resolved' || incident.pendingDecisionId !== event.data.decisionId) return;
@@ -62,6 +67,34 @@ export class MonitorProcessor implements EventProcessor<MonitorState> {
         await inSpan(SPAN.resolve, { attributes: eventAttributes(resolved) }, () => ctx.emit(resolved));
       });
     });
+  }
+
+  /**
+   * A maintenance run ends with its verification (done or failed), its action's failure or refusal, or a decision
+   * not to run it (a limit, or an approval it does not wait for): one MaintenanceFinished per run.
+   */
+  private async finishRun(run: JarvisEventOf<'MaintenanceStarted'>, event: JarvisEvent, ctx: Ctx): Promise<void> {
+    const finish = (outcome: 'done' | 'failed' | 'skipped', reason: string) => ctx.emit(caseEvents.maintenanceFinished(run, outcome, reason, event.id, ctx.now()));
+    switch (event.type) {
+      case 'ActionSucceeded': {
+        const verified = caseEvents.verification(event, await this.verdictOf(event, ctx), ctx.now());
+        await ctx.emit(verified);
+        const details = Object.entries(event.data.details).map(([key, value]) => `${key} ${value}`).join(', ');
+        const said = `${event.data.result}${details ? ` (${details})` : ''}`;
+        return verified.type === 'VerificationPassed' ? finish('done', `${said}; verified: ${verified.data.evidence}`) : finish('failed', `${said}; ${verified.data.reason}`);
+      }
+      case 'ActionFailed':
+        return finish('failed', event.data.error);
+      case 'ActionRefused':
+        return finish('skipped', `refused (${event.data.refusal}): ${event.data.reason}`);
+      case 'DecisionSuperseded':
+        return finish('skipped', `not needed: ${event.data.evidence}`);
+      case 'RemediationDecided':
+        if (event.data.outcome !== 'execute') return finish('skipped', `${event.data.rule}: ${event.data.reason}`);
+        return;
+      default:
+        return;
+    }
   }
 
   /** Polls the action's own verification until it passes or fails (it fails by itself at the verification timeout). */

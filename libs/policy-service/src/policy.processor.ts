@@ -12,7 +12,7 @@ import {
   overdueDecisions,
   unansweredGrants,
   undecidedTriggers,
-  type ChooseRemediation,
+  type RemediationChooser,
   type PolicyState,
 } from '@jarvis/policy';
 import { ATTR, inSpan, SPAN, eventAttributes, type Context } from '@jarvis/telemetry';
@@ -30,7 +30,7 @@ export class PolicyProcessor implements EventProcessor<PolicyState> {
   /** 2: incidents are kept per target and check, and the rate limit counts every action (contracts v2). */
   readonly stateVersion = 2;
   private exclusive: Promise<unknown> = Promise.resolve();
-  private readonly choose: ChooseRemediation;
+  private readonly choose: RemediationChooser;
 
   constructor(private readonly config: JarvisConfig) {
     this.choose = remediationChooser(config);

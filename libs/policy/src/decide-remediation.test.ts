@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { approvalDigest, containerTarget, createEvent, derivedId, validateEvent, type JarvisEvent, type JarvisEventOf } from '@jarvis/contracts';
+import { approvalDigest, containerTarget, createEvent, targetOf, derivedId, validateEvent, type JarvisEvent, type JarvisEventOf } from '@jarvis/contracts';
 import { decideOnGrant, expiredApprovals, pendingApprovals } from './decide-approval.js';
 import { decideRemediation } from './decide-remediation.js';
 import type { ChooseRemediation, RemediationChoice } from './remediation-choice.js';
@@ -57,7 +57,7 @@ class PolicyWorld {
   deliver(event: JarvisEvent, now: Date): JarvisEvent[] {
     this.apply(event);
     if (!isTrigger(event)) return [];
-    const facts = decideRemediation(this.state, event, this.rules, now, this.choose);
+    const facts = decideRemediation(this.state, event, this.rules, now, this.chooser());
     for (const fact of facts) this.apply(fact);
     return facts;
   }
@@ -70,6 +70,13 @@ class PolicyWorld {
     assert.equal(decision?.type, 'RemediationDecided', `expected one decision, got ${types}`);
     assert.equal(facts.length, decision!.data.outcome === 'needs_approval' ? 2 : 1, `expected one decision, got ${types}`);
     return decision!;
+  }
+
+  /** The risk the registry gives a scheduled run's action. */
+  chooseScheduledRisk: 'low' | 'medium' | 'high' = 'low';
+
+  chooser() {
+    return { choose: this.choose, chooseScheduled: ({ action, params }: { action: string; params: Record<string, unknown> }) => ({ action, params, risk: this.chooseScheduledRisk }) };
   }
 
   id(label: string): string {
@@ -439,7 +446,7 @@ describe('rate-limit denials are decided again by the sweep', () => {
     assert.deepEqual(dueRateLimitRetries(world.state, at(59 * SEC)), [], 'not before it is due');
     const due = dueRateLimitRetries(world.state, at(60 * SEC));
     assert.deepEqual(due, [{ trigger: c.opened, retryOf: denied }]);
-    const facts = decideRemediation(world.state, due[0]!.trigger, world.rules, at(60 * SEC), world.choose, due[0]!.retryOf);
+    const facts = decideRemediation(world.state, due[0]!.trigger, world.rules, at(60 * SEC), world.chooser(), due[0]!.retryOf);
     assert.equal(facts.length, 1);
     const retried = facts[0] as Decision;
     assert.equal(retried.data.outcome, 'execute');
@@ -448,7 +455,7 @@ describe('rate-limit denials are decided again by the sweep', () => {
     assert.ok(validateEvent(retried).ok);
     world.apply(retried);
     assert.deepEqual(dueRateLimitRetries(world.state, at(61 * SEC)), []);
-    assert.deepEqual(decideRemediation(world.state, c.opened, world.rules, at(61 * SEC), world.choose, denied), [], 'a repeated retry decides nothing');
+    assert.deepEqual(decideRemediation(world.state, c.opened, world.rules, at(61 * SEC), world.chooser(), denied), [], 'a repeated retry decides nothing');
   });
 
   it('given the incident was re-detected and decided meanwhile, then there is nothing left to retry', () => {
@@ -800,6 +807,51 @@ describe('decideOnGrant: a person approves, once, exactly what was asked', () =>
     const world = new PolicyWorld(rules(), () => WIPE);
     const { incidentId } = asked(world);
     assert.deepEqual(world.deliver(redetection(world, incidentId, 'web', 30 * SEC), at(30 * SEC)), []);
+  });
+});
+
+describe('decideRemediation: a scheduled maintenance run', () => {
+  function started(world: PolicyWorld, action = 'cleanup_old_logs', offsetMs = 0) {
+    return createEvent({
+      id: world.id('run'),
+      type: 'MaintenanceStarted',
+      source: 'monitor',
+      time: iso(offsetMs),
+      subject: 'disk:/srv',
+      correlationId: world.id('case'),
+      causationId: null,
+      data: { target: targetOf('disk', '/srv'), schedule: 'nightly', action, params: { olderThanDays: 14 }, slotAt: iso(offsetMs) },
+    });
+  }
+
+  it('given a run starts, then it is decided once with the schedule\'s action and params, under rule scheduled_maintenance', () => {
+    const world = new PolicyWorld(rules());
+    const run = started(world);
+    const decision = world.decide(run, at(0));
+    assert.deepEqual([decision.data.outcome, decision.data.rule, decision.data.action, decision.data.params], ['execute', RULE.scheduledMaintenance, 'cleanup_old_logs', { olderThanDays: 14 }]);
+    assert.equal(decision.correlationId, run.correlationId);
+    assert.ok(validateEvent(decision).ok);
+  });
+
+  it('given its action failed, then nothing more is decided: the failure is the run\'s outcome', () => {
+    const world = new PolicyWorld(rules());
+    const decision = world.decide(started(world), at(0));
+    assert.deepEqual(world.deliver(actionFailed(decision, 1000), at(1000)), []);
+  });
+
+  it('given the action needs approval, then the run is denied rather than left waiting for a person', () => {
+    const world = new PolicyWorld(rules({ maxAutonomousRisk: 'low' }));
+    world.chooseScheduledRisk = 'medium';
+    const decision = world.decide(started(world, 'clean_tmp_files'), at(0));
+    assert.deepEqual([decision.data.outcome, decision.data.rule], ['denied', RULE.approvalRequired]);
+    assert.match(decision.data.reason, /does not wait for a person/);
+  });
+
+  it('given the rate limit is spent, then the run is denied like any action', () => {
+    const world = new PolicyWorld(rules({ rateLimit: { maxActions: 1, windowSeconds: 60 } }));
+    world.decide(failure(world, 'web', 0).opened, at(0));
+    const decision = world.decide(started(world, 'cleanup_old_logs', 1000), at(1000));
+    assert.deepEqual([decision.data.outcome, decision.data.rule], ['denied', RULE.rateLimit]);
   });
 });
 

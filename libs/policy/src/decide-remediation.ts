@@ -3,13 +3,15 @@ import { countSince, isOwnTrigger, pruneBefore, type PolicyState } from './polic
 import type { Trigger } from './trigger.js';
 import { approvalReason, backoffDelayMs, RULE, type PolicyRules } from './policy-rules.js';
 import { approvalRequestedFor } from './approval-events.js';
-import type { ChooseRemediation, RemediationChoice } from './remediation-choice.js';
+import type { RemediationChoice, RemediationChooser } from './remediation-choice.js';
 
 
 function triggerReason(trigger: Trigger): string {
   switch (trigger.type) {
     case 'IncidentOpened':
       return trigger.data.summary;
+    case 'MaintenanceStarted':
+      return `scheduled by ${trigger.data.schedule} for ${trigger.data.slotAt}`;
     case 'DetectionRecorded':
     case 'VerificationFailed':
       return trigger.data.reason;
@@ -34,7 +36,7 @@ export function decideRemediation(
   trigger: Trigger,
   rules: PolicyRules,
   now: Date,
-  choose: ChooseRemediation,
+  { choose, chooseScheduled }: RemediationChooser,
   retryOf?: JarvisEventOf<'RemediationDecided'>,
 ): JarvisEvent[] {
   const causeId = retryOf?.id ?? trigger.id;
@@ -42,15 +44,17 @@ export function decideRemediation(
   const incident = state.incidents.get(trigger.correlationId);
   if (!incident || !incident.open || incident.escalated || incident.pendingDecisionId) return [];
   if (!isOwnTrigger(incident, trigger)) return [];
+  // A maintenance run is decided once, at its start: what follows it (a failure) is its outcome, not a new reason.
+  if (incident.maintenance && trigger.type !== 'MaintenanceStarted') return [];
   const nowMs = now.getTime();
-  const isObservation = trigger.type === 'DetectionRecorded' || trigger.type === 'IncidentOpened';
+  const isObservation = trigger.type === 'DetectionRecorded' || trigger.type === 'IncidentOpened' || trigger.type === 'MaintenanceStarted';
   if (!retryOf && isObservation && nowMs - Date.parse(trigger.time) > rules.staleDetectionSeconds * 1000) return [];
 
   pruneBefore(state, nowMs - Math.max(rules.breaker.windowSeconds, rules.rateLimit.windowSeconds) * 1000);
   const target = trigger.data.target;
   const cause = { id: causeId, correlationId: trigger.correlationId };
   const attempt = incident.attempts + 1;
-  const choice = choose(target, incident.check);
+  const choice = incident.maintenance ? chooseScheduled(incident.maintenance) : choose(target, incident.check);
   if (incident.awaitingApproval && (!choice || approvalReason(choice, rules))) return [];
   const nothingToRun: RemediationChoice = { action: 'none', params: {}, risk: 'low' };
   const decision = (outcome: 'execute' | 'needs_approval' | 'denied', rule: string, reason: string, notBeforeMs = nowMs) => {
@@ -82,13 +86,15 @@ export function decideRemediation(
     return [decision('denied', RULE.rateLimit, `${recent.length} actions in the last ${rules.rateLimit.windowSeconds}s (limit ${rules.rateLimit.maxActions})`, freedAtMs)];
   }
   const approval = approvalReason(choice, rules);
+  if (approval && incident.maintenance) return [decision('denied', RULE.approvalRequired, `${approval}: a scheduled run does not wait for a person; run it by hand or raise the autonomy`)];
   if (approval) {
     const asked = decision('needs_approval', RULE.approvalRequired, approval);
     return [asked, approvalRequestedFor(asked, new Date(nowMs + rules.approvalExpirySeconds * 1000), now)];
   }
   const delayMs = backoffDelayMs(attempt, rules.backoff);
   const why = retryOf ? 'the rate limit allows it again' : triggerReason(trigger);
-  return [decision('execute', RULE.autoRemediation, `${choice.action} (${choice.risk} risk): ${why}; attempt ${attempt}${delayMs ? ` after ${delayMs} ms backoff` : ''}`, nowMs + delayMs)];
+  const rule = incident.maintenance ? RULE.scheduledMaintenance : RULE.autoRemediation;
+  return [decision('execute', rule, `${choice.action} (${choice.risk} risk): ${why}; attempt ${attempt}${delayMs ? ` after ${delayMs} ms backoff` : ''}`, nowMs + delayMs)];
 }
 
 type Cause = { id: string; correlationId: string };

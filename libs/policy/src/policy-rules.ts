@@ -18,6 +18,7 @@ export const RULE = {
   noRemediation: 'no_remediation',
   remediationExhausted: 'remediation_exhausted',
   approvalGranted: 'approval_granted',
+  scheduledMaintenance: 'scheduled_maintenance',
   circuitBreaker: 'circuit_breaker',
   rateLimit: 'rate_limit',
   decisionTimeout: 'decision_timeout',

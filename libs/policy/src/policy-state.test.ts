@@ -47,6 +47,7 @@ describe('evolvePolicy', () => {
       targetKey: 'container:web',
       target,
       check: 'container_state',
+      maintenance: null,
       open: true,
       escalated: false,
       pendingDecisionId: null,

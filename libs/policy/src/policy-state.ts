@@ -9,6 +9,8 @@ export type IncidentView = {
   target: TargetRef;
   /** The failing check: which action answers it comes from the capability registry. */
   check: string;
+  /** Set for a scheduled maintenance run: its action and params come from the schedule, and it is tried once. */
+  maintenance: { schedule: string; action: string; params: ActionParams } | null;
   open: boolean;
   escalated: boolean;
   /** The execute decision whose outcome (action failed, refused, superseded, verification) has not been recorded yet. */
@@ -47,6 +49,9 @@ export type ApprovalRecord = {
   expiresAt: string;
   status: ApprovalStatus;
 };
+
+/** The check name a maintenance case carries: nothing failed, a schedule came due. */
+export const MAINTENANCE_CHECK = 'scheduled_maintenance';
 
 /** What the policy remembers. Rebuilt from the log at start, so a restart never resets a count. */
 export type PolicyState = {
@@ -111,10 +116,12 @@ export function undecidedTriggers(state: PolicyState): Trigger[] {
 function foldFact(state: PolicyState, event: JarvisEvent): PolicyState {
   switch (event.type) {
     case 'IncidentOpened':
+    case 'MaintenanceStarted':
       state.incidents.set(event.correlationId, {
         targetKey: targetKey(event.data.target),
         target: event.data.target,
-        check: event.data.check,
+        check: event.type === 'IncidentOpened' ? event.data.check : MAINTENANCE_CHECK,
+        maintenance: event.type === 'MaintenanceStarted' ? { schedule: event.data.schedule, action: event.data.action, params: event.data.params } : null,
         open: true,
         escalated: false,
         pendingDecisionId: null,
@@ -144,6 +151,7 @@ function foldFact(state: PolicyState, event: JarvisEvent): PolicyState {
       withIncident(state, event.correlationId, (incident) => (incident.escalated = true));
       return state;
     case 'IncidentResolved':
+    case 'MaintenanceFinished':
       withIncident(state, event.correlationId, (incident) => Object.assign(incident, { open: false, pendingDecisionId: null, pendingNotBefore: null, closedAt: event.time }));
       return state;
     case 'ApprovalRequested':

@@ -14,3 +14,8 @@ export type RemediationChoice = {
  * nothing may be done automatically: then a person decides.
  */
 export type ChooseRemediation = (target: TargetRef, check: string) => RemediationChoice | null;
+
+/** The schedule's own action for a maintenance run, described by the registry (its risk is never the schedule's to say). */
+export type ChooseScheduled = (run: { action: string; params: ActionParams }) => RemediationChoice | null;
+
+export type RemediationChooser = { choose: ChooseRemediation; chooseScheduled: ChooseScheduled };

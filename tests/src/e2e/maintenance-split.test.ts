@@ -1,0 +1,3 @@
+import { maintenanceSuite } from './maintenance-suite.js';
+
+maintenanceSuite('split');
