@@ -75,26 +75,17 @@ export class MonitorProcessor implements EventProcessor<MonitorState> {
    */
   private async finishRun(run: JarvisEventOf<'MaintenanceStarted'>, event: JarvisEvent, ctx: Ctx): Promise<void> {
     const finish = (outcome: 'done' | 'failed' | 'skipped', reason: string) => ctx.emit(caseEvents.maintenanceFinished(run, outcome, reason, event.id, ctx.now()));
-    switch (event.type) {
-      case 'ActionSucceeded': {
-        const verified = caseEvents.verification(event, await this.verdictOf(event, ctx), ctx.now());
-        await ctx.emit(verified);
-        const details = Object.entries(event.data.details).map(([key, value]) => `${key} ${value}`).join(', ');
-        const said = `${event.data.result}${details ? ` (${details})` : ''}`;
-        return verified.type === 'VerificationPassed' ? finish('done', `${said}; verified: ${verified.data.evidence}`) : finish('failed', `${said}; ${verified.data.reason}`);
-      }
-      case 'ActionFailed':
-        return finish('failed', event.data.error);
-      case 'ActionRefused':
-        return finish('skipped', `refused (${event.data.refusal}): ${event.data.reason}`);
-      case 'DecisionSuperseded':
-        return finish('skipped', `not needed: ${event.data.evidence}`);
-      case 'RemediationDecided':
-        if (event.data.outcome !== 'execute') return finish('skipped', `${event.data.rule}: ${event.data.reason}`);
-        return;
-      default:
-        return;
+    if (event.type === 'ActionSucceeded') {
+      const verified = caseEvents.verification(event, await this.verdictOf(event, ctx), ctx.now());
+      await ctx.emit(verified);
+      const details = Object.entries(event.data.details).map(([key, value]) => `${key} ${value}`).join(', ');
+      const said = `${event.data.result}${details ? ` (${details})` : ''}`;
+      return verified.type === 'VerificationPassed' ? finish('done', `${said}; verified: ${verified.data.evidence}`) : finish('failed', `${said}; ${verified.data.reason}`);
     }
+    if (event.type === 'ActionFailed') return finish('failed', event.data.error);
+    if (event.type === 'ActionRefused') return finish('skipped', `refused (${event.data.refusal}): ${event.data.reason}`);
+    if (event.type === 'DecisionSuperseded') return finish('skipped', `not needed: ${event.data.evidence}`);
+    if (event.type === 'RemediationDecided' && event.data.outcome !== 'execute') return finish('skipped', `${event.data.rule}: ${event.data.reason}`);
   }
 
   /** Polls the action's own verification until it passes or fails (it fails by itself at the verification timeout). */
