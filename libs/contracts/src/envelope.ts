@@ -25,7 +25,7 @@ export class EnvelopeFields {
   @MaxLength(256)
   subject!: string;
 
-  /** The case id: every event of one case (today an incident, one target and one check) carries it. */
+  /** The case id: every event of one case (an incident, or a scheduled maintenance run) carries it. */
   @IsUUID()
   correlationId!: string;
 

@@ -2,7 +2,7 @@ import { EVENT_CATALOG, EVENT_ROUTES, EVENT_STREAM_NAME, EVENT_SUBJECT_PREFIX, E
 import { OPERATOR, inboxPrefixOf, type NatsIdentity } from './identities.js';
 
 const CONTEXT = 'jarvis';
-const ENVELOPE_FIELDS = '`id`, `type`, `version`, `source`, `time`, `subject`, `correlationId` (the case: an incident), `causationId`, `data`';
+const ENVELOPE_FIELDS = '`id`, `type`, `version`, `source`, `time`, `subject`, `correlationId` (the case: an incident or a maintenance run), `causationId`, `data`';
 
 /** The subjects reference (events, requests, identities) as Markdown, with the NATS CLI commands that show each. */
 export function renderEventsDoc(identities: readonly NatsIdentity[], generator: string): string {
@@ -111,7 +111,7 @@ const ENVELOPE_SCHEMA = {
     source: { type: 'string', description: 'the service that recorded it' },
     time: { type: 'string', format: 'date-time' },
     subject: { type: 'string', description: 'what it is about, e.g. container:web' },
-    correlationId: { type: 'string', format: 'uuid', description: 'the case id (an incident)' },
+    correlationId: { type: 'string', format: 'uuid', description: 'the case id: an incident or a maintenance run' },
     causationId: { type: ['string', 'null'], format: 'uuid', description: 'the event that caused this one' },
     data: { type: 'object' },
   },
