@@ -3,6 +3,7 @@ import type { ProbesConfig } from '@jarvis/config';
 import { targetKey, type CheckResultView, type WatchedTargetView } from '@jarvis/contracts';
 import type { CheckResult, ProbeFinding, ScheduledProbe } from '@jarvis/registry';
 import { Hysteresis, ProbeScheduler, type ProbeRun } from '@jarvis/schedule';
+import { ProbeLagWindow } from './probe-lag-window.js';
 import type { ProbeResultRecorder } from './probe-result-recorder.js';
 import type { TargetLocks } from './target-locks.js';
 
@@ -11,6 +12,8 @@ type Latest = { result: CheckResult; observedAt: string };
 
 /** Stop waits this long for probes that ignore their abort; they report nothing after it. */
 const STOP_GRACE_MS = 2000;
+/** Lag percentiles in the health details speak of this many latest runs (about a minute of 1,000 probes every 15 s). */
+const LAG_WINDOW_RUNS = 4096;
 
 /**
  * Runs every check that has no event source on its own schedule and turns the readings into facts: a failure is
@@ -24,6 +27,7 @@ export class ScheduledChecks {
   private readonly probes = new Map<string, ScheduledProbe>();
   private readonly streakStartedAt = new Map<string, string>();
   private readonly latest = new Map<string, Latest>();
+  private readonly lag = new ProbeLagWindow(LAG_WINDOW_RUNS);
 
   constructor(
     probes: readonly ScheduledProbe[],
@@ -75,7 +79,25 @@ export class ScheduledChecks {
     }));
   }
 
+  /** How well the probes keep their schedule, for the monitor's health details; empty while none has run. */
+  healthDetails(): Record<string, number> {
+    const lag = this.lag.summary();
+    if (!lag) return {};
+    const stats = this.scheduler.stats();
+    return {
+      probesRunning: stats.running,
+      probesQueued: stats.queued,
+      probeSkippedSlots: stats.skippedSlots,
+      probeTimeouts: stats.timeouts,
+      probeLagRuns: lag.runs,
+      probeLagP50Ms: Math.round(lag.p50Ms),
+      probeLagP99Ms: Math.round(lag.p99Ms),
+      probeLagMaxMs: Math.round(lag.maxMs),
+    };
+  }
+
   private onResult(run: ProbeRun<ProbeFinding>): void {
+    this.lag.record(run.startedAt - run.scheduledAt);
     void this.record(run).catch((error: Error) => this.logger.warn(`${run.key}: cannot record the reading: ${error.message}`));
   }
 
