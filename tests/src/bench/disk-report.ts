@@ -75,7 +75,7 @@ export function renderDiskReport(r: DiskResults): string {
     '',
     '### Method',
     '',
-    `- Not a test: nothing asserts on timing. One nats-server, one private dockerd (no containers; Jarvis needs an engine to talk to) and all-in-one Jarvis, watching one ${r.tmpfsMib} MiB tmpfs mounted by the bench, with this config:`,
+    `- Not a test: nothing asserts on timing. One nats-server, one private dockerd (no containers; the monitor watches an engine as in any deployment) and all-in-one Jarvis, watching one ${r.tmpfsMib} MiB tmpfs mounted by the bench, with this config:`,
     '',
     `  \`\`\`yaml\n${r.config.split('\n').map((l) => `  ${l}`).join('\n')}\n  \`\`\``,
     '',
