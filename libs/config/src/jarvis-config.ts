@@ -2,6 +2,7 @@ import 'reflect-metadata';
 import { Type } from 'class-transformer';
 import {
   ArrayMaxSize,
+  ArrayUnique,
   IsArray,
   IsBoolean,
   IsIn,
@@ -18,6 +19,7 @@ import {
 } from 'class-validator';
 import { CONTAINER_NAME_PATTERN, RISK_LEVELS, type Risk } from '@jarvis/contracts';
 import { DiskConfig } from './disk-config.js';
+import { HttpEndpointConfig } from './endpoint-config.js';
 import { RemediationConfig } from './remediation-config.js';
 
 export class WatchConfig {
@@ -248,9 +250,17 @@ export class JarvisConfig {
 
   @IsArray()
   @ArrayMaxSize(64)
+  @ArrayUnique((disk: DiskConfig) => disk?.mount, { message: 'must not list a mount twice (disks[].mount is the target id)' })
   @ValidateNested({ each: true })
   @Type(() => DiskConfig)
   disks: DiskConfig[] = [];
+
+  @IsArray()
+  @ArrayMaxSize(5000)
+  @ArrayUnique((endpoint: HttpEndpointConfig) => endpoint?.name, { message: 'must not name two endpoints alike (endpoints[].name is the target id)' })
+  @ValidateNested({ each: true })
+  @Type(() => HttpEndpointConfig)
+  endpoints: HttpEndpointConfig[] = [];
 
   @ValidateNested()
   @Type(() => ProbesConfig)

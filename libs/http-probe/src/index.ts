@@ -5,3 +5,4 @@ export * from './judge-answer.js';
 export * from './pinned-request.js';
 export * from './probe-failure.js';
 export * from './probe-http-endpoint.js';
+export * from './network-http-probe.js';

@@ -17,6 +17,7 @@ import {
 } from '@jarvis/service-kit';
 import { DEFAULT_INCIDENT_BOOK_LIMITS } from '@jarvis/incidents';
 import { FilesystemDiskPort } from '@jarvis/disk';
+import { NetworkHttpProbe } from '@jarvis/http-probe';
 import { capabilityRegistry, type CapabilityDependencies } from '@jarvis/registry';
 import { ContainerWatch } from './container-watch.js';
 import { MonitorProcessor } from './monitor.processor.js';
@@ -77,7 +78,7 @@ export class MonitorController {
     {
       provide: CAPABILITY_DEPENDENCIES,
       inject: [DOCKER_RUNTIME],
-      useFactory: (runtime: DockerodeRuntime): CapabilityDependencies => ({ containers: runtime, disks: new FilesystemDiskPort() }),
+      useFactory: (runtime: DockerodeRuntime): CapabilityDependencies => ({ containers: runtime, disks: new FilesystemDiskPort(), http: new NetworkHttpProbe() }),
     },
     ...processorProviders('monitor', {
       inject: [CAPABILITY_DEPENDENCIES, JARVIS_CONFIG, TARGET_LOCKS, DOCKER_LIMITS],

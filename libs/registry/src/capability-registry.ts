@@ -34,7 +34,8 @@ export class CapabilityRegistry<Dependencies = unknown> {
     const key = targetKey(target);
     const chosen = overrides.find((o) => o.target === key && o.check === check)?.action ?? this.byKind.get(target.kind)?.remediation[check];
     if (chosen === undefined || chosen === NO_REMEDIATION) return null;
-    return this.descriptors.get(chosen) ?? null;
+    const descriptor = this.descriptors.get(chosen);
+    return descriptor && (descriptor.appliesTo?.(target) ?? true) ? descriptor : null;
   }
 
   /** What is wrong with jarvis.yaml's overrides, each naming the entry: an unknown check or an action of another kind. */

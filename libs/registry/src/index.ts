@@ -17,3 +17,7 @@ export * from './kinds/disk/disk-port.js';
 export * from './kinds/disk/disk-usage-check.js';
 export * from './kinds/disk/disk-usage-probe.js';
 export * from './kinds/disk/folder-cleanup.js';
+export * from './kinds/http-endpoint/http-endpoint-kind.js';
+export * from './kinds/http-endpoint/http-health-probe.js';
+export * from './kinds/http-endpoint/http-probe-port.js';
+export * from './kinds/http-endpoint/restart-serving-container.js';

@@ -23,6 +23,8 @@ export interface ActionDescriptor<Params extends object = object> {
   readonly deadlineMs: number;
   /** Attempts within one incident before a person decides (a cleanup that did not free enough is not repeated). */
   readonly maxAttemptsPerIncident?: number;
+  /** Whether the action can act on this target at all (an endpoint that names no container cannot be restarted). */
+  appliesTo?(target: TargetRef): boolean;
 }
 
 /**

@@ -64,6 +64,8 @@ export type ContainerSpec = {
   cmd: string[];
   watched?: boolean;
   labels?: Record<string, string>;
+  /** `host` shares the host's loopback (a server a test reaches on 127.0.0.1); `none` by default. */
+  network?: 'none' | 'host';
   healthcheck?: { test: string[]; intervalMs: number; retries: number; startPeriodMs?: number };
 };
 
@@ -73,7 +75,7 @@ export async function runContainer(docker: Docker, spec: ContainerSpec): Promise
     Image: TEST_IMAGE,
     Cmd: spec.cmd,
     Labels: { ...(spec.watched ? { 'jarvis.watch': 'true' } : {}), ...spec.labels },
-    HostConfig: { NetworkMode: 'none' },
+    HostConfig: { NetworkMode: spec.network ?? 'none' },
     ...(spec.healthcheck
       ? {
           Healthcheck: {
@@ -88,6 +90,15 @@ export async function runContainer(docker: Docker, spec: ContainerSpec): Promise
   });
   await container.start();
   return container;
+}
+
+/** Freezes a container's main process from the host (SIGSTOP): it keeps running and stops answering, as a hung app. */
+export async function hangMainProcess(docker: Docker, name: string): Promise<Date> {
+  const info = await docker.getContainer(name).inspect();
+  if (!info.State.Running || !info.State.Pid) throw new Error(`${name} is not running`);
+  const at = new Date();
+  process.kill(info.State.Pid, 'SIGSTOP');
+  return at;
 }
 
 /** Crashes a container the way a real crash looks: its main process is SIGKILLed from the host, not via the API. */

@@ -17,13 +17,19 @@ export type Lab = {
 
 /**
  * Registers the hooks of the enclosing `describe`: a real nats-server and a private dockerd, Jarvis in one shape
- * with `config`, and a reader of the event store; after the tests, everything is stopped by its PID.
+ * with `config` (or what it returns once earlier `before` hooks ran), and a reader of the event store; after the tests, everything is stopped by its PID.
  */
-export function useLab(shape: Shape, config: string): Lab {
+export type LabOptions = {
+  /** Runs once nats-server and dockerd are up, before Jarvis starts: targets that must exist from Jarvis's first look. */
+  beforeJarvis?: (lab: Pick<Lab, 'nats' | 'docker'>) => Promise<void>;
+};
+
+export function useLab(shape: Shape, config: string | (() => string), options: LabOptions = {}): Lab {
   const lab = { explained: (subject, step) => explainFailure(lab, subject, step) } as Lab;
   before(async () => {
     [lab.nats, lab.docker] = await Promise.all([startNats(), startDockerd()]);
-    lab.jarvis = await startJarvis(shape, { natsUrl: lab.nats.url, dockerHost: lab.docker.host, config });
+    await options.beforeJarvis?.(lab);
+    lab.jarvis = await startJarvis(shape, { natsUrl: lab.nats.url, dockerHost: lab.docker.host, config: typeof config === 'string' ? config : config() });
     lab.reader = await EventReader.open(lab.nats.url);
   });
   after(async () => {

@@ -1,0 +1,208 @@
+import assert from 'node:assert/strict';
+import { describe, it } from 'node:test';
+import { ProbesConfig } from '@jarvis/config';
+import { assertNever, targetOf, type TargetKind, type TargetRef } from '@jarvis/contracts';
+import type { ProbeFinding, ScheduledProbe } from '@jarvis/registry';
+import type { ProbeObservation, ProbeResultRecorder } from './probe-result-recorder.js';
+import { ScheduledChecks } from './scheduled-checks.js';
+import { TargetLocks } from './target-locks.js';
+
+/**
+ * The checks run on real timers, but their clock is this one, and only probes move it: each run advances it by its
+ * interval, so every next slot is already due, runs follow one another at once, and every time seen is exact.
+ */
+const T0 = Date.parse('2025-03-01T12:00:00.000Z');
+const INTERVAL_MS = 1000;
+const iso = (offsetMs: number) => new Date(T0 + offsetMs).toISOString();
+
+/** What one scripted run does: report a finding, throw, or hang until the scheduler's timeout aborts it. */
+type Step = 'pass' | 'fail' | 'throw' | 'hang';
+
+class FakeTime {
+  ms = T0;
+  readonly clock = () => new Date(this.ms);
+}
+
+/** Runs its steps in order; when they are used up it tells the script and hangs until it is stopped. */
+class ScriptedProbe implements ScheduledProbe {
+  readonly target: TargetRef;
+  readonly intervalMs = INTERVAL_MS;
+  runs = 0;
+
+  constructor(
+    kind: TargetKind,
+    id: string,
+    readonly check: string,
+    private readonly steps: readonly Step[],
+    private readonly time: FakeTime,
+    private readonly usedUp: () => void,
+    readonly timeoutMs = 10_000,
+  ) {
+    this.target = targetOf(kind, id);
+  }
+
+  run(signal: AbortSignal): Promise<ProbeFinding> {
+    this.time.ms += this.intervalMs;
+    if (this.runs >= this.steps.length) {
+      this.usedUp();
+      return untilAborted(signal);
+    }
+    const step = this.steps[this.runs++]!;
+    switch (step) {
+      case 'pass':
+        return Promise.resolve({ status: 'ok', reason: `reading ${this.runs} ok` });
+      case 'fail':
+        return Promise.resolve({ status: 'failed', reason: `reading ${this.runs} failed` });
+      case 'throw':
+        return Promise.reject(new Error(`reading ${this.runs} could not be taken`));
+      case 'hang':
+        return untilAborted(signal);
+      default:
+        return assertNever(step);
+    }
+  }
+}
+
+function untilAborted(signal: AbortSignal): Promise<never> {
+  return new Promise((_, reject) => signal.addEventListener('abort', () => reject(new Error('aborted')), { once: true }));
+}
+
+type ProbeScript = { kind: TargetKind; id: string; check: string; steps: Step[]; timeoutMs?: number };
+
+/** Builds the checks over scripted probes and a recorder that only remembers; runs until every script is used up. */
+async function play(scripts: ProbeScript[], thresholds: { failures: number; passes: number }) {
+  const time = new FakeTime();
+  const observations: ProbeObservation[] = [];
+  const recorder = { record: async (observation: ProbeObservation) => void observations.push(observation) };
+  let remaining = scripts.length;
+  let allUsedUp!: () => void;
+  const finished = new Promise<void>((resolve) => (allUsedUp = resolve));
+  const probes = scripts.map(
+    (s) =>
+      new ScriptedProbe(s.kind, s.id, s.check, s.steps, time, () => {
+        remaining -= 1;
+        if (remaining === 0) allUsedUp();
+      }, s.timeoutMs),
+  );
+  const settings = Object.assign(new ProbesConfig(), {
+    concurrency: 4,
+    jitterFraction: 0,
+    failuresBeforeDetection: thresholds.failures,
+    passesBeforeRecovery: thresholds.passes,
+  });
+  // Only `record` is used; the real recorder needs a running processor host, which this test is not about.
+  const checks = new ScheduledChecks(probes, recorder as unknown as ProbeResultRecorder, new TargetLocks(), settings, time.clock);
+  const before = checks.targets();
+  checks.start();
+  await withTimeout(finished, 5000, 'the scripts were not used up');
+  await checks.stop();
+  return { observations, checks, probes, before };
+}
+
+function withTimeout<T>(promise: Promise<T>, ms: number, what: string): Promise<T> {
+  let timer: NodeJS.Timeout | undefined;
+  const timeout = new Promise<never>((_, reject) => (timer = setTimeout(() => reject(new Error(`${what} within ${ms} ms`)), ms)));
+  return Promise.race([promise, timeout]).finally(() => clearTimeout(timer));
+}
+
+/** The recorded results in a form a table can state: status, the fault time and the recording time as offsets. */
+const summary = (observations: ProbeObservation[]) =>
+  observations.map(({ result, now }) => `${result.status} fault@${Date.parse(result.faultAt) - T0} now@${now.getTime() - T0}`);
+
+const disk = (steps: Step[], timeoutMs?: number): ProbeScript => ({ kind: 'disk', id: '/srv', check: 'disk_usage', steps, ...(timeoutMs ? { timeoutMs } : {}) });
+
+describe('ScheduledChecks: N failures before a detection, M passes before a recovery', () => {
+  it('given N=3, when the probe fails twice, then nothing is recorded; when it fails a third time, then the failure is recorded', async () => {
+    const { observations } = await play([disk(['pass', 'fail', 'fail', 'fail'])], { failures: 3, passes: 2 });
+    assert.deepEqual(summary(observations), ['ok fault@0 now@1000', 'failed fault@1000 now@4000']);
+  });
+
+  it('given a failing check, when readings keep failing, then each is recorded with the time its streak began', async () => {
+    const { observations } = await play([disk(['fail', 'fail', 'fail', 'fail', 'fail'])], { failures: 2, passes: 2 });
+    assert.deepEqual(summary(observations), ['failed fault@0 now@2000', 'failed fault@0 now@3000', 'failed fault@0 now@4000', 'failed fault@0 now@5000']);
+  });
+
+  it('given M=2, when a failing check passes once, then nothing is recorded; when it passes again, then the recovery is recorded', async () => {
+    const { observations } = await play([disk(['fail', 'pass', 'pass', 'pass'])], { failures: 1, passes: 2 });
+    assert.deepEqual(summary(observations), ['failed fault@0 now@1000', 'ok fault@2000 now@3000', 'ok fault@3000 now@4000']);
+  });
+
+  it('given a recovery under way, when a reading fails again, then the pass count starts over and the fault keeps its first time', async () => {
+    const { observations } = await play([disk(['fail', 'pass', 'fail', 'pass', 'pass'])], { failures: 1, passes: 2 });
+    assert.deepEqual(summary(observations), ['failed fault@0 now@1000', 'failed fault@0 now@3000', 'ok fault@4000 now@5000']);
+  });
+
+  it('given a failure streak broken by a pass before N, when a new streak reaches N, then the fault time is the new streak\'s', async () => {
+    const { observations } = await play([disk(['fail', 'pass', 'fail', 'fail'])], { failures: 2, passes: 1 });
+    assert.deepEqual(summary(observations), ['ok fault@1000 now@2000', 'failed fault@2000 now@4000']);
+  });
+
+  it('records what the probe found, for its target and check, as a scheduled (not event-driven) reading of an existing target', async () => {
+    const { observations } = await play([disk(['fail'])], { failures: 1, passes: 1 });
+    assert.equal(observations.length, 1);
+    const [observation] = observations;
+    assert.deepEqual({ ...observation!.target }, { kind: 'disk', id: '/srv' });
+    assert.deepEqual(observation!.result, { check: 'disk_usage', status: 'failed', reason: 'reading 1 failed', faultAt: iso(0) });
+    assert.equal(observation!.eventDriven, false);
+    assert.equal(observation!.removed, false);
+  });
+});
+
+describe('ScheduledChecks: a probe that throws or times out is a failed reading', () => {
+  it('given N=3, when the probe throws, times out and throws, then one failure is recorded with the probe error as reason', async () => {
+    const { observations } = await play([disk(['throw', 'hang', 'throw', 'throw'], 50)], { failures: 3, passes: 1 });
+    assert.deepEqual(summary(observations), ['failed fault@0 now@3000', 'failed fault@0 now@4000']);
+    assert.equal(observations[0]!.result.reason, 'probe error: reading 3 could not be taken');
+  });
+
+  it('given a timed-out reading completing the streak, then its reason says it timed out', async () => {
+    const { observations } = await play([disk(['fail', 'hang'], 50)], { failures: 2, passes: 1 });
+    assert.deepEqual(summary(observations), ['failed fault@0 now@2000']);
+    assert.equal(observations[0]!.result.reason, 'probe error: timed out after 50 ms');
+  });
+
+  it('given failures of both sorts mixed, then they count in one streak', async () => {
+    const { observations } = await play([disk(['fail', 'throw', 'fail'])], { failures: 3, passes: 1 });
+    assert.deepEqual(summary(observations), ['failed fault@0 now@3000']);
+  });
+});
+
+describe('ScheduledChecks: views and targets', () => {
+  const endpoint = (steps: Step[]): ProbeScript => ({ kind: 'http_endpoint', id: 'api', check: 'http_status', steps });
+
+  it('given probes not yet run, then each target is listed as not probed yet, with its check and interval', async () => {
+    const { before } = await play([disk([]), endpoint([])], { failures: 1, passes: 1 });
+    assert.deepEqual(before, [
+      { target: 'disk:/srv', state: 'not probed yet', health: null, watchedBecause: 'disk_usage every 1 s (jarvis.yaml)' },
+      { target: 'http_endpoint:api', state: 'not probed yet', health: null, watchedBecause: 'http_status every 1 s (jarvis.yaml)' },
+    ]);
+  });
+
+  it('given one probe failing past N and one passing, then targets say which is failing and views show each last reading', async () => {
+    const { checks } = await play([disk(['fail', 'fail']), endpoint(['pass'])], { failures: 2, passes: 1 });
+    assert.deepEqual(
+      checks.targets().map(({ target, state, health }) => ({ target, state, health })),
+      [
+        { target: 'disk:/srv', state: 'failed', health: 'failing' },
+        { target: 'http_endpoint:api', state: 'ok', health: null },
+      ],
+    );
+    const views = checks.views().sort((a, b) => a.target.localeCompare(b.target));
+    assert.deepEqual(
+      views.map(({ target, check, status, reason }) => ({ target, check, status, reason })),
+      [
+        { target: 'disk:/srv', check: 'disk_usage', status: 'failed', reason: 'reading 2 failed' },
+        { target: 'http_endpoint:api', check: 'http_status', status: 'ok', reason: 'reading 1 ok' },
+      ],
+    );
+    for (const view of views) assert.ok(Date.parse(view.observedAt) > T0, `${view.target} observed at the clock's time`);
+  });
+
+  it('given a failed reading below N, then the view already shows it while the target is not yet failing', async () => {
+    const { checks } = await play([disk(['fail'])], { failures: 3, passes: 1 });
+    assert.deepEqual(checks.views().map(({ status, reason, observedAt }) => ({ status, reason, observedAt })), [
+      { status: 'failed', reason: 'reading 1 failed', observedAt: iso(1000) },
+    ]);
+    assert.equal(checks.targets()[0]!.health, null);
+  });
+});

@@ -1,0 +1,3 @@
+import { httpEndpointSuite } from './http-endpoint-suite.js';
+
+httpEndpointSuite('split');
