@@ -4,6 +4,7 @@ import { targetKey, type CheckResultView, type WatchedTargetView } from '@jarvis
 import type { CheckResult, ProbeFinding, ScheduledProbe } from '@jarvis/registry';
 import { Hysteresis, ProbeScheduler, type ProbeRun } from '@jarvis/schedule';
 import { ProbeLagWindow } from './probe-lag-window.js';
+import { firstRunDelays } from './probe-phases.js';
 import type { ProbeResultRecorder } from './probe-result-recorder.js';
 import type { TargetLocks } from './target-locks.js';
 
@@ -28,6 +29,8 @@ export class ScheduledChecks {
   private readonly streakStartedAt = new Map<string, string>();
   private readonly latest = new Map<string, Latest>();
   private readonly lag = new ProbeLagWindow(LAG_WINDOW_RUNS);
+  /** Probes waiting for their first run's phase, before they are handed to the scheduler. */
+  private readonly phasing = new Set<NodeJS.Timeout>();
 
   constructor(
     probes: readonly ScheduledProbe[],
@@ -49,13 +52,23 @@ export class ScheduledChecks {
   }
 
   start(): void {
-    for (const [key, probe] of this.probes) {
-      this.scheduler.add({ key, intervalMs: probe.intervalMs, timeoutMs: probe.timeoutMs, run: (signal) => probe.run(signal) });
-    }
     this.scheduler.start();
+    const probes = [...this.probes];
+    const delays = firstRunDelays(probes.map(([, probe]) => probe.intervalMs));
+    probes.forEach(([key, probe], index) => {
+      const schedule = () => this.scheduler.add({ key, intervalMs: probe.intervalMs, timeoutMs: probe.timeoutMs, run: (signal) => probe.run(signal) });
+      if (delays[index] === 0) return schedule();
+      const timer = setTimeout(() => {
+        this.phasing.delete(timer);
+        schedule();
+      }, delays[index]);
+      this.phasing.add(timer);
+    });
   }
 
   async stop(): Promise<void> {
+    for (const timer of this.phasing) clearTimeout(timer);
+    this.phasing.clear();
     const { unsettled } = await this.scheduler.stop();
     if (unsettled.length > 0) this.logger.warn(`stopped with probes still running: ${unsettled.join(', ')}`);
   }
