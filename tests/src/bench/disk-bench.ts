@@ -16,7 +16,7 @@ import { startNats, type NatsHarness } from '../support/nats-harness.js';
 import { killAllTracked } from '../support/processes.js';
 import { Mounts } from '../support/tmpfs.js';
 import { DISK_BEGIN, DISK_END, renderDiskReport, type DiskRun } from './disk-report.js';
-import { machineInfo } from './machine.js';
+import { loadAverage, machineInfo } from './machine.js';
 import { writeMarkedSection } from './report.js';
 
 const MIB = 1_048_576;
@@ -168,6 +168,7 @@ async function main(): Promise<void> {
       files: FILES,
       runs: results,
       errorLines: errorLines.slice(0, 20),
+      loadAverage: loadAverage(),
     });
     process.stdout.write(`\n${report}\n`);
     if (writeDocs) {

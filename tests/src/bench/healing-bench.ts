@@ -23,7 +23,7 @@ import { EventReader } from '../support/event-reader.js';
 import { REPO_ROOT, startJarvis, type JarvisDeployment } from '../support/jarvis-harness.js';
 import { startNats, type NatsHarness } from '../support/nats-harness.js';
 import { killAllTracked, waitFor } from '../support/processes.js';
-import { machineInfo, rssKib } from './machine.js';
+import { loadAverage, machineInfo, rssKib } from './machine.js';
 import { renderReport, writeDocsSection, type BenchResults, type Plan, type CrashSample, type DockerSample, type RssResult } from './report.js';
 import { parseDockerTime } from './stats.js';
 
@@ -430,6 +430,7 @@ async function main(): Promise<void> {
       baselineEvents,
       storedEvents: stored.length,
       jarvisErrorLines: errorLines.slice(0, 20),
+      loadAverage: loadAverage(),
     };
     const report = renderReport(results);
     process.stdout.write(`\n${report}\n`);

@@ -17,7 +17,7 @@ import { callRpc } from '../support/jarvis-rpc.js';
 import { startNats, type NatsHarness } from '../support/nats-harness.js';
 import { killAllTracked } from '../support/processes.js';
 import { renderHttpReport, HTTP_BEGIN, HTTP_END } from './http-report.js';
-import { machineInfo, rssKib } from './machine.js';
+import { loadAverage, machineInfo, rssKib } from './machine.js';
 import { writeMarkedSection } from './report.js';
 
 const ENDPOINTS = 1000;
@@ -103,6 +103,7 @@ async function main(): Promise<void> {
       rssKib: to.rssKib,
       health: details,
       incidents,
+      loadAverage: loadAverage(),
       errorLines: jarvis.logs().split('\n').filter((l) => /\bERROR\b/.test(l)).slice(0, 20),
     });
     process.stdout.write(`\n${report}\n`);

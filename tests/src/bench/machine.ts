@@ -44,6 +44,11 @@ export async function machineInfo(docker?: Docker): Promise<MachineInfo> {
   };
 }
 
+/** The machine's load average over 1, 5 and 15 minutes (/proc/loadavg): other work on a shared machine shows here. */
+export function loadAverage(): string {
+  return readFileSync('/proc/loadavg', 'utf8').split(' ').slice(0, 3).join(' / ');
+}
+
 /** Resident set size of one process, in KiB, from /proc/<pid>/status (VmRSS). */
 export function rssKib(pid: number): number {
   const status = readFileSync(`/proc/${pid}/status`, 'utf8');
