@@ -23,6 +23,7 @@ const TYPE_OF = {
   isUuid: () => 'UUID',
   isIn: ([values]) => values.map((v) => `\`${v}\``).join(', '),
   isBoundedRecord: () => 'JSON object, bounded',
+  matches: ([pattern]) => `text matching \`${pattern}\``,
 };
 const BOUND_OF = {
   maxLength: ([n]) => `≤ ${n} chars`,

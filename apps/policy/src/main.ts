@@ -1,9 +1,9 @@
 import { PolicyModule } from '@jarvis/policy-service';
-import { runCommandLine } from '@jarvis/service-kit';
+import { CommandTable, programFromPackage, runCommandLine, startCommand } from '@jarvis/service-kit';
 
 /**
  * The policy service as its own NestJS application: what `jarvis start --target policy` runs, as the entry point of
  * its container in docker-compose.split.yml. Exit explicitly, as the jarvis binary does: after a stop cut short by
  * its deadline (NATS unreachable), reconnect timers and sockets would otherwise keep the process alive.
  */
-process.exit(await runCommandLine({ 'policy': PolicyModule }, ['start', '--target', 'policy', ...process.argv.slice(2)], process.env));
+process.exit(await runCommandLine(new CommandTable([startCommand(() => Promise.resolve({ 'policy': PolicyModule }))]), programFromPackage(new URL('../package.json', import.meta.url)), ['start', '--target', 'policy', ...process.argv.slice(2)], process.env));

@@ -1,14 +1,11 @@
 import { Controller, Inject, Module } from '@nestjs/common';
 import { MessagePattern, Payload, RpcException } from '@nestjs/microservices';
-import { IncidentListQuery, IncidentQuery, RPC, type HealthReply } from '@jarvis/contracts';
-import { DEFAULT_INCIDENT_BOOK_LIMITS, incidentMetrics, type IncidentBook, type IncidentMetrics, type IncidentRecord } from '@jarvis/incidents';
+import { IncidentListQuery, IncidentQuery, RPC, rpcError, type HealthReply, type IncidentListReply, type IncidentView } from '@jarvis/contracts';
+import { DEFAULT_INCIDENT_BOOK_LIMITS, incidentMetrics, type IncidentBook } from '@jarvis/incidents';
 import type { JarvisConfig } from '@jarvis/config';
 import { JARVIS_CONFIG, PROCESSOR_HOST, ProcessorHost, ProcessorServiceModule, processorProviders, SERVICE_HEALTH, ServiceHealth } from '@jarvis/service-kit';
 import { AuditProcessor } from './audit.processor.js';
 
-
-export type IncidentSummary = Omit<IncidentRecord, 'timeline'>;
-export type IncidentListReply = { incidents: IncidentSummary[]; metrics: IncidentMetrics };
 
 @Controller()
 export class AuditController {
@@ -34,9 +31,9 @@ export class AuditController {
   }
 
   @MessagePattern(RPC.auditIncident)
-  incident(@Payload() query: IncidentQuery): IncidentRecord {
+  incident(@Payload() query: IncidentQuery): IncidentView {
     const record = this.host.state().byId.get(query.id);
-    if (!record) throw new RpcException({ status: 404, message: `id: no incident ${query.id}` });
+    if (!record) throw new RpcException(rpcError('not_found', `no incident ${query.id}`, [{ field: 'id', reason: 'no incident has this id' }]));
     return record;
   }
 }

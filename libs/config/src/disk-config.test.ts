@@ -15,10 +15,14 @@ describe('DiskConfig', () => {
   it('given only a mount, takes the defaults', () => {
     const result = validatePlain(DiskConfig, { mount: '/srv' });
     assert.ok(result.ok);
-    assert.deepEqual({ ...result.value }, { mount: '/srv', warnPercent: 80, tmpFolders: [], tmpMaxAgeDays: 7, logFolders: [], logMaxAgeDays: 14 });
+    assert.deepEqual({ ...result.value }, { mount: '/srv', intervalSeconds: 60, warnPercent: 80, tmpFolders: [], tmpMaxAgeDays: 7, logFolders: [], logMaxAgeDays: 14 });
   });
 
   it('requires the mount', () => assert.deepEqual(errorsOf({}), ['mount: must be a string']));
+
+  it('refuses a mount that could not be a target id', () => {
+    assert.deepEqual(errorsOf({ mount: '/mnt/my disk' }), ['mount: must use only letters, digits and . _ @ + - between slashes (it names the target disk:<mount>)']);
+  });
 
   it('names each bad folder entry and its reason', () => {
     assert.deepEqual(errorsOf({ mount: '/srv', tmpFolders: ['/srv/tmp', 'tmp', '/srv/../etc', '/srv/a\0'] }), [

@@ -1,7 +1,7 @@
 import 'reflect-metadata';
 import { realpathSync, statSync } from 'node:fs';
 import { posix } from 'node:path';
-import { ArrayMaxSize, ArrayUnique, IsArray, IsInt, IsString, Matches, Max, Min, registerDecorator, type ValidationArguments } from 'class-validator';
+import { ArrayMaxSize, ArrayUnique, IsArray, IsInt, IsString, Max, Min, registerDecorator, type ValidationArguments } from 'class-validator';
 import { MOUNT_PATH_PATTERN } from '@jarvis/contracts';
 
 /** Longer than Linux's PATH_MAX is not a path the kernel would take. */
@@ -20,7 +20,13 @@ export function absolutePathProblem(value: unknown): string | undefined {
 }
 
 /** class-validator decorator for absolutePathProblem; with `each`, every entry is checked. */
-function IsAbsoluteNormalizedPath(options: { each?: boolean } = {}) {
+/** A mount is also the target id `disk:<mount>`: beyond being a clean path, plain characters only. */
+function mountPathProblem(value: unknown): string | undefined {
+  return absolutePathProblem(value) ?? (MOUNT_PATH_PATTERN.test(value as string) ? undefined : 'must use only letters, digits and . _ @ + - between slashes (it names the target disk:<mount>)');
+}
+
+function IsAbsoluteNormalizedPath(options: { each?: boolean; asTargetId?: boolean } = {}) {
+  const problemOf = options.asTargetId ? mountPathProblem : absolutePathProblem;
   return (object: object, propertyName: string) =>
     registerDecorator({
       name: 'isAbsoluteNormalizedPath',
@@ -28,9 +34,9 @@ function IsAbsoluteNormalizedPath(options: { each?: boolean } = {}) {
       propertyName,
       options: { each: options.each ?? false },
       validator: {
-        validate: (value: unknown) => absolutePathProblem(value) === undefined,
+        validate: (value: unknown) => problemOf(value) === undefined,
         defaultMessage: (args?: ValidationArguments) => {
-          if (!options.each || !Array.isArray(args?.value)) return absolutePathProblem(args?.value) ?? 'must be an absolute, normalized path';
+          if (!options.each || !Array.isArray(args?.value)) return problemOf(args?.value) ?? 'must be an absolute, normalized path';
           return (args.value as unknown[])
             .flatMap((value, index) => {
               const problem = absolutePathProblem(value);
@@ -45,8 +51,7 @@ function IsAbsoluteNormalizedPath(options: { each?: boolean } = {}) {
 /** One mount watched by the disk kind (check disk_usage, actions clean_tmp_files and cleanup_old_logs). */
 export class DiskConfig {
   /** A mount point; its usage is read with statfs. It is also the target id (`disk:/srv`), so plain characters only. */
-  @IsAbsoluteNormalizedPath()
-  @Matches(MOUNT_PATH_PATTERN, { message: 'must use only letters, digits and . _ @ + - between slashes (it names the target disk:<mount>)' })
+  @IsAbsoluteNormalizedPath({ asTargetId: true })
   mount!: string;
 
   /** How often the usage is read. */

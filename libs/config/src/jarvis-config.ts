@@ -18,24 +18,25 @@ import {
   ValidateNested,
 } from 'class-validator';
 import { CONTAINER_NAME_PATTERN, RISK_LEVELS, type Risk } from '@jarvis/contracts';
+import { Describe } from './config-description.js';
 import { DiskConfig } from './disk-config.js';
 import { HttpEndpointConfig } from './endpoint-config.js';
 import { RemediationConfig } from './remediation-config.js';
 
 export class WatchConfig {
-  /** Containers watched by name, in addition to those carrying the label below. */
+  @Describe('Containers watched by name, in addition to those carrying the label below.')
   @IsArray()
   @ArrayMaxSize(1000)
   @IsString({ each: true })
   @Matches(CONTAINER_NAME_PATTERN, { each: true, message: 'each entry must be a Docker container name' })
   containers: string[] = [];
 
-  /** `key=value`: containers with this label are watched. */
+  @Describe('`key=value`: every container with this label is watched (e.g. `docker run --label jarvis.watch=true ...`).')
   @IsString()
   @Matches(/^[a-zA-Z0-9._/-]+=[^\s]*$/, { message: 'must look like key=value' })
   label = 'jarvis.watch=true';
 
-  /** Full re-read of every watched container; events do the fast path, this catches anything they missed. */
+  @Describe('Full re-read of every watched container, in seconds. Docker events give the fast path; this catches anything they missed.')
   @IsInt()
   @Min(1)
   @Max(3600)
@@ -43,11 +44,13 @@ export class WatchConfig {
 }
 
 export class RateLimitConfig {
+  @Describe('At most this many actions in any window, across all targets.')
   @IsInt()
   @Min(1)
   @Max(100000)
   maxActions = 60;
 
+  @Describe("Length of the rate limit's sliding window, in seconds.")
   @IsInt()
   @Min(1)
   @Max(86400)
@@ -55,12 +58,13 @@ export class RateLimitConfig {
 }
 
 export class BreakerConfig {
-  /** Restarts of one target within the window; the next one is denied and the incident escalates. */
+  @Describe('Restarts of one target within the window; the next one is denied and the incident escalates to a human.')
   @IsInt()
   @Min(1)
   @Max(1000)
   maxAttempts = 5;
 
+  @Describe("Length of the circuit breaker's window, in seconds.")
   @IsInt()
   @Min(1)
   @Max(604800)
@@ -68,12 +72,13 @@ export class BreakerConfig {
 }
 
 export class BackoffConfig {
-  /** Delay before the second attempt within one incident; it doubles for each further attempt of that incident. */
+  @Describe('Delay before the second attempt within one incident, in milliseconds (the first is immediate); it doubles for each further attempt of that incident.')
   @IsInt()
   @Min(0)
   @Max(3600000)
   initialMs = 1000;
 
+  @Describe('Upper bound of the doubling delay, in milliseconds.')
   @IsInt()
   @Min(0)
   @Max(86400000)
@@ -81,37 +86,42 @@ export class BackoffConfig {
 }
 
 export class PolicyConfig {
+  @Describe('At most maxActions actions in any windowSeconds, across all targets.')
   @ValidateNested()
   @Type(() => RateLimitConfig)
   rateLimit = new RateLimitConfig();
 
+  @Describe('Circuit breaker per target: after maxAttempts restarts within windowSeconds the next one is denied and the incident escalates.')
   @ValidateNested()
   @Type(() => BreakerConfig)
   breaker = new BreakerConfig();
 
+  @Describe('Delay between attempts within one incident; a new incident starts again without delay.')
   @ValidateNested()
   @Type(() => BackoffConfig)
   backoff = new BackoffConfig();
 
-  /** A detection older than this is not acted on: the reconciliation re-detects anything still broken. */
+  @Describe('A detection older than this many seconds is not acted on: the reconciliation re-detects anything still broken.')
   @IsInt()
   @Min(1)
   @Max(86400)
   staleDetectionSeconds = 300;
 
-  /** Automatic restarts for watched containers; false turns every restart decision into needs_approval. */
+  @Describe('An approval request nobody answered within this many seconds expires (ApprovalExpired); a grant after that executes nothing.')
+  @IsInt()
+  @Min(60)
+  @Max(604800)
+  approvalExpirySeconds = 3600;
+
+  @Describe('Automatic restarts for watched containers; false turns every restart decision into needs_approval, whatever its risk.')
   @IsBoolean()
   autoRestart = true;
 
-  /** Actions up to this risk run on their own; riskier ones need a person's approval first. */
+  @Describe('Actions up to this risk (low, medium, high) run on their own; riskier ones need a person to approve them first.')
   @IsIn(RISK_LEVELS)
   maxAutonomousRisk: Risk = 'medium';
 
-  /**
-   * An execute decision with no recorded outcome (action failed, refused, superseded or verified) this long after
-   * its notBefore escalates instead of waiting silently. Keep it above the executor's restart deadline plus the
-   * verification timeout.
-   */
+  @Describe("An execute decision with no recorded outcome (action failed, refused, superseded or verified) this many seconds after its notBefore escalates instead of waiting silently. Keep it above the executor's restart deadline (restartStopTimeoutSeconds + 30) plus verification.timeoutSeconds.")
   @IsInt()
   @Min(10)
   @Max(86400)
@@ -119,13 +129,13 @@ export class PolicyConfig {
 }
 
 export class ExecutorConfig {
-  /** Docker's stop timeout for a restart: SIGTERM, then SIGKILL after this many seconds. */
+  @Describe("Docker's stop timeout for a restart: SIGTERM, then SIGKILL after this many seconds.")
   @IsInt()
   @Min(0)
   @Max(600)
   restartStopTimeoutSeconds = 10;
 
-  /** A decision older than this (counted from its notBefore) is refused, never acted on: it is stale or replayed. */
+  @Describe('A decision older than this many seconds (counted from its notBefore) is refused and recorded, never acted on: it is stale or replayed.')
   @IsInt()
   @Min(1)
   @Max(86400)
@@ -133,7 +143,7 @@ export class ExecutorConfig {
 }
 
 export class DockerConfig {
-  /** Deadline of one Docker API call (inspect, list, restart on top of its stop timeout): a hung engine is a failure. */
+  @Describe('Deadline of one Docker API call, in seconds (inspect, list, restart on top of its stop timeout): a hung engine is a failure.')
   @IsInt()
   @Min(1)
   @Max(600)
@@ -141,19 +151,19 @@ export class DockerConfig {
 }
 
 export class EventsConfig {
-  /** Deliveries of one event to a failing handler before the runner gives up and records an escalation. */
+  @Describe('Deliveries of one event to a failing handler before the runner gives up and records an escalation.')
   @IsInt()
   @Min(2)
   @Max(1000)
   maxDeliveries = 10;
 
-  /** Each service snapshots its state after this many new events, so a start reads a snapshot plus the tail. */
+  @Describe('Each service snapshots its state after this many new events, so a start reads a snapshot plus the tail.')
   @IsInt()
   @Min(10)
   @Max(10000000)
   snapshotEveryEvents = 1000;
 
-  /** Closed cases (resolved incidents, finished actions) are dropped from memory this long after they closed. */
+  @Describe('Closed cases (resolved incidents, finished actions) are dropped from memory this many hours after they closed; the log keeps them.')
   @IsInt()
   @Min(1)
   @Max(87600)
@@ -161,13 +171,13 @@ export class EventsConfig {
 }
 
 export class LifecycleConfig {
-  /** SIGTERM: in-flight work and the NATS drain get this long, then the process closes and exits anyway. */
+  @Describe('On SIGTERM, in-flight work and the NATS drain get this many seconds, then the process closes and exits anyway.')
   @IsInt()
   @Min(1)
   @Max(600)
   shutdownTimeoutSeconds = 10;
 
-  /** A service's single-instance lock expires this long after its holder stopped renewing it (crash, kill -9). */
+  @Describe("A service's single-instance lock expires this many seconds after its holder stopped renewing it (crash, kill -9).")
   @IsInt()
   @Min(3)
   @Max(600)
@@ -175,13 +185,13 @@ export class LifecycleConfig {
 }
 
 export class VerificationConfig {
-  /** The container must stay up this long after the action before the fix counts. */
+  @Describe('The container must stay up this many milliseconds after the action before the fix counts.')
   @IsInt()
   @Min(0)
   @Max(600000)
   stableForMs = 2000;
 
-  /** Upper bound for waiting on a Docker healthcheck to report healthy. */
+  @Describe('Upper bound, in seconds, for waiting on a Docker healthcheck to report healthy.')
   @IsInt()
   @Min(1)
   @Max(3600)
@@ -189,9 +199,11 @@ export class VerificationConfig {
 }
 
 export class GatewayConfig {
+  @Describe('IP address the HTTP API listens on. Keep 127.0.0.1 unless a reverse proxy or a container network needs another one.')
   @IsIP()
   host = '127.0.0.1';
 
+  @Describe('TCP port of the HTTP API; JARVIS_HTTP_PORT, when set, takes precedence.')
   @IsInt()
   @Min(0)
   @Max(65535)
@@ -199,6 +211,7 @@ export class GatewayConfig {
 }
 
 export class TelemetryConfig {
+  @Describe('OpenTelemetry service.namespace of the traces Jarvis exports.')
   @IsString()
   @MaxLength(128)
   serviceNamespace = 'jarvis';
@@ -206,31 +219,31 @@ export class TelemetryConfig {
 
 /** How the monitor runs checks that have no event source (disks, HTTP endpoints). */
 export class ProbesConfig {
-  /** Probes running at the same time; the others wait their turn, none is skipped. */
+  @Describe('Probes running at the same time; the others wait their turn, none is skipped.')
   @IsInt()
   @Min(1)
   @Max(1000)
   concurrency = 32;
 
-  /** Each run starts up to this fraction of its interval late, so probes added together spread out. */
+  @Describe('Each run starts up to this fraction of its interval late, so probes added together spread out.')
   @IsNumber()
   @Min(0)
   @Max(1)
   jitterFraction = 0.1;
 
-  /** A probe that has not answered within this long is a failure (`probe error`). */
+  @Describe('A probe that has not answered within this long is a failure (`probe error`).')
   @IsInt()
   @Min(1)
   @Max(600)
   timeoutSeconds = 10;
 
-  /** Consecutive failures before a detection: one bad reading is not an incident. */
+  @Describe('Consecutive failures before a detection: one bad reading is not an incident.')
   @IsInt()
   @Min(1)
   @Max(100)
   failuresBeforeDetection = 2;
 
-  /** Consecutive passes before a failing check counts as recovered: no flapping. */
+  @Describe('Consecutive passes before a failing check counts as recovered: no flapping.')
   @IsInt()
   @Min(1)
   @Max(100)
@@ -240,14 +253,17 @@ export class ProbesConfig {
 export const LOG_LEVELS = ['error', 'warn', 'log', 'debug'] as const;
 
 export class JarvisConfig {
+  @Describe('Which containers Jarvis looks after.')
   @ValidateNested()
   @Type(() => WatchConfig)
   watch = new WatchConfig();
 
+  @Describe('What Jarvis may do on its own.')
   @ValidateNested()
   @Type(() => PolicyConfig)
   policy = new PolicyConfig();
 
+  @Describe('Mounts whose usage is watched (check disk_usage); old files in their whitelisted folders may be cleaned.')
   @IsArray()
   @ArrayMaxSize(64)
   @ArrayUnique((disk: DiskConfig) => disk?.mount, { message: 'must not list a mount twice (disks[].mount is the target id)' })
@@ -255,6 +271,7 @@ export class JarvisConfig {
   @Type(() => DiskConfig)
   disks: DiskConfig[] = [];
 
+  @Describe('HTTP endpoints probed on a schedule (check http_health); one that names its container is healed by restarting it.')
   @IsArray()
   @ArrayMaxSize(5000)
   @ArrayUnique((endpoint: HttpEndpointConfig) => endpoint?.name, { message: 'must not name two endpoints alike (endpoints[].name is the target id)' })
@@ -262,38 +279,47 @@ export class JarvisConfig {
   @Type(() => HttpEndpointConfig)
   endpoints: HttpEndpointConfig[] = [];
 
+  @Describe('How the monitor runs checks that have no event source (disks, HTTP endpoints).')
   @ValidateNested()
   @Type(() => ProbesConfig)
   probes = new ProbesConfig();
 
+  @Describe("Which action answers which check, per target, instead of its kind's default.")
   @ValidateNested()
   @Type(() => RemediationConfig)
   remediation = new RemediationConfig();
 
+  @Describe('How actions are carried out.')
   @ValidateNested()
   @Type(() => ExecutorConfig)
   executor = new ExecutorConfig();
 
+  @Describe('How a fix is confirmed.')
   @ValidateNested()
   @Type(() => VerificationConfig)
   verification = new VerificationConfig();
 
+  @Describe('The Docker engine.')
   @ValidateNested()
   @Type(() => DockerConfig)
   docker = new DockerConfig();
 
+  @Describe('How services consume the event log.')
   @ValidateNested()
   @Type(() => EventsConfig)
   events = new EventsConfig();
 
+  @Describe('Starting and stopping.')
   @ValidateNested()
   @Type(() => LifecycleConfig)
   lifecycle = new LifecycleConfig();
 
+  @Describe('The HTTP API (only in a process running the gateway service).')
   @ValidateNested()
   @Type(() => GatewayConfig)
   gateway = new GatewayConfig();
 
+  @Describe('How much Jarvis logs.')
   @IsOptional()
   @IsIn(LOG_LEVELS)
   logLevel: (typeof LOG_LEVELS)[number] = 'log';

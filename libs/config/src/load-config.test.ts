@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, describe, it } from 'node:test';
 import { JarvisConfig } from './jarvis-config.js';
-import { ConfigError, defaultConfig, loadConfigFile, parseConfig } from './load-config.js';
+import { ConfigError, defaultConfig, loadConfigFile, parseConfig, SAMPLE_CONFIG } from './load-config.js';
 
 const FILE = '/etc/jarvis/jarvis.yaml';
 
@@ -63,18 +63,36 @@ describe('parseConfig', () => {
     assert.deepEqual(defaultConfig().watch.containers, []);
   });
 
-  it('reports a wrong type with the file and the path', () => {
-    const problems = problemsOf('policy:\n  breaker:\n    maxAttempts: "three"\n');
-    assert.ok(problems.includes('policy.breaker.maxAttempts: must be an integer number'), problems.join('\n'));
-    assert.ok(problems.every((p) => p.startsWith('policy.breaker.maxAttempts: ')), problems.join('\n'));
-    assert.deepEqual(problemsOf('policy:\n  autoRestart: "no"\n'), ['policy.autoRestart: must be a boolean value']);
-    assert.ok(problemsOf('watch:\n  containers: web\n').includes('watch.containers: must be an array'));
+  it('reports a wrong type as that alone, with the value it got, not the bounds it cannot be compared with', () => {
+    assert.deepEqual(problemsOf('watch:\n  reconcileIntervalSeconds: often\n'), ['watch.reconcileIntervalSeconds: must be an integer, got the string "often"']);
+    assert.deepEqual(problemsOf('policy:\n  breaker:\n    maxAttempts: "3"\n'), ['policy.breaker.maxAttempts: must be an integer, got the string "3"']);
+    assert.deepEqual(problemsOf('policy:\n  breaker:\n    maxAttempts: ~\n'), ['policy.breaker.maxAttempts: must be an integer, got an empty value']);
+    assert.deepEqual(problemsOf('policy:\n  autoRestart: "no"\n'), ['policy.autoRestart: must be true or false, got the string "no"']);
+    assert.deepEqual(problemsOf('policy:\n  autoRestart: 1\n'), ['policy.autoRestart: must be true or false, got the number 1']);
+    assert.deepEqual(problemsOf('watch:\n  containers: web\n'), ['watch.containers: must be a list, got the string "web"']);
+    assert.deepEqual(problemsOf('watch:\n  label: {a: 1}\n'), ['watch.label: must be a string, got a section of keys']);
+  });
+
+  it('names the entry of a list that has the wrong type', () => {
+    assert.deepEqual(problemsOf('watch:\n  containers: [web, 5, db, true]\n'), ['watch.containers[1]: must be a string, got the number 5', 'watch.containers[3]: must be a string, got true']);
+  });
+
+  it('cuts a long wrong value short', () => {
+    const [problem] = problemsOf(`watch:\n  reconcileIntervalSeconds: ${'x'.repeat(500)}\n`);
+    assert.equal(problem, `watch.reconcileIntervalSeconds: must be an integer, got the string "${'x'.repeat(60)}…"`);
+  });
+
+  it('reports a section given as something else, a list included', () => {
+    assert.deepEqual(problemsOf('policy: 3\n'), ['policy: must be a section of keys, got the number 3']);
+    assert.deepEqual(problemsOf('policy: ~\n'), ['policy: must be a section of keys, got an empty value']);
+    assert.deepEqual(problemsOf('policy: [{autoRestart: false}]\n'), ['policy: must be a section of keys, got a list']);
+    assert.deepEqual(problemsOf('policy:\n  breaker: [{colour: 1}]\n'), ['policy.breaker: must be a section of keys, got a list']);
   });
 
   it('reports out-of-range and non-integer numbers', () => {
     assert.deepEqual(problemsOf('policy:\n  breaker:\n    maxAttempts: 0\n'), ['policy.breaker.maxAttempts: must not be less than 1']);
     assert.deepEqual(problemsOf('gateway:\n  port: 70000\n'), ['gateway.port: must not be greater than 65535']);
-    assert.deepEqual(problemsOf('policy:\n  backoff:\n    initialMs: 1.5\n'), ['policy.backoff.initialMs: must be an integer number']);
+    assert.deepEqual(problemsOf('policy:\n  backoff:\n    initialMs: 1.5\n'), ['policy.backoff.initialMs: must be an integer, got the number 1.5']);
     assert.deepEqual(problemsOf('policy:\n  rateLimit:\n    windowSeconds: -1\n'), ['policy.rateLimit.windowSeconds: must not be less than 1']);
   });
 
@@ -95,23 +113,33 @@ describe('parseConfig', () => {
     assert.match(problemsOf('logLevel: verbose\n')[0]!, /^logLevel: must be one of the following values: error, warn, log, debug$/);
   });
 
-  it('reports unknown keys, nested and top-level, instead of ignoring them', () => {
-    assert.deepEqual(problemsOf('policy:\n  breaker:\n    maxAttemps: 3\n'), ['policy.breaker.maxAttemps: property maxAttemps should not exist']);
-    assert.deepEqual(problemsOf('colour: red\n'), ['colour: property colour should not exist']);
+  it('reports unknown keys at any depth with the closest known key of that section', () => {
+    assert.deepEqual(problemsOf('polcy:\n  autoRestart: false\n'), ['polcy: unknown key, did you mean policy?']);
+    assert.deepEqual(problemsOf('policy:\n  breaker:\n    maxAttemps: 3\n'), ['policy.breaker.maxAttemps: unknown key, did you mean maxAttempts?']);
+    assert.deepEqual(problemsOf('policy:\n  backof:\n    initialMs: 5\n'), ['policy.backof: unknown key, did you mean backoff?']);
+    assert.deepEqual(problemsOf('gateway:\n  Port: 80\n'), ['gateway.Port: unknown key, did you mean port?']);
+    assert.deepEqual(problemsOf('loglevel: debug\n'), ['loglevel: unknown key, did you mean logLevel?']);
+  });
+
+  it('suggests only a key of the same section, and nothing when no key is close', () => {
+    assert.deepEqual(problemsOf('colour: red\n'), ['colour: unknown key']);
+    assert.deepEqual(problemsOf('policy:\n  port: 80\n'), ['policy.port: unknown key']);
+    assert.deepEqual(problemsOf('gateway:\n  policy: {}\n'), ['gateway.policy: unknown key']);
   });
 
   it('reports every problem at once', () => {
-    const problems = problemsOf('policy:\n  breaker:\n    maxAttempts: 0\nwatch:\n  containers: ["not/ok"]\n  colour: red\n');
-    assert.ok(problems.includes('policy.breaker.maxAttempts: must not be less than 1'));
-    assert.ok(problems.includes('watch.containers: each entry must be a Docker container name'));
-    assert.ok(problems.includes('watch.colour: property colour should not exist'));
+    const problems = problemsOf('policy:\n  breaker:\n    maxAttempts: 0\n  backoff:\n    initialMs: soon\nwatch:\n  containers: ["not/ok"]\n  colour: red\n');
+    assert.deepEqual([...problems].sort(), [
+      'policy.backoff.initialMs: must be an integer, got the string "soon"',
+      'policy.breaker.maxAttempts: must not be less than 1',
+      'watch.colour: unknown key',
+      'watch.containers: each entry must be a Docker container name',
+    ]);
   });
 
-  it('reports a section that is not a mapping', () => {
-    assert.match(problemsOf('policy: ~\n')[0]!, /^policy: /);
-    assert.match(problemsOf('policy: 3\n')[0]!, /^policy: /);
-    assert.deepEqual(problemsOf('42\n'), ['(root): must be an object']);
-    assert.deepEqual(problemsOf('- a\n- b\n'), ['(root): must be an object']);
+  it('reports a file that is not a section of keys', () => {
+    assert.deepEqual(problemsOf('42\n'), ['(root): must be a section of keys (watch:, policy:, ...), got the number 42']);
+    assert.deepEqual(problemsOf('- a\n- b\n'), ['(root): must be a section of keys (watch:, policy:, ...), got a list']);
   });
 
   it('reports YAML syntax errors with a line number', () => {
@@ -193,12 +221,18 @@ describe('loadConfigFile', () => {
     );
   });
 
-  it('refuses a missing file', () => {
-    const file = join(dir, 'nope.yaml');
-    assert.throws(
-      () => loadConfigFile(file),
-      (error: unknown) => error instanceof ConfigError && error.file === file && error.problems.length === 1 && error.problems[0] === '(file): cannot read (ENOENT)',
-    );
+  it('says plainly that a file is missing, with the path and how to fix it', () => {
+    for (const file of [join(dir, 'nope.yaml'), join(dir, 'ok.yaml', 'under-a-file.yaml')]) {
+      writeFileSync(join(dir, 'ok.yaml'), '');
+      assert.throws(
+        () => loadConfigFile(file),
+        (error: unknown) =>
+          error instanceof ConfigError &&
+          error.file === file &&
+          error.message.startsWith(`${file}: configuration file not found\n  - (file): ENO`) &&
+          error.message.includes(`create it (${SAMPLE_CONFIG} is a commented example with every setting), point JARVIS_CONFIG at an existing file, or unset JARVIS_CONFIG`),
+      );
+    }
   });
 
   it('refuses a file over 256 KiB without parsing it, and accepts one at the limit', () => {

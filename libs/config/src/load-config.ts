@@ -1,6 +1,9 @@
+import 'reflect-metadata';
 import { readFileSync, statSync } from 'node:fs';
+import { plainToInstance } from 'class-transformer';
+import { validateSync } from 'class-validator';
 import { parseDocument } from 'yaml';
-import { validatePlain } from '@jarvis/contracts';
+import { configProblems, describeValue, swappedSectionsAndLists } from './config-problems.js';
 import { validateDiskFolders } from './disk-config.js';
 import { JarvisConfig } from './jarvis-config.js';
 
@@ -8,12 +11,16 @@ import { JarvisConfig } from './jarvis-config.js';
 const MAX_CONFIG_BYTES = 256 * 1024;
 const MAX_ALIAS_COUNT = 50;
 
+/** Where a commented example with every setting lives, for messages that tell how to get a working file. */
+export const SAMPLE_CONFIG = 'infra/config/jarvis.sample.yaml';
+
 export class ConfigError extends Error {
   constructor(
     readonly file: string,
     readonly problems: string[],
+    headline = 'invalid configuration',
   ) {
-    super(`${file}: invalid configuration\n${problems.map((p) => `  - ${p}`).join('\n')}`);
+    super(`${file}: ${headline}\n${problems.map((p) => `  - ${p}`).join('\n')}`);
     this.name = 'ConfigError';
   }
 }
@@ -32,9 +39,25 @@ export function loadConfigFile(file: string): JarvisConfig {
     text = readFileSync(file, 'utf8');
   } catch (error) {
     if (error instanceof ConfigError) throw error;
-    throw new ConfigError(file, [`(file): cannot read (${(error as NodeJS.ErrnoException).code ?? 'error'})`]);
+    throw unreadable(file, error as NodeJS.ErrnoException);
   }
   return parseConfig(text, file);
+}
+
+const NOT_FOUND = {
+  headline: 'configuration file not found',
+  advice: `create it (${SAMPLE_CONFIG} is a commented example with every setting), point JARVIS_CONFIG at an existing file, or unset JARVIS_CONFIG to run with the built-in defaults`,
+};
+const NOT_PERMITTED = { headline: 'configuration file not readable', advice: 'make the file and its folders readable by the user running jarvis' };
+
+/** A file that cannot be read is not an invalid configuration: say what is wrong with the path and how to fix it. */
+const UNREADABLE: Record<string, { headline: string; advice: string }> = { ENOENT: NOT_FOUND, ENOTDIR: NOT_FOUND, EACCES: NOT_PERMITTED, EPERM: NOT_PERMITTED };
+
+function unreadable(file: string, error: NodeJS.ErrnoException): ConfigError {
+  const code = error.code ?? 'error';
+  const known = UNREADABLE[code];
+  if (!known) return new ConfigError(file, [`(file): cannot read (${code})`], 'configuration file not readable');
+  return new ConfigError(file, [`(file): ${code}: ${known.advice}`], known.headline);
 }
 
 export function parseConfig(text: string, file = 'jarvis.yaml'): JarvisConfig {
@@ -48,13 +71,21 @@ export function parseConfig(text: string, file = 'jarvis.yaml'): JarvisConfig {
   } catch (error) {
     throw new ConfigError(file, [`(yaml): ${(error as Error).message}`]);
   }
-  const forbidden = prototypeKeyPaths(plain, '');
-  const result = validatePlain(JarvisConfig, withDefaults(plain));
-  const problems = [...forbidden.map((path) => `${path}: unknown key`), ...(result.ok ? [] : result.errors)];
-  if (!result.ok || forbidden.length > 0) throw new ConfigError(file, problems);
-  const folders = result.value.disks.flatMap((disk, i) => validateDiskFolders(disk, `disks[${i}].`));
+  if (!isRecord(plain)) throw new ConfigError(file, [`(root): must be a section of keys (watch:, policy:, ...), got ${describeValue(plain)}`]);
+  const config = plainToInstance(JarvisConfig, withDefaults(plain));
+  const problems = [...prototypeKeyPaths(plain, '').map((path) => `${path}: unknown key`), ...validationProblems(config, plain)];
+  if (problems.length > 0) throw new ConfigError(file, problems);
+  const folders = config.disks.flatMap((disk, i) => validateDiskFolders(disk, `disks[${i}].`));
   if (folders.length > 0) throw new ConfigError(file, folders);
-  return result.value;
+  return config;
+}
+
+/** Every problem at once; none inside a list given for a section or the reverse, which is one problem already. */
+function validationProblems(config: JarvisConfig, plain: Record<string, unknown>): string[] {
+  const swapped = swappedSectionsAndLists(JarvisConfig, plain);
+  const errors = validateSync(config, { whitelist: true, forbidNonWhitelisted: true, forbidUnknownValues: true });
+  const inside = (problem: string) => swapped.some(({ path }) => problem.startsWith(`${path}.`) || problem.startsWith(`${path}[`));
+  return [...swapped.map(({ problem }) => problem), ...configProblems(errors).filter((problem) => !inside(problem))];
 }
 
 /**

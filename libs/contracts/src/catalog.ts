@@ -2,6 +2,11 @@ import {
   ActionFailedData,
   ActionRefusedData,
   ActionStartedData,
+  ApprovalExpiredData,
+  ApprovalGrantedData,
+  ApprovalRefusedData,
+  ApprovalRejectedData,
+  ApprovalRequestedData,
   ActionSucceededData,
   DecisionSupersededData,
   DetectionRecordedData,
@@ -34,6 +39,11 @@ export const EVENT_CATALOG = {
   VerificationFailed: { subject: `${EVENT_SUBJECT_PREFIX}.verification.failed`, version: 2, payload: VerificationFailedData },
   IncidentResolved: { subject: `${EVENT_SUBJECT_PREFIX}.incident.resolved`, version: 2, payload: IncidentResolvedData },
   IncidentEscalated: { subject: `${EVENT_SUBJECT_PREFIX}.incident.escalated`, version: 2, payload: IncidentEscalatedData },
+  ApprovalRequested: { subject: `${EVENT_SUBJECT_PREFIX}.approval.requested`, version: 1, payload: ApprovalRequestedData },
+  ApprovalGranted: { subject: `${EVENT_SUBJECT_PREFIX}.approval.granted`, version: 1, payload: ApprovalGrantedData },
+  ApprovalRejected: { subject: `${EVENT_SUBJECT_PREFIX}.approval.rejected`, version: 1, payload: ApprovalRejectedData },
+  ApprovalExpired: { subject: `${EVENT_SUBJECT_PREFIX}.approval.expired`, version: 1, payload: ApprovalExpiredData },
+  ApprovalRefused: { subject: `${EVENT_SUBJECT_PREFIX}.approval.refused`, version: 1, payload: ApprovalRefusedData },
 } as const;
 
 export type EventCatalog = typeof EVENT_CATALOG;

@@ -25,7 +25,7 @@ export class EnvelopeFields {
   @MaxLength(256)
   subject!: string;
 
-  /** The case id: every event of one incident (or one maintenance run) carries it. */
+  /** The case id: every event of one case (today an incident, one target and one check) carries it. */
   @IsUUID()
   correlationId!: string;
 

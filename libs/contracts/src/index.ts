@@ -10,3 +10,5 @@ export * from './target.js';
 export * from './validation.js';
 export * from './rpc-queries.js';
 export * from './bounded-record.js';
+export * from './publishers.js';
+export * from './approval-digest.js';

@@ -9,6 +9,7 @@ import {
   IsString,
   IsUUID,
   MaxLength,
+  Matches,
   Min,
   ValidateNested,
 } from 'class-validator';
@@ -105,6 +106,11 @@ export class RemediationDecidedData extends TargetedData {
   /** Backoff: the executor does not act before this time. */
   @IsISO8601({ strict: true })
   notBefore!: string;
+
+  /** The ApprovalGranted this execute decision carries out: the executor checks it before acting. */
+  @IsOptional()
+  @IsUUID()
+  approvalId?: string;
 }
 
 abstract class ActionData extends TargetedData {
@@ -153,7 +159,7 @@ export class ActionFailedData extends ActionData {
  * Why the executor refused a decision without acting: each is a decision it must not trust (forged, replayed or
  * left over), so nothing ran.
  */
-export const REFUSAL_REASONS = ['target_not_watched', 'no_open_case', 'not_the_pending_decision', 'decision_stale', 'unknown_action', 'invalid_params'] as const;
+export const REFUSAL_REASONS = ['target_not_watched', 'no_open_case', 'not_the_pending_decision', 'decision_stale', 'unknown_action', 'invalid_params', 'approval_missing'] as const;
 export type RefusalReason = (typeof REFUSAL_REASONS)[number];
 
 export class ActionRefusedData extends ActionData {
@@ -215,4 +221,82 @@ export class IncidentEscalatedData extends TargetedData {
   @IsOptional()
   @IsISO8601({ strict: true })
   retryAfter?: string;
+}
+
+/** A SHA-256 in hex: what an approval is about, and what a grant names. */
+const DIGEST_PATTERN = /^[0-9a-f]{64}$/;
+
+/** A person is asked to approve exactly this action, with these parameters, on this target, before it expires. */
+export class ApprovalRequestedData extends TargetedData {
+  /** The needs_approval decision that asked. */
+  @IsUUID()
+  decisionId!: string;
+
+  @IsString()
+  @MaxLength(64)
+  action!: string;
+
+  @IsBoundedRecord('params')
+  params!: ActionParams;
+
+  @IsIn(RISK_LEVELS)
+  risk!: Risk;
+
+  /** `approvalDigest` of the action, target and params: a grant executes only the request whose digest it names. */
+  @Matches(DIGEST_PATTERN, { message: 'must be a SHA-256 digest in hex' })
+  digest!: string;
+
+  @IsISO8601({ strict: true })
+  expiresAt!: string;
+
+  @IsString()
+  @MaxLength(1024)
+  reason!: string;
+}
+
+/** Who approved which request, naming the digest they saw. */
+export class ApprovalGrantedData extends TargetedData {
+  @IsUUID()
+  requestId!: string;
+
+  @Matches(DIGEST_PATTERN, { message: 'must be a SHA-256 digest in hex' })
+  digest!: string;
+
+  @IsString()
+  @MaxLength(128)
+  by!: string;
+}
+
+export class ApprovalRejectedData extends TargetedData {
+  @IsUUID()
+  requestId!: string;
+
+  @IsString()
+  @MaxLength(128)
+  by!: string;
+
+  @IsString()
+  @MaxLength(1024)
+  reason!: string;
+}
+
+export class ApprovalExpiredData extends TargetedData {
+  @IsUUID()
+  requestId!: string;
+}
+
+/** Why a grant (or an attempt at one) executed nothing. */
+export const APPROVAL_REFUSALS = ['unknown_request', 'not_pending', 'expired', 'digest_mismatch', 'unauthenticated'] as const;
+export type ApprovalRefusal = (typeof APPROVAL_REFUSALS)[number];
+
+export class ApprovalRefusedData extends TargetedData {
+  @IsUUID()
+  requestId!: string;
+
+  @IsIn(APPROVAL_REFUSALS)
+  refusal!: ApprovalRefusal;
+
+  @IsString()
+  @MaxLength(1024)
+  reason!: string;
 }

@@ -1,3 +1,5 @@
+import type { EventType } from './catalog.js';
+import type { IncidentListQuery, IncidentQuery } from './rpc-queries.js';
 import type { ServiceName } from './services.js';
 
 /**
@@ -5,11 +7,12 @@ import type { ServiceName } from './services.js';
  * `jarvis.>` so `nats sub 'jarvis.>'` shows them too.
  */
 export const RPC = {
-  health: (service: ServiceName) => `jarvis.rpc.${service}.health`,
+  health: <S extends ServiceName>(service: S) => `jarvis.rpc.${service}.health` as const,
   auditIncidents: 'jarvis.rpc.audit.incidents',
   auditIncident: 'jarvis.rpc.audit.incident',
   monitorTargets: 'jarvis.rpc.monitor.targets',
   monitorDiagnose: 'jarvis.rpc.monitor.diagnose',
+  policyApprovals: 'jarvis.rpc.policy.approvals',
 } as const;
 
 export type HealthReply = {
@@ -33,3 +36,108 @@ export type WatchedTargetView = { target: string; state: string; health: string 
 
 /** The watched targets, or why the monitor cannot list them (e.g. the Docker engine is unreachable). */
 export type TargetsReply = { targets: WatchedTargetView[] } | { error: string };
+
+export type TimelineEntryView = { id: string; type: EventType; time: string; source: string; summary: string };
+
+export type IncidentSummaryView = {
+  id: string;
+  target: string;
+  status: 'open' | 'escalated' | 'resolved';
+  summary: string;
+  faultAt: string;
+  detectedAt: string;
+  openedAt: string;
+  resolvedAt: string | null;
+  resolution: string | null;
+  decisions: number;
+  actions: number;
+  pendingDecisionId: string | null;
+  lastDetectionAt: string;
+  lastCondition: { check: string; status: CheckResultView['status']; reason: string; faultAt: string } | null;
+  awaitsDecision: boolean;
+  /** Fault to first detection. */
+  mttdMs: number;
+  /** Fault to verified resolution; null while unresolved. */
+  mttrMs: number | null;
+  /** Timeline entries left out of the middle of a long timeline. */
+  timelineOmitted: number;
+};
+
+export type IncidentView = IncidentSummaryView & { timeline: TimelineEntryView[] };
+
+export type IncidentMetricsView = { incidents: number; open: number; escalated: number; resolved: number; mttdMsP50: number | null; mttrMsP50: number | null };
+
+export type IncidentListReply = { incidents: IncidentSummaryView[]; metrics: IncidentMetricsView };
+
+type NoRequest = Record<string, never>;
+
+/** What each subject takes and answers: both sides of a request are typed from here, never cast at the call. */
+export type RpcContract = Record<ReturnType<typeof RPC.health>, { request: NoRequest; reply: HealthReply }> & {
+  [RPC.auditIncidents]: { request: Partial<Pick<IncidentListQuery, 'status' | 'limit'>>; reply: IncidentListReply };
+  [RPC.auditIncident]: { request: IncidentQuery; reply: IncidentView };
+  [RPC.monitorTargets]: { request: NoRequest; reply: TargetsReply };
+  [RPC.monitorDiagnose]: { request: NoRequest; reply: DiagnoseReply };
+  [RPC.policyApprovals]: { request: NoRequest; reply: ApprovalsReply };
+};
+
+/** A pending approval request: exactly what would run if it were granted, and until when. */
+export type ApprovalView = {
+  id: string;
+  caseId: string;
+  target: string;
+  action: string;
+  params: Record<string, unknown>;
+  risk: string;
+  digest: string;
+  reason: string;
+  requestedAt: string;
+  expiresAt: string;
+};
+
+export type ApprovalsReply = { approvals: ApprovalView[] };
+
+export type RpcSubject = keyof RpcContract;
+export type RpcRequest<S extends RpcSubject> = RpcContract[S] extends { request: infer R } ? R : never;
+export type RpcReply<S extends RpcSubject> = RpcContract[S] extends { reply: infer R } ? R : never;
+
+/** A field of a request and why it was refused. */
+export type FieldProblem = { field: string; reason: string };
+
+export const RPC_ERROR_CODES = ['invalid_request', 'not_found', 'unavailable', 'internal'] as const;
+export type RpcErrorCode = (typeof RPC_ERROR_CODES)[number];
+
+/**
+ * A refusal that crosses the RPC boundary as data: the replying service throws `new RpcException(rpcError(...))`,
+ * the caller branches on `code`, never on the wording of `message`.
+ */
+export type RpcError = { code: RpcErrorCode; message: string; fields: FieldProblem[] };
+
+export function rpcError(code: RpcErrorCode, message: string, fields: FieldProblem[] = []): RpcError {
+  return { code, message, fields };
+}
+
+export function isRpcError(value: unknown): value is RpcError {
+  if (typeof value !== 'object' || value === null) return false;
+  const { code, message, fields } = value as Record<string, unknown>;
+  return (RPC_ERROR_CODES as readonly unknown[]).includes(code) && typeof message === 'string' && Array.isArray(fields) && fields.every(isFieldProblem);
+}
+
+function isFieldProblem(value: unknown): value is FieldProblem {
+  return typeof value === 'object' && value !== null && typeof (value as FieldProblem).field === 'string' && typeof (value as FieldProblem).reason === 'string';
+}
+
+/** HTTP API: the one body of every error reply of the gateway, 4xx and 5xx alike. */
+export const API_ERROR_CODES = [...RPC_ERROR_CODES, 'unauthorized', 'forbidden', 'method_not_allowed', 'conflict', 'payload_too_large', 'unsupported_media_type', 'too_many_requests'] as const;
+export type ApiErrorCode = (typeof API_ERROR_CODES)[number];
+export type ApiErrorBody = { error: { status: number; code: ApiErrorCode; message: string; fields: FieldProblem[] } };
+
+export type ServiceStatusView = HealthReply | { service: ServiceName; status: 'down'; error: string };
+
+/** HTTP API: `GET /api/jarvis/status`. A part that could not be read says why in place of its value. */
+export type StatusReply = {
+  status: 'ok' | 'degraded';
+  services: (ServiceStatusView | { service: 'gateway'; status: 'up' })[];
+  watchedTargets: WatchedTargetView[] | { error: string };
+  openIncidents: IncidentSummaryView[] | { error: string };
+  metrics: IncidentMetricsView | null;
+};

@@ -13,8 +13,8 @@ function targetIdFromName(data: PlainData): PlainData {
 
 const withFields = (fields: PlainData): Upcaster => (data) => ({ ...targetIdFromName(data), ...fields });
 
-/** Every version-1 event was about a container, the only kind then, and its state check, the only check then. */
-const V1_TO_V2: Record<EventType, Upcaster> = {
+/** Every version-1 event was about a container, the only kind then, and its state check, the only check then; approval events began at version 1. */
+const V1_TO_V2: Partial<Record<EventType, Upcaster>> = {
   DetectionRecorded: targetIdFromName,
   IncidentOpened: withFields({ check: 'container_state' }),
   RemediationDecided: withFields({ params: {}, risk: 'low' }),

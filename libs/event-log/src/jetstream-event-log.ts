@@ -1,3 +1,4 @@
+import { randomUUID } from 'node:crypto';
 import {
   AckPolicy,
   DeliverPolicy,
@@ -12,7 +13,7 @@ import { headers as natsHeaders, nanos, type NatsConnection, type MsgHdrs } from
 import { decodeEvent, encodeEvent, newerSchemaOf, validateEvent, EVENT_STREAM_NAME, subjectOf, type JarvisEvent } from '@jarvis/contracts';
 import { injectContext, type Context, type HeaderCarrier } from '@jarvis/telemetry';
 import { EVENT_TYPE_HEADER, InvalidEventError, type AppendResult, type Delivery, type EventLog, type LogPosition, type StoredEvent, type Subscription, type Undecodable } from './event-log.js';
-import { eventStreamConfig, EventStoreMisconfigured, storeConfigProblems } from './store-configuration.js';
+import { eventStreamConfig, EventStoreMisconfigured, storeConfigProblems, storeHardeningGaps } from './store-configuration.js';
 
 export type JetStreamEventLogOptions = {
   stream?: string;
@@ -24,6 +25,8 @@ export type JetStreamEventLogOptions = {
 export class JetStreamEventLog implements EventLog {
   private readonly js: JetStreamClient;
   private readonly stream: string;
+  /** What the existing stream lacks of the protections Jarvis gives a stream it creates: for the start-up log. */
+  hardeningGaps: string[] = [];
 
   private constructor(
     nc: NatsConnection,
@@ -47,7 +50,10 @@ export class JetStreamEventLog implements EventLog {
 
   private async ensureStream(): Promise<void> {
     const existing = await this.jsm.streams.info(this.stream).catch(() => undefined);
-    if (existing) return checkStore(this.stream, existing.config);
+    if (existing) {
+      this.hardeningGaps = storeHardeningGaps(this.stream, existing.config);
+      return checkStore(this.stream, existing.config);
+    }
     try {
       await this.jsm.streams.add(eventStreamConfig(this.stream));
     } catch (error) {
@@ -80,6 +86,8 @@ export class JetStreamEventLog implements EventLog {
    */
   async *readFrom(fromSeq: number): AsyncIterable<StoredEvent> {
     const reader = await this.jsm.consumers.add(this.stream, {
+      // Named in the request subject, which least-privilege NATS permissions can allow; a name-less create cannot be.
+      name: `reader-${randomUUID()}`,
       ack_policy: AckPolicy.None,
       deliver_policy: DeliverPolicy.StartSequence,
       opt_start_seq: Math.max(1, fromSeq),

@@ -6,7 +6,10 @@ export const EVENT_SUBJECTS = `${EVENT_SUBJECT_PREFIX}.>`;
 export const DUPLICATE_WINDOW_MS = 120_000;
 export const MAX_EVENT_BYTES = 64 * 1024;
 
-/** The stream Jarvis creates: every event kept on disk for ever, appends de-duplicated by event id. */
+/**
+ * The stream Jarvis creates: every event kept on disk for ever, appends de-duplicated by event id, and no message
+ * can be deleted nor the stream purged, whoever asks (the server refuses turning these flags off again).
+ */
 export function eventStreamConfig(name: string): Partial<StreamConfig> & { name: string } {
   return {
     name,
@@ -15,6 +18,8 @@ export function eventStreamConfig(name: string): Partial<StreamConfig> & { name:
     retention: RetentionPolicy.Limits,
     duplicate_window: nanos(DUPLICATE_WINDOW_MS),
     max_msg_size: MAX_EVENT_BYTES,
+    deny_delete: true,
+    deny_purge: true,
   };
 }
 
@@ -53,4 +58,14 @@ export function storeConfigProblems(config: StreamConfig): string[] {
   if (!unlimited(config.max_msg_size) && config.max_msg_size < MAX_EVENT_BYTES) problems.push(`max_msg_size is ${config.max_msg_size}, must be at least ${MAX_EVENT_BYTES} or -1`);
   if (config.sealed) problems.push('sealed is true, must be false (a sealed stream refuses every append)');
   return problems;
+}
+
+/**
+ * Protections a stream made by an older Jarvis lacks. Not a reason to refuse starting: the NATS identities already
+ * deny every service the delete and purge calls; the flags also hold against an admin's mistake.
+ */
+export function storeHardeningGaps(stream: string, config: StreamConfig): string[] {
+  const gaps = [config.deny_delete ? '' : 'deny_delete', config.deny_purge ? '' : 'deny_purge'].filter(Boolean);
+  if (gaps.length === 0) return [];
+  return [`event store: stream ${stream} allows deleting or purging its events (${gaps.join(' and ')} off); turn them on with \`nats stream edit ${stream} --deny-delete --deny-purge\``];
 }

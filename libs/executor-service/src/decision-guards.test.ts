@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { IsInt, Max, Min } from 'class-validator';
-import { containerTarget, createEvent, derivedId, type JarvisEvent, type JarvisEventOf } from '@jarvis/contracts';
+import { approvalDigest, containerTarget, createEvent, derivedId, type JarvisEvent, type JarvisEventOf } from '@jarvis/contracts';
 import type { RemediationAction } from '@jarvis/registry';
 import { judgeDecision, type GuardRules } from './decision-guards.js';
 import { evolveExecutor, initialExecutorState, type ExecutorState } from './executor-state.js';
@@ -9,7 +9,7 @@ import { evolveExecutor, initialExecutorState, type ExecutorState } from './exec
 const T0 = Date.parse('2025-03-01T12:00:00.000Z');
 const iso = (offsetMs: number) => new Date(T0 + offsetMs).toISOString();
 const at = (offsetMs: number) => new Date(T0 + offsetMs);
-const RULES = { maxDecisionAgeMs: 120_000 };
+const RULES: GuardRules = { maxDecisionAgeMs: 120_000, autonomy: { autoRestart: true, maxAutonomousRisk: 'medium' } };
 const INCIDENT = derivedId('test', 'incident');
 const target = containerTarget('web');
 
@@ -35,7 +35,7 @@ function refusalOf(state: ExecutorState, decision: JarvisEventOf<'RemediationDec
   return 'refused' in judged ? judged.refused : null;
 }
 
-type DecisionOverrides = { time?: number; notBefore?: number; correlationId?: string; name?: string; action?: string; params?: Record<string, unknown> };
+type DecisionOverrides = { time?: number; notBefore?: number; correlationId?: string; name?: string; action?: string; params?: Record<string, unknown>; approvalId?: string };
 
 const decided = (label: string, overrides: DecisionOverrides = {}) => {
   const named = containerTarget(overrides.name ?? 'web');
@@ -47,7 +47,7 @@ const decided = (label: string, overrides: DecisionOverrides = {}) => {
     subject: `container:${named.id}`,
     correlationId: overrides.correlationId ?? INCIDENT,
     causationId: null,
-    data: { target: named, outcome: 'execute', action: overrides.action ?? 'restart_container', params: overrides.params ?? {}, risk: 'low', rule: 'r', reason: 'x', attempt: 1, notBefore: iso(overrides.notBefore ?? overrides.time ?? 0) },
+    data: { target: named, outcome: 'execute', action: overrides.action ?? 'restart_container', params: overrides.params ?? {}, risk: 'low', rule: 'r', reason: 'x', attempt: 1, notBefore: iso(overrides.notBefore ?? overrides.time ?? 0), ...(overrides.approvalId ? { approvalId: overrides.approvalId } : {}) },
   });
 };
 
@@ -133,5 +133,51 @@ describe('refusalOf: what the log says against a decision', () => {
     const forged = decided('forged');
     const state = given(opened(), pending);
     assert.equal(refusalOf(state, forged, at(1000), RULES)?.refusal, 'not_the_pending_decision');
+  });
+});
+
+describe('refusalOf: an action beyond the autonomy runs only on a matching, unused grant', () => {
+  const NEEDS_APPROVAL: GuardRules = { maxDecisionAgeMs: 120_000, autonomy: { autoRestart: false, maxAutonomousRisk: 'medium' } };
+  const digest = (params: Record<string, unknown>) => approvalDigest({ action: 'restart_container', target, params });
+  const request = (expiresAt = iso(3_600_000)) =>
+    createEvent({ id: derivedId('request'), type: 'ApprovalRequested', source: 'policy', time: iso(1), subject: 'container:web', correlationId: INCIDENT, causationId: null, data: { target, decisionId: derivedId('asked'), action: 'restart_container', params: {}, risk: 'low', digest: digest({}), expiresAt, reason: 'autoRestart off' } });
+  const grant = (label: string, granted = digest({})) =>
+    createEvent({ id: derivedId('grant', label), type: 'ApprovalGranted', source: 'gateway', time: iso(2), subject: 'container:web', correlationId: INCIDENT, causationId: null, data: { target, requestId: derivedId('request'), digest: granted, by: 'alice' } });
+  const refusal = (state: ExecutorState, decision: JarvisEventOf<'RemediationDecided'>) => {
+    const judged = judgeDecision(state, decision, ACTIONS, at(1000), NEEDS_APPROVAL);
+    return 'refused' in judged ? judged.refused : null;
+  };
+
+  it('given autoRestart off and no grant cited, then approval_missing', () => {
+    const decision = decided('d1');
+    assert.equal(refusal(given(opened(), decision), decision)?.refusal, 'approval_missing');
+  });
+
+  it('given the grant of the pending request, cited by this decision, then it is trusted', () => {
+    const g = grant('g1');
+    const decision = decided('d1', { approvalId: g.id });
+    assert.equal(refusal(given(opened(), request(), g, decision), decision), null);
+  });
+
+  it('given a grant already used by an earlier decision, then approval_missing: a grant executes once', () => {
+    const g = grant('g1');
+    const first = decided('d1', { approvalId: g.id });
+    const replay = decided('d2', { approvalId: g.id });
+    const state = given(opened(), request(), g, first, createEvent({ id: derivedId('failed'), type: 'ActionFailed', source: 'executor', time: iso(5), subject: 'container:web', correlationId: INCIDENT, causationId: first.id, data: { target, decisionId: first.id, action: 'restart_container', error: 'x', durationMs: 1 } }), replay);
+    const refused = refusal(state, replay);
+    assert.equal(refused?.refusal, 'approval_missing');
+    assert.match(refused!.reason, /already used/);
+  });
+
+  it('given a grant about other parameters, then approval_missing (digest mismatch)', () => {
+    const g = grant('g1', digest({ force: true }));
+    const decision = decided('d1', { approvalId: g.id });
+    assert.match(refusal(given(opened(), request(), g, decision), decision)!.reason, /digest mismatch/);
+  });
+
+  it('given a request that expired before the decision, then approval_missing', () => {
+    const g = grant('g1');
+    const decision = decided('d1', { approvalId: g.id, time: 10 });
+    assert.match(refusal(given(opened(), request(iso(5)), g, decision), decision)!.reason, /expired/);
   });
 });

@@ -1,12 +1,17 @@
-import { targetKey, validateParams, type JarvisEventOf, type RefusalReason } from '@jarvis/contracts';
+import { approvalDigest, targetKey, validateParams, type JarvisEventOf, type RefusalReason } from '@jarvis/contracts';
+import { approvalReason, type PolicyRules } from '@jarvis/policy';
 import type { RemediationAction } from '@jarvis/registry';
-import type { ExecutorState } from './executor-state.js';
+import type { CaseView, ExecutorState } from './executor-state.js';
 
 type Decision = JarvisEventOf<'RemediationDecided'>;
 
 export type Refusal = { refusal: RefusalReason; reason: string };
 
-export type GuardRules = { maxDecisionAgeMs: number };
+export type GuardRules = {
+  maxDecisionAgeMs: number;
+  /** The same autonomy the policy applies: an action beyond it runs only on a recorded, unused, matching grant. */
+  autonomy: Pick<PolicyRules, 'autoRestart' | 'maxAutonomousRisk'>;
+};
 
 /** A decision the executor may carry out: its action, with the parameters as that action's own class read them. */
 export type TrustedDecision = { action: RemediationAction; params: object };
@@ -40,7 +45,27 @@ export function judgeDecision(
   if (view.pendingDecisionId !== decision.id) {
     return refuse('not_the_pending_decision', `incident ${decision.correlationId} is waiting on ${view.pendingDecisionId ?? 'no decision'}`);
   }
+  const unapproved = approvalProblem(view, decision, action, rules);
+  if (unapproved) return refuse('approval_missing', unapproved);
   return { action, params: params.value };
+}
+
+/**
+ * An action beyond the policy's autonomy needs the grant the decision cites: recorded in this case, about exactly
+ * this action, target and parameters, given before its request expired, and used by no other decision.
+ */
+function approvalProblem(view: CaseView, decision: Decision, action: RemediationAction, rules: GuardRules): string | null {
+  const needs = approvalReason({ action: action.name, risk: action.risk }, rules.autonomy);
+  if (!needs) return null;
+  const grantId = decision.data.approvalId;
+  const grant = grantId ? view.grants.get(grantId) : undefined;
+  const request = grant ? view.approvalRequests.get(grant.requestId) : undefined;
+  if (!grant || !request) return `${action.name} needs a person's approval (${needs}) and the decision cites no grant recorded in this case`;
+  if (grant.usedBy !== decision.id) return `grant ${grantId} was already used by decision ${grant.usedBy}: a grant executes once`;
+  const digest = approvalDigest({ action: decision.data.action, target: decision.data.target, params: decision.data.params });
+  if (grant.digest !== digest || request.digest !== digest) return `grant ${grantId} approved something else than this decision would run (digest mismatch)`;
+  if (Date.parse(request.expiresAt) < Date.parse(decision.time)) return `the approval request expired at ${request.expiresAt}, before the decision`;
+  return null;
 }
 
 function refuse(refusal: RefusalReason, reason: string): { refused: Refusal } {

@@ -12,7 +12,17 @@ export type ActionRecord = {
  * What the executor must know of an incident to trust a decision: it is open, not handed to a person (escalated),
  * and this decision is its pending one.
  */
-export type CaseView = { target: string; open: boolean; escalated: boolean; pendingDecisionId: string | null; closedAt: string | null };
+export type CaseView = {
+  target: string;
+  open: boolean;
+  escalated: boolean;
+  pendingDecisionId: string | null;
+  closedAt: string | null;
+  /** Approval requests of this case: what each is about (digest) and until when. */
+  approvalRequests: Map<string, { digest: string; expiresAt: string }>;
+  /** Grants recorded for this case, and the one execute decision each was used by (the first to cite it). */
+  grants: Map<string, { requestId: string; digest: string; usedBy: string | null }>;
+};
 
 export type ExecutorState = {
   /** Per decision: whether its action was started and whether an outcome was recorded. */
@@ -70,6 +80,11 @@ function foldAction(state: ExecutorState, event: JarvisEvent): void {
     case 'VerificationFailed':
     case 'IncidentResolved':
     case 'IncidentEscalated':
+    case 'ApprovalRequested':
+    case 'ApprovalGranted':
+    case 'ApprovalRejected':
+    case 'ApprovalExpired':
+    case 'ApprovalRefused':
       return;
     default:
       assertNever(event);
@@ -80,10 +95,25 @@ function foldCase(state: ExecutorState, event: JarvisEvent): void {
   const view = state.cases.get(event.correlationId);
   switch (event.type) {
     case 'IncidentOpened':
-      state.cases.set(event.correlationId, { target: targetKey(event.data.target), open: true, escalated: false, pendingDecisionId: null, closedAt: null });
+      state.cases.set(event.correlationId, {
+        target: targetKey(event.data.target),
+        open: true,
+        escalated: false,
+        pendingDecisionId: null,
+        closedAt: null,
+        approvalRequests: new Map(),
+        grants: new Map(),
+      });
       return;
     case 'RemediationDecided':
       if (view && event.data.outcome === 'execute') view.pendingDecisionId = event.id;
+      if (view && event.data.approvalId) useGrant(view, event.data.approvalId, event.id);
+      return;
+    case 'ApprovalRequested':
+      view?.approvalRequests.set(event.id, { digest: event.data.digest, expiresAt: event.data.expiresAt });
+      return;
+    case 'ApprovalGranted':
+      if (view && !view.grants.has(event.id)) view.grants.set(event.id, { requestId: event.data.requestId, digest: event.data.digest, usedBy: null });
       return;
     case 'ActionFailed':
     case 'ActionRefused':
@@ -101,10 +131,19 @@ function foldCase(state: ExecutorState, event: JarvisEvent): void {
     case 'DetectionRecorded':
     case 'ActionStarted':
     case 'ActionSucceeded':
+    case 'ApprovalRejected':
+    case 'ApprovalExpired':
+    case 'ApprovalRefused':
       return;
     default:
       assertNever(event);
   }
+}
+
+/** A grant carries out one decision: the first execute decision citing it, never a later one. */
+function useGrant(view: CaseView, grantId: string, decisionId: string): void {
+  const grant = view.grants.get(grantId);
+  if (grant && grant.usedBy === null) grant.usedBy = decisionId;
 }
 
 /** Keeps open cases and actions still in flight (started, no outcome) whatever their age: they are live work. */

@@ -33,6 +33,7 @@ function executorFor(config: JarvisConfig, env: RuntimeEnv): ExecutorProcessor {
   const handlerTimeoutMs = 2 * longestActionMs + 3 * limits.callTimeoutMs + DEFAULT_APPEND_RETRY.giveUpAfterMs + HANDLER_SLACK_MS;
   return new ExecutorProcessor(actions, {
     maxDecisionAgeMs: config.executor.maxDecisionAgeSeconds * 1000,
+    autonomy: config.policy,
     closedCaseRetentionMs: config.events.closedCaseRetentionHours * 3_600_000,
     appendRetry: DEFAULT_APPEND_RETRY,
     handlerTimeoutMs,

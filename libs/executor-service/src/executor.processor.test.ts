@@ -56,6 +56,7 @@ class CountingRestart implements RemediationAction {
 function world(action: CountingRestart, giveUpAfterMs = 10_000) {
   const processor = new ExecutorProcessor(new Map([[action.name, action]]), {
     maxDecisionAgeMs: 120_000,
+    autonomy: { autoRestart: true, maxAutonomousRisk: 'medium' },
     closedCaseRetentionMs: 3_600_000,
     appendRetry: { initialMs: 1, maxMs: 2, giveUpAfterMs },
     handlerTimeoutMs: 60_000,

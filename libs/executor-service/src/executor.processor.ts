@@ -3,7 +3,7 @@ import { createEvent, derivedId, validateParams, type ActionDetails, type Jarvis
 import type { EventProcessor, HandleResult, HandlerContext } from '@jarvis/event-log';
 import type { RemediationAction } from '@jarvis/registry';
 import { ATTR, inSpan, SPAN, eventAttributes, type Span } from '@jarvis/telemetry';
-import { judgeDecision, type Refusal, type TrustedDecision } from './decision-guards.js';
+import { judgeDecision, type GuardRules, type Refusal, type TrustedDecision } from './decision-guards.js';
 import { appendPatiently, type AppendRetry } from './append-patiently.js';
 import { evolveExecutor, initialExecutorState, interruptedDecisions, type ExecutorState } from './executor-state.js';
 
@@ -12,8 +12,7 @@ type Ctx = HandlerContext<ExecutorState>;
 
 const RESUME_POLL_MS = 250;
 
-export type ExecutorSettings = {
-  maxDecisionAgeMs: number;
+export type ExecutorSettings = GuardRules & {
   closedCaseRetentionMs: number;
   appendRetry: AppendRetry;
   /** The runner's deadline for one handling: above the longest legitimate one. */

@@ -1,15 +1,25 @@
-import { Controller, Get, HttpCode, HttpException, Inject, Param, ParseUUIDPipe, Post, Query } from '@nestjs/common';
+import { Controller, Get, HttpCode, Inject, Param, ParseUUIDPipe, Post, Query } from '@nestjs/common';
 import type { JarvisConfig } from '@jarvis/config';
-import { IncidentListQuery, RPC, SERVICE_NAMES, type DiagnoseReply, type HealthReply, type ServiceName, type TargetsReply } from '@jarvis/contracts';
-import { JARVIS_CONFIG } from '@jarvis/service-kit';
-
-import { ServiceBus, ServiceUnavailable } from './service-bus.js';
-
-type ServiceStatus = HealthReply | { service: ServiceName; status: 'down'; error: string };
+import {
+  IncidentListQuery,
+  RPC,
+  SERVICE_NAMES,
+  type DiagnoseReply,
+  type IncidentListReply,
+  type IncidentView,
+  type ServiceName,
+  type ServiceStatusView,
+  type StatusReply,
+} from '@jarvis/contracts';
+import { InvalidRequest, JARVIS_CONFIG } from '@jarvis/service-kit';
+import { ApiError, apiErrorBody } from './api-error.js';
+import { RpcRefused, ServiceBus, ServiceUnavailable } from './service-bus.js';
 
 const HEALTH_TIMEOUT_MS = 1000;
 /** The monitor lists targets with Docker calls that may each take their whole deadline: wait that long, and a bit. */
 const TARGETS_MARGIN_MS = 2000;
+
+const INCIDENT_ID = new ParseUUIDPipe({ exceptionFactory: () => new InvalidRequest([{ field: 'id', reason: 'must be a UUID' }]) });
 
 @Controller('api/jarvis')
 export class GatewayController {
@@ -23,15 +33,14 @@ export class GatewayController {
   }
 
   @Get('status')
-  async status(): Promise<object> {
+  async status(): Promise<StatusReply> {
     const services = await Promise.all(SERVICE_NAMES.filter((s) => s !== 'gateway').map((s) => this.health(s)));
     const [targets, incidents] = await Promise.all([
-      this.bus.request<TargetsReply>(RPC.monitorTargets, {}, this.targetsTimeoutMs).catch((error: Error) => ({ error: error.message })),
-      this.bus.request<{ incidents: object[]; metrics: object }>(RPC.auditIncidents, { status: 'active' }).catch((error: Error) => ({ error: error.message })),
+      this.bus.request(RPC.monitorTargets, {}, this.targetsTimeoutMs).catch((error: Error) => ({ error: error.message })),
+      this.bus.request(RPC.auditIncidents, { status: 'active' }).catch((error: Error) => ({ error: error.message })),
     ]);
-    const allUp = services.every((s) => s.status === 'up');
     return {
-      status: allUp ? 'ok' : 'degraded',
+      status: services.every((s) => s.status === 'up') ? 'ok' : 'degraded',
       services: [{ service: 'gateway', status: 'up' }, ...services],
       watchedTargets: 'targets' in targets ? targets.targets : targets,
       openIncidents: 'incidents' in incidents ? incidents.incidents : incidents,
@@ -41,36 +50,35 @@ export class GatewayController {
 
   @Post('diagnose')
   @HttpCode(200)
-  async diagnose(): Promise<DiagnoseReply> {
-    return this.forward(() => this.bus.request<DiagnoseReply>(RPC.monitorDiagnose, {}, 30_000));
+  diagnose(): Promise<DiagnoseReply> {
+    return this.forward(() => this.bus.request(RPC.monitorDiagnose, {}, 30_000));
   }
 
   @Get('incidents')
-  async incidents(@Query() query: IncidentListQuery): Promise<object> {
+  incidents(@Query() query: IncidentListQuery): Promise<IncidentListReply> {
     return this.forward(() => this.bus.request(RPC.auditIncidents, { status: query.status, limit: query.limit }));
   }
 
   @Get('incidents/:id')
-  async incident(@Param('id', new ParseUUIDPipe()) id: string): Promise<object> {
+  incident(@Param('id', INCIDENT_ID) id: string): Promise<IncidentView> {
     return this.forward(() => this.bus.request(RPC.auditIncident, { id }));
   }
 
-  private async health(service: ServiceName): Promise<ServiceStatus> {
+  private async health(service: ServiceName): Promise<ServiceStatusView> {
     try {
-      return await this.bus.request<HealthReply>(RPC.health(service), {}, HEALTH_TIMEOUT_MS);
+      return await this.bus.request(RPC.health(service), {}, HEALTH_TIMEOUT_MS);
     } catch (error) {
       return { service, status: 'down', error: (error as Error).message };
     }
   }
 
+  /** A refusal keeps its code across the RPC boundary; no answer at all is the service being unavailable. */
   private async forward<T>(call: () => Promise<T>): Promise<T> {
     try {
       return await call();
     } catch (error) {
-      if (error instanceof ServiceUnavailable) {
-        const notFound = /no incident/.test(error.message);
-        throw new HttpException({ error: error.message }, notFound ? 404 : 503);
-      }
+      if (error instanceof RpcRefused) throw ApiError.fromRpc(error.error);
+      if (error instanceof ServiceUnavailable) throw new ApiError(apiErrorBody(503, error.message));
       throw error;
     }
   }

@@ -1,7 +1,9 @@
 import { Controller, Get, Inject, Module } from '@nestjs/common';
+import { APP_FILTER } from '@nestjs/core';
 import { ClientProxyFactory, MessagePattern, Transport } from '@nestjs/microservices';
 import { RPC, type HealthReply } from '@jarvis/contracts';
 import { CLOCK, RECONNECT_FOREVER, RUNTIME_ENV, ServiceHealth, type Clock, type RuntimeEnv } from '@jarvis/service-kit';
+import { ApiErrorFilter } from './api-error.filter.js';
 import { GatewayController } from './gateway.controller.js';
 import { RPC_CLIENT, ServiceBus } from './service-bus.js';
 
@@ -26,12 +28,13 @@ export class GatewayHealthController {
   controllers: [GatewayController, GatewayHealthController],
   providers: [
     ServiceBus,
+    { provide: APP_FILTER, useClass: ApiErrorFilter },
     { provide: GATEWAY_HEALTH, inject: [CLOCK], useFactory: (clock: Clock) => new ServiceHealth('gateway', clock()) },
     {
       provide: RPC_CLIENT,
       inject: [RUNTIME_ENV],
       useFactory: (env: RuntimeEnv) =>
-        ClientProxyFactory.create({ transport: Transport.NATS, options: { servers: [env.natsUrl], name: 'jarvis-gateway-client', ...RECONNECT_FOREVER } }),
+        ClientProxyFactory.create({ transport: Transport.NATS, options: { ...env.nats, name: 'jarvis-gateway-client', ...RECONNECT_FOREVER } }),
     },
   ],
 })

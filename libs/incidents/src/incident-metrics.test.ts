@@ -20,6 +20,7 @@ function record(status: IncidentStatus, mttdMs: number, mttrMs: number | null = 
     decisions: 0,
     actions: 0,
     pendingDecisionId: null,
+    pendingApprovalId: null,
     lastDetectionAt: at,
     lastCondition: null,
     awaitsDecision: false,

@@ -22,6 +22,8 @@ export type IncidentRecord = Timeline & {
   decisions: number;
   actions: number;
   pendingDecisionId: string | null;
+  /** The approval request a person has not answered yet. */
+  pendingApprovalId: string | null;
   lastDetectionAt: string;
   lastCondition: DetectedCondition | null;
   /**
@@ -80,6 +82,7 @@ export function evolveIncidents(book: IncidentBook, event: JarvisEvent, limits: 
     case 'RemediationDecided':
       if (incident) {
         incident.decisions += 1;
+        if (event.data.approvalId) incident.pendingApprovalId = null;
         if (event.data.outcome === 'execute') incident.pendingDecisionId = event.id;
         incident.awaitsDecision = event.data.outcome === 'denied';
       }
@@ -103,7 +106,19 @@ export function evolveIncidents(book: IncidentBook, event: JarvisEvent, limits: 
     case 'IncidentResolved':
       if (incident) close(book, incident, event);
       break;
+    case 'ApprovalRequested':
+      if (incident) incident.pendingApprovalId = event.id;
+      break;
+    case 'ApprovalRejected':
+      clearApproval(incident, event.data.requestId, false);
+      break;
+    case 'ApprovalExpired':
+      // Nobody answered in time: the incident awaits a decision again, so the next look asks anew.
+      clearApproval(incident, event.data.requestId, true);
+      break;
     case 'ActionSucceeded':
+    case 'ApprovalGranted':
+    case 'ApprovalRefused':
       break;
     default:
       return assertNever(event);
@@ -144,6 +159,7 @@ function open(book: IncidentBook, event: JarvisEventOf<'IncidentOpened'>): void 
     decisions: 0,
     actions: 0,
     pendingDecisionId: null,
+    pendingApprovalId: null,
     lastDetectionAt: detectedAt,
     lastCondition: detection ? conditionOf(detection) : null,
     awaitsDecision: true,
@@ -185,6 +201,12 @@ function keepEarly(book: IncidentBook, detection: JarvisEventOf<'DetectionRecord
     if (book.earlyDetections.size <= max) return;
     book.earlyDetections.delete(id);
   }
+}
+
+function clearApproval(incident: IncidentRecord | undefined, requestId: string, awaitsDecision: boolean): void {
+  if (!incident || incident.pendingApprovalId !== requestId) return;
+  incident.pendingApprovalId = null;
+  incident.awaitsDecision = awaitsDecision;
 }
 
 function clearPending(incident: IncidentRecord | undefined, decisionId: string): void {

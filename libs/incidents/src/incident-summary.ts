@@ -26,6 +26,16 @@ export function summarize(event: JarvisEvent): string {
       return `${event.data.resolution}: ${event.data.reason}`;
     case 'IncidentEscalated':
       return `${event.data.rule}: ${event.data.reason}`;
+    case 'ApprovalRequested':
+      return `approval requested for ${event.data.action} (${event.data.risk} risk) until ${event.data.expiresAt}: ${event.data.reason}`;
+    case 'ApprovalGranted':
+      return `approved by ${event.data.by}`;
+    case 'ApprovalRejected':
+      return `rejected by ${event.data.by}: ${event.data.reason}`;
+    case 'ApprovalExpired':
+      return `approval request ${event.data.requestId} expired unanswered`;
+    case 'ApprovalRefused':
+      return `approval refused (${event.data.refusal}): ${event.data.reason}`;
     default:
       return assertNever(event);
   }

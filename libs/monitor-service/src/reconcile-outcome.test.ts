@@ -25,6 +25,7 @@ function incident(overrides: Partial<IncidentRecord> = {}): IncidentRecord {
     decisions: 1,
     actions: 1,
     pendingDecisionId: null,
+    pendingApprovalId: null,
     lastDetectionAt: iso(0),
     lastCondition: { check: 'container_state', status: 'failed', reason: EXITED, faultAt: iso(0) },
     awaitsDecision: false,

@@ -1,8 +1,8 @@
 import { Controller, Inject, Logger, Module } from '@nestjs/common';
 import { MessagePattern } from '@nestjs/microservices';
 import type { JarvisConfig } from '@jarvis/config';
-import { RPC, type HealthReply } from '@jarvis/contracts';
-import type { PolicyState } from '@jarvis/policy';
+import { RPC, type ApprovalsReply, type HealthReply } from '@jarvis/contracts';
+import { pendingApprovals, type PolicyState } from '@jarvis/policy';
 import {
   CLOCK,
   JARVIS_CONFIG,
@@ -28,7 +28,13 @@ export class PolicyController {
   constructor(
     @Inject(SERVICE_HEALTH) private readonly health: ServiceHealth,
     @Inject(PROCESSOR_HOST) private readonly host: ProcessorHost<PolicyState>,
+    @Inject(CLOCK) private readonly clock: Clock,
   ) {}
+
+  @MessagePattern(RPC.policyApprovals)
+  approvals(): ApprovalsReply {
+    return { approvals: pendingApprovals(this.host.state(), this.clock()) };
+  }
 
   @MessagePattern(RPC.health('policy'))
   healthCheck(): HealthReply {

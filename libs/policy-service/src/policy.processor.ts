@@ -2,12 +2,15 @@ import type { JarvisEvent } from '@jarvis/contracts';
 import type { JarvisConfig } from '@jarvis/config';
 import type { EventProcessor, HandlerContext } from '@jarvis/event-log';
 import {
+  decideOnGrant,
   decideRemediation,
   dueRateLimitRetries,
+  expiredApprovals,
   evolvePolicy,
   initialPolicyState,
   isTrigger,
   overdueDecisions,
+  unansweredGrants,
   undecidedTriggers,
   type ChooseRemediation,
   type PolicyState,
@@ -42,7 +45,7 @@ export class PolicyProcessor implements EventProcessor<PolicyState> {
   }
 
   handles(event: JarvisEvent): boolean {
-    return isTrigger(event);
+    return isTrigger(event) || event.type === 'ApprovalGranted';
   }
 
   concurrencyKey(): string {
@@ -50,21 +53,25 @@ export class PolicyProcessor implements EventProcessor<PolicyState> {
   }
 
   inFlight(state: PolicyState): JarvisEvent[] {
-    return undecidedTriggers(state);
+    return [...undecidedTriggers(state), ...unansweredGrants(state)];
   }
 
   handle(event: JarvisEvent, ctx: HandlerContext<PolicyState>): Promise<void> {
-    if (!isTrigger(event)) return Promise.resolve();
+    if (event.type !== 'ApprovalGranted' && !isTrigger(event)) return Promise.resolve();
     return this.oneAtATime(async () => {
-      const facts = decideRemediation(ctx.state(), event, this.config.policy, ctx.now(), this.choose);
+      const facts = event.type === 'ApprovalGranted' ? decideOnGrant(ctx.state(), event, ctx.now()) : decideRemediation(ctx.state(), event, this.config.policy, ctx.now(), this.choose);
       if (facts.length > 0) await this.recordDecided(facts, (fact, parent) => ctx.emit(fact, parent), ctx.trace, event);
     });
   }
 
-  /** Escalates decisions stuck past policy.decisionTimeoutSeconds and decides rate-limited incidents whose wait is over. */
+  /**
+   * Escalates decisions stuck past policy.decisionTimeoutSeconds, expires unanswered approval requests, and decides
+   * rate-limited incidents whose wait is over.
+   */
   sweep(state: () => PolicyState, now: Date, record: RecordFact): Promise<void> {
     return this.oneAtATime(async () => {
       for (const escalation of overdueDecisions(state(), now, this.config.policy.decisionTimeoutSeconds)) await record(escalation);
+      for (const expired of expiredApprovals(state(), now)) await record(expired);
       for (const { trigger, retryOf } of dueRateLimitRetries(state(), now)) {
         const facts = decideRemediation(state(), trigger, this.config.policy, now, this.choose, retryOf);
         if (facts.length > 0) await this.recordDecided(facts, record, undefined, trigger);

@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { containerTarget, createEvent, derivedId, validateEvent, type JarvisEvent, type JarvisEventOf } from '@jarvis/contracts';
+import { approvalDigest, containerTarget, createEvent, derivedId, validateEvent, type JarvisEvent, type JarvisEventOf } from '@jarvis/contracts';
+import { decideOnGrant, expiredApprovals, pendingApprovals } from './decide-approval.js';
 import { decideRemediation } from './decide-remediation.js';
 import type { ChooseRemediation, RemediationChoice } from './remediation-choice.js';
 import { dueRateLimitRetries, overdueDecisions } from './policy-sweep.js';
@@ -23,6 +24,7 @@ function rules(overrides: Partial<PolicyRules> = {}): PolicyRules {
     autoRestart: true,
     maxAutonomousRisk: 'medium',
     staleDetectionSeconds: 300,
+    approvalExpirySeconds: 3600,
     rateLimit: { maxActions: 60, windowSeconds: 60 },
     breaker: { maxAttempts: 3, windowSeconds: 600 },
     backoff: { initialMs: 1000, maxMs: 4000 },
@@ -60,12 +62,14 @@ class PolicyWorld {
     return facts;
   }
 
-  /** Deliver and expect exactly one decision. */
+  /** Deliver and expect exactly one decision (with its approval request when it asks a person). */
   decide(event: JarvisEvent, now: Date): Decision {
     const facts = this.deliver(event, now);
-    assert.equal(facts.length, 1, `expected one decision, got ${facts.map((f) => f.type).join(', ') || 'nothing'}`);
-    assert.equal(facts[0]!.type, 'RemediationDecided');
-    return facts[0] as Decision;
+    const types = facts.map((f) => f.type).join(', ') || 'nothing';
+    const decision = facts[0] as Decision | undefined;
+    assert.equal(decision?.type, 'RemediationDecided', `expected one decision, got ${types}`);
+    assert.equal(facts.length, decision!.data.outcome === 'needs_approval' ? 2 : 1, `expected one decision, got ${types}`);
+    return decision!;
   }
 
   id(label: string): string {
@@ -700,6 +704,102 @@ describe('decideRemediation: the action comes from the capability registry', () 
     const third = world.decide(failure(world, 'c', 2 * SEC).opened, at(2 * SEC));
     assert.deepEqual([third.data.outcome, third.data.rule], ['denied', RULE.rateLimit]);
     assert.match(third.data.reason, /^2 actions in the last 60s \(limit 2\)/);
+  });
+});
+
+describe('decideOnGrant: a person approves, once, exactly what was asked', () => {
+  const WIPE: RemediationChoice = { action: 'wipe_cache', params: { keepDays: 1 }, risk: 'high' };
+
+  /** An incident whose action needs approval: the needs_approval decision and its request, both applied. */
+  function asked(world: PolicyWorld) {
+    const incident = failure(world, 'web', 0);
+    world.deliver(incident.detection, at(0));
+    const facts = world.deliver(incident.opened, at(0));
+    const request = facts.find((f) => f.type === 'ApprovalRequested') as JarvisEventOf<'ApprovalRequested'>;
+    return { ...incident, request };
+  }
+
+  function grant(world: PolicyWorld, request: JarvisEventOf<'ApprovalRequested'>, overrides: { digest?: string; requestId?: string; offsetMs?: number } = {}) {
+    return createEvent({
+      id: world.id('grant'),
+      type: 'ApprovalGranted',
+      source: 'gateway',
+      time: iso(overrides.offsetMs ?? 60 * SEC),
+      subject: request.subject,
+      correlationId: request.correlationId,
+      causationId: null,
+      data: { target: request.data.target, requestId: overrides.requestId ?? request.id, digest: overrides.digest ?? request.data.digest, by: 'alice (api token)' },
+    });
+  }
+
+  function answer(world: PolicyWorld, event: JarvisEventOf<'ApprovalGranted'>, now: Date): JarvisEvent[] {
+    world.apply(event);
+    const facts = decideOnGrant(world.state, event, now);
+    for (const fact of facts) world.apply(fact);
+    return facts;
+  }
+
+  it('given a needs_approval decision, then its request carries the digest of exactly what would run and an expiry', () => {
+    const world = new PolicyWorld(rules({ approvalExpirySeconds: 600 }), () => WIPE);
+    const { request } = asked(world);
+    assert.equal(request.data.digest, approvalDigest({ action: 'wipe_cache', target: request.data.target, params: { keepDays: 1 } }));
+    assert.equal(request.data.expiresAt, iso(600 * SEC));
+    assert.ok(validateEvent(request).ok);
+    assert.equal(pendingApprovals(world.state, at(SEC)).length, 1);
+  });
+
+  it('given a valid grant, then one execute decision citing it, and a replay of it executes nothing', () => {
+    const world = new PolicyWorld(rules(), () => WIPE);
+    const { request } = asked(world);
+    const granted = grant(world, request);
+    const [decision] = answer(world, granted, at(60 * SEC)) as [Decision];
+    assert.deepEqual([decision.data.outcome, decision.data.rule, decision.data.approvalId, decision.data.action, decision.data.params], ['execute', RULE.approvalGranted, granted.id, 'wipe_cache', { keepDays: 1 }]);
+    assert.equal(decision.id, derivedId('RemediationDecided', granted.id));
+    assert.ok(validateEvent(decision).ok);
+    assert.deepEqual(answer(world, granted, at(61 * SEC)), [], 'the same grant delivered again: already answered');
+    const replayed = grant(world, request, { offsetMs: 62 * SEC });
+    const [refused] = answer(world, replayed, at(62 * SEC)) as [JarvisEventOf<'ApprovalRefused'>];
+    assert.deepEqual([refused.type, refused.data.refusal], ['ApprovalRefused', 'not_pending']);
+    assert.match(refused.data.reason, /already used/);
+    assert.deepEqual(pendingApprovals(world.state, at(63 * SEC)), []);
+  });
+
+  it('given a grant after the expiry, then it is refused as expired; the sweep expires the request once', () => {
+    const world = new PolicyWorld(rules({ approvalExpirySeconds: 60 }), () => WIPE);
+    const { request } = asked(world);
+    assert.deepEqual(expiredApprovals(world.state, at(59 * SEC)), []);
+    const [refused] = answer(world, grant(world, request, { offsetMs: 61 * SEC }), at(61 * SEC)) as [JarvisEventOf<'ApprovalRefused'>];
+    assert.equal(refused.data.refusal, 'expired');
+    const [expired] = expiredApprovals(world.state, at(61 * SEC));
+    assert.equal(expired!.id, derivedId('ApprovalExpired', request.id));
+    world.apply(expired!);
+    assert.deepEqual(expiredApprovals(world.state, at(62 * SEC)), []);
+    assert.equal(world.state.incidents.get(request.correlationId)!.awaitingApproval, false, 'the next trigger may ask again');
+  });
+
+  it('given a grant naming another digest (altered parameters), then digest_mismatch and nothing runs', () => {
+    const world = new PolicyWorld(rules(), () => WIPE);
+    const { request } = asked(world);
+    const altered = approvalDigest({ action: 'wipe_cache', target: request.data.target, params: { keepDays: 0 } });
+    const facts = answer(world, grant(world, request, { digest: altered }), at(60 * SEC));
+    assert.deepEqual(facts.map((f) => [f.type, (f as JarvisEventOf<'ApprovalRefused'>).data.refusal]), [['ApprovalRefused', 'digest_mismatch']]);
+    assert.equal(pendingApprovals(world.state, at(61 * SEC)).length, 1, 'the real request is still pending');
+  });
+
+  it('given a grant naming no known request, or a rejected one, then it is refused', () => {
+    const world = new PolicyWorld(rules(), () => WIPE);
+    const { request } = asked(world);
+    const [unknown] = answer(world, grant(world, request, { requestId: derivedId('nowhere') }), at(60 * SEC)) as [JarvisEventOf<'ApprovalRefused'>];
+    assert.equal(unknown.data.refusal, 'unknown_request');
+    world.apply(createEvent({ id: world.id('reject'), type: 'ApprovalRejected', source: 'gateway', time: iso(61 * SEC), subject: request.subject, correlationId: request.correlationId, causationId: null, data: { target: request.data.target, requestId: request.id, by: 'bob', reason: 'not now' } }));
+    const [late] = answer(world, grant(world, request, { offsetMs: 62 * SEC }), at(62 * SEC)) as [JarvisEventOf<'ApprovalRefused'>];
+    assert.deepEqual([late.data.refusal, late.data.reason], ['not_pending', `request ${request.id} is rejected: a grant executes once`]);
+  });
+
+  it('given a request still pending, then re-detections join it instead of producing new decisions', () => {
+    const world = new PolicyWorld(rules(), () => WIPE);
+    const { incidentId } = asked(world);
+    assert.deepEqual(world.deliver(redetection(world, incidentId, 'web', 30 * SEC), at(30 * SEC)), []);
   });
 });
 

@@ -1,11 +1,10 @@
 import { assertNever, createEvent, derivedId, type JarvisEvent, type JarvisEventOf, type TargetRef, targetKey } from '@jarvis/contracts';
 import { countSince, isOwnTrigger, pruneBefore, type PolicyState } from './policy-state.js';
 import type { Trigger } from './trigger.js';
-import { backoffDelayMs, RULE, withinAutonomy, type PolicyRules } from './policy-rules.js';
+import { approvalReason, backoffDelayMs, RULE, type PolicyRules } from './policy-rules.js';
+import { approvalRequestedFor } from './approval-events.js';
 import type { ChooseRemediation, RemediationChoice } from './remediation-choice.js';
 
-/** `policy.autoRestart: false` asks a person before every restart, whatever its risk. */
-const RESTART_CONTAINER = 'restart_container';
 
 function triggerReason(trigger: Trigger): string {
   switch (trigger.type) {
@@ -83,16 +82,13 @@ export function decideRemediation(
     return [decision('denied', RULE.rateLimit, `${recent.length} actions in the last ${rules.rateLimit.windowSeconds}s (limit ${rules.rateLimit.maxActions})`, freedAtMs)];
   }
   const approval = approvalReason(choice, rules);
-  if (approval) return [decision('needs_approval', RULE.approvalRequired, approval)];
+  if (approval) {
+    const asked = decision('needs_approval', RULE.approvalRequired, approval);
+    return [asked, approvalRequestedFor(asked, new Date(nowMs + rules.approvalExpirySeconds * 1000), now)];
+  }
   const delayMs = backoffDelayMs(attempt, rules.backoff);
   const why = retryOf ? 'the rate limit allows it again' : triggerReason(trigger);
   return [decision('execute', RULE.autoRemediation, `${choice.action} (${choice.risk} risk): ${why}; attempt ${attempt}${delayMs ? ` after ${delayMs} ms backoff` : ''}`, nowMs + delayMs)];
-}
-
-function approvalReason(choice: RemediationChoice, rules: PolicyRules): string | null {
-  if (choice.action === RESTART_CONTAINER && !rules.autoRestart) return 'automatic restarts are off (policy.autoRestart: false)';
-  if (!withinAutonomy(choice.risk, rules)) return `${choice.action} is ${choice.risk} risk, above policy.maxAutonomousRisk (${rules.maxAutonomousRisk})`;
-  return null;
 }
 
 type Cause = { id: string; correlationId: string };

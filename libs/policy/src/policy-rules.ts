@@ -5,6 +5,7 @@ export type PolicyRules = {
   autoRestart: boolean;
   maxAutonomousRisk: Risk;
   staleDetectionSeconds: number;
+  approvalExpirySeconds: number;
   rateLimit: { maxActions: number; windowSeconds: number };
   breaker: { maxAttempts: number; windowSeconds: number };
   backoff: { initialMs: number; maxMs: number };
@@ -16,6 +17,7 @@ export const RULE = {
   approvalRequired: 'approval_required',
   noRemediation: 'no_remediation',
   remediationExhausted: 'remediation_exhausted',
+  approvalGranted: 'approval_granted',
   circuitBreaker: 'circuit_breaker',
   rateLimit: 'rate_limit',
   decisionTimeout: 'decision_timeout',
@@ -29,6 +31,16 @@ export function backoffDelayMs(attempt: number, backoff: PolicyRules['backoff'])
   if (attempt <= 1) return 0;
   return Math.min(backoff.maxMs, backoff.initialMs * 2 ** Math.min(attempt - 2, 30));
 }
+
+/** Why an action needs a person's approval first under `rules`, or null when it may run on its own. */
+export function approvalReason(action: { action: string; risk: Risk }, rules: Pick<PolicyRules, 'autoRestart' | 'maxAutonomousRisk'>): string | null {
+  if (action.action === RESTART_CONTAINER && !rules.autoRestart) return 'automatic restarts are off (policy.autoRestart: false)';
+  if (!withinAutonomy(action.risk, rules)) return `${action.action} is ${action.risk} risk, above policy.maxAutonomousRisk (${rules.maxAutonomousRisk})`;
+  return null;
+}
+
+/** `policy.autoRestart: false` asks a person before every restart, whatever its risk. */
+const RESTART_CONTAINER = 'restart_container';
 
 /** Whether an action of `risk` may run without a person's approval under `rules`. */
 export function withinAutonomy(risk: Risk, rules: Pick<PolicyRules, 'maxAutonomousRisk'>): boolean {

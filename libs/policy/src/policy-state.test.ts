@@ -55,6 +55,7 @@ describe('evolvePolicy', () => {
       attempts: 0,
       lastTrigger: opened,
       awaitingApproval: false,
+      pendingApprovalId: null,
       rateLimited: null,
       closedAt: null,
     });

@@ -1,4 +1,4 @@
-import { assertNever, targetKey, type JarvisEvent, type JarvisEventOf, type TargetRef } from '@jarvis/contracts';
+import { assertNever, targetKey, type ActionParams, type JarvisEvent, type JarvisEventOf, type Risk, type TargetRef } from '@jarvis/contracts';
 import { RULE } from './policy-rules.js';
 import { isTrigger, type Trigger } from './trigger.js';
 
@@ -23,13 +23,37 @@ export type IncidentView = {
   lastTrigger: Trigger | null;
   /** The latest decision asked for approval: asking again at every re-detection would say nothing new. */
   awaitingApproval: boolean;
+  /** The approval request a person has not answered yet. */
+  pendingApprovalId: string | null;
   /** The latest decision was a rate-limit denial: it is decided again once its notBefore has passed. */
   rateLimited: Decision | null;
   closedAt: string | null;
 };
 
+export type ApprovalStatus = 'pending' | 'used' | 'rejected' | 'expired';
+
+/** An approval request as the policy knows it: what it is about, and whether it may still be granted. */
+export type ApprovalRecord = {
+  id: string;
+  caseId: string;
+  subject: string;
+  target: TargetRef;
+  action: string;
+  params: ActionParams;
+  risk: Risk;
+  digest: string;
+  reason: string;
+  requestedAt: string;
+  expiresAt: string;
+  status: ApprovalStatus;
+};
+
 /** What the policy remembers. Rebuilt from the log at start, so a restart never resets a count. */
 export type PolicyState = {
+  /** Approval requests by id; a grant is checked against its request here. */
+  approvals: Map<string, ApprovalRecord>;
+  /** Grants recorded, by id, with the request each names: a decision citing the grant uses up its request. */
+  grants: Map<string, JarvisEventOf<'ApprovalGranted'>>;
   incidents: Map<string, IncidentView>;
   /**
    * Trigger events that already got a decision, with their incident: a redelivered trigger is answered by this, not
@@ -54,7 +78,7 @@ function pruneEveryMs(retentionMs: number): number {
 }
 
 export function initialPolicyState(): PolicyState {
-  return { incidents: new Map(), decidedTriggers: new Map(), attemptsByTarget: new Map(), actionTimes: [], latestMs: 0, prunedAtMs: 0 };
+  return { approvals: new Map(), grants: new Map(), incidents: new Map(), decidedTriggers: new Map(), attemptsByTarget: new Map(), actionTimes: [], latestMs: 0, prunedAtMs: 0 };
 }
 
 /**
@@ -99,6 +123,7 @@ function foldFact(state: PolicyState, event: JarvisEvent): PolicyState {
         attempts: 0,
         lastTrigger: null,
         awaitingApproval: false,
+        pendingApprovalId: null,
         rateLimited: null,
         closedAt: null,
       });
@@ -121,6 +146,23 @@ function foldFact(state: PolicyState, event: JarvisEvent): PolicyState {
     case 'IncidentResolved':
       withIncident(state, event.correlationId, (incident) => Object.assign(incident, { open: false, pendingDecisionId: null, pendingNotBefore: null, closedAt: event.time }));
       return state;
+    case 'ApprovalRequested':
+      foldApprovalRequest(state, event);
+      return state;
+    case 'ApprovalGranted':
+      state.grants.set(event.id, event);
+      return state;
+    case 'ApprovalRefused':
+      if (event.causationId) state.decidedTriggers.set(event.causationId, event.correlationId);
+      return state;
+    case 'ApprovalRejected':
+      settleApproval(state, event.data.requestId, 'rejected');
+      return state;
+    case 'ApprovalExpired':
+      settleApproval(state, event.data.requestId, 'expired');
+      // Nobody answered: the next trigger may ask again.
+      withIncident(state, event.correlationId, (incident) => (incident.awaitingApproval = false));
+      return state;
     case 'DetectionRecorded':
     case 'ActionStarted':
     case 'ActionSucceeded':
@@ -130,8 +172,38 @@ function foldFact(state: PolicyState, event: JarvisEvent): PolicyState {
   }
 }
 
+function foldApprovalRequest(state: PolicyState, request: JarvisEventOf<'ApprovalRequested'>): void {
+  const { target, action, params, risk, digest, reason, expiresAt } = request.data;
+  state.approvals.set(request.id, {
+    id: request.id,
+    caseId: request.correlationId,
+    subject: request.subject,
+    target,
+    action,
+    params,
+    risk,
+    digest,
+    reason,
+    requestedAt: request.time,
+    expiresAt,
+    status: 'pending',
+  });
+  withIncident(state, request.correlationId, (incident) => (incident.pendingApprovalId = request.id));
+}
+
+function settleApproval(state: PolicyState, requestId: string, status: Exclude<ApprovalStatus, 'pending'>): void {
+  const request = state.approvals.get(requestId);
+  if (!request || request.status !== 'pending') return;
+  request.status = status;
+  withIncident(state, request.caseId, (incident) => {
+    if (incident.pendingApprovalId === requestId) incident.pendingApprovalId = null;
+  });
+}
+
 function foldDecision(state: PolicyState, decision: Decision): void {
   if (decision.causationId) state.decidedTriggers.set(decision.causationId, decision.correlationId);
+  const grant = decision.data.approvalId ? state.grants.get(decision.data.approvalId) : undefined;
+  if (grant) settleApproval(state, grant.data.requestId, 'used');
   const incident = state.incidents.get(decision.correlationId);
   if (incident) {
     incident.awaitingApproval = decision.data.outcome === 'needs_approval';
@@ -163,6 +235,8 @@ function pruneClosed(state: PolicyState, horizonMs: number): void {
   for (const [trigger, incidentId] of state.decidedTriggers) {
     if (!state.incidents.has(incidentId)) state.decidedTriggers.delete(trigger);
   }
+  for (const [id, request] of state.approvals) if (!state.incidents.has(request.caseId)) state.approvals.delete(id);
+  for (const [id, grant] of state.grants) if (!state.incidents.has(grant.correlationId)) state.grants.delete(id);
   state.prunedAtMs = state.latestMs;
 }
 

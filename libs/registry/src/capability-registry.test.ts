@@ -232,6 +232,7 @@ describe('capabilityRegistry: the kinds Jarvis ships', () => {
     assert.deepEqual(shipped.kinds(), ['container', 'disk', 'http_endpoint']);
     assert.equal(shipped.remediationFor(targetOf('container', 'web'), 'container_state')?.name, 'restart_container');
     assert.equal(shipped.remediationFor(targetOf('disk', '/srv'), 'disk_usage')?.name, 'clean_tmp_files');
+    assert.equal(shipped.remediationFor(targetOf('http_endpoint', 'no-such-endpoint'), 'http_health'), null, 'an endpoint naming no container has no restart');
   });
 
   it('given one configured disk, when probes are built, then there is one disk_usage probe for its mount', () => {

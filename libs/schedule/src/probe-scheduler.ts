@@ -171,6 +171,12 @@ export class ProbeScheduler<R> {
   private due(entry: Entry<R>): void {
     entry.timer = null;
     if (!this.active || this.entries.get(entry.probe.key) !== entry) return;
+    // Node's timers run on a monotonic clock and may fire a millisecond before the wall clock says the slot came.
+    const early = entry.scheduledAt - this.timers.now();
+    if (early > 0) {
+      entry.timer = this.timers.setTimeout(() => this.due(entry), early);
+      return;
+    }
     if (this.running < this.options.concurrency) {
       this.launch(entry);
     } else {

@@ -1,91 +1,109 @@
 import { parseArgs } from 'node:util';
-import { ConfigError } from '@jarvis/config';
-import { EventStoreMisconfigured } from '@jarvis/event-log';
-import { parseTargets, runJarvis, runtimeEnvFrom, StartupError, type RunningJarvis, type ServiceRegistry, type StopOutcome } from './run-jarvis.js';
+import { closestName } from '@jarvis/config';
+import { commandHelp, groupHelp, programHelp, type Program } from './command-help.js';
+import type { CommandTable, JarvisCommand, Terminal } from './command-table.js';
 
-const USAGE = `Usage: jarvis start [--target monitor,policy,executor,config-editor,audit,gateway]
+export { programFromPackage, type Program } from './command-help.js';
 
-Runs the selected services in one process (all of them by default).
+/** A mistake in how the command was called: said on stderr with where to find the right way, exit code 2. */
+const USAGE_ERROR = 2;
 
-Environment:
-  NATS_URL          NATS server (default nats://127.0.0.1:4222)
-  DOCKER_HOST       Docker engine (default unix:///var/run/docker.sock)
-  JARVIS_CONFIG     path to jarvis.yaml (default: built-in defaults, watch containers labelled jarvis.watch=true)
-  JARVIS_HTTP_PORT  gateway port (default 8080, on 127.0.0.1 unless gateway.host says otherwise)
-  OTEL_EXPORTER_OTLP_ENDPOINT, OTEL_EXPORTER_OTLP_PROTOCOL, OTEL_SERVICE_NAME  OpenTelemetry trace export
-`;
+export const PROCESS_TERMINAL: Terminal = {
+  out: (text) => void process.stdout.write(text),
+  err: (text) => void process.stderr.write(text),
+};
 
-/** Parses the command line, starts the services and stops them cleanly on SIGTERM/SIGINT. Returns the exit code. */
-export async function runCommandLine(registry: ServiceRegistry, argv: string[], env: NodeJS.ProcessEnv): Promise<number> {
-  let parsed;
-  try {
-    parsed = parseArgs({ args: argv, allowPositionals: true, options: { target: { type: 'string' }, help: { type: 'boolean', short: 'h' } } });
-  } catch (error) {
-    process.stderr.write(`jarvis: ${(error as Error).message}\n\n${USAGE}`);
-    return 2;
-  }
-  const [command] = parsed.positionals;
-  if (parsed.values.help || command === 'help') {
-    process.stdout.write(USAGE);
+/** Runs `jarvis <command> [options]` from the table; returns the exit code. */
+export async function runCommandLine(table: CommandTable, program: Program, argv: readonly string[], env: NodeJS.ProcessEnv, terminal: Terminal = PROCESS_TERMINAL): Promise<number> {
+  const [first, ...others] = argv;
+  if (first === undefined) return usageError(terminal, program, 'missing command', programHelp(program, table));
+  if (first === '-V' || first === '--version') {
+    terminal.out(`${program.name} ${program.version}\n`);
     return 0;
   }
-  if (command !== 'start') {
-    process.stderr.write(`jarvis: ${command ? `unknown command "${command}"` : 'missing command'}\n\n${USAGE}`);
-    return 2;
+  if (first === '-h' || first === '--help') {
+    terminal.out(programHelp(program, table));
+    return 0;
   }
+  if (first === 'help') return help(table, program, others, terminal);
+  if (first.startsWith('-')) return usageError(terminal, program, `unknown option ${first} (the options of a command come after it)`, `Run "${program.name} --help" for the list of commands.\n`);
+  const words = leadingWords(argv);
+  const match = table.find(words);
+  if (!match) return notACommand(table, program, words, terminal);
+  return runMatched(match.command, program, [...match.rest, ...argv.slice(words.length)], env, terminal);
+}
+
+async function runMatched(command: JarvisCommand, program: Program, args: string[], env: NodeJS.ProcessEnv, terminal: Terminal): Promise<number> {
+  const parsed = parseCommandArgs(command, args);
+  const prefix = `${program.name} ${command.name}`;
+  const hint = `Run "${prefix} --help" for its usage.\n`;
+  if ('error' in parsed) return usageError(terminal, prefix, parsed.error, hint);
+  if (parsed.values['help'] === true) {
+    terminal.out(commandHelp(program, command));
+    return 0;
+  }
+  if (parsed.positionals.length > command.maxPositionals) {
+    const extra = parsed.positionals.slice(command.maxPositionals).map((p) => JSON.stringify(p)).join(' ');
+    return usageError(terminal, prefix, `unexpected argument ${extra}`, hint);
+  }
+  return command.run({ values: parsed.values, positionals: parsed.positionals, env }, terminal);
+}
+
+type ParsedArgs = { values: Record<string, string | boolean | undefined>; positionals: string[] } | { error: string };
+
+function parseCommandArgs(command: JarvisCommand, args: string[]): ParsedArgs {
+  const known = new Set([...Object.keys(command.options), 'help']);
+  const end = args.indexOf('--');
+  const unknown = (end === -1 ? args : args.slice(0, end)).find((arg) => arg.startsWith('--') && !known.has(arg.slice(2).split('=')[0]!));
+  if (unknown) {
+    const name = unknown.slice(2).split('=')[0]!;
+    const suggestion = closestName(name, [...known]);
+    return { error: `unknown option --${name}${suggestion ? `, did you mean --${suggestion}?` : ''}` };
+  }
+  const options = Object.fromEntries([...Object.entries(command.options), ['help', { type: 'boolean', short: 'h' }] as const].map(([name, o]) => [name, { type: o.type, ...(o.short ? { short: o.short } : {}) }]));
   try {
-    const targets = parseTargets(parsed.values.target, registry);
-    return await untilStopped(await runJarvis(registry, targets, runtimeEnvFrom(env, targets)));
+    const { values, positionals } = parseArgs({ args, options, allowPositionals: true, strict: true });
+    return { values: { ...values } as Record<string, string | boolean | undefined>, positionals };
   } catch (error) {
-    if (error instanceof ConfigError || error instanceof StartupError || error instanceof EventStoreMisconfigured) {
-      process.stderr.write(`jarvis: ${error.message}\n`);
-      return 2;
-    }
-    process.stderr.write(`jarvis: failed to start: ${(error as Error).stack ?? String(error)}\n`);
-    return 1;
+    return { error: (error as Error).message };
   }
 }
 
-/**
- * Waits for SIGTERM/SIGINT, then stops within the configured deadline. A second signal during the stop exits at
- * once; a lost instance lock exits at once too, since another instance now consumes this one's events.
- */
-function untilStopped(running: RunningJarvis): Promise<number> {
-  return new Promise<number>((resolve) => {
-    let stopping = false;
-    const onSignal = (signal: string) => {
-      if (stopping) {
-        process.stderr.write(`jarvis: second ${signal}, exiting now${abandoned(running.unacknowledgedAppends())}\n`);
-        resolve(1);
-        return;
-      }
-      stopping = true;
-      process.stderr.write(`jarvis: ${signal} received, stopping\n`);
-      void running.stop().then((outcome) => resolve(report(outcome)));
-    };
-    process.on('SIGTERM', () => onSignal('SIGTERM'));
-    process.on('SIGINT', () => onSignal('SIGINT'));
-    void running.lockLost.then((reason) => {
-      process.stderr.write(`jarvis: FATAL: ${reason}${abandoned(running.unacknowledgedAppends())}\n`);
-      resolve(1);
-    });
-  });
-}
-
-function report(outcome: StopOutcome): number {
-  for (const note of outcome.notes) process.stderr.write(`jarvis: ${note}\n`);
-  for (const failure of outcome.failures) process.stderr.write(`jarvis: error while stopping: ${failure}\n`);
-  if (outcome.lost.length > 0) {
-    process.stderr.write(`jarvis: stopped, but${abandoned(outcome.lost)}\n`);
-    return 1;
+function help(table: CommandTable, program: Program, words: string[], terminal: Terminal): number {
+  if (words.length === 0) {
+    terminal.out(programHelp(program, table));
+    return 0;
   }
-  if (outcome.failures.length > 0) return 1;
-  process.stderr.write('jarvis: stopped\n');
-  return 0;
+  const match = table.find(words);
+  if (match && match.rest.length === 0) {
+    terminal.out(commandHelp(program, match.command));
+    return 0;
+  }
+  const group = table.under(words.join(' '));
+  if (group.length > 0) {
+    terminal.out(groupHelp(program, words.join(' '), group));
+    return 0;
+  }
+  return notACommand(table, program, words, terminal);
 }
 
-/** An append without its ack may or may not be stored: say which, so the operator can look for it in the log. */
-function abandoned(appends: string[]): string {
-  if (appends.length === 0) return '';
-  return `; ${appends.length} event append(s) never got their ack and may be lost: ${appends.join(', ')}`;
+function notACommand(table: CommandTable, program: Program, words: string[], terminal: Terminal): number {
+  const [first, second] = words as [string, string | undefined];
+  const group = table.under(first);
+  if (group.length > 0 && second === undefined) return usageError(terminal, program, `"${first}" needs a command after it`, groupHelp(program, first, group));
+  const unknown = group.length > 0 ? `${first} ${second}` : first;
+  const suggestion = group.length > 0 ? closestName(unknown, group.map((command) => command.name)) : table.closestTo(first);
+  const hint = `Run "${program.name} --help" for the list of commands.\n`;
+  return usageError(terminal, program, `unknown command "${unknown}"${suggestion ? `, did you mean ${suggestion}?` : ''}`, hint);
+}
+
+/** The words before the first option: the command's name, its subcommand, and positional arguments. */
+function leadingWords(argv: readonly string[]): string[] {
+  const firstOption = argv.findIndex((arg) => arg.startsWith('-'));
+  return [...(firstOption === -1 ? argv : argv.slice(0, firstOption))];
+}
+
+function usageError(terminal: Terminal, who: Program | string, problem: string, hint: string): number {
+  terminal.err(`${typeof who === 'string' ? who : who.name}: ${problem}\n\n${hint}`);
+  return USAGE_ERROR;
 }

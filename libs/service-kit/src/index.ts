@@ -9,3 +9,7 @@ export * from './command-line.js';
 export * from './instance-lock.js';
 export * from './lock-holder.js';
 export * from './nats-reconnect.js';
+export * from './command-table.js';
+export * from './start-command.js';
+export * from './invalid-request.js';
+export * from './nats-credentials.js';

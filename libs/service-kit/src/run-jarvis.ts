@@ -4,13 +4,15 @@ import { NestFactory } from '@nestjs/core';
 import { Transport, type MicroserviceOptions } from '@nestjs/microservices';
 import { connect, type NatsConnection } from '@nats-io/transport-node';
 import { defaultConfig, loadConfigFile, type JarvisConfig } from '@jarvis/config';
-import { SERVICE_NAMES, isServiceName, type ServiceName } from '@jarvis/contracts';
+import { SERVICE_NAMES, SINGLE_INSTANCE_SERVICES, isServiceName, type ServiceName } from '@jarvis/contracts';
 import { JetStreamEventLog } from '@jarvis/event-log';
 import { startTelemetry, type TelemetryHandle } from '@jarvis/telemetry';
 import { AppendTracker } from './append-tracker.js';
 import { beforeDeadline } from './deadline.js';
 import { InstanceLocks } from './instance-lock.js';
+import { invalidRequestFrom } from './invalid-request.js';
 import { KitModule } from './kit.module.js';
+import { natsClientOptionsFrom, type NatsClientOptions } from './nats-credentials.js';
 import { RECONNECT_FOREVER } from './nats-reconnect.js';
 import { redactUrl } from './redact.js';
 import { StartupError } from './startup-error.js';
@@ -59,6 +61,7 @@ export function runtimeEnvFrom(env: NodeJS.ProcessEnv, targets: readonly string[
   }
   return {
     natsUrl: env['NATS_URL'] || 'nats://127.0.0.1:4222',
+    nats: natsClientOptionsFrom(env),
     dockerHost: env['DOCKER_HOST'] || undefined,
     httpPort: Number.isNaN(port) ? -1 : port,
     configFile: env['JARVIS_CONFIG'] || null,
@@ -75,21 +78,23 @@ export async function runJarvis(registry: ServiceRegistry, targets: ServiceName[
   const logger = new Logger('jarvis');
   Logger.overrideLogger(LOG_LEVELS[config.logLevel]);
   const telemetry = startTelemetry(targets.length === 1 ? `jarvis-${targets[0]}` : 'jarvis');
-  const nats = await connectNats(env.natsUrl, targets);
+  const nats = await connectNats(env, targets);
   let locks: InstanceLocks | undefined;
   try {
     let onLockLost: (reason: string) => void = () => undefined;
     const lockLost = new Promise<string>((resolve) => (onLockLost = resolve));
     locks = await InstanceLocks.acquire(nats, targets.filter(isSingleInstance), config.lifecycle.instanceLockTtlSeconds, logger, onLockLost);
     const appends = new AppendTracker();
-    const log = appends.track(await JetStreamEventLog.open(nats));
+    const eventLog = await JetStreamEventLog.open(nats);
+    for (const gap of eventLog.hardeningGaps) logger.warn(gap);
+    const log = appends.track(eventLog);
     const modules = targets.map((t) => registry[t]!);
     @Module({ imports: [KitModule.forRoot({ nats, log, config, env }), ...modules] })
     class JarvisRootModule {}
     const app = await NestFactory.create(JarvisRootModule, { logger: LOG_LEVELS[config.logLevel], abortOnError: false });
-    app.useGlobalPipes(new ValidationPipe({ whitelist: true, forbidNonWhitelisted: true, transform: true }));
+    app.useGlobalPipes(new ValidationPipe({ whitelist: true, forbidNonWhitelisted: true, transform: true, exceptionFactory: invalidRequestFrom }));
     app.connectMicroservice<MicroserviceOptions>(
-      { transport: Transport.NATS, options: { servers: [env.natsUrl], name: `jarvis-rpc:${targets.join(',')}`, ...RECONNECT_FOREVER } },
+      { transport: Transport.NATS, options: { ...env.nats, name: `jarvis-rpc:${targets.join(',')}`, ...RECONNECT_FOREVER } },
       { inheritAppConfig: true },
     );
     await app.startAllMicroservices();
@@ -100,7 +105,7 @@ export async function runJarvis(registry: ServiceRegistry, targets: ServiceName[
     } else {
       await app.init();
     }
-    logger.log(`started ${targets.join(', ')} (NATS ${redactUrl(env.natsUrl)}, config ${env.configFile ?? 'built-in defaults'})`);
+    logger.log(`started ${targets.join(', ')} (NATS ${redactUrl(env.natsUrl)}${identityOf(env.nats)}, config ${env.configFile ?? 'built-in defaults'})`);
     const held = locks;
     const stop = () => stopAll({ app, nats, telemetry, locks: held, appends }, Date.now() + config.lifecycle.shutdownTimeoutSeconds * 1000);
     return { app, nats, stop, unacknowledgedAppends: () => appends.unacknowledged(), lockLost };
@@ -112,17 +117,23 @@ export async function runJarvis(registry: ServiceRegistry, targets: ServiceName[
   }
 }
 
-async function connectNats(url: string, targets: readonly string[]): Promise<NatsConnection> {
+async function connectNats(env: RuntimeEnv, targets: readonly string[]): Promise<NatsConnection> {
   try {
-    return await connect({ servers: [url], name: `jarvis:${targets.join(',')}`, ...RECONNECT_FOREVER });
+    return await connect({ ...env.nats, name: `jarvis:${targets.join(',')}`, ...RECONNECT_FOREVER });
   } catch (error) {
-    throw new StartupError(`NATS_URL: cannot connect to ${redactUrl(url)} (${(error as Error).message})`);
+    throw new StartupError(`NATS_URL: cannot connect to ${redactUrl(env.natsUrl)}${identityOf(env.nats)} (${(error as Error).message})`);
   }
+}
+
+/** Names the identity (never its secret) so a permissions problem in the log says who was refused. */
+function identityOf(options: NatsClientOptions): string {
+  if (options.user) return ` as user ${options.user}`;
+  return options.authenticator ? ' with NATS_CREDS' : '';
 }
 
 /** The gateway keeps no state and consumes no events: several may run side by side. */
 function isSingleInstance(service: ServiceName): boolean {
-  return service !== 'gateway';
+  return (SINGLE_INSTANCE_SERVICES as readonly ServiceName[]).includes(service);
 }
 
 type Running = { app: INestApplication; nats: NatsConnection; telemetry: TelemetryHandle; locks: InstanceLocks; appends: AppendTracker };

@@ -1,3 +1,5 @@
+import type { NatsClientOptions } from './nats-credentials.js';
+
 /** Injection tokens shared by every service module. */
 export const NATS_CONNECTION = Symbol('NATS_CONNECTION');
 export const EVENT_LOG = Symbol('EVENT_LOG');
@@ -9,6 +11,8 @@ export type Clock = () => Date;
 
 export type RuntimeEnv = {
   natsUrl: string;
+  /** Server, identity, TLS and inbox prefix for every NATS connection the process opens. */
+  nats: NatsClientOptions;
   dockerHost: string | undefined;
   httpPort: number;
   configFile: string | null;

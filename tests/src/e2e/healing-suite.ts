@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { connect } from '@nats-io/transport-node';
-import type { JarvisEvent } from '@jarvis/contracts';
+import type { ApiErrorBody, JarvisEvent } from '@jarvis/contracts';
 import { crashMainProcess, execIn, runContainer, startDockerd, waitRunning, type DockerHarness } from '../support/docker-harness.js';
 import { EventReader, ofIncident, timeline, typesOf } from '../support/event-reader.js';
 import { startJarvis, type JarvisDeployment, type Shape } from '../support/jarvis-harness.js';
@@ -139,11 +139,14 @@ export function healingSuite(shape: Shape): void {
       const base = `http://127.0.0.1:${jarvis.httpPort}/api/jarvis`;
       const badQuery = await fetch(`${base}/incidents?status=bogus&limit=5000`);
       assert.equal(badQuery.status, 400);
-      const body = JSON.stringify(await badQuery.json());
-      assert.match(body, /status must be one of the following values/);
-      assert.match(body, /limit must not be greater than 1000/);
+      const { error } = (await badQuery.json()) as ApiErrorBody;
+      assert.equal(error.code, 'invalid_request');
+      assert.ok(error.fields.some((f) => f.field === 'status' && /^must be one of the following values/.test(f.reason)), JSON.stringify(error));
+      assert.ok(error.fields.some((f) => f.field === 'limit' && f.reason === 'must not be greater than 1000'), JSON.stringify(error));
       assert.equal((await fetch(`${base}/incidents/not-a-uuid`)).status, 400);
-      assert.equal((await fetch(`${base}/incidents/3b7f3c1e-9d2a-4f7e-8a47-0b2f2a3c4d5e`)).status, 404);
+      const missing = await fetch(`${base}/incidents/3b7f3c1e-9d2a-4f7e-8a47-0b2f2a3c4d5e`);
+      assert.equal(missing.status, 404);
+      assert.equal(((await missing.json()) as ApiErrorBody).error.code, 'not_found');
     });
 
     it('leaves a watched container alone when its owner stops it through the Docker API', async () => {

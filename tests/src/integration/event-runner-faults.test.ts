@@ -90,7 +90,7 @@ describe('event processor runner against a real nats-server', { timeout: 120_000
       subject: 'container:web',
       correlationId: newId(),
       causationId: null,
-      data: { target: containerTarget('web'), outcome: 'execute', action: 'restart_container', rule: 'auto_restart', reason: 'forged', attempt: 1, notBefore: new Date().toISOString() },
+      data: { target: containerTarget('web'), outcome: 'execute', action: 'restart_container', params: {}, risk: 'low', rule: 'auto_remediation', reason: 'forged', attempt: 1, notBefore: new Date().toISOString() },
     } as never);
     const wrong = subjectOf('DetectionRecorded');
     const ack = await jetstream(nc).publish(wrong, JSON.stringify(forged));
@@ -166,7 +166,7 @@ describe('event processor runner against a real nats-server', { timeout: 120_000
     const newer = { ...JSON.parse(JSON.stringify(failedDetection('next'))), version: 7, data: { future: true } };
     const ack = await jetstream(nc).publish(subjectOf('DetectionRecorded'), JSON.stringify(newer));
     const error = await waitFor('the ERROR', () => out.lines.find((l) => l.level === 'error' && l.message.includes(`seq ${ack.seq}`)), 10_000);
-    assert.match(error.message, new RegExp(`newer: seq ${ack.seq} is DetectionRecorded at schema version 7, this build reads version 1: left unacknowledged`));
+    assert.match(error.message, new RegExp(`newer: seq ${ack.seq} is DetectionRecorded at schema version 7, this build reads version 2: left unacknowledged`));
     assert.match(problems.get('event schema') ?? '', /schema version 7/);
     const info = await (await jetstreamManager(nc)).consumers.info(EVENT_STREAM_NAME, 'newer');
     assert.ok(info.ack_floor.stream_seq < ack.seq, 'not acknowledged, not terminated');

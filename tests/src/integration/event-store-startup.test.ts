@@ -6,7 +6,7 @@ import { after, describe, it } from 'node:test';
 import { jetstream, jetstreamManager, RetentionPolicy, StorageType } from '@nats-io/jetstream';
 import { connect, nanos, type NatsConnection } from '@nats-io/transport-node';
 import { EVENT_STREAM_NAME, RPC, type HealthReply } from '@jarvis/contracts';
-import { JetStreamEventLog } from '@jarvis/event-log';
+import { eventStreamConfig, JetStreamEventLog } from '@jarvis/event-log';
 import { callRpc } from '../support/jarvis-rpc.js';
 import { JARVIS_BIN, REPO_ROOT } from '../support/jarvis-harness.js';
 import { startNats } from '../support/nats-harness.js';
@@ -45,6 +45,8 @@ describe('jarvis start and the event store', { timeout: 180_000 }, () => {
     const nats = await startNats();
     const nc = await connect({ servers: [nats.url] });
     try {
+      // A stream made by an older Jarvis, which still allowed deletes and purges (today's has deny_delete, deny_purge).
+      await (await jetstreamManager(nc)).streams.add({ ...eventStreamConfig(EVENT_STREAM_NAME), deny_delete: false, deny_purge: false });
       const log = await JetStreamEventLog.open(nc);
       for (const name of ['a', 'b']) await log.append(incidentOpened(name));
       const last = await log.append(incidentOpened('c'));
@@ -52,6 +54,7 @@ describe('jarvis start and the event store', { timeout: 180_000 }, () => {
       await jsm.streams.deleteMessage(EVENT_STREAM_NAME, last.seq);
       const proc = launch(nats.url);
       await started(proc, 15_000);
+      assert.match(proc.log(), /WARN.*event store: stream JARVIS_EVENTS allows deleting or purging its events \(deny_delete and deny_purge off\); turn them on with `nats stream edit JARVIS_EVENTS --deny-delete --deny-purge`/);
       assert.equal(await proc.stop('SIGTERM', 20_000), 0);
       await jsm.streams.purge(EVENT_STREAM_NAME);
       const again = launch(nats.url);

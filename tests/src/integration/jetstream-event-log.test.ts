@@ -3,7 +3,7 @@ import { after, before, describe, it } from 'node:test';
 import { jetstream, jetstreamManager, StorageType } from '@nats-io/jetstream';
 import { connect, nanos, type NatsConnection } from '@nats-io/transport-node';
 import { containerTarget, createEvent, EVENT_STREAM_NAME, newId, type JarvisEvent } from '@jarvis/contracts';
-import { EventStoreMisconfigured, JetStreamEventLog, type EventLog, type StoredEvent } from '@jarvis/event-log';
+import { eventStreamConfig, EventStoreMisconfigured, JetStreamEventLog, type EventLog, type StoredEvent } from '@jarvis/event-log';
 import { describeEventLogContract, type EventLogContractSettings, type EventLogUnderTest } from '@jarvis/event-log/contract';
 import { startNats, type NatsHarness } from '../support/nats-harness.js';
 import { killAllTracked, waitFor } from '../support/processes.js';
@@ -41,10 +41,12 @@ after(async () => {
 });
 
 /** The stream takes every subject Jarvis publishes on, so a fresh store is the stream deleted and created again. */
-async function freshJetStreamLog({ ackWaitMs }: EventLogContractSettings): Promise<EventLogUnderTest> {
+async function freshJetStreamLog({ ackWaitMs }: EventLogContractSettings, olderStream = false): Promise<EventLogUnderTest> {
   const nc = await natsConnection();
   const jsm = await jetstreamManager(nc);
   await jsm.streams.delete(EVENT_STREAM_NAME).catch(() => undefined);
+  // A stream made by an older Jarvis still allowed deletes and purges, which the tests of readFrom below need.
+  if (olderStream) await jsm.streams.add({ ...eventStreamConfig(EVENT_STREAM_NAME), deny_delete: false, deny_purge: false });
   const log = await JetStreamEventLog.open(nc, { ackWaitMs });
   const js = jetstream(nc);
   return {
@@ -66,7 +68,13 @@ describe('JetStream event log against a real nats-server: what only JetStream do
 
   before(async () => {
     nc = await natsConnection();
-    ({ log } = await freshJetStreamLog({ ackWaitMs: 2000 }));
+    ({ log } = await freshJetStreamLog({ ackWaitMs: 2000 }, true));
+  });
+
+  it('opens a stream made without deny_delete and deny_purge, and says what it lacks and how to add it', () => {
+    assert.deepEqual((log as JetStreamEventLog).hardeningGaps, [
+      'event store: stream JARVIS_EVENTS allows deleting or purging its events (deny_delete and deny_purge off); turn them on with `nats stream edit JARVIS_EVENTS --deny-delete --deny-purge`',
+    ]);
   });
 
   it('keeps every acknowledged event when nats-server is killed -9 and restarted', async () => {

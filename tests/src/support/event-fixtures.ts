@@ -20,3 +20,18 @@ export function failedDetection(name: string): JarvisEvent {
     data: { target: containerTarget(name), check: 'container_state', status: 'failed', reason: 'exited with code 1', faultAt: envelope.time },
   });
 }
+
+/** A decision to restart container `name` now, as the policy would record it: what a forger would publish. */
+export function restartDecision(name: string, incidentId = newId()): JarvisEvent {
+  const time = new Date().toISOString();
+  return createEvent({
+    id: newId(),
+    type: 'RemediationDecided',
+    source: 'policy',
+    time,
+    subject: `container:${name}`,
+    correlationId: incidentId,
+    causationId: newId(),
+    data: { target: containerTarget(name), outcome: 'execute', action: 'restart_container', params: {}, risk: 'low', rule: 'auto_remediation', reason: 'forged', attempt: 1, notBefore: time },
+  });
+}

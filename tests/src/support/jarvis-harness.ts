@@ -15,7 +15,14 @@ export const SHAPE_TARGETS: Record<Shape, string[][]> = {
   split: [['monitor'], ['policy'], ['executor'], ['config-editor'], ['audit'], ['gateway']],
 };
 
-export type JarvisOptions = { natsUrl: string; dockerHost: string; config: string; env?: NodeJS.ProcessEnv };
+export type JarvisOptions = {
+  natsUrl: string;
+  dockerHost: string;
+  config: string;
+  env?: NodeJS.ProcessEnv;
+  /** Extra environment of the process running `targets` (e.g. its own NATS identity). */
+  envOf?: (targets: string[]) => NodeJS.ProcessEnv;
+};
 
 export type JarvisProcess = { targets: string[]; proc: TrackedProcess };
 
@@ -39,7 +46,7 @@ export async function startJarvis(shape: Shape, options: JarvisOptions): Promise
   const env = { ...process.env, NATS_URL: options.natsUrl, DOCKER_HOST: options.dockerHost, JARVIS_CONFIG: configFile, JARVIS_HTTP_PORT: String(httpPort), ...options.env };
   const launch = async (targets: string[], generation: number): Promise<TrackedProcess> => {
     const proc = spawnTracked(process.execPath, [JARVIS_BIN, 'start', '--target', targets.join(',')], {
-      env,
+      env: { ...env, ...options.envOf?.(targets) },
       logFile: join(dir, `${targets.join('+')}.${generation}.log`),
       cwd: REPO_ROOT,
     });

@@ -1,0 +1,58 @@
+import { createEvent, derivedId, type ApprovalView, type JarvisEvent, type JarvisEventOf } from '@jarvis/contracts';
+import { approvalExpired, approvalRefused } from './approval-events.js';
+import { RULE } from './policy-rules.js';
+import type { ApprovalRecord, PolicyState } from './policy-state.js';
+
+type Grant = JarvisEventOf<'ApprovalGranted'>;
+
+/**
+ * What a grant leads to: one execute decision for exactly the request it names, if that request is still pending,
+ * unexpired and about what the grant says it saw (the digest); otherwise a refusal saying why, and nothing runs.
+ * A grant is answered once: its decision or refusal derives its id from it. Pure: the time comes in.
+ */
+export function decideOnGrant(state: PolicyState, grant: Grant, now: Date): JarvisEvent[] {
+  if (state.decidedTriggers.has(grant.id)) return [];
+  const request = state.approvals.get(grant.data.requestId);
+  const refuse = (refusal: Parameters<typeof approvalRefused>[1], reason: string) => [approvalRefused(grant, refusal, reason, now)];
+  if (!request || request.caseId !== grant.correlationId) return refuse('unknown_request', `no approval request ${grant.data.requestId} in case ${grant.correlationId}`);
+  if (request.status !== 'pending') return refuse('not_pending', `request ${request.id} is ${request.status === 'used' ? 'already used' : request.status}: a grant executes once`);
+  if (Date.parse(request.expiresAt) <= now.getTime()) return refuse('expired', `request ${request.id} expired at ${request.expiresAt}`);
+  if (grant.data.digest !== request.digest) {
+    return refuse('digest_mismatch', `the grant names digest ${grant.data.digest}, the request is about ${request.digest} (${request.action} with other parameters or target)`);
+  }
+  const incident = state.incidents.get(request.caseId);
+  if (!incident || !incident.open || incident.escalated || incident.pendingDecisionId) {
+    return refuse('not_pending', `case ${request.caseId} is ${!incident || !incident.open ? 'closed' : incident.escalated ? 'escalated' : 'busy with another decision'}`);
+  }
+  return [approvedDecision(request, grant, incident.attempts + 1, now)];
+}
+
+function approvedDecision(request: ApprovalRecord, grant: Grant, attempt: number, now: Date): JarvisEventOf<'RemediationDecided'> {
+  const { target, action, params, risk } = request;
+  return createEvent({
+    id: derivedId('RemediationDecided', grant.id),
+    type: 'RemediationDecided',
+    source: 'policy',
+    time: now.toISOString(),
+    subject: request.subject,
+    correlationId: request.caseId,
+    causationId: grant.id,
+    data: { target, action, params: { ...params }, risk, outcome: 'execute', rule: RULE.approvalGranted, reason: `approved by ${grant.data.by}`, attempt, notBefore: now.toISOString(), approvalId: grant.id },
+  });
+}
+
+/** Pending requests past their expiry: each expires once, its id derived from the request. */
+export function expiredApprovals(state: PolicyState, now: Date): JarvisEventOf<'ApprovalExpired'>[] {
+  return [...state.approvals.values()].flatMap((request) => (request.status === 'pending' && Date.parse(request.expiresAt) <= now.getTime() ? [approvalExpired(request, now)] : []));
+}
+
+/** Grants recorded but not yet answered (the policy died in between): answered at start. */
+export function unansweredGrants(state: PolicyState): Grant[] {
+  return [...state.grants.values()].filter((grant) => !state.decidedTriggers.has(grant.id));
+}
+
+export function pendingApprovals(state: PolicyState, now: Date): ApprovalView[] {
+  return [...state.approvals.values()]
+    .filter((request) => request.status === 'pending' && Date.parse(request.expiresAt) > now.getTime())
+    .map(({ id, caseId, subject, action, params, risk, digest, reason, requestedAt, expiresAt }) => ({ id, caseId, target: subject, action, params, risk, digest, reason, requestedAt, expiresAt }));
+}

@@ -1,0 +1,5 @@
+/** The command line without the services: what a binary needs before it knows which command runs. */
+export * from './command-help.js';
+export * from './command-line.js';
+export * from './command-table.js';
+export * from './start-command.js';

@@ -1,0 +1,3 @@
+import { approvalAttacksSuite } from './approval-attacks-suite.js';
+
+approvalAttacksSuite('split');

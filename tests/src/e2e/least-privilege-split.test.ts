@@ -1,0 +1,3 @@
+import { leastPrivilegeSuite } from './least-privilege-suite.js';
+
+leastPrivilegeSuite('split');
