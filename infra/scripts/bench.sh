@@ -1,18 +1,21 @@
 #!/usr/bin/env bash
-# Jarvis healing benchmark (`npm run bench`): builds, then runs tests/dist/bench/healing-bench.js, which starts its own
-# nats-server, a private dockerd and Jarvis, injects container crashes and hangs, measures MTTD/MTTR against Docker's
-# own restart policy and idle RSS, prints the results and writes them to docs/benchmarks.md. A benchmark, not a
-# test: it never fails on timing. Everything it starts is stopped by PID when it ends.
+# Jarvis benchmarks (`npm run bench`): builds, then runs, one after another (each starts and stops what it needs;
+# none fails on timing; everything is stopped by PID, the tmpfs unmounted):
+#   1. tests/dist/bench/healing-bench.js: its own nats-server, a private dockerd and Jarvis; container crashes and
+#      hangs, MTTD/MTTR against Docker's own restart policy, the crash path step by step, idle RSS;
+#   2. tests/dist/bench/disk-bench.js: a tmpfs filled past 80% while Jarvis watches it, 20 times: threshold crossed
+#      → space freed and verified, step by step;
+#   3. tests/dist/bench/http-bench.js: 1,000 HTTP endpoints on loopback probed every 15 s: CPU, scheduling lag, RSS;
+#   4. tests/dist/bench/startup-bench.js at 10k and 100k events, as a check (its section of the docs is written by
+#      `--only startup`, which adds the 1M-event log and takes about 8 minutes on its own).
+# Each writes its section of docs/benchmarks.md.
 #
-#   npm run bench                       full run (about 6 minutes on 2 cores), writes docs/benchmarks.md
-#   npm run bench -- --quick            smoke run (10 crashes, 5 hangs, 2x3 Docker crashes), docs left alone
+#   npm run bench                       full run (about 11 minutes on 2 cores), writes docs/benchmarks.md
+#   npm run bench -- --quick            smoke run of each (small samples), docs left alone
 #   npm run bench -- --quick --write-docs
 #   npm run bench -- --no-docs          full run, results on stdout only
-#
-# Start-up benchmark (tests/dist/bench/startup-bench.js): start-up time and RSS of all-in-one Jarvis with 10k, 100k
-# and 1M events in the log, before snapshots (full replay) and after; it runs after the healing benchmark, or alone:
-#   npm run bench -- --only startup [--sizes 10000,100000] [--no-docs|--write-docs]
-#   npm run bench -- --only healing [--quick] ...
+#   npm run bench -- --only healing|disk|http|startup [--quick] [--no-docs|--write-docs]
+#   npm run bench -- --only startup [--sizes 10000,100000]
 set -euo pipefail
 
 # shellcheck source=infra/scripts/lib.sh
@@ -36,7 +39,7 @@ args=()
 while [[ $# -gt 0 ]]; do
   case "$1" in
     --only)
-      [[ $# -ge 2 && ( "$2" == startup || "$2" == healing ) ]] || die '--only takes "startup" or "healing"'
+      [[ $# -ge 2 && ( "$2" == startup || "$2" == healing || "$2" == disk || "$2" == http ) ]] || die '--only takes "healing", "disk", "http" or "startup"'
       only=$2
       shift 2
       ;;
@@ -47,23 +50,14 @@ while [[ $# -gt 0 ]]; do
   esac
 done
 
-if [[ $only == healing ]]; then
-  info "bench: node tests/dist/bench/healing-bench.js ${args[*]-}"
-  exec node tests/dist/bench/healing-bench.js ${args[@]+"${args[@]}"}
+if [[ $only != all ]]; then
+  info "bench: node tests/dist/bench/$only-bench.js ${args[*]-}"
+  exec node "tests/dist/bench/$only-bench.js" ${args[@]+"${args[@]}"}
 fi
-if [[ $only == startup ]]; then
-  info "bench: node tests/dist/bench/startup-bench.js ${args[*]-}"
-  exec node tests/dist/bench/startup-bench.js ${args[@]+"${args[@]}"}
-fi
-info "bench: node tests/dist/bench/healing-bench.js ${args[*]-}"
-node tests/dist/bench/healing-bench.js ${args[@]+"${args[@]}"}
-# The start-up bench takes only its own flags: a combined run passes it whether the docs are written.
-startup_args=()
-for arg in ${args[@]+"${args[@]}"}; do
-  case "$arg" in
-    --no-docs | --write-docs) startup_args+=("$arg") ;;
-    --quick) startup_args+=(--sizes 10000,100000 --no-docs) ;;
-  esac
+for bench in healing disk http; do
+  info "bench: node tests/dist/bench/$bench-bench.js ${args[*]-}"
+  node "tests/dist/bench/$bench-bench.js" ${args[@]+"${args[@]}"}
 done
-info "bench: node tests/dist/bench/startup-bench.js ${startup_args[*]-}"
-exec node tests/dist/bench/startup-bench.js ${startup_args[@]+"${startup_args[@]}"}
+# The start-up bench takes only its own flags; with --sizes it leaves the docs alone (its section is `--only startup`'s).
+info 'bench: node tests/dist/bench/startup-bench.js --sizes 10000,100000'
+exec node tests/dist/bench/startup-bench.js --sizes 10000,100000

@@ -68,6 +68,7 @@ export function toSnapshot(info: Docker.ContainerInspectInfo): ContainerSnapshot
     oomKilled: Boolean(state.OOMKilled),
     health: toHealth(state.Health),
     restartCount: info.RestartCount ?? 0,
+    restartsItself: !['', 'no'].includes(info.HostConfig?.RestartPolicy?.Name ?? ''),
   };
 }
 

@@ -117,7 +117,9 @@ export class ContainerWatch {
     if (event.kind === 'health_status' && event.healthStatus === 'starting') return;
     const watched = watchedBecause(event.name, event.labels, this.config.watch) !== null;
     if (!watched && openIncidentsOf(this.host.state().incidents, targetKey(containerTarget(event.name))).length === 0) return;
-    void this.observeSafely(event.name, () => this.observer.observe(event.name, true));
+    if (event.kind === 'oom') this.observer.oom(event.containerId);
+    if (event.kind === 'die') void this.observeSafely(event.name, () => this.observer.exited(event.name, event));
+    else void this.observeSafely(event.name, () => this.observer.observe(event.name, true));
   }
 
   /** One target's failure (a hung inspect, an append that failed) never stops the others' reconciliation. */

@@ -46,6 +46,7 @@ export class MonitorController {
 
   @MessagePattern(RPC.health('monitor'))
   healthCheck(): HealthReply {
+    for (const [key, value] of Object.entries(this.scheduled.healthDetails())) this.health.set(key, value);
     return this.health.reply();
   }
 

@@ -3,6 +3,8 @@ import type { ProbesConfig } from '@jarvis/config';
 import { targetKey, type CheckResultView, type WatchedTargetView } from '@jarvis/contracts';
 import type { CheckResult, ProbeFinding, ScheduledProbe } from '@jarvis/registry';
 import { Hysteresis, ProbeScheduler, type ProbeRun } from '@jarvis/schedule';
+import { ProbeLagWindow } from './probe-lag-window.js';
+import { firstRunDelays } from './probe-phases.js';
 import type { ProbeResultRecorder } from './probe-result-recorder.js';
 import type { TargetLocks } from './target-locks.js';
 
@@ -11,6 +13,8 @@ type Latest = { result: CheckResult; observedAt: string };
 
 /** Stop waits this long for probes that ignore their abort; they report nothing after it. */
 const STOP_GRACE_MS = 2000;
+/** Lag percentiles in the health details speak of this many latest runs (about a minute of 1,000 probes every 15 s). */
+const LAG_WINDOW_RUNS = 4096;
 
 /**
  * Runs every check that has no event source on its own schedule and turns the readings into facts: a failure is
@@ -24,6 +28,9 @@ export class ScheduledChecks {
   private readonly probes = new Map<string, ScheduledProbe>();
   private readonly streakStartedAt = new Map<string, string>();
   private readonly latest = new Map<string, Latest>();
+  private readonly lag = new ProbeLagWindow(LAG_WINDOW_RUNS);
+  /** Probes waiting for their first run's phase, before they are handed to the scheduler. */
+  private readonly phasing = new Set<NodeJS.Timeout>();
 
   constructor(
     probes: readonly ScheduledProbe[],
@@ -45,13 +52,23 @@ export class ScheduledChecks {
   }
 
   start(): void {
-    for (const [key, probe] of this.probes) {
-      this.scheduler.add({ key, intervalMs: probe.intervalMs, timeoutMs: probe.timeoutMs, run: (signal) => probe.run(signal) });
-    }
     this.scheduler.start();
+    const probes = [...this.probes];
+    const delays = firstRunDelays(probes.map(([, probe]) => probe.intervalMs));
+    probes.forEach(([key, probe], index) => {
+      const schedule = () => this.scheduler.add({ key, intervalMs: probe.intervalMs, timeoutMs: probe.timeoutMs, run: (signal) => probe.run(signal) });
+      if (delays[index] === 0) return schedule();
+      const timer = setTimeout(() => {
+        this.phasing.delete(timer);
+        schedule();
+      }, delays[index]);
+      this.phasing.add(timer);
+    });
   }
 
   async stop(): Promise<void> {
+    for (const timer of this.phasing) clearTimeout(timer);
+    this.phasing.clear();
     const { unsettled } = await this.scheduler.stop();
     if (unsettled.length > 0) this.logger.warn(`stopped with probes still running: ${unsettled.join(', ')}`);
   }
@@ -75,7 +92,25 @@ export class ScheduledChecks {
     }));
   }
 
+  /** How well the probes keep their schedule, for the monitor's health details; empty while none has run. */
+  healthDetails(): Record<string, number> {
+    const lag = this.lag.summary();
+    if (!lag) return {};
+    const stats = this.scheduler.stats();
+    return {
+      probesRunning: stats.running,
+      probesQueued: stats.queued,
+      probeSkippedSlots: stats.skippedSlots,
+      probeTimeouts: stats.timeouts,
+      probeLagRuns: lag.runs,
+      probeLagP50Ms: Math.round(lag.p50Ms),
+      probeLagP99Ms: Math.round(lag.p99Ms),
+      probeLagMaxMs: Math.round(lag.maxMs),
+    };
+  }
+
   private onResult(run: ProbeRun<ProbeFinding>): void {
+    this.lag.record(run.startedAt - run.scheduledAt);
     void this.record(run).catch((error: Error) => this.logger.warn(`${run.key}: cannot record the reading: ${error.message}`));
   }
 

@@ -23,7 +23,7 @@ import { EventReader } from '../support/event-reader.js';
 import { REPO_ROOT, startJarvis, type JarvisDeployment } from '../support/jarvis-harness.js';
 import { startNats, type NatsHarness } from '../support/nats-harness.js';
 import { killAllTracked, waitFor } from '../support/processes.js';
-import { machineInfo, rssKib } from './machine.js';
+import { loadAverage, machineInfo, rssKib } from './machine.js';
 import { renderReport, writeDocsSection, type BenchResults, type Plan, type CrashSample, type DockerSample, type RssResult } from './report.js';
 import { parseDockerTime } from './stats.js';
 
@@ -121,6 +121,37 @@ class EventTap {
 
   async close(): Promise<void> {
     await this.nc.close();
+  }
+}
+
+/** The engine's own `die` events (engine time), to split a crash's detection into Docker's share and Jarvis's. */
+class DieTap {
+  private readonly deaths: { name: string; atMs: number }[] = [];
+
+  private constructor(private readonly stream: NodeJS.ReadableStream & { destroy(): void }) {}
+
+  static async open(docker: Docker): Promise<DieTap> {
+    const stream = (await docker.getEvents({ filters: { type: ['container'], event: ['die'] } })) as NodeJS.ReadableStream & { destroy(): void };
+    const tap = new DieTap(stream);
+    let buffer = '';
+    stream.on('data', (chunk: Buffer) => {
+      buffer += chunk.toString('utf8');
+      const lines = buffer.split('\n');
+      buffer = lines.pop()!;
+      for (const line of lines.filter((l) => l.trim())) {
+        const raw = JSON.parse(line) as { timeNano: number; Actor: { Attributes: { name: string } } };
+        tap.deaths.push({ name: raw.Actor.Attributes.name, atMs: raw.timeNano / 1e6 });
+      }
+    });
+    return tap;
+  }
+
+  firstAfter(name: string, faultMs: number): number | undefined {
+    return this.deaths.find((d) => d.name === name && d.atMs >= faultMs)?.atMs;
+  }
+
+  close(): void {
+    this.stream.destroy();
   }
 }
 
@@ -263,6 +294,7 @@ function fromStore(samples: CrashSample[], stored: JarvisEvent[]): void {
       sample.detectionMs = Date.parse(detection.time);
       sample.sourceFaultMs = Date.parse(detection.data.faultAt);
     }
+    sample.openedMs = time(first('IncidentOpened'));
     sample.decidedMs = time(first('RemediationDecided'));
     sample.actionStartedMs = time(first('ActionStarted'));
     sample.actionSucceededMs = time(first('ActionSucceeded'));
@@ -286,11 +318,13 @@ async function main(): Promise<void> {
   let dockerd: DockerHarness | undefined;
   let jarvis: JarvisDeployment | undefined;
   let tap: EventTap | undefined;
+  let deaths: DieTap | undefined;
   let reader: EventReader | undefined;
   let cleaning: Promise<void> | undefined;
   const cleanup = (): Promise<void> =>
     (cleaning ??= (async () => {
       await tap?.close().catch(() => undefined);
+      deaths?.close();
       await reader?.close().catch(() => undefined);
       await jarvis?.stop().catch(() => undefined);
       await dockerd?.stop().catch(() => undefined);
@@ -341,6 +375,7 @@ async function main(): Promise<void> {
     log(`RSS all-in-one ${rss.allInOneIdleKib} KiB; split ${splitRss.map((s) => `${s.targets}=${s.kib}`).join(' ')} KiB`);
 
     tap = await EventTap.open(nats.url);
+    deaths = await DieTap.open(docker);
     reader = await EventReader.open(nats.url);
 
     log(`crashes: ${plan.crashes} on ${crashNames.length} watched containers, one at a time`);
@@ -368,6 +403,7 @@ async function main(): Promise<void> {
     rss.allInOneAfterKib = rssKib(allInOne.proc.pid);
     const stored = await reader.events();
     fromStore([...crashes, ...hangs], stored);
+    for (const sample of crashes) sample.dieEventMs = deaths.firstAfter(sample.container, sample.faultMs);
     const sampled = new Set([...crashes, ...hangs].map((s) => s.incidentId).filter(Boolean));
     const otherIncidents = stored
       .filter((e) => e.type === 'IncidentOpened' && !sampled.has(e.correlationId))
@@ -394,6 +430,7 @@ async function main(): Promise<void> {
       baselineEvents,
       storedEvents: stored.length,
       jarvisErrorLines: errorLines.slice(0, 20),
+      loadAverage: loadAverage(),
     };
     const report = renderReport(results);
     process.stdout.write(`\n${report}\n`);

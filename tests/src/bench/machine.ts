@@ -30,9 +30,9 @@ function fromProc(file: string, key: string): string | undefined {
 }
 
 /** What the numbers were measured on: CPUs, memory, kernel and the versions of everything in the loop. */
-export async function machineInfo(docker: Docker): Promise<MachineInfo> {
+export async function machineInfo(docker?: Docker): Promise<MachineInfo> {
   const memKib = Number(/^(\d+)/.exec(fromProc('/proc/meminfo', 'MemTotal') ?? '')?.[1] ?? NaN);
-  const version = await docker.version().catch(() => undefined);
+  const version = await docker?.version().catch(() => undefined);
   return {
     nproc: run('nproc', []),
     cpuModel: fromProc('/proc/cpuinfo', 'model name') ?? 'unknown',
@@ -40,8 +40,13 @@ export async function machineInfo(docker: Docker): Promise<MachineInfo> {
     kernel: run('uname', ['-r']),
     node: process.version,
     natsServer: run('nats-server', ['--version']).replace(/^nats-server:\s*/, ''),
-    dockerEngine: version ? `${version.Version} (API ${version.ApiVersion}, ${version.Os}/${version.Arch})` : 'unknown',
+    dockerEngine: version ? `${version.Version} (API ${version.ApiVersion}, ${version.Os}/${version.Arch})` : docker ? 'unknown' : 'not used',
   };
+}
+
+/** The machine's load average over 1, 5 and 15 minutes (/proc/loadavg): other work on a shared machine shows here. */
+export function loadAverage(): string {
+  return readFileSync('/proc/loadavg', 'utf8').split(' ').slice(0, 3).join(' / ');
 }
 
 /** Resident set size of one process, in KiB, from /proc/<pid>/status (VmRSS). */

@@ -3,9 +3,10 @@ import { lstatSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, rmdirSync
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
-import type { JarvisEventOf } from '@jarvis/contracts';
+import { RPC, type HealthReply, type JarvisEventOf } from '@jarvis/contracts';
 import { ofIncident, timeline } from '../support/event-reader.js';
 import type { Shape } from '../support/jarvis-harness.js';
+import { callRpc } from '../support/jarvis-rpc.js';
 import { useLab } from '../support/lab.js';
 import { Mounts } from '../support/tmpfs.js';
 
@@ -107,6 +108,14 @@ export function diskCrisisSuite(shape: Shape): void {
       assert.equal(lstatSync(join(disks.cleanable, 'keep', 'sentinel')).ino, sentinelIno);
       assert.equal(readFileSync(join(disks.cleanable, 'keep', 'sentinel'), 'utf8'), 'do not delete');
       assert.ok(usedPercent(disks.cleanable) < 80, `now ${usedPercent(disks.cleanable).toFixed(1)}% used`);
+    });
+
+    it("reports in the monitor's health how well the disk probes keep their schedule", async () => {
+      const health = await callRpc<HealthReply>(lab.reader.nc, RPC.health('monitor'));
+      const details = health.details as Record<string, number>;
+      assert.ok(details['probeLagRuns']! >= 2, JSON.stringify(details));
+      assert.ok(details['probeLagP50Ms']! >= 0 && details['probeLagP50Ms']! <= details['probeLagP99Ms']! && details['probeLagP99Ms']! <= details['probeLagMaxMs']!, JSON.stringify(details));
+      assert.equal(typeof details['probeSkippedSlots'], 'number', JSON.stringify(details));
     });
 
     it('escalates with evidence and deletes nothing when only protected files fill the disk', async () => {

@@ -17,6 +17,8 @@ export type ContainerSnapshot = {
   oomKilled: boolean;
   health: ContainerHealth | null;
   restartCount: number;
+  /** Docker's own restart policy (always, unless-stopped, on-failure) may bring it back after an exit. */
+  restartsItself: boolean;
 };
 
 /** A listed container whose inspect failed (e.g. timed out): it exists, its state is unknown. */

@@ -18,6 +18,7 @@ function snapshot(overrides: Partial<ContainerSnapshot> = {}): ContainerSnapshot
     oomKilled: false,
     health: null,
     restartCount: 0,
+    restartsItself: false,
     ...overrides,
   };
 }

@@ -21,6 +21,7 @@ function restarted(startedOffsetMs: number, overrides: Partial<ContainerSnapshot
     oomKilled: false,
     health: null,
     restartCount: 1,
+    restartsItself: false,
     ...overrides,
   };
 }

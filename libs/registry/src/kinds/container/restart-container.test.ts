@@ -20,6 +20,7 @@ const snapshot = (overrides: Partial<ContainerSnapshot> = {}): ContainerSnapshot
   oomKilled: false,
   health: null,
   restartCount: 0,
+  restartsItself: false,
   ...overrides,
 });
 const watch = Object.assign(new WatchConfig(), { containers: ['named'], label: 'jarvis.watch=true' });
