@@ -77,10 +77,8 @@ export class IncidentOpenedData extends TargetedData {
   summary!: string;
 }
 
-export class RemediationDecidedData extends TargetedData {
-  @IsIn(DECISION_OUTCOMES)
-  outcome!: DecisionOutcome;
-
+/** An action chosen for a target: what a decision carries out and what an approval request is about. */
+abstract class ChosenActionData extends TargetedData {
   @IsString()
   @MaxLength(64)
   action!: string;
@@ -90,6 +88,11 @@ export class RemediationDecidedData extends TargetedData {
 
   @IsIn(RISK_LEVELS)
   risk!: Risk;
+}
+
+export class RemediationDecidedData extends ChosenActionData {
+  @IsIn(DECISION_OUTCOMES)
+  outcome!: DecisionOutcome;
 
   @IsString()
   @MaxLength(64)
@@ -227,20 +230,10 @@ export class IncidentEscalatedData extends TargetedData {
 const DIGEST_PATTERN = /^[0-9a-f]{64}$/;
 
 /** A person is asked to approve exactly this action, with these parameters, on this target, before it expires. */
-export class ApprovalRequestedData extends TargetedData {
+export class ApprovalRequestedData extends ChosenActionData {
   /** The needs_approval decision that asked. */
   @IsUUID()
   decisionId!: string;
-
-  @IsString()
-  @MaxLength(64)
-  action!: string;
-
-  @IsBoundedRecord('params')
-  params!: ActionParams;
-
-  @IsIn(RISK_LEVELS)
-  risk!: Risk;
 
   /** `approvalDigest` of the action, target and params: a grant executes only the request whose digest it names. */
   @Matches(DIGEST_PATTERN, { message: 'must be a SHA-256 digest in hex' })
