@@ -163,14 +163,17 @@ describe('EventProcessorRunner: settling deliveries', { timeout: 10_000 }, () =>
     assert.deepEqual(runner.currentState().ids, [opened.id]);
   });
 
-  it('rejects an undecodable delivery and carries on with the next one', async (t) => {
+  it('rejects an undecodable delivery, counting and logging it, and carries on with the next one', async (t) => {
     const log = new WatchedLog();
     const out = logger();
     const proc = processor(done);
-    const runner = await started(t, log, proc, out);
+    const health = new RecordingHealth();
+    const runner = await started(t, log, proc, out, { ...ONLY, health });
     const bad = log.undecodable(7, ['data.target.id: must be a Docker container name', 'data.attempt: must not be less than 1']);
     assert.deepEqual(bad.outcomes, [{ kind: 'reject', reason: 'data.target.id: must be a Docker container name; data.attempt: must not be less than 1' }]);
-    assert.ok(out.lines.some((l) => l.level === 'warn' && l.message.includes('seq 7') && l.message.includes('data.target.id')));
+    assert.ok(out.lines.some((l) => l.level === 'warn' && l.message.includes('seq 7 (1 rejected since start)') && l.message.includes('data.target.id')));
+    log.undecodable(8, ['(root): not valid JSON']);
+    assert.equal(health.details.get('rejectedMessages'), 2);
     assert.deepEqual(runner.currentState().ids, []);
     const good = detection('a', 'after-bad');
     assert.deepEqual(await (await log.publish(good)).settled, { kind: 'done' });
@@ -590,11 +593,15 @@ describe('snapshot codec', () => {
 
 class RecordingHealth {
   readonly problems = new Map<string, string>();
+  readonly details = new Map<string, string | number | boolean>();
   degrade(component: string, reason: string): void {
     this.problems.set(component, reason);
   }
   recover(component: string): void {
     this.problems.delete(component);
+  }
+  set(key: string, value: string | number | boolean): void {
+    this.details.set(key, value);
   }
 }
 

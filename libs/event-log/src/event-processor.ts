@@ -9,7 +9,11 @@ import type { SnapshotStore } from './snapshot-store.js';
 export type ProcessorLogger = { log(message: string): void; warn(message: string): void; error(message: string): void };
 
 /** The part of a service's health the runner reports to (ServiceHealth in a service). */
-export type HealthReporter = { degrade(component: string, reason: string): void; recover(component: string): void };
+export type HealthReporter = {
+  degrade(component: string, reason: string): void;
+  recover(component: string): void;
+  set(key: string, value: string | number | boolean): void;
+};
 
 export const EVENT_STORE_COMPONENT = 'event store';
 export const EVENT_SCHEMA_COMPONENT = 'event schema';
@@ -99,6 +103,8 @@ export class EventProcessorRunner<S> {
   private stopping = false;
   private replaying = false;
   private sinceSnapshot = 0;
+  /** Messages that could not be decoded, or were misrouted: never applied, always counted and logged. */
+  private rejectedMessages = 0;
   private snapshotWrite: Promise<void> | undefined;
   /** A snapshot past a message this build could not read would hide it from the newer build's replay. */
   private snapshotsHeld = false;
@@ -198,7 +204,9 @@ export class EventProcessorRunner<S> {
     const decoded = delivery.decoded;
     if (!decoded.ok) {
       if (decoded.newer) return this.leaveForNewerBuild(delivery, decoded.newer);
-      this.logger.warn(`${this.processor.name}: rejected message seq ${delivery.seq}: ${decoded.errors.join('; ')}`);
+      this.rejectedMessages += 1;
+      this.options.health?.set('rejectedMessages', this.rejectedMessages);
+      this.logger.warn(`${this.processor.name}: rejected message seq ${delivery.seq} (${this.rejectedMessages} rejected since start): ${decoded.errors.join('; ')}`);
       delivery.settle({ kind: 'reject', reason: decoded.errors.join('; ') });
       return;
     }

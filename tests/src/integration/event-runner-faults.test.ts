@@ -161,7 +161,7 @@ describe('event processor runner against a real nats-server', { timeout: 120_000
   // Last: the message it leaves pending would be offered to every later durable of this file.
   it('leaves a newer-version message unacknowledged with an ERROR naming it, and degrades health', async () => {
     const problems = new Map<string, string>();
-    const health = { degrade: (c: string, r: string) => problems.set(c, r), recover: (c: string) => problems.delete(c) };
+    const health = { degrade: (c: string, r: string) => problems.set(c, r), recover: (c: string) => problems.delete(c), set: () => undefined };
     const { runner, out } = await run(collector('newer'), { health, maxDeliveries: 2 });
     const newer = { ...JSON.parse(JSON.stringify(failedDetection('next'))), version: 7, data: { future: true } };
     const ack = await jetstream(nc).publish(subjectOf('DetectionRecorded'), JSON.stringify(newer));
