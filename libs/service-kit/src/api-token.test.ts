@@ -108,6 +108,12 @@ describe('ensureApiToken', () => {
     writeFileSync(apiTokenPaths(dir).token, 'edited\n');
     assert.match(await refusal(() => ensureApiToken(dir)), /does not match .*api-token\.sha256: delete both/);
   });
+
+  it('refuses a data folder that cannot be one (a file in its path), naming the path', async () => {
+    const blocker = join(root, `blocker-${++folders}`);
+    writeFileSync(blocker, '', { mode: 0o600 });
+    assert.match(await refusal(() => ensureApiToken(join(blocker, 'data'))), /blocker-\d+\/data\/api-token: cannot read \(ENOTDIR/);
+  });
 });
 
 describe('ApiTokenHash.matches', () => {

@@ -69,7 +69,9 @@ export async function ensureApiToken(dataDir: string): Promise<ApiTokenSetup> {
     await writePrivateFile(paths.hash, `${hash.hex()}\n`);
     return setup(hash, 'hash');
   }
-  await mkdir(dataDir, { recursive: true, mode: 0o700 });
+  await mkdir(dataDir, { recursive: true, mode: 0o700 }).catch((error: Error) => {
+    throw new StartupError(`JARVIS_DATA_DIR: cannot create ${dataDir} for the API token (${error.message})`);
+  });
   const token = randomBytes(TOKEN_BYTES).toString('base64url');
   await writePrivateFile(paths.token, `${token}\n`);
   const hash = ApiTokenHash.ofToken(token);
@@ -115,7 +117,9 @@ async function readHash(path: string): Promise<ApiTokenHash> {
 
 /** Created exclusively and never through a symlink, so nothing planted at the path is overwritten or followed. */
 async function writePrivateFile(path: string, content: string): Promise<void> {
-  const file = await open(path, constants.O_WRONLY | constants.O_CREAT | constants.O_EXCL | constants.O_NOFOLLOW, 0o600);
+  const file = await open(path, constants.O_WRONLY | constants.O_CREAT | constants.O_EXCL | constants.O_NOFOLLOW, 0o600).catch((error: Error) => {
+    throw new StartupError(`${path}: cannot create (${error.message}); JARVIS_DATA_DIR must be a folder Jarvis may write`);
+  });
   try {
     await file.writeFile(content, 'utf8');
     await file.sync();
