@@ -96,6 +96,12 @@ export type ApprovalView = {
 
 export type ApprovalsReply = { approvals: ApprovalView[] };
 
+/** HTTP API: `POST /api/jarvis/approvals/:id/approve` (202). The grant is recorded; the policy answers it in the log. */
+export type ApprovalGrantedReply = { grantId: string; requestId: string; digest: string; by: string };
+
+/** HTTP API: `POST /api/jarvis/approvals/:id/reject` (202). */
+export type ApprovalRejectedReply = { rejectionId: string; requestId: string; by: string };
+
 export type RpcSubject = keyof RpcContract;
 export type RpcRequest<S extends RpcSubject> = RpcContract[S] extends { request: infer R } ? R : never;
 export type RpcReply<S extends RpcSubject> = RpcContract[S] extends { reply: infer R } ? R : never;

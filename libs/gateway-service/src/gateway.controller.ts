@@ -12,8 +12,8 @@ import {
   type StatusReply,
 } from '@jarvis/contracts';
 import { InvalidRequest, JARVIS_CONFIG } from '@jarvis/service-kit';
-import { ApiError, apiErrorBody } from './api-error.js';
-import { RpcRefused, ServiceBus, ServiceUnavailable } from './service-bus.js';
+import { forwarded } from './rpc-forward.js';
+import { ServiceBus } from './service-bus.js';
 
 const HEALTH_TIMEOUT_MS = 1000;
 /** The monitor lists targets with Docker calls that may each take their whole deadline: wait that long, and a bit. */
@@ -51,17 +51,17 @@ export class GatewayController {
   @Post('diagnose')
   @HttpCode(200)
   diagnose(): Promise<DiagnoseReply> {
-    return this.forward(() => this.bus.request(RPC.monitorDiagnose, {}, 30_000));
+    return forwarded(() => this.bus.request(RPC.monitorDiagnose, {}, 30_000));
   }
 
   @Get('incidents')
   incidents(@Query() query: IncidentListQuery): Promise<IncidentListReply> {
-    return this.forward(() => this.bus.request(RPC.auditIncidents, { status: query.status, limit: query.limit }));
+    return forwarded(() => this.bus.request(RPC.auditIncidents, { status: query.status, limit: query.limit }));
   }
 
   @Get('incidents/:id')
   incident(@Param('id', INCIDENT_ID) id: string): Promise<IncidentView> {
-    return this.forward(() => this.bus.request(RPC.auditIncident, { id }));
+    return forwarded(() => this.bus.request(RPC.auditIncident, { id }));
   }
 
   private async health(service: ServiceName): Promise<ServiceStatusView> {
@@ -69,17 +69,6 @@ export class GatewayController {
       return await this.bus.request(RPC.health(service), {}, HEALTH_TIMEOUT_MS);
     } catch (error) {
       return { service, status: 'down', error: (error as Error).message };
-    }
-  }
-
-  /** A refusal keeps its code across the RPC boundary; no answer at all is the service being unavailable. */
-  private async forward<T>(call: () => Promise<T>): Promise<T> {
-    try {
-      return await call();
-    } catch (error) {
-      if (error instanceof RpcRefused) throw ApiError.fromRpc(error.error);
-      if (error instanceof ServiceUnavailable) throw new ApiError(apiErrorBody(503, error.message));
-      throw error;
     }
   }
 }

@@ -3,3 +3,4 @@ export * from './command-help.js';
 export * from './command-line.js';
 export * from './command-table.js';
 export * from './start-command.js';
+export * from './approval-commands.js';

@@ -13,3 +13,6 @@ export * from './command-table.js';
 export * from './start-command.js';
 export * from './invalid-request.js';
 export * from './nats-credentials.js';
+export * from './api-token.js';
+export * from './approval-commands.js';
+export * from './api-client.js';

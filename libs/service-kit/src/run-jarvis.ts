@@ -14,6 +14,7 @@ import { invalidRequestFrom } from './invalid-request.js';
 import { KitModule } from './kit.module.js';
 import { natsClientOptionsFrom, type NatsClientOptions } from './nats-credentials.js';
 import { RECONNECT_FOREVER } from './nats-reconnect.js';
+import { dataDirFrom } from './api-token.js';
 import { redactUrl } from './redact.js';
 import { StartupError } from './startup-error.js';
 import type { RuntimeEnv } from './tokens.js';
@@ -65,6 +66,7 @@ export function runtimeEnvFrom(env: NodeJS.ProcessEnv, targets: readonly string[
     dockerHost: env['DOCKER_HOST'] || undefined,
     httpPort: Number.isNaN(port) ? -1 : port,
     configFile: env['JARVIS_CONFIG'] || null,
+    dataDir: dataDirFrom(env),
     targets,
   };
 }

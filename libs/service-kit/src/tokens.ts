@@ -16,5 +16,7 @@ export type RuntimeEnv = {
   dockerHost: string | undefined;
   httpPort: number;
   configFile: string | null;
+  /** Absolute path of Jarvis's own files (the API token); `JARVIS_DATA_DIR`, default `./data`. */
+  dataDir: string;
   targets: readonly string[];
 };

@@ -69,7 +69,7 @@ async function measuredStart(natsUrl: string, dockerHost: string): Promise<Start
   writeFileSync(configFile, 'logLevel: log\n');
   const spawnedAt = Date.now();
   const proc = spawnTracked(process.execPath, [JARVIS_BIN, 'start'], {
-    env: { ...process.env, NATS_URL: natsUrl, DOCKER_HOST: dockerHost, JARVIS_CONFIG: configFile, JARVIS_HTTP_PORT: '0' },
+    env: { ...process.env, NATS_URL: natsUrl, DOCKER_HOST: dockerHost, JARVIS_CONFIG: configFile, JARVIS_HTTP_PORT: '0', JARVIS_DATA_DIR: join(workDir, 'data') },
     logFile: join(workDir, `jarvis-${launches}.log`),
     cwd: REPO_ROOT,
   });

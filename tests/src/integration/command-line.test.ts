@@ -152,7 +152,7 @@ describe('jarvis command line', { timeout: 120_000 }, () => {
   it('starts with built-in defaults and stops cleanly on SIGTERM', async () => {
     const port = await freePort();
     const proc = spawnTracked(process.execPath, [JARVIS_BIN, 'start', '--target', 'audit,config-editor,gateway'], {
-      env: { ...process.env, NATS_URL: nats.url, JARVIS_HTTP_PORT: String(port), JARVIS_CONFIG: '' },
+      env: { ...process.env, NATS_URL: nats.url, JARVIS_HTTP_PORT: String(port), JARVIS_CONFIG: '', JARVIS_DATA_DIR: join(dir, 'data') },
       logFile: join(dir, 'sigterm.log'),
       cwd: REPO_ROOT,
     });

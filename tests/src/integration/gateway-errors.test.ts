@@ -22,9 +22,10 @@ describe('gateway error replies', { timeout: 120_000 }, () => {
     nats = await startNats();
     const port = await freePort();
     base = `http://127.0.0.1:${port}/api/jarvis`;
+    const dir = mkdtempSync(join(tmpdir(), 'jarvis-gateway-errors-'));
     jarvis = spawnTracked(process.execPath, [JARVIS_BIN, 'start', '--target', 'audit,gateway'], {
-      env: { ...process.env, NATS_URL: nats.url, JARVIS_HTTP_PORT: String(port), JARVIS_CONFIG: '' },
-      logFile: join(mkdtempSync(join(tmpdir(), 'jarvis-gateway-errors-')), 'jarvis.log'),
+      env: { ...process.env, NATS_URL: nats.url, JARVIS_HTTP_PORT: String(port), JARVIS_CONFIG: '', JARVIS_DATA_DIR: dir },
+      logFile: join(dir, 'jarvis.log'),
       cwd: REPO_ROOT,
     });
     await waitFor('the gateway to listen', () => jarvis.log().includes('gateway listening'), 60_000).catch((error: Error) => assert.fail(`${error.message}\n${jarvis.log()}`));

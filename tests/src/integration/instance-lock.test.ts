@@ -25,7 +25,7 @@ describe('one instance per service', { timeout: 180_000 }, () => {
   function jarvis(targets: string): TrackedProcess {
     launched += 1;
     return spawnTracked(process.execPath, [JARVIS_BIN, 'start', '--target', targets], {
-      env: { ...process.env, NATS_URL: nats.url, JARVIS_CONFIG: configFile, JARVIS_HTTP_PORT: '0' },
+      env: { ...process.env, NATS_URL: nats.url, JARVIS_CONFIG: configFile, JARVIS_HTTP_PORT: '0', JARVIS_DATA_DIR: join(dir, 'data') },
       logFile: join(dir, `${targets}.${launched}.log`),
       cwd: REPO_ROOT,
     });

@@ -82,7 +82,7 @@ describe('NATS credentials and TLS against real nats-servers', { timeout: 180_00
 
     const httpPort = await freePort();
     const jarvis = spawnTracked(process.execPath, [JARVIS_BIN, 'start', '--target', 'gateway'], {
-      env: { ...process.env, ...tls, ...login, JARVIS_HTTP_PORT: String(httpPort) },
+      env: { ...process.env, ...tls, ...login, JARVIS_HTTP_PORT: String(httpPort), JARVIS_DATA_DIR: path('data') },
       logFile: path('jarvis.log'),
       cwd: REPO_ROOT,
     });
@@ -97,7 +97,7 @@ describe('NATS credentials and TLS against real nats-servers', { timeout: 180_00
     assert.equal(await jarvis.stop('SIGTERM', 20_000), 0, jarvis.log());
 
     const refused = spawnTracked(process.execPath, [JARVIS_BIN, 'start', '--target', 'gateway'], {
-      env: { ...process.env, ...tls, ...login, NATS_PASSWORD_FILE: path('wrong.password'), JARVIS_HTTP_PORT: String(httpPort) },
+      env: { ...process.env, ...tls, ...login, NATS_PASSWORD_FILE: path('wrong.password'), JARVIS_HTTP_PORT: String(httpPort), JARVIS_DATA_DIR: path('data') },
       logFile: path('jarvis-refused.log'),
       cwd: REPO_ROOT,
     });

@@ -41,7 +41,7 @@ describe('per-service entry points (apps/<service>)', { timeout: 120_000 }, () =
 
   it('services started through their own entry points report healthy through the gateway, and stop cleanly', async () => {
     const port = await freePort();
-    const env = { ...process.env, NATS_URL: nats.url, JARVIS_HTTP_PORT: String(port), JARVIS_CONFIG: '' };
+    const env = { ...process.env, NATS_URL: nats.url, JARVIS_HTTP_PORT: String(port), JARVIS_CONFIG: '', JARVIS_DATA_DIR: join(dir, 'data') };
     const started: TrackedProcess[] = [];
     for (const service of ['audit', 'policy', 'gateway']) {
       const proc = spawnTracked(process.execPath, [entryPoint(service)], { env, cwd: REPO_ROOT, logFile: join(dir, `${service}.log`) });

@@ -43,7 +43,7 @@ export async function startJarvis(shape: Shape, options: JarvisOptions): Promise
   const configFile = join(dir, 'jarvis.yaml');
   writeFileSync(configFile, options.config);
   const httpPort = await freePort();
-  const env = { ...process.env, NATS_URL: options.natsUrl, DOCKER_HOST: options.dockerHost, JARVIS_CONFIG: configFile, JARVIS_HTTP_PORT: String(httpPort), ...options.env };
+  const env = { ...process.env, NATS_URL: options.natsUrl, DOCKER_HOST: options.dockerHost, JARVIS_CONFIG: configFile, JARVIS_HTTP_PORT: String(httpPort), JARVIS_DATA_DIR: dir, ...options.env };
   const launch = async (targets: string[], generation: number): Promise<TrackedProcess> => {
     const proc = spawnTracked(process.execPath, [JARVIS_BIN, 'start', '--target', targets.join(',')], {
       env: { ...env, ...options.envOf?.(targets) },
