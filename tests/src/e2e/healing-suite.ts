@@ -64,8 +64,8 @@ export function healingSuite(shape: Shape): void {
       nc.publish('jarvis.events.detection.recorded', JSON.stringify(bad));
       await nc.flush();
       await nc.close();
-      await waitFor('the rejection to be logged by the policy', () => /jarvis-policy: rejected message seq \d+: data\.target\.id: must be a Docker container name.*\(read from version 1\)/.test(jarvis.logs()));
-      assert.match(jarvis.logs(), /rejected message seq \d+: \(root\): not valid JSON/);
+      await waitFor('the rejection to be logged by the policy', () => /jarvis-policy: rejected message seq \d+ \(\d+ rejected since start\): data\.target\.id: must be a Docker container name.*\(read from version 1\)/.test(jarvis.logs()));
+      assert.match(jarvis.logs(), /rejected message seq \d+ \(\d+ rejected since start\): \(root\): not valid JSON/);
     });
 
     it('restarts a watched container whose main process was killed, verifies it, resolves one incident in one trace', async () => {
