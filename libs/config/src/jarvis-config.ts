@@ -110,7 +110,7 @@ export class PolicyConfig {
 
   @Describe('An approval request nobody answered within this many seconds expires (ApprovalExpired); a grant after that executes nothing.')
   @IsInt()
-  @Min(60)
+  @Min(10)
   @Max(604800)
   approvalExpirySeconds = 3600;
 

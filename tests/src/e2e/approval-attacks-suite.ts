@@ -8,13 +8,13 @@ import { publishAsAnyClient } from '../support/forged-events.js';
 import type { Shape } from '../support/jarvis-harness.js';
 import { useLab } from '../support/lab.js';
 
-/** Restarts need a person's approval; requests expire after a minute, so one test can watch an expiry. */
+/** Restarts need a person's approval; requests expire after 20 s, so one test can watch an expiry. */
 const APPROVAL_CONFIG = `
 watch:
   reconcileIntervalSeconds: 5
 policy:
   autoRestart: false
-  approvalExpirySeconds: 60
+  approvalExpirySeconds: 20
 verification:
   stableForMs: 1000
 `;
