@@ -1,4 +1,4 @@
-import { targetKey, type TargetKind, type TargetRef } from '@jarvis/contracts';
+import { parseTargetKey, targetKey, type TargetKind, type TargetRef } from '@jarvis/contracts';
 import type { ActionDescriptor, RemediationAction } from './remediation-action.js';
 import type { ScheduledProbe } from './scheduled-probe.js';
 import type { TargetKindPlugin } from './target-kind.js';
@@ -41,9 +41,11 @@ export class CapabilityRegistry<Dependencies = unknown> {
   /** What is wrong with jarvis.yaml's overrides, each naming the entry: an unknown check or an action of another kind. */
   overrideProblems(overrides: readonly RemediationOverride[]): string[] {
     return overrides.flatMap((o, i) => {
-      const kind = o.target.slice(0, o.target.indexOf(':')) as TargetKind;
-      const plugin = this.byKind.get(kind);
       const at = `remediation.overrides[${i}]`;
+      const parsed = parseTargetKey(o.target);
+      if (!parsed.ok) return [`${at}.target: ${parsed.error}`];
+      const kind = parsed.target.kind;
+      const plugin = this.byKind.get(kind);
       if (!plugin) return [`${at}.target: no target kind "${kind}" (known: ${this.kinds().join(', ')})`];
       if (!plugin.checks.includes(o.check)) return [`${at}.check: ${kind} has no check "${o.check}" (known: ${plugin.checks.join(', ')})`];
       if (o.action === NO_REMEDIATION) return [];
