@@ -55,7 +55,9 @@ export type ApiTokenSetup = { hash: ApiTokenHash; tokenPath: string; hashPath: s
  */
 export async function ensureApiToken(dataDir: string): Promise<ApiTokenSetup> {
   const paths = apiTokenPaths(dataDir);
-  const [tokenStat, hashStat] = await Promise.all([privateFileStat(paths.token), privateFileStat(paths.hash)]);
+  // One after the other, so a refusal always names the same file first.
+  const tokenStat = await privateFileStat(paths.token);
+  const hashStat = await privateFileStat(paths.hash);
   const setup = (hash: ApiTokenHash, created: ApiTokenSetup['created']): ApiTokenSetup => ({ hash, tokenPath: paths.token, hashPath: paths.hash, created });
   if (hashStat) {
     const hash = await readHash(paths.hash);
