@@ -1,12 +1,10 @@
 import { ConfigError, type JarvisConfig } from '@jarvis/config';
 import { parseTargetKey, targetKey, targetOf, validateParams, type ActionParams, type TargetRef } from '@jarvis/contracts';
-import type { CapabilityRegistry } from '@jarvis/registry';
+import { CLEANUP_OLD_LOGS, type CapabilityRegistry } from '@jarvis/registry';
 import { CronSchedule } from '@jarvis/schedule';
 
 /** One schedule ready to plan: its cron, and the action, target and params it runs, all checked against the registry. */
 export type PlannedSchedule = { id: string; schedule: CronSchedule; target: TargetRef; action: string; params: ActionParams };
-
-const CLEANUP_OLD_LOGS = 'cleanup_old_logs';
 
 /**
  * The schedules of jarvis.yaml plus the default daily log cleanup of every disk with log folders (unless one of yours

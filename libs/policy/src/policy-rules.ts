@@ -1,4 +1,5 @@
 import { RISK_LEVELS, type Risk } from '@jarvis/contracts';
+import { RESTART_CONTAINER } from '@jarvis/registry';
 
 /** The knobs the policy reads; the config lib's PolicyConfig satisfies this shape. */
 export type PolicyRules = {
@@ -39,9 +40,6 @@ export function approvalReason(action: { action: string; risk: Risk }, rules: Pi
   if (!withinAutonomy(action.risk, rules)) return `${action.action} is ${action.risk} risk, above policy.maxAutonomousRisk (${rules.maxAutonomousRisk})`;
   return null;
 }
-
-/** `policy.autoRestart: false` asks a person before every restart, whatever its risk. */
-const RESTART_CONTAINER = 'restart_container';
 
 /** Whether an action of `risk` may run without a person's approval under `rules`. */
 export function withinAutonomy(risk: Risk, rules: Pick<PolicyRules, 'maxAutonomousRisk'>): boolean {

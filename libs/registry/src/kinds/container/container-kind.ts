@@ -2,12 +2,10 @@ import type { JarvisConfig } from '@jarvis/config';
 import type { TargetKindPlugin } from '../../target-kind.js';
 import type { ContainerRuntime } from './container-runtime.js';
 import { ContainerStateCheck } from './container-state-check.js';
-import { describeRestartContainer, RESTART_CONTAINER, RestartContainer, type RestartContainerSettings } from './restart-container.js';
+import { describeRestartContainer, RESTART_CONTAINER, RESTART_GRACE_SECONDS, RestartContainer, type RestartContainerSettings } from './restart-container.js';
 
 export type ContainerDependencies = { containers: ContainerRuntime };
 
-/** Seconds an interrupted restart may still be finishing on top of Docker's stop timeout. */
-const RESTART_GRACE_SECONDS = 30;
 
 function restartSettings(config: JarvisConfig): RestartContainerSettings {
   return {

@@ -20,6 +20,9 @@ export type RestartContainerSettings = {
 
 export const RESTART_CONTAINER = 'restart_container';
 
+/** Seconds an interrupted restart may still be finishing on top of Docker's stop timeout. */
+export const RESTART_GRACE_SECONDS = 30;
+
 /** A restart of a container that is already down or unhealthy puts little at risk: low. */
 export function describeRestartContainer(settings: Pick<RestartContainerSettings, 'stopTimeoutSeconds' | 'graceSeconds'>): ActionDescriptor<RestartContainerParams> {
   return {

@@ -1,13 +1,13 @@
 import type { JarvisConfig } from '@jarvis/config';
 import type { TargetKindPlugin } from '../../target-kind.js';
 import type { ContainerRuntime } from '../container/container-runtime.js';
+import { RESTART_GRACE_SECONDS } from '../container/restart-container.js';
 import { HTTP_HEALTH_CHECK, HttpHealthProbe } from './http-health-probe.js';
 import type { HttpProbePort } from './http-probe-port.js';
 import { describeRestartServingContainer, RESTART_SERVING_CONTAINER, RestartServingContainer, type RestartServingSettings } from './restart-serving-container.js';
 
 export type HttpEndpointDependencies = { http: HttpProbePort; containers: ContainerRuntime };
 
-const RESTART_GRACE_SECONDS = 30;
 
 /**
  * HTTP endpoints listed under `endpoints:` in jarvis.yaml, probed on a schedule (`health_check_endpoints`); one that
