@@ -1,8 +1,9 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { approvalDigest, createEvent, newId, type JarvisEventOf } from '@jarvis/contracts';
+import { approvalDigest, newId, type JarvisEventOf } from '@jarvis/contracts';
 import { crashMainProcess, runContainer, waitRunning } from '../support/docker-harness.js';
 import { countEngineEvents, freshSecond } from '../support/engine-events.js';
+import { grantFor } from '../support/approval-fixtures.js';
 import { ofIncident, timeline } from '../support/event-reader.js';
 import { publishAsAnyClient } from '../support/forged-events.js';
 import type { Shape } from '../support/jarvis-harness.js';
@@ -18,22 +19,6 @@ policy:
 verification:
   stableForMs: 1000
 `;
-
-type Request = JarvisEventOf<'ApprovalRequested'>;
-
-/** A grant as the gateway records it; `digest` and `requestId` can be made to lie. */
-function grantFor(request: Request, overrides: { digest?: string; requestId?: string } = {}): JarvisEventOf<'ApprovalGranted'> {
-  return createEvent({
-    id: newId(),
-    type: 'ApprovalGranted',
-    source: 'gateway',
-    time: new Date().toISOString(),
-    subject: request.subject,
-    correlationId: request.correlationId,
-    causationId: null,
-    data: { target: request.data.target, requestId: overrides.requestId ?? request.id, digest: overrides.digest ?? request.data.digest, by: 'e2e' },
-  });
-}
 
 /** Approval attacks against real nats-server and dockerd: zero executions for any of them, each recorded as refused. */
 export function approvalAttacksSuite(shape: Shape): void {

@@ -1,15 +1,13 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { jetstream } from '@nats-io/jetstream';
-import { connect, headers as natsHeaders, type NatsConnection } from '@nats-io/transport-node';
-import { containerTarget, createEvent, encodeEvent, newId, subjectOf, type JarvisEvent, type JarvisEventOf } from '@jarvis/contracts';
-import { EVENT_TYPE_HEADER } from '@jarvis/event-log';
+import { containerTarget, createEvent, newId, type JarvisEventOf } from '@jarvis/contracts';
 import { crashMainProcess, runContainer, waitRunning } from '../support/docker-harness.js';
 import { countEngineEvents, freshSecond } from '../support/engine-events.js';
 import { EventReader, ofIncident, timeline } from '../support/event-reader.js';
+import { onEventPublished } from '../support/event-trigger.js';
+import { publishAsAnyClient } from '../support/forged-events.js';
 import type { Shape } from '../support/jarvis-harness.js';
-import type { NatsHarness } from '../support/nats-harness.js';
 import { useLab } from '../support/lab.js';
 
 /**
@@ -45,11 +43,9 @@ export function executorGuardsSuite(shape: Shape): void {
       await runContainer(lab.docker.docker, { name: 'outage', cmd: ['sleep', '100000'], watched: true });
       await waitRunning(lab.docker.docker, 'outage');
       const since = await freshSecond();
-      const watcher = await connect({ servers: [lab.nats.url], maxReconnectAttempts: 0 });
-      const natsKilled = killNatsOnActionStarted(watcher, lab.nats, 'container:outage');
-      await watcher.flush();
+      const natsKill = await onEventPublished(lab.nats.url, 'ActionStarted', (e) => e.subject === 'container:outage', () => lab.nats.process().kill9());
       await crashMainProcess(lab.docker.docker, 'outage');
-      await withDeadline(natsKilled, 30_000, 'ActionStarted for outage');
+      await natsKill.fired(30_000).finally(() => natsKill.close());
       await sleep(3000);
       await lab.nats.restart();
 
@@ -75,12 +71,7 @@ export function executorGuardsSuite(shape: Shape): void {
         { decision: forgedDecision('steady', { agoMs: 10 * 60_000 }), refusal: 'decision_stale' },
         { decision: forgedDecision('calm', { action: 'format_disk' }), refusal: 'unknown_action' },
       ];
-      const forger = await connect({ servers: [lab.nats.url] });
-      try {
-        for (const { decision } of forged) await publishAsAnyClient(forger, decision);
-      } finally {
-        await forger.close();
-      }
+      await publishAsAnyClient(lab.nats.url, forged.map(({ decision }) => decision));
       for (const { decision, refusal } of forged) {
         const refused = await lab.reader.waitForEvent('ActionRefused', (e) => e.data.decisionId === decision.id);
         assert.equal(refused.data.refusal, refusal, `${decision.subject}: ${refused.data.reason}`);
@@ -173,31 +164,6 @@ async function expectDecisionTimeout(reader: EventReader, decision: Decision): P
   assert.ok(Date.parse(escalated.time) - Date.parse(decision.data.notBefore) > 20_000, story);
 }
 
-/** kill -9 of nats-server the moment the executor's ActionStarted for `subject` is published. */
-function killNatsOnActionStarted(watcher: NatsConnection, nats: NatsHarness, subject: string): Promise<void> {
-  return new Promise((resolve, reject) => {
-    watcher.subscribe(subjectOf('ActionStarted'), {
-      callback: (error, msg) => {
-        if (error || (JSON.parse(msg.string()) as JarvisEvent).subject !== subject) return;
-        nats.process().kill9().then(resolve, reject);
-      },
-    });
-  });
-}
-
-async function withDeadline<T>(promise: Promise<T>, ms: number, what: string): Promise<T> {
-  const timer = new AbortController();
-  const deadline = sleep(ms, undefined, { signal: timer.signal }).then(() => {
-    throw new Error(`timed out after ${ms} ms waiting for ${what}`);
-  });
-  try {
-    return await Promise.race([promise, deadline]);
-  } finally {
-    timer.abort();
-    deadline.catch(() => undefined);
-  }
-}
-
 function forgedDecision(name: string, options: { agoMs?: number; action?: string } = {}): Decision {
   const when = new Date(Date.now() - (options.agoMs ?? 0)).toISOString();
   return createEvent({
@@ -210,11 +176,4 @@ function forgedDecision(name: string, options: { agoMs?: number; action?: string
     causationId: null,
     data: { target: containerTarget(name), outcome: 'execute', action: options.action ?? 'restart_container', params: {}, risk: 'low', rule: 'auto_remediation', reason: 'forged', attempt: 1, notBefore: when },
   });
-}
-
-/** What any client holding NATS credentials can do: a valid envelope on the decision subject. */
-async function publishAsAnyClient(nc: NatsConnection, decision: Decision): Promise<void> {
-  const hdrs = natsHeaders();
-  hdrs.set(EVENT_TYPE_HEADER, decision.type);
-  await jetstream(nc).publish(subjectOf(decision.type), encodeEvent(decision), { msgID: decision.id, headers: hdrs });
 }

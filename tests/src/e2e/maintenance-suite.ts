@@ -1,16 +1,14 @@
 import assert from 'node:assert/strict';
-import { mkdirSync, mkdtempSync, readdirSync, rmdirSync, utimesSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readdirSync, rmdirSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import type { JarvisEventOf } from '@jarvis/contracts';
+import { LOGS_THAT_STAY, ROTATED_LOG_BYTES, seedRotatedLogs } from '../support/aged-files.js';
 import { ofIncident, timeline } from '../support/event-reader.js';
 import type { Shape } from '../support/jarvis-harness.js';
 import { useLab } from '../support/lab.js';
 import { Mounts } from '../support/tmpfs.js';
-
-const KIB = 1024;
-const DAY_MS = 86_400_000;
 
 function configFor(mount: string): string {
   return `
@@ -30,12 +28,6 @@ maintenance:
 `;
 }
 
-function file(path: string, bytes: number, ageDays: number): void {
-  writeFileSync(path, Buffer.alloc(bytes, 1));
-  const at = new Date(Date.now() - ageDays * DAY_MS);
-  utimesSync(path, at, at);
-}
-
 /** A scheduled cleanup_old_logs run on a real tmpfs: its own case, decision, action and verification in the log. */
 export function maintenanceSuite(shape: Shape): void {
   describe(`scheduled maintenance (${shape})`, { timeout: 300_000 }, () => {
@@ -44,11 +36,7 @@ export function maintenanceSuite(shape: Shape): void {
     const mounts = new Mounts();
     before(() => {
       mounts.tmpfs(mount, '8m');
-      mkdirSync(join(mount, 'log'));
-      file(join(mount, 'log', 'app.log'), 64 * KIB, 30);
-      file(join(mount, 'log', 'app.log.1'), 128 * KIB, 30);
-      file(join(mount, 'log', 'app.log.2.gz'), 256 * KIB, 30);
-      file(join(mount, 'log', 'app.log-20260101'), 64 * KIB, 1);
+      seedRotatedLogs(mount);
     });
     const lab = useLab(shape, () => configFor(mount));
     after(() => {
@@ -69,9 +57,9 @@ export function maintenanceSuite(shape: Shape): void {
       const decision = run[1] as JarvisEventOf<'RemediationDecided'>;
       assert.deepEqual([decision.data.outcome, decision.data.rule, decision.data.action, decision.data.params], ['execute', 'scheduled_maintenance', 'cleanup_old_logs', { olderThanDays: 14 }], story);
       const succeeded = run[3] as JarvisEventOf<'ActionSucceeded'>;
-      assert.equal(succeeded.data.details['bytesFreed'], 384 * KIB, story);
+      assert.equal(succeeded.data.details['bytesFreed'], ROTATED_LOG_BYTES, story);
       assert.equal(finished.data.outcome, 'done', story);
-      assert.deepEqual(readdirSync(join(mount, 'log')).sort(), ['app.log', 'app.log-20260101']);
+      assert.deepEqual(readdirSync(join(mount, 'log')).sort(), LOGS_THAT_STAY);
       const incidents = await lab.reader.events((e) => e.type === 'IncidentOpened');
       assert.deepEqual(incidents, [], 'a maintenance run is no incident');
     });

@@ -30,3 +30,19 @@ export function pendingApprovalEvents(name: string): { events: JarvisEvent[]; re
   });
   return { events: [opened, decision, request], request };
 }
+
+export type ApprovalRequest = JarvisEventOf<'ApprovalRequested'>;
+
+/** A grant as the gateway records it; `digest` and `requestId` can be made to lie. */
+export function grantFor(request: ApprovalRequest, overrides: { digest?: string; requestId?: string } = {}): JarvisEventOf<'ApprovalGranted'> {
+  return createEvent({
+    id: newId(),
+    type: 'ApprovalGranted',
+    source: 'gateway',
+    time: new Date().toISOString(),
+    subject: request.subject,
+    correlationId: request.correlationId,
+    causationId: null,
+    data: { target: request.data.target, requestId: overrides.requestId ?? request.id, digest: overrides.digest ?? request.data.digest, by: 'e2e' },
+  });
+}

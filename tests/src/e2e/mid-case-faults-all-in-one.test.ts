@@ -1,0 +1,3 @@
+import { midCaseFaultsSuite } from './mid-case-faults-suite.js';
+
+midCaseFaultsSuite('all-in-one');
