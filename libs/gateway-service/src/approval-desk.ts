@@ -39,7 +39,7 @@ export class ApprovalDesk {
     }
     const by = body.by ?? DEFAULT_ANSWERED_BY;
     const grant = grantFor(request, by, newId(), this.clock());
-    await this.record(grant, `approval ${id} (${request.action} on ${request.target}) granted by ${by}`);
+    await this.record(grant);
     return { grantId: grant.id, requestId: id, digest: request.digest, by };
   }
 
@@ -47,7 +47,7 @@ export class ApprovalDesk {
     const request = await this.pendingRequest(id);
     const by = body.by ?? DEFAULT_ANSWERED_BY;
     const rejection = rejectionFor(request, by, body.reason ?? `rejected by ${by}`, newId(), this.clock());
-    await this.record(rejection, `approval ${id} (${request.action} on ${request.target}) rejected by ${by}`);
+    await this.record(rejection);
     return { rejectionId: rejection.id, requestId: id, by };
   }
 
@@ -71,12 +71,11 @@ export class ApprovalDesk {
     return request;
   }
 
-  private async record(event: JarvisEvent, summary: string): Promise<void> {
+  private async record(event: JarvisEvent): Promise<void> {
     try {
       await this.log.append(event);
     } catch (error) {
       throw new ApiError(apiErrorBody(503, `the event log did not confirm ${event.type} ${event.id} (${(error as Error).message}); list the approvals to see whether it was recorded`));
     }
-    this.logger.log(`${summary} (${event.type} ${event.id})`);
   }
 }

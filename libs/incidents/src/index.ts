@@ -2,3 +2,4 @@ export * from './incident-metrics.js';
 export * from './incident-projection.js';
 export * from './incident-summary.js';
 export * from './incident-timeline.js';
+export * from './case-steps.js';

@@ -44,7 +44,6 @@ export class MaintenancePlanner {
       const schedule = this.schedules.find((s) => s.id === run.scheduleId)!;
       try {
         await this.host.record(caseEvents.maintenanceStarted({ ...schedule, schedule: schedule.id, slotAt: run.slotAt, runKey: run.runKey }, now));
-        this.logger.log(`maintenance ${schedule.id}: ${schedule.action} on ${schedule.target.kind}:${schedule.target.id} for ${run.slotAt.toISOString()}`);
       } catch (error) {
         this.logger.warn(`maintenance ${schedule.id}: cannot record its start yet (${(error as Error).message}); trying again`);
       }

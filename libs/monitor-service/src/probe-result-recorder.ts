@@ -1,4 +1,3 @@
-import { Logger } from '@nestjs/common';
 import { derivedId, newId, targetKey, type TargetRef } from '@jarvis/contracts';
 import type { CheckResult } from '@jarvis/registry';
 import { openIncidentFor } from '@jarvis/incidents';
@@ -26,8 +25,6 @@ export type RecorderSettings = { redetectAfterMs: number; restateStopAfterMs: nu
  * the incident of that target and check. The caller holds the target's lock.
  */
 export class ProbeResultRecorder {
-  private readonly logger = new Logger('monitor');
-
   constructor(
     private readonly host: ProcessorHost<MonitorState>,
     private readonly settings: RecorderSettings,
@@ -42,7 +39,6 @@ export class ProbeResultRecorder {
     switch (outcome) {
       case 'open-incident':
         await this.openIncident(target, result, now);
-        this.logger.warn(`${key}: ${result.reason} (incident opened)`);
         return;
       case 'redetect':
         await inSpan(SPAN.detect, { kind: SpanKind.PRODUCER, attributes: { [ATTR.target]: key, [ATTR.incidentId]: incident!.id } }, () =>
@@ -55,12 +51,10 @@ export class ProbeResultRecorder {
       case 'withdraw': {
         const id = derivedId('IncidentResolved', incident!.id, 'withdrawn');
         await this.host.record(caseEvents.resolved(target, incident!.id, 'withdrawn', `${removed ? `${target.kind} removed` : result.reason} by its owner`, now, id));
-        this.logger.log(`${key}: ${result.reason} by its owner; incident withdrawn`);
         return;
       }
       case 'mark-stopped':
         await this.host.record(caseEvents.detection(target, result, derivedId('operator-stop', key, result.faultAt), now));
-        this.logger.log(`${key}: ${result.reason}; left alone`);
         return;
       case 'nothing':
         return;

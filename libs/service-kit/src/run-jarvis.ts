@@ -8,10 +8,12 @@ import { SERVICE_NAMES, SINGLE_INSTANCE_SERVICES, isServiceName, type ServiceNam
 import { JetStreamEventLog } from '@jarvis/event-log';
 import { startTelemetry, type TelemetryHandle } from '@jarvis/telemetry';
 import { AppendTracker } from './append-tracker.js';
+import { logCaseSteps } from './case-step-log.js';
 import { beforeDeadline } from './deadline.js';
 import { InstanceLocks } from './instance-lock.js';
 import { invalidRequestFrom } from './invalid-request.js';
 import { KitModule } from './kit.module.js';
+import { consoleLoggerFor, logFormatFrom } from './log-format.js';
 import { natsClientOptionsFrom, type NatsClientOptions } from './nats-credentials.js';
 import { RECONNECT_FOREVER } from './nats-reconnect.js';
 import { dataDirFrom } from './api-token.js';
@@ -67,6 +69,7 @@ export function runtimeEnvFrom(env: NodeJS.ProcessEnv, targets: readonly string[
     httpPort: Number.isNaN(port) ? -1 : port,
     configFile: env['JARVIS_CONFIG'] || null,
     dataDir: dataDirFrom(env),
+    logFormat: logFormatFrom(env),
     targets,
   };
 }
@@ -77,8 +80,9 @@ export function runtimeEnvFrom(env: NodeJS.ProcessEnv, targets: readonly string[
  */
 export async function runJarvis(registry: ServiceRegistry, targets: ServiceName[], env: RuntimeEnv): Promise<RunningJarvis> {
   const config = env.configFile ? loadConfigFile(env.configFile) : defaultConfig();
+  const consoleLogger = consoleLoggerFor(env.logFormat, LOG_LEVELS[config.logLevel], Boolean(process.stdout.isTTY));
+  Logger.overrideLogger(consoleLogger);
   const logger = new Logger('jarvis');
-  Logger.overrideLogger(LOG_LEVELS[config.logLevel]);
   const telemetry = startTelemetry(targets.length === 1 ? `jarvis-${targets[0]}` : 'jarvis');
   const nats = await connectNats(env, targets);
   let locks: InstanceLocks | undefined;
@@ -89,11 +93,11 @@ export async function runJarvis(registry: ServiceRegistry, targets: ServiceName[
     const appends = new AppendTracker();
     const eventLog = await JetStreamEventLog.open(nats);
     for (const gap of eventLog.hardeningGaps) logger.warn(gap);
-    const log = appends.track(eventLog);
+    const log = logCaseSteps(appends.track(eventLog), consoleLogger);
     const modules = targets.map((t) => registry[t]!);
     @Module({ imports: [KitModule.forRoot({ nats, log, config, env }), ...modules] })
     class JarvisRootModule {}
-    const app = await NestFactory.create(JarvisRootModule, { logger: LOG_LEVELS[config.logLevel], abortOnError: false });
+    const app = await NestFactory.create(JarvisRootModule, { logger: consoleLogger, abortOnError: false });
     app.useGlobalPipes(new ValidationPipe({ whitelist: true, forbidNonWhitelisted: true, transform: true, exceptionFactory: invalidRequestFrom }));
     app.connectMicroservice<MicroserviceOptions>(
       { transport: Transport.NATS, options: { ...env.nats, name: `jarvis-rpc:${targets.join(',')}`, ...RECONNECT_FOREVER } },

@@ -1,3 +1,4 @@
+import type { LogFormat } from './log-format.js';
 import type { NatsClientOptions } from './nats-credentials.js';
 
 /** Injection tokens shared by every service module. */
@@ -18,5 +19,6 @@ export type RuntimeEnv = {
   configFile: string | null;
   /** Absolute path of Jarvis's own files (the API token); `JARVIS_DATA_DIR`, default `./data`. */
   dataDir: string;
+  logFormat: LogFormat;
   targets: readonly string[];
 };

@@ -9,7 +9,9 @@
  *   3. hangs: a watched container's HEALTHCHECK starts failing (its probe file is removed), one at a time;
  *   4. baseline: the same SIGKILL on unwatched containers with Docker's own `restart: always` policy, on the same
  *      engine while Jarvis runs, each container crashed at least 11 s after its last start so Docker's backoff is
- *      back at its 100 ms minimum.
+ *      back at its 100 ms minimum;
+ *   5. reflex: the same SIGKILL on unwatched containers that the bench itself starts the moment their `die` event
+ *      arrives: a bare `docker start`, the floor for any event-driven healer.
  * Results go to stdout and (full runs, or with --write-docs) to docs/benchmarks.md, in the section this owns.
  */
 import { writeFileSync } from 'node:fs';
@@ -24,7 +26,7 @@ import { REPO_ROOT, startJarvis, type JarvisDeployment } from '../support/jarvis
 import { startNats, type NatsHarness } from '../support/nats-harness.js';
 import { killAllTracked, waitFor } from '../support/processes.js';
 import { loadAverage, machineInfo, rssKib } from './machine.js';
-import { renderReport, writeDocsSection, type BenchResults, type Plan, type CrashSample, type DockerSample, type RssResult } from './report.js';
+import { renderReport, writeDocsSection, type BenchResults, type Plan, type CrashSample, type DockerSample, type ReflexSample, type RssResult } from './report.js';
 import { parseDockerTime } from './stats.js';
 
 export const BENCH_CONFIG = `
@@ -53,12 +55,14 @@ const FULL: Plan = {
   dockerCrashesEach: 5,
   dockerMinUptimeMs: 11_000,
   dockerSpacingMs: 12_000,
+  reflexContainers: 5,
+  reflexCrashesEach: 10,
   idleWaitMs: 5_000,
   settleMs: 300,
   hardDeadlineMs: 20 * 60_000,
 };
 
-const QUICK: Plan = { ...FULL, quick: true, crashes: 10, hangs: 5, hangContainers: 2, dockerContainers: 2, dockerCrashesEach: 3, hardDeadlineMs: 8 * 60_000 };
+const QUICK: Plan = { ...FULL, quick: true, crashes: 10, hangs: 5, hangContainers: 2, dockerContainers: 2, dockerCrashesEach: 3, reflexContainers: 2, reflexCrashesEach: 3, hardDeadlineMs: 8 * 60_000 };
 
 /** A phase stops after this many faults in a row that did not heal: the rest would only add timeouts. */
 const MAX_CONSECUTIVE_FAILURES = 3;
@@ -127,6 +131,7 @@ class EventTap {
 /** The engine's own `die` events (engine time), to split a crash's detection into Docker's share and Jarvis's. */
 class DieTap {
   private readonly deaths: { name: string; atMs: number }[] = [];
+  private readonly waiting: { name: string; afterMs: number; resolve: (atMs: number) => void }[] = [];
 
   private constructor(private readonly stream: NodeJS.ReadableStream & { destroy(): void }) {}
 
@@ -140,10 +145,28 @@ class DieTap {
       buffer = lines.pop()!;
       for (const line of lines.filter((l) => l.trim())) {
         const raw = JSON.parse(line) as { timeNano: number; Actor: { Attributes: { name: string } } };
-        tap.deaths.push({ name: raw.Actor.Attributes.name, atMs: raw.timeNano / 1e6 });
+        tap.record(raw.Actor.Attributes.name, raw.timeNano / 1e6);
       }
     });
     return tap;
+  }
+
+  private record(name: string, atMs: number): void {
+    this.deaths.push({ name, atMs });
+    for (const waiter of this.waiting.filter((w) => w.name === name && atMs >= w.afterMs)) {
+      this.waiting.splice(this.waiting.indexOf(waiter), 1);
+      waiter.resolve(atMs);
+    }
+  }
+
+  /** Resolves the moment the first `die` of `name` at or after `afterMs` arrives (engine time), or at once if it has. */
+  next(name: string, afterMs: number, timeoutMs: number): Promise<number> {
+    const seen = this.firstAfter(name, afterMs);
+    if (seen !== undefined) return Promise.resolve(seen);
+    return new Promise((resolve, reject) => {
+      const timer = setTimeout(() => reject(new Error(`no die event for ${name} within ${timeoutMs} ms`)), timeoutMs);
+      this.waiting.push({ name, afterMs, resolve: (atMs) => (clearTimeout(timer), resolve(atMs)) });
+    });
   }
 
   firstAfter(name: string, faultMs: number): number | undefined {
@@ -277,6 +300,37 @@ async function dockerBaseline(docker: Docker, names: string[], plan: Plan): Prom
   return samples;
 }
 
+/**
+ * The floor for any watcher that heals through Docker's events: a bare `docker start` issued the moment the `die`
+ * event arrives, with no detection, decision or record in between, on unwatched containers without a restart policy.
+ */
+async function reflexBaseline(docker: Docker, deaths: DieTap, names: string[], plan: Plan): Promise<ReflexSample[]> {
+  const samples: ReflexSample[] = [];
+  const total = plan.reflexCrashesEach * names.length;
+  for (let round = 0; round < plan.reflexCrashesEach; round++) {
+    for (const name of names) {
+      checkDeadline();
+      await waitRunning(docker, name, false, 30_000);
+      const faultMs = (await crashMainProcess(docker, name)).getTime();
+      const sample: ReflexSample = { index: samples.length + 1, container: name, faultMs };
+      samples.push(sample);
+      try {
+        sample.dieEventMs = await deaths.next(name, faultMs, 10_000);
+        sample.startCalledMs = Date.now();
+        await docker.getContainer(name).start();
+        const info = await startedAtAfter(docker, name, faultMs, 10_000, 100);
+        sample.startedAtMs = parseDockerTime(info.State.StartedAt);
+        log(`reflex ${String(sample.index).padStart(2)}/${total} ${name}: running again ${Math.round(sample.startedAtMs - faultMs)} ms after the fault`);
+      } catch (error) {
+        sample.error = (error as Error).message.split('\n')[0]!.slice(0, 300);
+        log(`reflex ${sample.index}/${total} ${name}: NOT RESTARTED: ${sample.error}`);
+      }
+      await sleep(plan.settleMs);
+    }
+  }
+  return samples;
+}
+
 /** Fills each fault's timeline from the event store (the record of truth; the tap only told us when to move on). */
 function fromStore(samples: CrashSample[], stored: JarvisEvent[]): void {
   const byIncident = new Map<string, JarvisEvent[]>();
@@ -350,6 +404,8 @@ async function main(): Promise<void> {
     // ones are created now so they have run long enough for Docker's restart backoff to be at its minimum later.
     const crashNames = Array.from({ length: plan.crashContainers }, (_, i) => `bench-crash-${i + 1}`);
     const dockerNames = Array.from({ length: plan.dockerContainers }, (_, i) => `bench-docker-${i + 1}`);
+    const reflexNames = Array.from({ length: plan.reflexContainers }, (_, i) => `bench-reflex-${i + 1}`);
+    for (const name of reflexNames) await runContainer(docker, { name, cmd: ['sleep', '100000'] });
     for (const name of crashNames) await runContainer(docker, { name, cmd: ['sleep', '100000'], watched: true });
     for (const name of dockerNames) {
       const container = await docker.createContainer({
@@ -399,6 +455,8 @@ async function main(): Promise<void> {
 
     log(`Docker baseline: ${plan.dockerCrashesEach} crashes on each of ${dockerNames.length} unwatched restart=always containers`);
     const dockerSamples = await dockerBaseline(docker, dockerNames, plan);
+    log(`reflex baseline: ${plan.reflexCrashesEach} crashes on each of ${reflexNames.length} unwatched containers, started by the bench at their die event`);
+    const reflexSamples = await reflexBaseline(docker, deaths, reflexNames, plan);
 
     rss.allInOneAfterKib = rssKib(allInOne.proc.pid);
     const stored = await reader.events();
@@ -411,7 +469,7 @@ async function main(): Promise<void> {
         const last = stored.filter((x) => x.correlationId === e.correlationId).at(-1)!;
         return `${e.time} ${e.subject}: ${e.type === 'IncidentOpened' ? e.data.summary : ''} (last event ${last.type})`;
       });
-    const baselineEvents = stored.filter((e) => e.subject.startsWith('container:bench-docker-')).length;
+    const baselineEvents = stored.filter((e) => /^container:bench-(docker|reflex)-/.test(e.subject)).length;
     const jarvisLog = jarvis.logs();
     const errorLines = jarvisLog.split('\n').filter((l) => /\bERROR\b/.test(l));
 
@@ -425,6 +483,7 @@ async function main(): Promise<void> {
       crashes,
       hangs,
       docker: dockerSamples,
+      reflex: reflexSamples,
       rss,
       otherIncidents,
       baselineEvents,

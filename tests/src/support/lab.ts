@@ -22,6 +22,8 @@ export type Lab = {
 export type LabOptions = {
   /** Runs once nats-server and dockerd are up, before Jarvis starts: targets that must exist from Jarvis's first look. */
   beforeJarvis?: (lab: Pick<Lab, 'nats' | 'docker'>) => Promise<void>;
+  /** Extra environment for every Jarvis process. */
+  env?: NodeJS.ProcessEnv;
 };
 
 export function useLab(shape: Shape, config: string | (() => string), options: LabOptions = {}): Lab {
@@ -29,7 +31,7 @@ export function useLab(shape: Shape, config: string | (() => string), options: L
   before(async () => {
     [lab.nats, lab.docker] = await Promise.all([startNats(), startDockerd()]);
     await options.beforeJarvis?.(lab);
-    lab.jarvis = await startJarvis(shape, { natsUrl: lab.nats.url, dockerHost: lab.docker.host, config: typeof config === 'string' ? config : config() });
+    lab.jarvis = await startJarvis(shape, { natsUrl: lab.nats.url, dockerHost: lab.docker.host, config: typeof config === 'string' ? config : config(), env: options.env });
     lab.reader = await EventReader.open(lab.nats.url);
   });
   after(async () => {

@@ -1,0 +1,3 @@
+import { caseLogSuite } from './case-log-suite.js';
+
+caseLogSuite('split', 'json');
