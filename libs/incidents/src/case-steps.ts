@@ -2,6 +2,7 @@ import type { EventType, JarvisEvent, JarvisEventOf } from '@jarvis/contracts';
 
 /** The steps of a case a person follows in the log: one line each, in the order they happen. */
 export type CaseStepName =
+  | 'reading'
   | 'detected'
   | 'opened'
   | 'decided'
@@ -17,18 +18,20 @@ export type CaseStepName =
   | 'escalated'
   | 'maintenance';
 
-export type CaseStep = { step: CaseStepName; warning: boolean; text: string };
+/** `quiet`: a fact worth showing to someone following the events, not worth a log line (a passing reading). */
+export type CaseStep = { step: CaseStepName; warning: boolean; quiet: boolean; text: string };
 
-type StepOf<T extends EventType> = (event: JarvisEventOf<T>) => CaseStep | null;
+type StepOf<T extends EventType> = (event: JarvisEventOf<T>) => CaseStep;
 
-const step = (name: CaseStepName, text: string, warning = false): CaseStep => ({ step: name, warning, text });
+const step = (name: CaseStepName, text: string, warning = false): CaseStep => ({ step: name, warning, quiet: false, text });
 
 /**
- * What each event means as a step of its case. Every event type has a line here (the mapped type makes a new one
- * fail to compile until it is described); `null` for facts that are no step a person needs to see.
+ * What each event means as a step of its case. Every event type has a line here: the mapped type makes a new one
+ * fail to compile until it is described.
  */
 const STEPS: { [T in EventType]: StepOf<T> } = {
-  DetectionRecorded: ({ data }) => (data.status === 'ok' ? null : step('detected', `${data.check} ${data.status}: ${data.reason}`, data.status === 'failed')),
+  DetectionRecorded: ({ data }) =>
+    data.status === 'ok' ? { ...step('reading', `${data.check} ok: ${data.reason}`), quiet: true } : step('detected', `${data.check} ${data.status}: ${data.reason}`, data.status === 'failed'),
   IncidentOpened: ({ data }) => step('opened', `${data.check}: ${data.summary}`, true),
   RemediationDecided: ({ data }) => step('decided', `${data.outcome} ${data.action} (${data.rule}, attempt ${data.attempt}, risk ${data.risk}): ${data.reason}`),
   ActionStarted: ({ data }) => step('acting', `${data.action} (attempt ${data.attempt})`),
@@ -49,7 +52,7 @@ const STEPS: { [T in EventType]: StepOf<T> } = {
   MaintenanceFinished: ({ data }) => step('maintenance', `${data.schedule} ${data.outcome}: ${data.reason}`, data.outcome !== 'done'),
 };
 
-export function caseStepOf(event: JarvisEvent): CaseStep | null {
+export function caseStepOf(event: JarvisEvent): CaseStep {
   return (STEPS[event.type] as StepOf<EventType>)(event as JarvisEventOf<EventType>);
 }
 

@@ -15,8 +15,8 @@ export function logCaseSteps(log: EventLog, logger: LoggerService): EventLog {
       return async (...args: Parameters<EventLog['append']>) => {
         const result = await target.append(...args);
         const [event] = args;
-        const step = result.duplicate ? null : caseStepOf(event);
-        if (step) {
+        const step = caseStepOf(event);
+        if (!result.duplicate && !step.quiet) {
           const line = caseStepLine(event, step);
           if (step.warning) logger.warn(line, 'case');
           else logger.log(line, 'case');

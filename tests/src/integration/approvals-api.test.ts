@@ -1,5 +1,4 @@
 import assert from 'node:assert/strict';
-import { execFile } from 'node:child_process';
 import { chmodSync, mkdirSync, mkdtempSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -18,11 +17,10 @@ import {
 } from '@jarvis/contracts';
 import { pendingApprovalEvents } from '../support/approval-fixtures.js';
 import { EventReader, timeline } from '../support/event-reader.js';
+import { runJarvisCli } from '../support/jarvis-cli.js';
 import { JARVIS_BIN, REPO_ROOT } from '../support/jarvis-harness.js';
 import { startNats, type NatsHarness } from '../support/nats-harness.js';
 import { freePort, killAllTracked, spawnTracked, waitFor, type TrackedProcess } from '../support/processes.js';
-
-type CliResult = { status: number; stdout: string; stderr: string };
 
 /**
  * The approval edge against real parts: a nats-server, and policy, audit and gateway in one `jarvis start`. The test
@@ -83,13 +81,7 @@ describe('approvals over the HTTP API and the jarvis command', { timeout: 180_00
     return { status: response.status, body: await response.json(), headers: response.headers };
   }
 
-  function cli(args: string[], env: NodeJS.ProcessEnv = {}): Promise<CliResult> {
-    return new Promise((resolve) => {
-      execFile(process.execPath, [JARVIS_BIN, ...args], { env: { ...process.env, JARVIS_API_URL: apiUrl, JARVIS_DATA_DIR: dataDir, JARVIS_API_TOKEN: '', ...env }, timeout: 30_000, cwd: REPO_ROOT }, (error, stdout, stderr) => {
-        resolve({ status: error ? Number((error as { code?: unknown }).code ?? 1) : 0, stdout, stderr });
-      });
-    });
-  }
+  const cli = (args: string[], env: NodeJS.ProcessEnv = {}) => runJarvisCli(args, { JARVIS_API_URL: apiUrl, JARVIS_DATA_DIR: dataDir, JARVIS_API_TOKEN: '', ...env });
 
   const ofRequest = (requestId: string) => (e: JarvisEvent) => 'requestId' in e.data && e.data.requestId === requestId;
 

@@ -1,0 +1,87 @@
+import assert from 'node:assert/strict';
+import { join } from 'node:path';
+import { describe, it } from 'node:test';
+import type { IncidentListReply, JarvisEvent } from '@jarvis/contracts';
+import { crashMainProcess, runContainer, waitRunning } from '../support/docker-harness.js';
+import { runJarvisCli } from '../support/jarvis-cli.js';
+import { JARVIS_BIN, REPO_ROOT } from '../support/jarvis-harness.js';
+import { useLab } from '../support/lab.js';
+import { spawnTracked, waitFor, type TrackedProcess } from '../support/processes.js';
+
+const CONFIG = `
+watch:
+  reconcileIntervalSeconds: 5
+verification:
+  stableForMs: 1000
+`;
+
+const UNKNOWN_CASE = '00000000-0000-4000-8000-000000000000';
+
+/** `jarvis audit tail`, `jarvis incidents` and `jarvis incident` against a Jarvis that heals a real crash. */
+describe('following and reading incidents from the command line', { timeout: 240_000 }, () => {
+  const lab = useLab('all-in-one', CONFIG);
+  const api = () => ({ JARVIS_API_URL: `http://127.0.0.1:${lab.jarvis.httpPort}` });
+  const tail = (args: string[]): TrackedProcess =>
+    spawnTracked(process.execPath, [JARVIS_BIN, 'audit', 'tail', ...args], { env: { ...process.env, NATS_URL: lab.nats.url }, logFile: join(lab.jarvis.dir, `tail-${Date.now()}.log`), cwd: REPO_ROOT });
+  let caseId = '';
+
+  it('follows a crash live, line by line, and stops at once on SIGTERM', async () => {
+    const everything = tail(['--json']);
+    const onlyTold = tail(['--target', 'container:told']);
+    const onlyStarts = tail(['--type', 'ActionStarted']);
+    for (const proc of [everything, onlyTold, onlyStarts]) await waitFor('the tail to subscribe', () => proc.log().includes('following jarvis.events.'), 20_000);
+    await runContainer(lab.docker.docker, { name: 'bystander', cmd: ['sleep', '100000'], watched: true });
+    await runContainer(lab.docker.docker, { name: 'told', cmd: ['sleep', '100000'], watched: true });
+    await waitRunning(lab.docker.docker, 'told');
+    await crashMainProcess(lab.docker.docker, 'told');
+    const resolved = await lab.explained('container:told', lab.reader.waitForEvent('IncidentResolved', (e) => e.subject === 'container:told', 60_000));
+    caseId = resolved.correlationId;
+    await waitFor('the tail to print the resolution', () => everything.log().includes(`"type":"IncidentResolved"`), 10_000);
+
+    const printed = everything.log().trim().split('\n').filter((line) => line.startsWith('{')).map((line) => JSON.parse(line) as JarvisEvent);
+    const ofCase = printed.filter((e) => e.correlationId === caseId).map((e) => e.type);
+    assert.deepEqual(ofCase, ['DetectionRecorded', 'IncidentOpened', 'RemediationDecided', 'ActionStarted', 'ActionSucceeded', 'VerificationPassed', 'IncidentResolved']);
+
+    await waitFor('the filtered tail to print the resolution', () => onlyTold.log().includes('resolved: '), 10_000);
+    const lines = onlyTold.log().trim().split('\n').slice(1);
+    assert.ok(lines.every((l) => l.includes(' container:told [case ')), onlyTold.log());
+    assert.ok(lines.some((l) => l.includes(`container:told [case ${caseId}] acting: restart_container`)), onlyTold.log());
+    assert.deepEqual(onlyStarts.log().trim().split('\n').slice(1).map((l) => l.split('  ')[1]!.split(' [')[0]), ['container:told'], onlyStarts.log());
+
+    for (const proc of [everything, onlyTold, onlyStarts]) {
+      assert.equal(await proc.stop('SIGTERM', 10_000), 0, proc.log());
+    }
+  });
+
+  it('lists the incidents and shows one as a timeline, as text and as JSON', async () => {
+    const list = await runJarvisCli(['incidents', '--status', 'resolved'], api());
+    assert.equal(list.status, 0, list.stderr);
+    assert.match(list.stdout, new RegExp(`^${caseId}  resolved \\(remediated\\)\\s+container:told`, 'm'));
+    assert.match(list.stdout, /1 incident\(s\): 0 open, 0 escalated, 1 resolved; MTTD p50 [\d.]+ s, MTTR p50 [\d.]+ s/);
+
+    const json = await runJarvisCli(['incidents', '--json'], api());
+    assert.deepEqual((JSON.parse(json.stdout) as IncidentListReply).incidents.map((i) => i.id), [caseId]);
+
+    const shown = await runJarvisCli(['incident', caseId], api());
+    assert.equal(shown.status, 0, shown.stderr);
+    assert.match(shown.stdout, new RegExp(`^Incident ${caseId} on container:told: resolved \\(remediated\\)`));
+    for (const type of ['IncidentOpened', 'RemediationDecided', 'ActionStarted', 'ActionSucceeded', 'VerificationPassed', 'IncidentResolved']) {
+      assert.match(shown.stdout, new RegExp(`^  \\S+  ${type}`, 'm'), shown.stdout);
+    }
+  });
+
+  it('says plainly what is wrong: an unknown incident (1), a malformed id, a bad filter or event type (2)', async () => {
+    const unknown = await runJarvisCli(['incident', UNKNOWN_CASE], api());
+    assert.equal(unknown.status, 1);
+    assert.match(unknown.stderr, /jarvis incident: .*\(404\)/);
+    const malformed = await runJarvisCli(['incident', 'told'], api());
+    assert.deepEqual([malformed.status, malformed.stderr.split('\n')[0]], [2, 'jarvis incident: "told" is not an incident id (a UUID)']);
+    const badStatus = await runJarvisCli(['incidents', '--status', 'closed'], api());
+    assert.equal(badStatus.status, 1);
+    assert.match(badStatus.stderr, /status/);
+    const badType = await runJarvisCli(['audit', 'tail', '--type', 'ActionStart'], { NATS_URL: lab.nats.url });
+    assert.deepEqual([badType.status, badType.stderr.split('\n')[0]], [2, 'jarvis audit tail: --type: "ActionStart" is not an event type (did you mean ActionStarted?)']);
+    const badTarget = await runJarvisCli(['audit', 'tail', '--target', 'told'], { NATS_URL: lab.nats.url });
+    assert.equal(badTarget.status, 2, badTarget.stderr);
+  });
+});
