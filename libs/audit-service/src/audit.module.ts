@@ -1,28 +1,29 @@
 import { Controller, Inject, Module } from '@nestjs/common';
 import { MessagePattern, Payload, RpcException } from '@nestjs/microservices';
-import { IncidentListQuery, IncidentQuery, RPC, rpcError, type HealthReply, type IncidentListReply, type IncidentView } from '@jarvis/contracts';
-import { DEFAULT_INCIDENT_BOOK_LIMITS, incidentMetrics, type IncidentBook } from '@jarvis/incidents';
+import { IncidentListQuery, IncidentQuery, RPC, rpcError, type HealthReply, type IncidentListReply, type IncidentView, type ReliabilityReply } from '@jarvis/contracts';
+import { DEFAULT_INCIDENT_BOOK_LIMITS, incidentMetrics, reliabilityReport, type TimeSavedEstimates } from '@jarvis/incidents';
 import type { JarvisConfig } from '@jarvis/config';
-import { JARVIS_CONFIG, PROCESSOR_HOST, ProcessorHost, ProcessorServiceModule, processorProviders, SERVICE_HEALTH, ServiceHealth } from '@jarvis/service-kit';
-import { AuditProcessor } from './audit.processor.js';
-
+import { CLOCK, JARVIS_CONFIG, PROCESSOR_HOST, ProcessorHost, ProcessorServiceModule, processorProviders, SERVICE_HEALTH, ServiceHealth, type Clock } from '@jarvis/service-kit';
+import { AuditProcessor, type AuditState } from './audit.processor.js';
 
 @Controller()
 export class AuditController {
   constructor(
     @Inject(SERVICE_HEALTH) private readonly health: ServiceHealth,
-    @Inject(PROCESSOR_HOST) private readonly host: ProcessorHost<IncidentBook>,
+    @Inject(PROCESSOR_HOST) private readonly host: ProcessorHost<AuditState>,
+    @Inject(JARVIS_CONFIG) private readonly config: JarvisConfig,
+    @Inject(CLOCK) private readonly clock: Clock,
   ) {}
 
   @MessagePattern(RPC.health('audit'))
   healthCheck(): HealthReply {
-    this.health.set('incidents', this.host.state().byId.size);
+    this.health.set('incidents', this.host.state().incidents.byId.size);
     return this.health.reply();
   }
 
   @MessagePattern(RPC.auditIncidents)
   incidents(@Payload() query: IncidentListQuery): IncidentListReply {
-    const all = [...this.host.state().byId.values()];
+    const all = [...this.host.state().incidents.byId.values()];
     const wanted = all.filter((r) => query.status === 'all' || r.status === query.status || (query.status === 'active' && r.status !== 'resolved'));
     return {
       incidents: wanted.slice(-query.limit).reverse().map(({ timeline: _timeline, ...summary }) => summary),
@@ -32,10 +33,19 @@ export class AuditController {
 
   @MessagePattern(RPC.auditIncident)
   incident(@Payload() query: IncidentQuery): IncidentView {
-    const record = this.host.state().byId.get(query.id);
+    const record = this.host.state().incidents.byId.get(query.id);
     if (!record) throw new RpcException(rpcError('not_found', `no incident ${query.id}`, [{ field: 'id', reason: 'no incident has this id' }]));
     return record;
   }
+
+  @MessagePattern(RPC.auditReliability)
+  reliability(): ReliabilityReply {
+    return reliabilityReport(this.host.state().reliability, this.clock(), estimatesOf(this.config));
+  }
+}
+
+function estimatesOf({ reliability }: JarvisConfig): TimeSavedEstimates {
+  return { minutesByAction: new Map(reliability.timeSaved.map((e) => [e.action, e.minutes])), defaultMinutes: reliability.defaultMinutes };
 }
 
 @Module({

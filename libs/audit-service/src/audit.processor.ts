@@ -1,22 +1,26 @@
 import type { JarvisEvent } from '@jarvis/contracts';
 import type { EventProcessor } from '@jarvis/event-log';
-import { emptyIncidentBook, evolveIncidents, type IncidentBook, type IncidentBookLimits } from '@jarvis/incidents';
+import { emptyIncidentBook, emptyReliabilityBook, evolveIncidents, evolveReliability, type IncidentBook, type IncidentBookLimits, type ReliabilityBook } from '@jarvis/incidents';
 
-/** Folds every event into the incident projection; it reacts to nothing, it only remembers. */
-export class AuditProcessor implements EventProcessor<IncidentBook> {
+/** The audit's projections: incidents (pruned after their retention) and the reliability figures (kept for good). */
+export type AuditState = { incidents: IncidentBook; reliability: ReliabilityBook };
+
+/** Folds every event into the audit's projections; it reacts to nothing, it only remembers. */
+export class AuditProcessor implements EventProcessor<AuditState> {
   readonly name = 'jarvis-audit';
-  /** 2: incidents are kept per target and check (contracts v2). */
-  readonly stateVersion = 2;
+  /** 2: incidents are kept per target and check (contracts v2). 3: the reliability figures. */
+  readonly stateVersion = 3;
 
   constructor(private readonly limits: IncidentBookLimits) {}
 
-  initialState(): IncidentBook {
-    return emptyIncidentBook();
+  initialState(): AuditState {
+    return { incidents: emptyIncidentBook(), reliability: emptyReliabilityBook() };
   }
 
-  evolve(state: IncidentBook, event: JarvisEvent): IncidentBook {
+  evolve(state: AuditState, event: JarvisEvent): AuditState {
+    evolveReliability(state.reliability, event);
     if (event.type === 'DetectionRecorded' && event.data.status !== 'failed') return state;
-    return evolveIncidents(state, event, this.limits);
+    return { incidents: evolveIncidents(state.incidents, event, this.limits), reliability: state.reliability };
   }
 
   handles(): boolean {

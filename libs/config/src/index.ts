@@ -8,3 +8,4 @@ export * from './jarvis-config.js';
 export * from './load-config.js';
 export * from './maintenance-config.js';
 export * from './remediation-config.js';
+export * from './reliability-config.js';

@@ -22,6 +22,7 @@ import { Describe } from './config-description.js';
 import { DiskConfig } from './disk-config.js';
 import { HttpEndpointConfig } from './endpoint-config.js';
 import { MaintenanceConfig } from './maintenance-config.js';
+import { ReliabilityConfig } from './reliability-config.js';
 import { RemediationConfig } from './remediation-config.js';
 
 export class WatchConfig {
@@ -314,6 +315,11 @@ export class JarvisConfig {
   @ValidateNested()
   @Type(() => EventsConfig)
   events = new EventsConfig();
+
+  @Describe('The reliability figures: how much time each action type saves.')
+  @ValidateNested()
+  @Type(() => ReliabilityConfig)
+  reliability = new ReliabilityConfig();
 
   @Describe('Starting and stopping.')
   @ValidateNested()

@@ -33,6 +33,6 @@ describe('EVENT_ROUTES / RPC_ROUTES', () => {
   it('lists what one service publishes and answers', () => {
     assert.deepEqual(eventsPublishedBy('policy'), ['RemediationDecided', 'IncidentEscalated', 'ApprovalRequested', 'ApprovalExpired', 'ApprovalRefused']);
     assert.deepEqual(eventsPublishedBy('gateway'), ['ApprovalGranted', 'ApprovalRejected', 'ApprovalRefused']);
-    assert.deepEqual(rpcServedBy('audit').map((route) => route.subject), [RPC.health('audit'), RPC.auditIncidents, RPC.auditIncident]);
+    assert.deepEqual(rpcServedBy('audit').map((route) => route.subject), [RPC.health('audit'), RPC.auditIncidents, RPC.auditIncident, RPC.auditReliability]);
   });
 });

@@ -58,6 +58,7 @@ export const RPC_ROUTES: readonly RpcRoute[] = [
   { subject: RPC.monitorDiagnose, servedBy: 'monitor', requestedBy: ['gateway'], summary: 'runs every check now (DiagnoseReply)' },
   { subject: RPC.auditIncidents, servedBy: 'audit', requestedBy: ['gateway'], summary: 'incidents with MTTD/MTTR (request IncidentListQuery)' },
   { subject: RPC.auditIncident, servedBy: 'audit', requestedBy: ['gateway'], summary: 'one incident with its timeline (request IncidentQuery)' },
+  { subject: RPC.auditReliability, servedBy: 'audit', requestedBy: ['gateway'], summary: 'MTTD/MTTR, autonomous fix rate, actions and time saved' },
   { subject: RPC.policyApprovals, servedBy: 'policy', requestedBy: ['gateway'], summary: 'pending approval requests with what each would run (ApprovalsReply)' },
 ];
 

@@ -10,6 +10,7 @@ export const RPC = {
   health: <S extends ServiceName>(service: S) => `jarvis.rpc.${service}.health` as const,
   auditIncidents: 'jarvis.rpc.audit.incidents',
   auditIncident: 'jarvis.rpc.audit.incident',
+  auditReliability: 'jarvis.rpc.audit.reliability',
   monitorTargets: 'jarvis.rpc.monitor.targets',
   monitorDiagnose: 'jarvis.rpc.monitor.diagnose',
   policyApprovals: 'jarvis.rpc.policy.approvals',
@@ -69,12 +70,32 @@ export type IncidentMetricsView = { incidents: number; open: number; escalated: 
 
 export type IncidentListReply = { incidents: IncidentSummaryView[]; metrics: IncidentMetricsView };
 
+/** Nearest-rank percentiles over the most recent samples (at most 1,000 per check or action type). */
+export type PercentilesView = { samples: number; p50Ms: number | null; p95Ms: number | null };
+
+export type ActionTypeView = { succeeded: number; failed: number; successRate: number | null; minutesSavedEach: number; minutesSaved: number };
+
+/** The reliability figures of the original description, folded from the whole log (GET /api/jarvis/metrics/reliability). */
+export type ReliabilityReply = {
+  at: string;
+  mttd: { all: PercentilesView; byCheck: Record<string, PercentilesView> };
+  mttr: { all: PercentilesView; byCheck: Record<string, PercentilesView>; byActionType: Record<string, PercentilesView> };
+  incidents: { detected: number; open: number; remediated: number; remediatedWithoutPerson: number; recovered: number; withdrawn: number; escalated: number };
+  /** Incidents Jarvis remediated with no person's step (no approval answered, no escalation) / incidents that needed a fix (remediated + escalated); null before any. */
+  autonomousFixRate: number | null;
+  actionsExecuted: { last24h: number; last7d: number; last30d: number };
+  actionTypes: Record<string, ActionTypeView>;
+  /** Successful actions × the configured estimate of a person's time for each (reliability.timeSaved). */
+  minutesSaved: number;
+};
+
 type NoRequest = Record<string, never>;
 
 /** What each subject takes and answers: both sides of a request are typed from here, never cast at the call. */
 export type RpcContract = Record<ReturnType<typeof RPC.health>, { request: NoRequest; reply: HealthReply }> & {
   [RPC.auditIncidents]: { request: Partial<Pick<IncidentListQuery, 'status' | 'limit'>>; reply: IncidentListReply };
   [RPC.auditIncident]: { request: IncidentQuery; reply: IncidentView };
+  [RPC.auditReliability]: { request: NoRequest; reply: ReliabilityReply };
   [RPC.monitorTargets]: { request: NoRequest; reply: TargetsReply };
   [RPC.monitorDiagnose]: { request: NoRequest; reply: DiagnoseReply };
   [RPC.policyApprovals]: { request: NoRequest; reply: ApprovalsReply };

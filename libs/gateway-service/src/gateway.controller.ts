@@ -7,6 +7,7 @@ import {
   type DiagnoseReply,
   type IncidentListReply,
   type IncidentView,
+  type ReliabilityReply,
   type ServiceName,
   type ServiceStatusView,
   type StatusReply,
@@ -62,6 +63,11 @@ export class GatewayController {
   @Get('incidents/:id')
   incident(@Param('id', INCIDENT_ID) id: string): Promise<IncidentView> {
     return forwarded(() => this.bus.request(RPC.auditIncident, { id }));
+  }
+
+  @Get('metrics/reliability')
+  reliability(): Promise<ReliabilityReply> {
+    return forwarded(() => this.bus.request(RPC.auditReliability, {}));
   }
 
   private async health(service: ServiceName): Promise<ServiceStatusView> {

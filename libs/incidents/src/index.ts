@@ -3,3 +3,5 @@ export * from './incident-projection.js';
 export * from './incident-summary.js';
 export * from './incident-timeline.js';
 export * from './case-steps.js';
+export * from './reliability-book.js';
+export * from './reliability-report.js';

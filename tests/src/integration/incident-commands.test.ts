@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { join } from 'node:path';
 import { describe, it } from 'node:test';
-import type { IncidentListReply, JarvisEvent } from '@jarvis/contracts';
+import type { IncidentListReply, JarvisEvent, ReliabilityReply } from '@jarvis/contracts';
 import { crashMainProcess, runContainer, waitRunning } from '../support/docker-harness.js';
 import { runJarvisCli } from '../support/jarvis-cli.js';
 import { JARVIS_BIN, REPO_ROOT } from '../support/jarvis-harness.js';
@@ -17,7 +17,7 @@ verification:
 
 const UNKNOWN_CASE = '00000000-0000-4000-8000-000000000000';
 
-/** `jarvis audit tail`, `jarvis incidents` and `jarvis incident` against a Jarvis that heals a real crash. */
+/** `jarvis audit tail`, `jarvis incidents`, `jarvis incident` and the reliability figures against a Jarvis that heals a real crash. */
 describe('following and reading incidents from the command line', { timeout: 240_000 }, () => {
   const lab = useLab('all-in-one', CONFIG);
   const api = () => ({ JARVIS_API_URL: `http://127.0.0.1:${lab.jarvis.httpPort}` });
@@ -68,6 +68,25 @@ describe('following and reading incidents from the command line', { timeout: 240
     for (const type of ['IncidentOpened', 'RemediationDecided', 'ActionStarted', 'ActionSucceeded', 'VerificationPassed', 'IncidentResolved']) {
       assert.match(shown.stdout, new RegExp(`^  \\S+  ${type}`, 'm'), shown.stdout);
     }
+  });
+
+  it('serves the reliability figures of the healed crash, the same after a kill -9 and restart of Jarvis', async () => {
+    const read = async () => {
+      const response = await fetch(`${api().JARVIS_API_URL}/api/jarvis/metrics/reliability`);
+      assert.equal(response.status, 200);
+      const { at: _at, ...figures } = (await response.json()) as ReliabilityReply;
+      return figures;
+    };
+    const before = await read();
+    assert.deepEqual(before.incidents, { detected: 1, open: 0, remediated: 1, remediatedWithoutPerson: 1, recovered: 0, withdrawn: 0, escalated: 0 });
+    assert.equal(before.autonomousFixRate, 1);
+    assert.deepEqual(before.actionTypes['restart_container'], { succeeded: 1, failed: 0, successRate: 1, minutesSavedEach: 15, minutesSaved: 15 });
+    assert.deepEqual(before.actionsExecuted, { last24h: 1, last7d: 1, last30d: 1 });
+    assert.equal(before.mttr.byActionType['restart_container']?.samples, 1);
+    const jarvis = lab.jarvis.processOf('audit');
+    await jarvis.proc.kill9();
+    await lab.jarvis.restart(jarvis);
+    assert.deepEqual(await read(), before);
   });
 
   it('says plainly what is wrong: an unknown incident (1), a malformed id, a bad filter or event type (2)', async () => {
