@@ -1,6 +1,6 @@
 #!/usr/bin/env node
 // Runs every compiled test file with Node's test runner. Node 20's --test takes no globs, so this finds them.
-// Usage: node tools/run-tests.mjs [unit|integration|all] [name-filter]
+// Usage: node tools/run-tests.mjs [unit|integration|all] [filter on the path inside the repository]
 import { spawnSync } from 'node:child_process';
 import { readdirSync, statSync } from 'node:fs';
 import { join, relative } from 'node:path';
@@ -21,7 +21,8 @@ function find(dir, out = []) {
 const unit = [...find(join(root, 'libs')), ...find(join(root, 'apps'))];
 const integration = find(join(root, 'tests', 'dist'));
 const selected = (kind === 'unit' ? unit : kind === 'integration' ? integration : [...unit, ...integration])
-  .filter((file) => file.includes(filter))
+  // On the path inside the repository: a checkout folder's own name must not match every file.
+  .filter((file) => relative(root, file).includes(filter))
   .sort();
 
 if (selected.length === 0) {
