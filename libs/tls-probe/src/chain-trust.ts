@@ -27,7 +27,7 @@ function issued(issuer: X509Certificate, certificate: X509Certificate): boolean 
   return certificate.checkIssued(issuer) && certificate.verify(issuer.publicKey);
 }
 
-/** X.509 names print one attribute per line; evidence wants them on one. */
-export function nameOf(distinguishedName: string): string {
-  return distinguishedName.trim().split('\n').join(', ') || '(empty name)';
+/** X.509 names print one attribute per line; evidence wants them on one. Node gives no name at all for an empty one. */
+export function nameOf(distinguishedName: string | undefined): string {
+  return (distinguishedName ?? '').trim().split('\n').join(', ') || '(empty name)';
 }

@@ -73,5 +73,5 @@ function dateFlags(certificate: CertificateFacts, now: Date, daysLeft: number, {
 
 function describeCertificate({ subject, issuer, validTo, trust }: CertificateFacts, daysLeft: number): string {
   const anchor = trust.kind === 'trusted' ? `, trusted through ${trust.anchor}` : '';
-  return `subject ${subject}, issuer ${issuer}${anchor}, valid until ${validTo.toISOString()} (${daysLeft} days left)`;
+  return `subject ${subject}, issuer ${issuer}${anchor}, valid until ${validTo.toISOString()} (${daysLeft >= 0 ? `${daysLeft} days left` : 'expired'})`;
 }
