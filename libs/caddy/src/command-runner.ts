@@ -26,12 +26,18 @@ export class ExecFileCommandRunner implements CommandRunner {
     const env = Object.fromEntries(PASSED_ENVIRONMENT.flatMap((name) => (process.env[name] === undefined ? [] : [[name, process.env[name]]])));
     return new Promise((resolve) => {
       execFile(program, [...args], { timeout: timeoutMs, killSignal: 'SIGKILL', maxBuffer: this.outputLimitBytes, signal, env, encoding: 'utf8' }, (error, stdout, stderr) => {
-        const failure = error as ExecFailure | null;
-        const timedOut = Boolean(failure?.killed && failure.signal === 'SIGKILL') || failure?.name === 'AbortError';
-        const exitCode = failure === null ? 0 : typeof failure.code === 'number' ? failure.code : null;
-        const unstarted = failure && exitCode === null && !timedOut && !failure.signal ? `${program}: ${String(failure.code ?? failure.message)}\n` : '';
-        resolve({ exitCode, stdout, stderr: `${stderr}${unstarted}`, timedOut });
+        resolve(resultOf(program, error as ExecFailure | null, stdout, stderr, this.outputLimitBytes));
       });
     });
   }
+}
+
+/** Node reports a deadline, a cap and a program that never started all as errors; each is told apart here. */
+function resultOf(program: string, failure: ExecFailure | null, stdout: string, stderr: string, limit: number): CommandResult {
+  if (failure === null) return { exitCode: 0, stdout, stderr, timedOut: false };
+  if (typeof failure.code === 'number') return { exitCode: failure.code, stdout, stderr, timedOut: false };
+  if (failure.code === 'ERR_CHILD_PROCESS_STDIO_MAXBUFFER') return { exitCode: null, stdout, stderr: `${stderr}\nError: ${program} wrote more than ${limit} bytes and was stopped`, timedOut: false };
+  if (failure.killed || failure.name === 'AbortError') return { exitCode: null, stdout, stderr, timedOut: true };
+  const why = failure.signal ? `ended by ${failure.signal}` : `could not run (${String(failure.code ?? failure.message)})`;
+  return { exitCode: null, stdout, stderr: `${stderr}\nError: ${program} ${why}`, timedOut: false };
 }

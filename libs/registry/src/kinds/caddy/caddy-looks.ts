@@ -3,7 +3,7 @@ import type { ProbeFinding } from '../../scheduled-probe.js';
 import { judgeCertificate } from '../tls-certificate/certificate-judgement.js';
 import type { TlsPort } from '../tls-certificate/tls-port.js';
 import { judgeAdminApi, judgeConfigLoaded } from './admin-api-judgement.js';
-import { judgeCaddyfileValidation } from './caddyfile-validation.js';
+import { describeCaddyFailure, judgeCaddyfileValidation } from './caddyfile-validation.js';
 import type { CaddyPort } from './caddy-port.js';
 import { httpsSitesOf, judgeSiteCertificates, MAX_CHECKED_SITES } from './site-certificates.js';
 import { judgeUpstreams, parseUpstreams, upstreamEndpoint, type UpstreamObservation } from './upstream-health.js';
@@ -49,7 +49,7 @@ export class CaddyLooks {
   /** Every HTTPS site of the Caddyfile (as `caddy adapt` reads it), each shaken hands with on Caddy's HTTPS port. */
   async certificates(signal: AbortSignal): Promise<ProbeFinding> {
     const run = await this.caddy.adapt(this.instance, signal);
-    if (run.exitCode !== 0) return { status: 'failed', reason: `cannot list the sites: ${judgeCaddyfileValidation(run, this.instance.caddyfile).reason.replace('caddy validate', 'caddy adapt')}` };
+    if (run.exitCode !== 0 || run.timedOut) return { status: 'failed', reason: `cannot list the sites: ${describeCaddyFailure(run, 'adapt', this.instance.caddyfile)}` };
     const adapted = parseJson(run.stdout);
     if (adapted === undefined) return { status: 'failed', reason: 'cannot list the sites: caddy adapt printed no JSON config' };
     const hosts = httpsSitesOf(adapted, this.instance.httpsPort);

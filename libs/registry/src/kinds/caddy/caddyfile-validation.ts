@@ -7,9 +7,14 @@ const REASON_CHARS = 500;
 
 /** `caddy validate` exit status, with Caddy's own error line as the reason (the rest of its output is JSON logs). */
 export function judgeCaddyfileValidation(run: CaddyRun, caddyfile: string): ProbeFinding {
-  if (run.timedOut) return { status: 'failed', reason: `caddy validate of ${caddyfile} did not finish in time` };
-  if (run.exitCode === 0) return { status: 'ok', reason: `caddy validate: ${caddyfile} is valid` };
-  return { status: 'failed', reason: `caddy validate of ${caddyfile} exited ${run.exitCode ?? 'on a signal'}: ${errorOf(run)}` };
+  if (run.exitCode === 0 && !run.timedOut) return { status: 'ok', reason: `caddy validate: ${caddyfile} is valid` };
+  return { status: 'failed', reason: describeCaddyFailure(run, 'validate', caddyfile) };
+}
+
+/** Why a run of `caddy validate` or `caddy adapt` failed, in Caddy's own words. */
+export function describeCaddyFailure(run: CaddyRun, command: 'validate' | 'adapt', caddyfile: string): string {
+  if (run.timedOut) return `caddy ${command} of ${caddyfile} did not finish in time`;
+  return `caddy ${command} of ${caddyfile} exited ${run.exitCode ?? 'on a signal'}: ${errorOf(run)}`;
 }
 
 /** Caddy ends a failed command with `Error: ...` on stderr; without one, the last line that is not a JSON log entry. */
