@@ -4,8 +4,11 @@ import type { Reachability, UpstreamEndpoint } from '@jarvis/registry';
 /** A TCP connection to an upstream, closed as soon as it is open: the upstream listens, or why not. */
 export function reachUpstream({ address, port }: UpstreamEndpoint, timeoutMs: number, signal: AbortSignal): Promise<Reachability> {
   return new Promise((resolve) => {
+    let settled = false;
     const socket = connect({ host: address, port });
     const finish = (reading: Reachability) => {
+      if (settled) return;
+      settled = true;
       clearTimeout(timer);
       signal.removeEventListener('abort', onAbort);
       socket.destroy();

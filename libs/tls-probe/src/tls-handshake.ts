@@ -20,8 +20,12 @@ export function shakeHands(target: TlsHandshakeTarget, signal: AbortSignal): Pro
   const where = `${target.address.includes(':') ? `[${target.address}]` : target.address}:${target.port}`;
   return new Promise((resolve) => {
     let connected = false;
+    let settled = false;
     const socket = connect({ host: target.address, port: target.port, servername: target.servername, rejectUnauthorized: false, ALPNProtocols: ['http/1.1'] });
+    // The first of secureConnect, error, close, the deadline or the cancellation decides; destroying the socket fires close.
     const finish = (outcome: HandshakeOutcome) => {
+      if (settled) return;
+      settled = true;
       clearTimeout(timer);
       signal.removeEventListener('abort', onAbort);
       socket.destroy();

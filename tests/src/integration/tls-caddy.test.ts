@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
@@ -21,7 +21,7 @@ type Ports = { admin: number; http: number; https: number; upstreamDown: number;
  * The sites of the lab Caddy: one certificate problem each. ACME goes to a closed loopback port, so the site
  * without a certificate never gets one and nothing leaves the machine.
  */
-function caddyfileText(dir: string, ports: Ports, upstreamUp: number, certs: Record<'www' | 'soon' | 'old' | 'selfsigned', CertificateFiles>): string {
+function caddyfileText(dir: string, ports: Ports, upstreamUp: number, certs: Record<'www' | 'soon' | 'old' | 'selfsigned' | 'chained', CertificateFiles>): string {
   const site = (host: string, tls: string, body: string) => `${host} {\n\tbind 127.0.0.1\n\t${tls}\n\t${body}\n}\n`;
   const files = ({ certFile, keyFile }: CertificateFiles) => `tls ${certFile} ${keyFile}`;
   return [
@@ -39,6 +39,7 @@ function caddyfileText(dir: string, ports: Ports, upstreamUp: number, certs: Rec
     site('soon.lab.test', files(certs.soon), 'respond "soon"'),
     site('old.lab.test', files(certs.old), 'respond "old"'),
     site('selfsigned.lab.test', files(certs.selfsigned), 'respond "selfsigned"'),
+    site('chained.lab.test', files(certs.chained), 'respond "chained"'),
     site('internal.lab.test', 'tls internal', 'respond "internal"'),
     site('nocert.lab.test', '', 'respond "nocert"'),
   ].join('\n');
@@ -57,15 +58,19 @@ describe('TLS certificates and Caddy checks against a real Caddy 2.6 on loopback
     dir = mkdtempSync(join(tmpdir(), 'jarvis-tls-caddy-'));
     mkdirSync(join(dir, 'ca'));
     ca = await TestCa.create(join(dir, 'ca'), 'Jarvis Test CA');
-    const [www, soon, old, selfsigned] = await Promise.all([
+    const [www, soon, old, selfsigned, chainedLeaf] = await Promise.all([
       ca.issue('www.lab.test', { days: 30 }),
       ca.issue('soon.lab.test', { days: 10 }),
       ca.issue('old.lab.test', { start: '20200101000000Z', end: '20200201000000Z' }),
       selfSignedLeaf(join(dir, 'ca'), 'selfsigned.lab.test'),
+      ca.issue('chained.lab.test', { days: 30 }),
     ]);
+    // A server that sends its CA along with the leaf: the chain is complete but ends at an untrusted root.
+    const chained = { ...chainedLeaf, certFile: join(dir, 'ca', 'chained-with-ca.crt') };
+    writeFileSync(chained.certFile, readFileSync(chainedLeaf.certFile, 'utf8') + readFileSync(ca.certFile, 'utf8'));
     upstream = await startHttpServer((_req, res) => res.end('upstream'));
     ports = { admin: await freePort(), http: await freePort(), https: await freePort(), upstreamDown: await freePort(), closedAcme: await freePort(), closed: await freePort() };
-    caddy = await startCaddy(dir, caddyfileText(dir, ports, upstream.port, { www, soon, old, selfsigned }), ports.admin);
+    caddy = await startCaddy(dir, caddyfileText(dir, ports, upstream.port, { www, soon, old, selfsigned, chained }), ports.admin);
     tls = new NetworkTlsProbe({ caFileDirs: [dir] });
     caddyPort = new LocalCaddy({ caddyfileDirs: [dir] });
     // Caddy issues the `tls internal` certificate in the background, just after it starts.
@@ -120,6 +125,13 @@ describe('TLS certificates and Caddy checks against a real Caddy 2.6 on loopback
       const judgement = await judge('www.lab.test');
       assert.deepEqual([judgement.status, judgement.problems], ['failed', ['untrusted']]);
       assert.match(judgement.reason, /^critical: untrusted chain: the issuer CN=Jarvis Test CA was not presented and is not a trusted CA; subject CN=www\.lab\.test, issuer CN=Jarvis Test CA,/);
+    });
+
+    it('sent with its CA, is trusted against the bundle and untrusted without it: the chain ends at a self-signed root', async () => {
+      assert.deepEqual((await judge('chained.lab.test', { caFile: ca.certFile })).problems, []);
+      const judgement = await judge('chained.lab.test');
+      assert.deepEqual([judgement.status, judgement.problems], ['failed', ['untrusted']]);
+      assert.match(judgement.reason, /^critical: untrusted chain: the chain ends at the self-signed CN=Jarvis Test CA, not a trusted CA; subject CN=chained\.lab\.test/);
     });
 
     it('is a hostname mismatch when served for another SNI name', async () => {
@@ -220,7 +232,7 @@ describe('TLS certificates and Caddy checks against a real Caddy 2.6 on loopback
       assert.equal(finding.status, 'failed');
       const failing = [...finding.reason.matchAll(/(?:: | \| )([a-z]+\.lab\.test): /g)].map((match) => match[1]);
       assert.deepEqual(failing, ['internal.lab.test', 'mismatch.lab.test', 'nocert.lab.test', 'old.lab.test', 'selfsigned.lab.test', 'soon.lab.test'], finding.reason);
-      assert.match(finding.reason, /^6 of 7 site\(s\) not covered by a valid certificate: /);
+      assert.match(finding.reason, /^6 of 8 site\(s\) not covered by a valid certificate: /);
     });
   });
 });
