@@ -1,6 +1,8 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { validatePlain } from '@jarvis/contracts';
+import { CaddyConfig } from './caddy-config.js';
+import { ConfigError, parseConfig } from './load-config.js';
 import { TlsConfig, TlsEndpointConfig } from './tls-config.js';
 
 function errorsOf(plain: unknown): string[] {
@@ -50,5 +52,41 @@ describe('TlsEndpointConfig', () => {
   it('refuses two endpoints with one name', () => {
     const result = validatePlain(TlsConfig, { endpoints: [VALID, { ...VALID, host: 'api.lab.test' }] });
     assert.deepEqual(result.ok ? [] : result.errors, ['endpoints: must not name two endpoints alike (tls.endpoints[].name is the target id)']);
+  });
+});
+
+describe('jarvis.yaml with tls and caddy sections', () => {
+  const yaml = [
+    'tls:',
+    '  endpoints:',
+    '    - { name: www, host: www.lab.test, address: 127.0.0.1, port: 8443, warnDays: 30, criticalDays: 10 }',
+    'caddy:',
+    '  - { name: edge, caddyfile: /etc/caddy/Caddyfile, adminPort: 2020 }',
+    '',
+  ].join('\n');
+
+  it('given both sections, then typed entries with the defaults filled in', () => {
+    const config = parseConfig(yaml, '/etc/jarvis/jarvis.yaml');
+    const [endpoint] = config.tls.endpoints;
+    const [caddy] = config.caddy;
+    assert.ok(endpoint instanceof TlsEndpointConfig && caddy instanceof CaddyConfig);
+    assert.deepEqual([endpoint.port, endpoint.warnDays, endpoint.criticalDays, endpoint.timeoutMs], [8443, 30, 10, 5000]);
+    assert.deepEqual([caddy.adminAddress, caddy.adminPort, caddy.binary, caddy.httpsPort], ['127.0.0.1', 2020, '/usr/bin/caddy', 443]);
+  });
+
+  it('given neither, then no TLS endpoint and no Caddy', () => {
+    const config = parseConfig('', '/etc/jarvis/jarvis.yaml');
+    assert.deepEqual([config.tls.endpoints, config.caddy], [[], []]);
+  });
+
+  it('given bad entries, then each problem names its place in the file', () => {
+    const bad = yaml.replace('address: 127.0.0.1', 'address: www.lab.test').replace('adminPort: 2020', 'adminAddress: 10.0.0.1');
+    assert.throws(
+      () => parseConfig(bad, '/etc/jarvis/jarvis.yaml'),
+      (error: Error) =>
+        error instanceof ConfigError &&
+        error.problems.includes('tls.endpoints[0].address: must be an IPv4 or IPv6 address') &&
+        error.problems.includes('caddy[0].adminAddress: must be a loopback address (127.0.0.0/8 or ::1): the admin API has no authentication'),
+    );
   });
 });
