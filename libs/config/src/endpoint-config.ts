@@ -31,7 +31,7 @@ const MAX_EXPECTED_STATUS_ENTRIES = 20;
 type Rule<T> = (value: unknown, owner: T) => string | null;
 
 /** Validates a property with a rule; the rule's answer is the message, so each failure says its own reason. */
-function Satisfies<T>(name: string, rule: Rule<T>): PropertyDecorator {
+export function Satisfies<T>(name: string, rule: Rule<T>): PropertyDecorator {
   return (object, propertyName) => {
     registerDecorator({
       name,
@@ -72,7 +72,7 @@ function jsonScalarProblem(value: unknown): string | null {
 }
 
 /** An absolute path without `..`: the probe still resolves it (symlinks too) against its allowed folders before reading. */
-function caFilePathProblem(value: unknown): string | null {
+export function caFilePathProblem(value: unknown): string | null {
   if (typeof value !== 'string') return 'must be a string';
   if (value.includes('\0')) return 'must not contain a NUL byte';
   if (!value.startsWith('/')) return 'must be an absolute path';

@@ -1,3 +1,4 @@
+export * from './caddy-config.js';
 export * from './closest-name.js';
 export { CONFIG_SCHEMA_FILE, configSchemaJson } from './config-schema.js';
 export { Describe } from './config-description.js';
@@ -9,3 +10,4 @@ export * from './load-config.js';
 export * from './maintenance-config.js';
 export * from './remediation-config.js';
 export * from './reliability-config.js';
+export * from './tls-config.js';

@@ -19,11 +19,13 @@ import {
 } from 'class-validator';
 import { CONTAINER_NAME_PATTERN, RISK_LEVELS, type Risk } from '@jarvis/contracts';
 import { Describe } from './config-description.js';
+import { CaddyConfig } from './caddy-config.js';
 import { DiskConfig } from './disk-config.js';
 import { HttpEndpointConfig } from './endpoint-config.js';
 import { MaintenanceConfig } from './maintenance-config.js';
 import { ReliabilityConfig } from './reliability-config.js';
 import { RemediationConfig } from './remediation-config.js';
+import { TlsConfig } from './tls-config.js';
 
 export class WatchConfig {
   @Describe('Containers watched by name, in addition to those carrying the label below.')
@@ -280,6 +282,19 @@ export class JarvisConfig {
   @ValidateNested({ each: true })
   @Type(() => HttpEndpointConfig)
   endpoints: HttpEndpointConfig[] = [];
+
+  @Describe('TLS certificates checked on a schedule (check tls_certificate).')
+  @ValidateNested()
+  @Type(() => TlsConfig)
+  tls = new TlsConfig();
+
+  @Describe('Caddy instances checked on a schedule: admin API, loaded config, Caddyfile, reverse-proxy upstreams, certificates of every site.')
+  @IsArray()
+  @ArrayMaxSize(64)
+  @ArrayUnique((caddy: CaddyConfig) => caddy?.name, { message: 'must not name two Caddy instances alike (caddy[].name is the target id)' })
+  @ValidateNested({ each: true })
+  @Type(() => CaddyConfig)
+  caddy: CaddyConfig[] = [];
 
   @Describe('How the monitor runs checks that have no event source (disks, HTTP endpoints).')
   @ValidateNested()

@@ -16,9 +16,11 @@ import {
   type RuntimeEnv,
 } from '@jarvis/service-kit';
 import { DEFAULT_INCIDENT_BOOK_LIMITS } from '@jarvis/incidents';
+import { LocalCaddy } from '@jarvis/caddy';
 import { FilesystemDiskPort } from '@jarvis/disk';
 import { NetworkHttpProbe } from '@jarvis/http-probe';
 import { capabilityRegistry, type CapabilityDependencies } from '@jarvis/registry';
+import { NetworkTlsProbe } from '@jarvis/tls-probe';
 import { ContainerWatch } from './container-watch.js';
 import { MonitorProcessor } from './monitor.processor.js';
 import type { MonitorState } from './monitor-state.js';
@@ -80,7 +82,7 @@ export class MonitorController {
     {
       provide: CAPABILITY_DEPENDENCIES,
       inject: [DOCKER_RUNTIME],
-      useFactory: (runtime: DockerodeRuntime): CapabilityDependencies => ({ containers: runtime, disks: new FilesystemDiskPort(), http: new NetworkHttpProbe() }),
+      useFactory: (runtime: DockerodeRuntime): CapabilityDependencies => ({ containers: runtime, disks: new FilesystemDiskPort(), http: new NetworkHttpProbe(), tls: new NetworkTlsProbe(), caddy: new LocalCaddy() }),
     },
     ...processorProviders('monitor', {
       inject: [CAPABILITY_DEPENDENCIES, JARVIS_CONFIG, TARGET_LOCKS, DOCKER_LIMITS],

@@ -1,0 +1,22 @@
+import type { JarvisConfig } from '@jarvis/config';
+import type { TargetKindPlugin } from '../../target-kind.js';
+import { TLS_CERTIFICATE_CHECK } from './certificate-judgement.js';
+import { TlsCertificateProbe } from './tls-certificate-probe.js';
+import type { TlsPort } from './tls-port.js';
+
+export type TlsCertificateDependencies = { tls: TlsPort };
+
+/**
+ * TLS certificates listed under `tls.endpoints:` in jarvis.yaml, checked on a schedule (`infrastructure_diagnose_ssl`).
+ * No remediation yet: what renews a certificate depends on who issues it (Caddy's retry, a restart).
+ */
+export function tlsCertificateKind(config: JarvisConfig): TargetKindPlugin<TlsCertificateDependencies> {
+  return {
+    kind: 'tls_certificate',
+    checks: [TLS_CERTIFICATE_CHECK],
+    actions: [],
+    remediation: {},
+    createActions: () => [],
+    createProbes: ({ tls }) => config.tls.endpoints.map((endpoint) => new TlsCertificateProbe(endpoint, tls)),
+  };
+}
