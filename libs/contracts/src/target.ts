@@ -20,6 +20,7 @@ export const TARGET_IDENTITY = {
   container: { pattern: CONTAINER_NAME_PATTERN, maxLength: 128, describe: 'a Docker container name ([a-zA-Z0-9][a-zA-Z0-9_.-]*)' },
   disk: { pattern: MOUNT_PATH_PATTERN, maxLength: 256, describe: 'an absolute, normalised mount path (/srv/data)' },
   http_endpoint: { pattern: CONFIGURED_NAME_PATTERN, maxLength: 63, describe: 'an endpoint name from jarvis.yaml ([a-z0-9][a-z0-9_.-]*)' },
+  ddclient: { pattern: CONFIGURED_NAME_PATTERN, maxLength: 63, describe: 'the ddclient name from jarvis.yaml ([a-z0-9][a-z0-9_.-]*)' },
 } as const satisfies Record<string, IdentityRule>;
 
 export type TargetKind = keyof typeof TARGET_IDENTITY;

@@ -4,6 +4,7 @@ import type { JarvisConfig } from '@jarvis/config';
 import { RPC, type HealthReply } from '@jarvis/contracts';
 import { FilesystemDiskPort } from '@jarvis/disk';
 import { dockerEndpoint, DockerodeRuntime, dockerFromEnv } from '@jarvis/docker';
+import { FilesystemDdclientPort } from '@jarvis/ddclient';
 import { NetworkHttpProbe } from '@jarvis/http-probe';
 import { capabilityRegistry } from '@jarvis/registry';
 import { JARVIS_CONFIG, ProcessorServiceModule, processorProviders, RUNTIME_ENV, SERVICE_HEALTH, ServiceHealth, type RuntimeEnv } from '@jarvis/service-kit';
@@ -26,7 +27,7 @@ export class ExecutorController {
 function executorFor(config: JarvisConfig, env: RuntimeEnv): ExecutorProcessor {
   const limits = { callTimeoutMs: config.docker.callTimeoutSeconds * 1000, endpoint: dockerEndpoint(env.dockerHost) };
   const containers = new DockerodeRuntime(dockerFromEnv(env.dockerHost), limits);
-  const actions = capabilityRegistry(config).createActions({ containers, disks: new FilesystemDiskPort(), http: new NetworkHttpProbe() });
+  const actions = capabilityRegistry(config).createActions({ containers, disks: new FilesystemDiskPort(), http: new NetworkHttpProbe(), ddclient: new FilesystemDdclientPort() });
   const longestActionMs = Math.max(...[...actions.values()].map((action) => action.deadlineMs));
   // The longest handling: waiting out an interrupted action, the re-observation, the action itself and its own
   // calls, then the patient append of its outcome.

@@ -17,6 +17,7 @@ import {
 } from '@jarvis/service-kit';
 import { DEFAULT_INCIDENT_BOOK_LIMITS } from '@jarvis/incidents';
 import { FilesystemDiskPort } from '@jarvis/disk';
+import { FilesystemDdclientPort } from '@jarvis/ddclient';
 import { NetworkHttpProbe } from '@jarvis/http-probe';
 import { capabilityRegistry, type CapabilityDependencies } from '@jarvis/registry';
 import { ContainerWatch } from './container-watch.js';
@@ -80,7 +81,7 @@ export class MonitorController {
     {
       provide: CAPABILITY_DEPENDENCIES,
       inject: [DOCKER_RUNTIME],
-      useFactory: (runtime: DockerodeRuntime): CapabilityDependencies => ({ containers: runtime, disks: new FilesystemDiskPort(), http: new NetworkHttpProbe() }),
+      useFactory: (runtime: DockerodeRuntime): CapabilityDependencies => ({ containers: runtime, disks: new FilesystemDiskPort(), http: new NetworkHttpProbe(), ddclient: new FilesystemDdclientPort() }),
     },
     ...processorProviders('monitor', {
       inject: [CAPABILITY_DEPENDENCIES, JARVIS_CONFIG, TARGET_LOCKS, DOCKER_LIMITS],

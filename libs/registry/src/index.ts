@@ -21,3 +21,7 @@ export * from './kinds/http-endpoint/http-endpoint-kind.js';
 export * from './kinds/http-endpoint/http-health-probe.js';
 export * from './kinds/http-endpoint/http-probe-port.js';
 export * from './kinds/http-endpoint/restart-serving-container.js';
+export * from './kinds/ddclient/ddclient-kind.js';
+export * from './kinds/ddclient/ddclient-port.js';
+export * from './kinds/ddclient/ddclient-update-check.js';
+export * from './kinds/ddclient/ddclient-update-probe.js';
