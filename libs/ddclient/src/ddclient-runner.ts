@@ -45,7 +45,7 @@ export class DdclientRunner {
     return {
       exitCode: result.exitCode,
       timedOut: result.timedOut,
-      hosts: recogniseDdclientOutput(result.stdout, result.stderr),
+      hosts: recogniseDdclientOutput(`${result.stdout}\n${result.stderr}`),
       output: [result.stdout, result.stderr].filter((s) => s !== '').join('\n'),
     };
   }
