@@ -13,9 +13,16 @@ function IsAbsolutePath(options: { each?: boolean } = {}): PropertyDecorator {
       options: { each: options.each ?? false },
       validator: {
         validate: (value: unknown) => absolutePathProblem(value) === undefined,
-        defaultMessage: (args?: ValidationArguments) => absolutePathProblem(args?.value) ?? 'must be an absolute, normalized path',
+        defaultMessage: (args?: ValidationArguments) => (Array.isArray(args?.value) ? entryProblems(args.value) : absolutePathProblem(args?.value)) ?? 'must be an absolute, normalized path',
       },
     });
+}
+
+function entryProblems(values: unknown[]): string {
+  return values.flatMap((value, index) => {
+    const problem = absolutePathProblem(value);
+    return problem === undefined ? [] : [`[${index}] ${problem}`];
+  }).join('; ');
 }
 
 /** The ddclient Jarvis looks after (check ddclient_update): its config, its log and how it is run. */

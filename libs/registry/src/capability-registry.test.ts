@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { DiskConfig, JarvisConfig } from '@jarvis/config';
+import { DdclientConfig, DiskConfig, JarvisConfig } from '@jarvis/config';
 import { targetOf, type TargetKind } from '@jarvis/contracts';
 import { CapabilityRegistry, NO_REMEDIATION, type RemediationOverride } from './capability-registry.js';
 import type { ActionDescriptor, RemediationAction } from './remediation-action.js';
@@ -240,5 +240,11 @@ describe('capabilityRegistry: the kinds Jarvis ships', () => {
     // Building a probe reads no port; only running it would.
     const probes = capabilityRegistry(config).createProbes({ containers: undefined!, disks: undefined!, http: undefined!, ddclient: undefined! });
     assert.deepEqual(probes.map((p) => `${p.target.kind}:${p.target.id}#${p.check}`), ['disk:/srv#disk_usage']);
+  });
+
+  it('given a ddclient in jarvis.yaml, when probes are built, then there is one ddclient_update probe for it', () => {
+    const withDdclient = Object.assign(new JarvisConfig(), { ddclient: Object.assign(new DdclientConfig(), { name: 'home', config: '/etc/ddclient.conf' }) });
+    const probes = capabilityRegistry(withDdclient).createProbes({ containers: undefined!, disks: undefined!, http: undefined!, ddclient: undefined! });
+    assert.deepEqual(probes.map((p) => `${p.target.kind}:${p.target.id}#${p.check}`), ['ddclient:home#ddclient_update']);
   });
 });

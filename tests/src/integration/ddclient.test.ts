@@ -112,6 +112,17 @@ describe('ddclient 3.10 against a real named with a TSIG key', () => {
     }
   });
 
+  it('a key path followed by a comma: the validator flags it and real ddclient indeed fails to read the key', async () => {
+    rmSync(settings.cache, { force: true });
+    const keyFile = join(dir, 'etc', 'good.key');
+    writePrivate(settings.config, ddclientConf(keyFile, named).replace(`password=${keyFile}\nzone=${named.zone}`, `password=${keyFile}, zone=${named.zone}`));
+    const loaded = await loadDdclientConfig(settings);
+    const problems = validateDdclientConfig(loaded.document, loaded.keyFiles).map((p) => p.message);
+    assert.ok(problems.some((m) => /the key file path ends with a comma/.test(m)), problems.join('\n'));
+    const result = await new DdclientRunner(settings).run({ force: true });
+    assert.deepEqual(result.hosts, [{ host: HOST, outcome: 'failed', reason: 'key_unreadable' }], result.output);
+  });
+
   it('after fixing the key path through the renderer, a forced run publishes the record again', async () => {
     const fixed = setDdclientOption(parseDdclientConfig(readFileSync(settings.config, 'utf8')), { host: null, name: 'password', value: join(dir, 'etc', 'good.key') });
     assert.ok(fixed.startsWith('# Jarvis test: ddclient 3.10'), 'the comment is kept');
