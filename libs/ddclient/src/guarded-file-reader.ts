@@ -1,5 +1,5 @@
 import { constants } from 'node:fs';
-import { open, realpath, stat } from 'node:fs/promises';
+import { open, realpath, stat, type FileHandle } from 'node:fs/promises';
 import { dirname, isAbsolute, normalize, sep } from 'node:path';
 
 /** A file Jarvis may not or cannot read; the message names the file and the reason, never its content. */
@@ -52,7 +52,7 @@ export class GuardedFileReader {
     });
   }
 
-  private async withFile<T>(path: string, use: (handle: import('node:fs/promises').FileHandle, size: number) => Promise<T>): Promise<T> {
+  private async withFile<T>(path: string, use: (handle: FileHandle, size: number) => Promise<T>): Promise<T> {
     const real = await this.judge(path);
     const judged = await stat(real);
     const handle = await open(real, constants.O_RDONLY | constants.O_NOFOLLOW).catch((error: NodeJS.ErrnoException) => {
