@@ -20,6 +20,7 @@ import {
 import { CONTAINER_NAME_PATTERN, RISK_LEVELS, type Risk } from '@jarvis/contracts';
 import { Describe } from './config-description.js';
 import { CaddyConfig } from './caddy-config.js';
+import { DdclientConfig } from './ddclient-config.js';
 import { DiskConfig } from './disk-config.js';
 import { HttpEndpointConfig } from './endpoint-config.js';
 import { MaintenanceConfig } from './maintenance-config.js';
@@ -295,6 +296,12 @@ export class JarvisConfig {
   @ValidateNested({ each: true })
   @Type(() => CaddyConfig)
   caddy: CaddyConfig[] = [];
+
+  @Describe('The ddclient whose config and updates are checked (check ddclient_update); absent: none.')
+  @IsOptional()
+  @ValidateNested()
+  @Type(() => DdclientConfig)
+  ddclient?: DdclientConfig;
 
   @Describe('How the monitor runs checks that have no event source (disks, HTTP endpoints).')
   @ValidateNested()

@@ -29,7 +29,7 @@ describe('target identities of every kind', () => {
   it('parses a target key, naming what is wrong with a bad one', () => {
     assert.deepEqual(parseTargetKey('disk:/srv/data'), { ok: true, target: Object.assign(new TargetRef(), { kind: 'disk', id: '/srv/data' }) });
     assert.deepEqual(parseTargetKey('http_endpoint:plex'), { ok: true, target: Object.assign(new TargetRef(), { kind: 'http_endpoint', id: 'plex' }) });
-    assert.deepEqual(parseTargetKey('vm:x'), { ok: false, error: '"vm:x" must start with a target kind (container, disk, http_endpoint, tls_certificate, caddy) and a colon' });
+    assert.deepEqual(parseTargetKey('vm:x'), { ok: false, error: '"vm:x" must start with a target kind (container, disk, http_endpoint, tls_certificate, caddy, ddclient) and a colon' });
     assert.deepEqual(parseTargetKey('container:a/b'), { ok: false, error: '"container:a/b": the id must be a Docker container name ([a-zA-Z0-9][a-zA-Z0-9_.-]*)' });
   });
 

@@ -22,6 +22,7 @@ export const TARGET_IDENTITY = {
   http_endpoint: { pattern: CONFIGURED_NAME_PATTERN, maxLength: 63, describe: 'an endpoint name from jarvis.yaml ([a-z0-9][a-z0-9_.-]*)' },
   tls_certificate: { pattern: CONFIGURED_NAME_PATTERN, maxLength: 63, describe: 'a TLS endpoint name from jarvis.yaml ([a-z0-9][a-z0-9_.-]*)' },
   caddy: { pattern: CONFIGURED_NAME_PATTERN, maxLength: 63, describe: 'a Caddy instance name from jarvis.yaml ([a-z0-9][a-z0-9_.-]*)' },
+  ddclient: { pattern: CONFIGURED_NAME_PATTERN, maxLength: 63, describe: 'the ddclient name from jarvis.yaml ([a-z0-9][a-z0-9_.-]*)' },
 } as const satisfies Record<string, IdentityRule>;
 
 export type TargetKind = keyof typeof TARGET_IDENTITY;

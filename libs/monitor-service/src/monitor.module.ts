@@ -18,6 +18,7 @@ import {
 import { DEFAULT_INCIDENT_BOOK_LIMITS } from '@jarvis/incidents';
 import { LocalCaddy } from '@jarvis/caddy';
 import { FilesystemDiskPort } from '@jarvis/disk';
+import { FilesystemDdclientPort } from '@jarvis/ddclient';
 import { NetworkHttpProbe } from '@jarvis/http-probe';
 import { capabilityRegistry, type CapabilityDependencies } from '@jarvis/registry';
 import { NetworkTlsProbe } from '@jarvis/tls-probe';
@@ -82,7 +83,7 @@ export class MonitorController {
     {
       provide: CAPABILITY_DEPENDENCIES,
       inject: [DOCKER_RUNTIME],
-      useFactory: (runtime: DockerodeRuntime): CapabilityDependencies => ({ containers: runtime, disks: new FilesystemDiskPort(), http: new NetworkHttpProbe(), tls: new NetworkTlsProbe(), caddy: new LocalCaddy() }),
+      useFactory: (runtime: DockerodeRuntime): CapabilityDependencies => ({ containers: runtime, disks: new FilesystemDiskPort(), http: new NetworkHttpProbe(), tls: new NetworkTlsProbe(), caddy: new LocalCaddy(), ddclient: new FilesystemDdclientPort() }),
     },
     ...processorProviders('monitor', {
       inject: [CAPABILITY_DEPENDENCIES, JARVIS_CONFIG, TARGET_LOCKS, DOCKER_LIMITS],

@@ -1,12 +1,12 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { DiskConfig, JarvisConfig } from '@jarvis/config';
+import { DdclientConfig, DiskConfig, JarvisConfig } from '@jarvis/config';
 import { targetOf, type TargetKind } from '@jarvis/contracts';
 import { CapabilityRegistry, NO_REMEDIATION, type RemediationOverride } from './capability-registry.js';
 import type { ActionDescriptor, RemediationAction } from './remediation-action.js';
 import type { ScheduledProbe } from './scheduled-probe.js';
 import type { TargetKindPlugin } from './target-kind.js';
-import { capabilityRegistry } from './target-kinds.js';
+import { capabilityRegistry, type CapabilityDependencies } from './target-kinds.js';
 
 class NoParams {}
 
@@ -58,6 +58,9 @@ function containerPlugin(overrides: Partial<TargetKindPlugin<Deps>> = {}): Targe
 }
 
 const registry = () => new CapabilityRegistry<Deps>([containerPlugin(), diskPlugin()]);
+
+/** Building probes does no I/O: the ports are only used when a probe runs. */
+const UNUSED_PORTS = { containers: undefined!, disks: undefined!, http: undefined!, tls: undefined!, caddy: undefined!, ddclient: undefined! } as CapabilityDependencies;
 
 describe('CapabilityRegistry: registration rules', () => {
   it('given two kinds with distinct actions, when registered, then both kinds, their checks and descriptors are known', () => {
@@ -229,15 +232,22 @@ describe('capabilityRegistry: the kinds Jarvis ships', () => {
 
   it('given the shipped kinds, when registered together, then the rules hold and each check has its default answer', () => {
     const shipped = capabilityRegistry(config);
-    assert.deepEqual(shipped.kinds(), ['container', 'disk', 'http_endpoint', 'tls_certificate', 'caddy']);
+    assert.deepEqual(shipped.kinds(), ['container', 'disk', 'http_endpoint', 'tls_certificate', 'caddy', 'ddclient']);
     assert.equal(shipped.remediationFor(targetOf('container', 'web'), 'container_state')?.name, 'restart_container');
     assert.equal(shipped.remediationFor(targetOf('disk', '/srv'), 'disk_usage')?.name, 'clean_tmp_files');
     assert.equal(shipped.remediationFor(targetOf('http_endpoint', 'no-such-endpoint'), 'http_health'), null, 'an endpoint naming no container has no restart');
+    assert.equal(shipped.remediationFor(targetOf('ddclient', 'ddclient'), 'ddclient_update'), null, 'a ddclient failure needs a person (or the config editor) until a fix action exists');
   });
 
   it('given one configured disk, when probes are built, then there is one disk_usage probe for its mount', () => {
     // Building a probe reads no port; only running it would.
-    const probes = capabilityRegistry(config).createProbes({ containers: undefined!, disks: undefined!, http: undefined!, tls: undefined!, caddy: undefined! });
+    const probes = capabilityRegistry(config).createProbes(UNUSED_PORTS);
     assert.deepEqual(probes.map((p) => `${p.target.kind}:${p.target.id}#${p.check}`), ['disk:/srv#disk_usage']);
+  });
+
+  it('given a ddclient in jarvis.yaml, when probes are built, then there is one ddclient_update probe for it', () => {
+    const withDdclient = Object.assign(new JarvisConfig(), { ddclient: Object.assign(new DdclientConfig(), { name: 'home', config: '/etc/ddclient.conf' }) });
+    const probes = capabilityRegistry(withDdclient).createProbes(UNUSED_PORTS);
+    assert.deepEqual(probes.map((p) => `${p.target.kind}:${p.target.id}#${p.check}`), ['ddclient:home#ddclient_update']);
   });
 });

@@ -1,0 +1,27 @@
+import type { DdclientConfig } from '@jarvis/config';
+
+/** A problem in ddclient.conf, located; its message never quotes a secret. */
+export type DdclientConfigProblem = { readonly severity: 'error' | 'warning'; readonly where: string; readonly message: string };
+
+export type DdclientHostOutcome = 'updated' | 'failed' | 'skipped' | 'attempted';
+
+/** What ddclient's log says it last did for one host, and why when it failed or skipped. */
+export type DdclientHostReading = { readonly host: string; readonly outcome: DdclientHostOutcome; readonly reason: string | null };
+
+/** One look at a ddclient: its config's problems and, when a log is configured, the latest status per host. */
+export type DdclientInspection = {
+  readonly hostCount: number;
+  readonly problems: readonly DdclientConfigProblem[];
+  /** null when no log is configured. */
+  readonly hosts: readonly DdclientHostReading[] | null;
+  /** Why the configured log could not be read, if it could not. */
+  readonly logProblem: string | null;
+};
+
+/**
+ * The port to ddclient's files; `@jarvis/ddclient`'s adapter reads them through a path whitelist. An unreadable
+ * ddclient.conf is thrown (the monitor records a probe error); everything wrong inside it is a problem.
+ */
+export interface DdclientPort {
+  inspect(ddclient: DdclientConfig, signal: AbortSignal): Promise<DdclientInspection>;
+}
