@@ -2,6 +2,7 @@ export * from './closest-name.js';
 export { CONFIG_SCHEMA_FILE, configSchemaJson } from './config-schema.js';
 export { Describe } from './config-description.js';
 export * from './disk-config.js';
+export * from './dns-config.js';
 export * from './endpoint-config.js';
 export * from './expected-status.js';
 export * from './jarvis-config.js';

@@ -20,6 +20,7 @@ import {
 import { CONTAINER_NAME_PATTERN, RISK_LEVELS, type Risk } from '@jarvis/contracts';
 import { Describe } from './config-description.js';
 import { DiskConfig } from './disk-config.js';
+import { DnsConfig } from './dns-config.js';
 import { HttpEndpointConfig } from './endpoint-config.js';
 import { MaintenanceConfig } from './maintenance-config.js';
 import { RemediationConfig } from './remediation-config.js';
@@ -279,6 +280,11 @@ export class JarvisConfig {
   @ValidateNested({ each: true })
   @Type(() => HttpEndpointConfig)
   endpoints: HttpEndpointConfig[] = [];
+
+  @Describe('DNS names whose A/AAAA records are checked on a schedule (check dns_resolution).')
+  @ValidateNested()
+  @Type(() => DnsConfig)
+  dns = new DnsConfig();
 
   @Describe('How the monitor runs checks that have no event source (disks, HTTP endpoints).')
   @ValidateNested()

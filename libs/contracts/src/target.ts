@@ -10,6 +10,9 @@ export const CONFIGURED_NAME_PATTERN = /^[a-z0-9][a-z0-9_.-]{0,62}$/;
 /** An absolute, normalised path: no `.`/`..` segments, no doubled or trailing slash, no control or shell characters. */
 export const MOUNT_PATH_PATTERN = /^\/(?:(?!\.{1,2}(?:\/|$))[A-Za-z0-9._@+-]+(?:\/(?!\.{1,2}(?:\/|$))[A-Za-z0-9._@+-]+)*)?$/;
 
+/** A host name as DNS writes it, lower case, without the root dot: labels of letters, digits and inner hyphens. */
+export const DNS_NAME_PATTERN = /^(?=.{1,253}$)(?:[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?\.)*[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?$/;
+
 type IdentityRule = { pattern: RegExp; maxLength: number; describe: string };
 
 /**
@@ -20,6 +23,7 @@ export const TARGET_IDENTITY = {
   container: { pattern: CONTAINER_NAME_PATTERN, maxLength: 128, describe: 'a Docker container name ([a-zA-Z0-9][a-zA-Z0-9_.-]*)' },
   disk: { pattern: MOUNT_PATH_PATTERN, maxLength: 256, describe: 'an absolute, normalised mount path (/srv/data)' },
   http_endpoint: { pattern: CONFIGURED_NAME_PATTERN, maxLength: 63, describe: 'an endpoint name from jarvis.yaml ([a-z0-9][a-z0-9_.-]*)' },
+  dns_record: { pattern: DNS_NAME_PATTERN, maxLength: 253, describe: 'a lower-case DNS name without the root dot (www.example.org)' },
 } as const satisfies Record<string, IdentityRule>;
 
 export type TargetKind = keyof typeof TARGET_IDENTITY;

@@ -18,6 +18,7 @@ import {
 import { DEFAULT_INCIDENT_BOOK_LIMITS } from '@jarvis/incidents';
 import { FilesystemDiskPort } from '@jarvis/disk';
 import { NetworkHttpProbe } from '@jarvis/http-probe';
+import { ResolverDnsQuery } from '@jarvis/dns-probe';
 import { capabilityRegistry, type CapabilityDependencies } from '@jarvis/registry';
 import { ContainerWatch } from './container-watch.js';
 import { MonitorProcessor } from './monitor.processor.js';
@@ -80,7 +81,7 @@ export class MonitorController {
     {
       provide: CAPABILITY_DEPENDENCIES,
       inject: [DOCKER_RUNTIME],
-      useFactory: (runtime: DockerodeRuntime): CapabilityDependencies => ({ containers: runtime, disks: new FilesystemDiskPort(), http: new NetworkHttpProbe() }),
+      useFactory: (runtime: DockerodeRuntime): CapabilityDependencies => ({ containers: runtime, disks: new FilesystemDiskPort(), http: new NetworkHttpProbe(), dns: new ResolverDnsQuery() }),
     },
     ...processorProviders('monitor', {
       inject: [CAPABILITY_DEPENDENCIES, JARVIS_CONFIG, TARGET_LOCKS, DOCKER_LIMITS],

@@ -229,15 +229,16 @@ describe('capabilityRegistry: the kinds Jarvis ships', () => {
 
   it('given the shipped kinds, when registered together, then the rules hold and each check has its default answer', () => {
     const shipped = capabilityRegistry(config);
-    assert.deepEqual(shipped.kinds(), ['container', 'disk', 'http_endpoint']);
+    assert.deepEqual(shipped.kinds(), ['container', 'disk', 'http_endpoint', 'dns_record']);
     assert.equal(shipped.remediationFor(targetOf('container', 'web'), 'container_state')?.name, 'restart_container');
     assert.equal(shipped.remediationFor(targetOf('disk', '/srv'), 'disk_usage')?.name, 'clean_tmp_files');
     assert.equal(shipped.remediationFor(targetOf('http_endpoint', 'no-such-endpoint'), 'http_health'), null, 'an endpoint naming no container has no restart');
+    assert.equal(shipped.remediationFor(targetOf('dns_record', 'www.lab.jarvis.test'), 'dns_resolution'), null, 'no DNS remediation yet');
   });
 
   it('given one configured disk, when probes are built, then there is one disk_usage probe for its mount', () => {
     // Building a probe reads no port; only running it would.
-    const probes = capabilityRegistry(config).createProbes({ containers: undefined!, disks: undefined!, http: undefined! });
+    const probes = capabilityRegistry(config).createProbes({ containers: undefined!, disks: undefined!, http: undefined!, dns: undefined! });
     assert.deepEqual(probes.map((p) => `${p.target.kind}:${p.target.id}#${p.check}`), ['disk:/srv#disk_usage']);
   });
 });
