@@ -5,7 +5,7 @@ import { DnsRecordConfig } from '@jarvis/config';
 import { ResolverDnsQuery } from '@jarvis/dns-probe';
 import { DnsRecordProbe, type DnsQuery } from '@jarvis/registry';
 import { startEdgeLab, type EdgeLab } from '../lab/edge-lab.js';
-import { freePort, killAllTracked } from '../support/processes.js';
+import { freePort, killAllTracked, waitFor } from '../support/processes.js';
 
 /** A UDP socket that reads every query and never answers: a hung DNS server. */
 async function silentDnsServer(): Promise<{ server: string; received(): number; close(): void }> {
@@ -77,5 +77,26 @@ describe('DNS probe against the edge lab\'s real named', { timeout: 180_000 }, (
 
     const silentResolver = await new DnsRecordProbe(record({ resolvers: [silent.server] }), dns, undefined).run(signal);
     assert.deepEqual(silentResolver.problems.map((p) => [p.kind, p.role, p.server]), [['timeout', 'resolver', silent.server]]);
+  });
+
+  it('through the lab\'s caching resolver: drift while it still serves a deleted record, propagation while it still caches NXDOMAIN, then agreement', async () => {
+    const host = lab.hosts[1]!;
+    const resolver = `127.0.0.1:${lab.ports.resolver}`;
+    const probe = new DnsRecordProbe(
+      Object.assign(new DnsRecordConfig(), { domain: host, expectedAddresses: ['127.0.0.1'], authoritative: [named], resolvers: [resolver], timeoutMs: 1000, tries: 1 }),
+      dns,
+      undefined,
+    );
+    const kinds = async () => (await probe.run(signal)).problems.map((p) => `${p.kind} ${p.role}`);
+    assert.deepEqual(await lab.dig(host, 'A', 'resolver'), { status: 'NOERROR', answers: ['127.0.0.1'] }, 'the resolver now caches the address');
+
+    await lab.deleteRecord(host);
+    assert.deepEqual(await kinds(), ['nxdomain authoritative', 'drift resolver']);
+
+    await waitFor('the resolver to cache NXDOMAIN', async () => (await lab.dig(host, 'A', 'resolver')).status === 'NXDOMAIN', 30_000, 200);
+    const run = await lab.runDdclient({ force: true });
+    assert.equal(run.exitCode, 0, run.output);
+    assert.deepEqual(await kinds(), ['propagation resolver']);
+    await waitFor('the resolver to catch up', async () => (await probe.run(signal)).status === 'ok', 30_000, 500);
   });
 });

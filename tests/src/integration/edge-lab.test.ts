@@ -69,6 +69,8 @@ describe('edge lab: bind9, ddclient, pebble and Caddy on loopback', { timeout: 2
     assert.deepEqual(lab.hosts, ['www.lab.jarvis.test']);
     assert.deepEqual(await lab.dig(`ns.${lab.zone}`), { status: 'NOERROR', answers: ['127.0.0.1'] });
     assert.deepEqual(await lab.dig(host), { status: 'NXDOMAIN', answers: [] });
+    assert.deepEqual(await lab.dig(`ns.${lab.zone}`, 'A', 'resolver'), { status: 'NOERROR', answers: ['127.0.0.1'] }, 'the resolver forwards the lab zone');
+    assert.equal((await lab.dig('example.org', 'A', 'resolver')).status, 'SERVFAIL', 'the resolver asks nothing beyond the lab');
     assert.match(await lab.pebbleRoot(), /^-----BEGIN CERTIFICATE-----/);
     assert.equal(lab.pids().every(alive), true);
   });

@@ -1,4 +1,4 @@
-import { execFile } from 'node:child_process';
+import { execFile, spawn } from 'node:child_process';
 import { mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { request } from 'node:https';
 import { tmpdir } from 'node:os';
@@ -27,7 +27,10 @@ export type EdgeLabOptions = {
 };
 
 export type EdgeLabPorts = {
+  /** The lab zone's authoritative named. */
   dns: number;
+  /** A caching resolver forwarding the lab zone to it (answers cached for their 5 s TTL). */
+  resolver: number;
   acme: number;
   acmeManagement: number;
   caddyAdmin: number;
@@ -43,6 +46,8 @@ export type EdgeLabPaths = {
   zoneFile: string;
   /** named's copy of the TSIG key. */
   tsigKey: string;
+  resolverConf: string;
+  resolverRootHints: string;
   /** The key file ddclient.conf names as its password (ddclient's own copy, which `breakSecret` spoils). */
   ddclientKey: string;
   /** The same key with a mistyped secret, named by ddclient.conf after `breakSecret('config')`. */
@@ -57,7 +62,7 @@ export type EdgeLabPaths = {
   upstreamRoot: string;
 };
 
-export type LabProcessName = 'named' | 'pebble' | 'upstream' | 'caddy';
+export type LabProcessName = 'named' | 'resolver' | 'pebble' | 'upstream' | 'caddy';
 
 export type DdclientRun = { exitCode: number | null; output: string };
 
@@ -84,8 +89,10 @@ export type EdgeLab = {
   caddyRetry(): Promise<void>;
   /** Pebble's issuing root, PEM: it changes at every start. */
   pebbleRoot(): Promise<string>;
-  /** The lab's named asked by the real `dig`. */
-  dig(name: string, type?: 'A' | 'AAAA'): Promise<DigAnswer>;
+  /** The lab's named (or with `at: 'resolver'`, the caching resolver) asked by the real `dig`. */
+  dig(name: string, type?: 'A' | 'AAAA', at?: 'authoritative' | 'resolver'): Promise<DigAnswer>;
+  /** Removes a host's A record from the zone with nsupdate and the lab's key (a record that vanished). */
+  deleteRecord(host: string): Promise<void>;
   stop(): Promise<void>;
 };
 
@@ -102,6 +109,7 @@ export async function startEdgeLab(options: EdgeLabOptions = {}): Promise<EdgeLa
   const started: Partial<Record<LabProcessName, TrackedProcess>> = {};
   try {
     started.named = await launch(dir, 'named', 'named', ['-c', paths.namedConf, '-g', '-p', String(ports.dns)], (log) => log.includes('running'));
+    started.resolver = await launch(dir, 'resolver', 'named', ['-c', paths.resolverConf, '-g', '-p', String(ports.resolver)], (log) => log.includes('running'));
     started.pebble = await launch(dir, 'pebble', 'pebble', ['-config', paths.pebbleConfig, '-dnsserver', `127.0.0.1:${ports.dns}`, '-strict=false'], (log) => log.includes('Listening on'), PEBBLE_ENV);
     started.upstream = await launch(dir, 'upstream', 'busybox', ['httpd', '-f', '-p', `127.0.0.1:${ports.upstream}`, '-h', paths.upstreamRoot], () => answersHttp(ports.upstream));
     started.caddy = await launch(dir, 'caddy', 'caddy', ['run', '--config', paths.caddyfile, '--adapter', 'caddyfile'], (log) => log.includes('serving initial configuration'), caddyEnv(dir));
@@ -120,7 +128,7 @@ function caddyEnv(dir: string): Record<string, string> {
 }
 
 async function choosePorts(fixed: Partial<EdgeLabPorts>): Promise<EdgeLabPorts> {
-  const names: Array<keyof EdgeLabPorts> = ['dns', 'acme', 'acmeManagement', 'caddyAdmin', 'http', 'https', 'upstream'];
+  const names: Array<keyof EdgeLabPorts> = ['dns', 'resolver', 'acme', 'acmeManagement', 'caddyAdmin', 'http', 'https', 'upstream'];
   const ports = {} as EdgeLabPorts;
   for (const name of names) ports[name] = fixed[name] ?? (await freePort());
   return ports;
@@ -132,6 +140,8 @@ async function writeLabFiles(dir: string, hosts: string[], ports: EdgeLabPorts):
     namedConf: join(dir, 'named.conf'),
     zoneFile: join(dir, `${LAB_ZONE}.zone`),
     tsigKey: join(dir, 'tsig.key'),
+    resolverConf: join(dir, 'resolver.conf'),
+    resolverRootHints: join(dir, 'resolver', 'root.hints'),
     ddclientKey: join(dir, 'ddclient-tsig.key'),
     ddclientTypoKey: join(dir, 'ddclient-tsig-typo.key'),
     ddclientConf: join(dir, 'ddclient.conf'),
@@ -149,11 +159,14 @@ async function writeLabFiles(dir: string, hosts: string[], ports: EdgeLabPorts):
   const listener = await makeListenerCertificate(dir);
   paths.pebbleListenerCa = listener.caFile;
   mkdirSync(paths.caddyStorage, { recursive: true });
+  mkdirSync(join(dir, 'resolver'), { recursive: true });
   mkdirSync(paths.upstreamRoot, { recursive: true });
   writeFileSync(join(paths.upstreamRoot, 'index.html'), 'served by the edge lab upstream\n');
   const values = templateValues(dir, hosts, ports, paths, listener);
   writeTemplate('named.conf.template', paths.namedConf, values);
   writeTemplate('zone.template', paths.zoneFile, values);
+  writeTemplate('resolver.conf.template', paths.resolverConf, values);
+  writeTemplate('root.hints.template', paths.resolverRootHints, values);
   writeTemplate('ddclient.conf.template', paths.ddclientConf, values, 0o600);
   writeTemplate('pebble.json.template', paths.pebbleConfig, values);
   writeTemplate('Caddyfile.template', paths.caddyfile, values);
@@ -171,6 +184,8 @@ function templateValues(dir: string, hosts: string[], ports: EdgeLabPorts, paths
     HOSTS: hosts.join(','),
     SITES: hosts.join(', '),
     DNS_PORT: ports.dns,
+    RESOLVER_PORT: ports.resolver,
+    RESOLVER_ROOT_HINTS: paths.resolverRootHints,
     ACME_PORT: ports.acme,
     ACME_MANAGEMENT_PORT: ports.acmeManagement,
     HTTP_PORT: ports.http,
@@ -228,7 +243,8 @@ function edgeLab(hosts: string[], ports: EdgeLabPorts, paths: EdgeLabPaths, proc
     },
     caddyRetry: () => caddyRetry(ports.caddyAdmin, paths.caddyfile),
     pebbleRoot: () => httpsGet(`https://127.0.0.1:${ports.acmeManagement}/roots/0`, readFileSync(paths.pebbleListenerCa)),
-    dig: (name, type = 'A') => dig(ports.dns, name, type),
+    dig: (name, type = 'A', at = 'authoritative') => dig(at === 'resolver' ? ports.resolver : ports.dns, name, type),
+    deleteRecord: (host) => nsupdate(paths.tsigKey, [`server 127.0.0.1 ${ports.dns}`, `zone ${LAB_ZONE}.`, `update delete ${host}. A`, 'send']),
     stop: () => stopAll(Object.values(processes)),
   };
 }
@@ -245,6 +261,18 @@ async function runDdclient(paths: EdgeLabPaths, run: number, force: boolean): Pr
   }
   const exitCode = await proc.stop();
   return { exitCode, output: proc.log() };
+}
+
+/** nsupdate reads its commands on stdin; they are built from the lab's own names, never from user input. */
+function nsupdate(keyFile: string, commands: string[]): Promise<void> {
+  return new Promise((resolve, reject) => {
+    const child = spawn('nsupdate', ['-k', keyFile], { stdio: ['pipe', 'ignore', 'pipe'], timeout: HTTP_TIMEOUT_MS });
+    let stderr = '';
+    child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString('utf8')));
+    child.once('error', reject);
+    child.once('exit', (code) => (code === 0 ? resolve() : reject(new Error(`nsupdate exited ${code}: ${stderr}`))));
+    child.stdin.end(`${commands.join('\n')}\n`);
+  });
 }
 
 async function caddyRetry(adminPort: number, caddyfile: string): Promise<void> {

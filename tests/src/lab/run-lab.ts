@@ -23,6 +23,8 @@ function howToReach(lab: EdgeLab): string {
     `named (bind9, pid ${lab.processes.named.pid}), authoritative on 127.0.0.1:${ports.dns}:`,
     `  dig @127.0.0.1 -p ${ports.dns} ${host} A`,
     `  nsupdate -k ${paths.tsigKey}    (then: server 127.0.0.1 ${ports.dns} / update add ${host} 5 A 127.0.0.1 / send)`,
+    `resolver (named, caching, pid ${lab.processes.resolver.pid}) on 127.0.0.1:${ports.resolver}, forwarding the lab zone to it:`,
+    `  dig @127.0.0.1 -p ${ports.resolver} ${host} A`,
     `ddclient (run on demand; the hosts are not published yet):`,
     `  ${ddclient}`,
     `  ${ddclient} -force    (after a failure, ddclient skips updates for 5 minutes without it)`,
@@ -33,7 +35,7 @@ function howToReach(lab: EdgeLab): string {
     `  curl --cacert pebble-root.pem --resolve ${host}:${ports.https}:127.0.0.1 https://${host}:${ports.https}/`,
     `  curl -X POST -H 'Content-Type: text/caddyfile' -H 'Cache-Control: must-revalidate' --data-binary @${paths.caddyfile} http://127.0.0.1:${ports.caddyAdmin}/load    (retry the certificate now)`,
     `upstream (busybox httpd, pid ${lab.processes.upstream.pid}): curl http://127.0.0.1:${ports.upstream}/`,
-    `logs: ${paths.dir}/{named,pebble,caddy,upstream}.log`,
+    `logs: ${paths.dir}/{named,resolver,pebble,caddy,upstream}.log`,
     '',
     `Stop: Ctrl-C, or kill ${process.pid} (this process; it stops every part by its PID).`,
   ].join('\n');
