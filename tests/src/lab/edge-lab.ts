@@ -1,21 +1,21 @@
-import { execFile, spawn } from 'node:child_process';
+import { execFile } from 'node:child_process';
 import { mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
-import { request } from 'node:https';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
-import { setTimeout as sleep } from 'node:timers/promises';
 import { freePort, spawnTracked, type TrackedProcess } from '../support/processes.js';
 import { makeListenerCertificate } from './lab-certificates.js';
+import { caddyRetry, dig, httpsGet, nsupdate, runDdclient, type DdclientRun, type DigAnswer } from './lab-clients.js';
 import { writeTemplate } from './lab-templates.js';
 import { waitUntilReady } from './ready.js';
+
+export type { DdclientRun, DigAnswer } from './lab-clients.js';
 
 export const LAB_ZONE = 'lab.jarvis.test';
 export const LAB_ADDRESS = '127.0.0.1';
 const TSIG_KEY_NAME = 'jarvis-lab-ddclient';
 const START_TIMEOUT_MS = 30_000;
-const DDCLIENT_TIMEOUT_MS = 60_000;
-const HTTP_TIMEOUT_MS = 15_000;
+const KEYGEN_TIMEOUT_MS = 15_000;
 
 export type EdgeLabOptions = {
   /** Folder for every config, key, cache, certificate and log (created if missing); a fresh temp folder by default. */
@@ -64,12 +64,8 @@ export type EdgeLabPaths = {
 
 export type LabProcessName = 'named' | 'resolver' | 'pebble' | 'upstream' | 'caddy';
 
-export type DdclientRun = { exitCode: number | null; output: string };
-
 /** Where the mistyped secret lives: in ddclient's key file, or in ddclient.conf naming another key file. */
 export type SecretFault = 'key-file' | 'config';
-
-export type DigAnswer = { status: string; answers: string[] };
 
 export type EdgeLab = {
   zone: string;
@@ -152,7 +148,7 @@ async function writeLabFiles(dir: string, hosts: string[], ports: EdgeLabPorts):
     caddyStorage: join(dir, 'caddy-storage'),
     upstreamRoot: join(dir, 'upstream'),
   };
-  const key = (await promisify(execFile)('tsig-keygen', ['-a', 'hmac-sha256', TSIG_KEY_NAME], { timeout: HTTP_TIMEOUT_MS })).stdout;
+  const key = (await promisify(execFile)('tsig-keygen', ['-a', 'hmac-sha256', TSIG_KEY_NAME], { timeout: KEYGEN_TIMEOUT_MS })).stdout;
   writeFileSync(paths.tsigKey, key, { mode: 0o600 });
   writeFileSync(paths.ddclientKey, key, { mode: 0o600 });
   writeFileSync(paths.ddclientTypoKey, mistype(key), { mode: 0o600 });
@@ -199,6 +195,12 @@ function templateValues(dir: string, hosts: string[], ports: EdgeLabPorts, paths
   };
 }
 
+/** nsupdate reads commands line by line: only a plain name under the lab zone may reach it. */
+function labHost(host: string): string {
+  if (!/^[a-z0-9-]+(\.[a-z0-9-]+)*$/.test(host) || !host.endsWith(`.${LAB_ZONE}`)) throw new Error(`"${host}" is not a host name under ${LAB_ZONE}`);
+  return host;
+}
+
 /** The same key with one character of its secret changed: still valid base64, so the server answers BADSIG. */
 function mistype(keyFile: string): string {
   return keyFile.replace(/secret "(.)/, (_match, first: string) => `secret "${first === 'A' ? 'B' : 'A'}`);
@@ -232,7 +234,10 @@ function edgeLab(hosts: string[], ports: EdgeLabPorts, paths: EdgeLabPaths, proc
     paths,
     processes,
     pids: () => Object.values(processes).map((proc) => proc.pid),
-    runDdclient: async ({ force = false } = {}) => runDdclient(paths, (ddclientRuns += 1), force),
+    runDdclient: async ({ force = false } = {}) => {
+      ddclientRuns += 1;
+      return runDdclient({ conf: paths.ddclientConf, cache: paths.ddclientCache, log: join(paths.dir, `ddclient-run-${ddclientRuns}.log`) }, force);
+    },
     breakSecret: (where = 'key-file') => {
       if (where === 'key-file') writeFileSync(paths.ddclientKey, readFileSync(paths.ddclientTypoKey, 'utf8'), { mode: 0o600 });
       else writeFileSync(paths.ddclientConf, goodConfig.replace(`password=${paths.ddclientKey}`, `password=${paths.ddclientTypoKey}`), { mode: 0o600 });
@@ -244,67 +249,7 @@ function edgeLab(hosts: string[], ports: EdgeLabPorts, paths: EdgeLabPaths, proc
     caddyRetry: () => caddyRetry(ports.caddyAdmin, paths.caddyfile),
     pebbleRoot: () => httpsGet(`https://127.0.0.1:${ports.acmeManagement}/roots/0`, readFileSync(paths.pebbleListenerCa)),
     dig: (name, type = 'A', at = 'authoritative') => dig(at === 'resolver' ? ports.resolver : ports.dns, name, type),
-    deleteRecord: (host) => nsupdate(paths.tsigKey, [`server 127.0.0.1 ${ports.dns}`, `zone ${LAB_ZONE}.`, `update delete ${host}. A`, 'send']),
+    deleteRecord: async (host) => nsupdate(paths.tsigKey, [`server 127.0.0.1 ${ports.dns}`, `zone ${LAB_ZONE}.`, `update delete ${labHost(host)}. A`, 'send']),
     stop: () => stopAll(Object.values(processes)),
   };
-}
-
-async function runDdclient(paths: EdgeLabPaths, run: number, force: boolean): Promise<DdclientRun> {
-  const args = ['-daemon=0', '-foreground', '-verbose', '-noquiet', '-file', paths.ddclientConf, '-cache', paths.ddclientCache];
-  const proc = spawnTracked('ddclient', force ? [...args, '-force'] : args, { logFile: join(paths.dir, `ddclient-run-${run}.log`) });
-  const timer = new AbortController();
-  const exited = await Promise.race([proc.exited().then(() => true), sleep(DDCLIENT_TIMEOUT_MS, false, { signal: timer.signal }).catch(() => false)]);
-  timer.abort();
-  if (!exited) {
-    await proc.stop('SIGKILL');
-    throw new Error(`ddclient did not finish within ${DDCLIENT_TIMEOUT_MS} ms:\n${proc.log()}`);
-  }
-  const exitCode = await proc.stop();
-  return { exitCode, output: proc.log() };
-}
-
-/** nsupdate reads its commands on stdin; they are built from the lab's own names, never from user input. */
-function nsupdate(keyFile: string, commands: string[]): Promise<void> {
-  return new Promise((resolve, reject) => {
-    const child = spawn('nsupdate', ['-k', keyFile], { stdio: ['pipe', 'ignore', 'pipe'], timeout: HTTP_TIMEOUT_MS });
-    let stderr = '';
-    child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString('utf8')));
-    child.once('error', reject);
-    child.once('exit', (code) => (code === 0 ? resolve() : reject(new Error(`nsupdate exited ${code}: ${stderr}`))));
-    child.stdin.end(`${commands.join('\n')}\n`);
-  });
-}
-
-async function caddyRetry(adminPort: number, caddyfile: string): Promise<void> {
-  const response = await fetch(`http://127.0.0.1:${adminPort}/load`, {
-    method: 'POST',
-    headers: { 'Content-Type': 'text/caddyfile', 'Cache-Control': 'must-revalidate' },
-    body: readFileSync(caddyfile, 'utf8'),
-    signal: AbortSignal.timeout(HTTP_TIMEOUT_MS),
-  });
-  if (!response.ok) throw new Error(`Caddy's admin API refused the reload: HTTP ${response.status} ${await response.text()}`);
-}
-
-function httpsGet(url: string, ca: Buffer): Promise<string> {
-  return new Promise((resolve, reject) => {
-    const req = request(url, { ca, timeout: HTTP_TIMEOUT_MS }, (res) => {
-      const chunks: Buffer[] = [];
-      res.on('data', (chunk: Buffer) => chunks.push(chunk));
-      res.on('end', () => (res.statusCode === 200 ? resolve(Buffer.concat(chunks).toString('utf8')) : reject(new Error(`GET ${url}: HTTP ${res.statusCode}`))));
-    });
-    req.on('timeout', () => req.destroy(new Error(`GET ${url}: no answer within ${HTTP_TIMEOUT_MS} ms`)));
-    req.on('error', reject);
-    req.end();
-  });
-}
-
-async function dig(port: number, name: string, type: 'A' | 'AAAA'): Promise<DigAnswer> {
-  const args = ['@127.0.0.1', '-p', String(port), '+time=2', '+tries=1', '+noall', '+comments', '+answer', name, type];
-  const { stdout } = await promisify(execFile)('dig', args, { timeout: HTTP_TIMEOUT_MS });
-  const status = /status: ([A-Z]+)/.exec(stdout)?.[1] ?? 'NO ANSWER';
-  const answers = stdout
-    .split('\n')
-    .filter((line) => line !== '' && !line.startsWith(';'))
-    .map((line) => line.split(/\s+/).at(-1) ?? '');
-  return { status, answers };
 }
