@@ -24,8 +24,10 @@ if [[ $EUID -ne 0 ]]; then
   die 'the tests start private dockerd instances, which needs root: run them as root (e.g. `sudo env "PATH=$PATH" npm test`)'
 fi
 
-ensure_packages nats-server docker.io busybox-static docker-compose openssl caddy bind9 bind9-dnsutils ddclient
-for tool in nats-server dockerd busybox openssl caddy named nsupdate dig tsig-keygen ddclient; do
+ensure_packages nats-server docker.io busybox-static docker-compose openssl
+# The edge lab (tests/lab/): bind9, dig/nsupdate, ddclient, the pebble ACME test CA and Caddy, all on loopback.
+ensure_packages bind9 bind9-dnsutils ddclient pebble caddy
+for tool in nats-server dockerd busybox openssl named tsig-keygen dig nsupdate ddclient pebble caddy; do
   command -v "$tool" >/dev/null 2>&1 || die "$tool is not on PATH after installing its Debian package"
 done
 dockerd --version >/dev/null 2>&1 || die 'dockerd cannot run on this machine (`dockerd --version` failed)'

@@ -4,6 +4,7 @@ export { CONFIG_SCHEMA_FILE, configSchemaJson } from './config-schema.js';
 export { Describe } from './config-description.js';
 export * from './ddclient-config.js';
 export * from './disk-config.js';
+export * from './dns-config.js';
 export * from './endpoint-config.js';
 export * from './expected-status.js';
 export * from './jarvis-config.js';

@@ -22,6 +22,7 @@ import { Describe } from './config-description.js';
 import { CaddyConfig } from './caddy-config.js';
 import { DdclientConfig } from './ddclient-config.js';
 import { DiskConfig } from './disk-config.js';
+import { DnsConfig } from './dns-config.js';
 import { HttpEndpointConfig } from './endpoint-config.js';
 import { MaintenanceConfig } from './maintenance-config.js';
 import { ReliabilityConfig } from './reliability-config.js';
@@ -302,6 +303,11 @@ export class JarvisConfig {
   @ValidateNested()
   @Type(() => DdclientConfig)
   ddclient?: DdclientConfig;
+
+  @Describe('DNS names whose A/AAAA records are checked on a schedule (check dns_resolution).')
+  @ValidateNested()
+  @Type(() => DnsConfig)
+  dns = new DnsConfig();
 
   @Describe('How the monitor runs checks that have no event source (disks, HTTP endpoints).')
   @ValidateNested()

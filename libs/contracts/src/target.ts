@@ -10,6 +10,9 @@ export const CONFIGURED_NAME_PATTERN = /^[a-z0-9][a-z0-9_.-]{0,62}$/;
 /** An absolute, normalised path: no `.`/`..` segments, no doubled or trailing slash, no control or shell characters. */
 export const MOUNT_PATH_PATTERN = /^\/(?:(?!\.{1,2}(?:\/|$))[A-Za-z0-9._@+-]+(?:\/(?!\.{1,2}(?:\/|$))[A-Za-z0-9._@+-]+)*)?$/;
 
+/** A host name as DNS writes it, lower case, without the root dot: labels of letters, digits and inner hyphens. */
+export const DNS_NAME_PATTERN = /^(?=.{1,253}$)(?:[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?\.)*[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?$/;
+
 type IdentityRule = { pattern: RegExp; maxLength: number; describe: string };
 
 /**
@@ -23,6 +26,7 @@ export const TARGET_IDENTITY = {
   tls_certificate: { pattern: CONFIGURED_NAME_PATTERN, maxLength: 63, describe: 'a TLS endpoint name from jarvis.yaml ([a-z0-9][a-z0-9_.-]*)' },
   caddy: { pattern: CONFIGURED_NAME_PATTERN, maxLength: 63, describe: 'a Caddy instance name from jarvis.yaml ([a-z0-9][a-z0-9_.-]*)' },
   ddclient: { pattern: CONFIGURED_NAME_PATTERN, maxLength: 63, describe: 'the ddclient name from jarvis.yaml ([a-z0-9][a-z0-9_.-]*)' },
+  dns_record: { pattern: DNS_NAME_PATTERN, maxLength: 253, describe: 'a lower-case DNS name without the root dot (www.example.org)' },
 } as const satisfies Record<string, IdentityRule>;
 
 export type TargetKind = keyof typeof TARGET_IDENTITY;

@@ -7,6 +7,7 @@ import { FilesystemDiskPort } from '@jarvis/disk';
 import { dockerEndpoint, DockerodeRuntime, dockerFromEnv } from '@jarvis/docker';
 import { FilesystemDdclientPort } from '@jarvis/ddclient';
 import { NetworkHttpProbe } from '@jarvis/http-probe';
+import { ResolverDnsQuery } from '@jarvis/dns-probe';
 import { capabilityRegistry } from '@jarvis/registry';
 import { NetworkTlsProbe } from '@jarvis/tls-probe';
 import { JARVIS_CONFIG, ProcessorServiceModule, processorProviders, RUNTIME_ENV, SERVICE_HEALTH, ServiceHealth, type RuntimeEnv } from '@jarvis/service-kit';
@@ -29,7 +30,7 @@ export class ExecutorController {
 function executorFor(config: JarvisConfig, env: RuntimeEnv): ExecutorProcessor {
   const limits = { callTimeoutMs: config.docker.callTimeoutSeconds * 1000, endpoint: dockerEndpoint(env.dockerHost) };
   const containers = new DockerodeRuntime(dockerFromEnv(env.dockerHost), limits);
-  const actions = capabilityRegistry(config).createActions({ containers, disks: new FilesystemDiskPort(), http: new NetworkHttpProbe(), tls: new NetworkTlsProbe(), caddy: new LocalCaddy(), ddclient: new FilesystemDdclientPort() });
+  const actions = capabilityRegistry(config).createActions({ containers, disks: new FilesystemDiskPort(), http: new NetworkHttpProbe(), tls: new NetworkTlsProbe(), caddy: new LocalCaddy(), ddclient: new FilesystemDdclientPort(), dns: new ResolverDnsQuery() });
   const longestActionMs = Math.max(...[...actions.values()].map((action) => action.deadlineMs));
   // The longest handling: waiting out an interrupted action, the re-observation, the action itself and its own
   // calls, then the patient append of its outcome.

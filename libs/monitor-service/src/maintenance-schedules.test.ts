@@ -36,7 +36,7 @@ describe('plannedSchedules: what the monitor will start, checked at start', () =
   });
 
   it('given a bad target, an action of another kind, or params the action refuses, then the start stops naming the entry', () => {
-    assert.deepEqual(problemsOf(schedule('      target: vm:web\n      action: restart_container\n')), ['maintenance.schedules[0].target: "vm:web" must start with a target kind (container, disk, http_endpoint, tls_certificate, caddy, ddclient) and a colon']);
+    assert.deepEqual(problemsOf(schedule('      target: vm:web\n      action: restart_container\n')), ['maintenance.schedules[0].target: "vm:web" must start with a target kind (container, disk, http_endpoint, tls_certificate, caddy, ddclient, dns_record) and a colon']);
     assert.deepEqual(problemsOf(schedule('      target: container:web\n      action: cleanup_old_logs\n')), ['maintenance.schedules[0].action: container has no action "cleanup_old_logs"']);
     assert.deepEqual(problemsOf(schedule('      target: container:web\n      action: restart_container\n      params: { force: true }\n')), ['maintenance.schedules[0].params.force: property force should not exist']);
     assert.deepEqual(problemsOf(schedule('      target: http_endpoint:nowhere\n      action: restart_serving_container\n')), ['maintenance.schedules[0].action: restart_serving_container cannot act on http_endpoint:nowhere']);

@@ -20,6 +20,7 @@ import { LocalCaddy } from '@jarvis/caddy';
 import { FilesystemDiskPort } from '@jarvis/disk';
 import { FilesystemDdclientPort } from '@jarvis/ddclient';
 import { NetworkHttpProbe } from '@jarvis/http-probe';
+import { ResolverDnsQuery } from '@jarvis/dns-probe';
 import { capabilityRegistry, type CapabilityDependencies } from '@jarvis/registry';
 import { NetworkTlsProbe } from '@jarvis/tls-probe';
 import { ContainerWatch } from './container-watch.js';
@@ -83,7 +84,7 @@ export class MonitorController {
     {
       provide: CAPABILITY_DEPENDENCIES,
       inject: [DOCKER_RUNTIME],
-      useFactory: (runtime: DockerodeRuntime): CapabilityDependencies => ({ containers: runtime, disks: new FilesystemDiskPort(), http: new NetworkHttpProbe(), tls: new NetworkTlsProbe(), caddy: new LocalCaddy(), ddclient: new FilesystemDdclientPort() }),
+      useFactory: (runtime: DockerodeRuntime): CapabilityDependencies => ({ containers: runtime, disks: new FilesystemDiskPort(), http: new NetworkHttpProbe(), tls: new NetworkTlsProbe(), caddy: new LocalCaddy(), ddclient: new FilesystemDdclientPort(), dns: new ResolverDnsQuery() }),
     },
     ...processorProviders('monitor', {
       inject: [CAPABILITY_DEPENDENCIES, JARVIS_CONFIG, TARGET_LOCKS, DOCKER_LIMITS],

@@ -60,7 +60,7 @@ function containerPlugin(overrides: Partial<TargetKindPlugin<Deps>> = {}): Targe
 const registry = () => new CapabilityRegistry<Deps>([containerPlugin(), diskPlugin()]);
 
 /** Building probes does no I/O: the ports are only used when a probe runs. */
-const UNUSED_PORTS = { containers: undefined!, disks: undefined!, http: undefined!, tls: undefined!, caddy: undefined!, ddclient: undefined! } as CapabilityDependencies;
+const UNUSED_PORTS = { containers: undefined!, disks: undefined!, http: undefined!, tls: undefined!, caddy: undefined!, ddclient: undefined!, dns: undefined! } as CapabilityDependencies;
 
 describe('CapabilityRegistry: registration rules', () => {
   it('given two kinds with distinct actions, when registered, then both kinds, their checks and descriptors are known', () => {
@@ -232,11 +232,12 @@ describe('capabilityRegistry: the kinds Jarvis ships', () => {
 
   it('given the shipped kinds, when registered together, then the rules hold and each check has its default answer', () => {
     const shipped = capabilityRegistry(config);
-    assert.deepEqual(shipped.kinds(), ['container', 'disk', 'http_endpoint', 'tls_certificate', 'caddy', 'ddclient']);
+    assert.deepEqual(shipped.kinds(), ['container', 'disk', 'http_endpoint', 'tls_certificate', 'caddy', 'ddclient', 'dns_record']);
     assert.equal(shipped.remediationFor(targetOf('container', 'web'), 'container_state')?.name, 'restart_container');
     assert.equal(shipped.remediationFor(targetOf('disk', '/srv'), 'disk_usage')?.name, 'clean_tmp_files');
     assert.equal(shipped.remediationFor(targetOf('http_endpoint', 'no-such-endpoint'), 'http_health'), null, 'an endpoint naming no container has no restart');
     assert.equal(shipped.remediationFor(targetOf('ddclient', 'ddclient'), 'ddclient_update'), null, 'a ddclient failure needs a person (or the config editor) until a fix action exists');
+    assert.equal(shipped.remediationFor(targetOf('dns_record', 'www.lab.jarvis.test'), 'dns_resolution'), null, 'no DNS remediation yet');
   });
 
   it('given one configured disk, when probes are built, then there is one disk_usage probe for its mount', () => {

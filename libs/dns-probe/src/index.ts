@@ -1,0 +1,1 @@
+export * from './resolver-dns-query.js';

@@ -1,0 +1,23 @@
+import type { JarvisConfig } from '@jarvis/config';
+import type { TargetKindPlugin } from '../../target-kind.js';
+import { DNS_RESOLUTION_CHECK } from './dns-record-check.js';
+import { DnsRecordProbe } from './dns-record-probe.js';
+import type { DnsQueryPort, PushedAddressPort } from './dns-record-port.js';
+
+/** `pushedAddresses` comes with the ddclient kind; until a process has it, `expectedFrom: ddclient` judges without an expected address. */
+export type DnsRecordDependencies = { dns: DnsQueryPort; pushedAddresses?: PushedAddressPort };
+
+/**
+ * DNS names listed under `dns.records` in jarvis.yaml, checked on a schedule (`infrastructure_diagnose_dns`). No
+ * remediation yet: a failing record is an incident for a person (or, later, a consequence of ddclient's).
+ */
+export function dnsRecordKind(config: JarvisConfig): TargetKindPlugin<DnsRecordDependencies> {
+  return {
+    kind: 'dns_record',
+    checks: [DNS_RESOLUTION_CHECK],
+    actions: [],
+    remediation: {},
+    createActions: () => [],
+    createProbes: ({ dns, pushedAddresses }) => config.dns.records.map((record) => new DnsRecordProbe(record, dns, pushedAddresses)),
+  };
+}
