@@ -1,7 +1,7 @@
 import { computeContent } from './compute-content.js';
 import { secretFilesOf, type ConfigEdit } from './config-edit.js';
 import { ConfigEditError } from './config-edit-error.js';
-import { contentDigest, type ConfigFile, type ConfigFiles } from './config-files.js';
+import { editedContentDigest, type ConfigFile, type ConfigFiles } from './config-files.js';
 import { FORMAT_VALIDATORS } from './format-validators.js';
 import type { ConfigValidator, HealthCheckLookup, Verdict } from './ports.js';
 import { isCredentialChange, maskSecrets, secretValuesIn } from './secret-masking.js';
@@ -15,8 +15,8 @@ export type PreparedEdit = {
   /** The unified diff with every secret masked: safe for events, replies and approval requests. */
   readonly maskedDiff: string;
   readonly needsApproval: boolean;
-  readonly beforeSha256: string;
-  readonly afterSha256: string;
+  /** editedContentDigest of the old and new content: recorded with the backup, for recovery. */
+  readonly afterDigest: string;
   /** Masks a text (a validator's or health check's message) that may quote the file. */
   mask(text: string): string;
 };
@@ -51,8 +51,7 @@ export class ConfigEditor {
       after,
       maskedDiff,
       needsApproval: isCredentialChange(edit, unifiedDiff(file.content, after, file.realPath)),
-      beforeSha256: contentDigest(file.content),
-      afterSha256: contentDigest(after),
+      afterDigest: editedContentDigest(file.content, after),
       mask,
     };
   }
@@ -89,9 +88,14 @@ export class ConfigEditor {
     await this.ports.files.replace(current, await this.ports.files.readBackup(backupPath));
   }
 
-  /** The digest of what the file holds now, or undefined when it cannot be read: how a restart tells how far an edit got. */
-  async currentDigest(realPath: string): Promise<string | undefined> {
-    const content = await this.ports.files.currentContent(realPath);
-    return content === undefined ? undefined : contentDigest(content);
+  /**
+   * How far an interrupted edit got, from the file and its backup alone: still the backup's content, the edit's
+   * content (its digest keyed with the backup matches), or something else (someone changed it since).
+   */
+  async interruptedState(realPath: string, backupPath: string, afterDigest: string): Promise<'unchanged' | 'edited' | 'other'> {
+    const [current, backup] = await Promise.all([this.ports.files.currentContent(realPath), this.ports.files.readBackup(backupPath).catch(() => undefined)]);
+    if (current === undefined || backup === undefined) return 'other';
+    if (current === backup) return 'unchanged';
+    return editedContentDigest(backup, current) === afterDigest ? 'edited' : 'other';
   }
 }

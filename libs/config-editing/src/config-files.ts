@@ -1,6 +1,6 @@
 import { constants } from 'node:fs';
 import { lstat, open, readdir, readlink, realpath, rename, stat, unlink, type FileHandle } from 'node:fs/promises';
-import { createHash, randomBytes } from 'node:crypto';
+import { createHash, createHmac, randomBytes } from 'node:crypto';
 import { basename, dirname } from 'node:path';
 import { backupStamp, backupsToDelete, parseBackupStamp, type BackupRetention } from './backup-retention.js';
 import { ConfigEditError } from './config-edit-error.js';
@@ -174,8 +174,12 @@ export function backupPrefix(realPath: string): string {
   return `${basename(realPath)}.${createHash('sha256').update(realPath).digest('hex').slice(0, 8)}.`;
 }
 
-export function contentDigest(content: string): string {
-  return createHash('sha256').update(content, 'utf8').digest('hex');
+/**
+ * What a backed-up edit records of the new content: an HMAC keyed with the old content. After a crash it tells
+ * whether the file holds the edit, yet someone reading only the event log cannot test guesses of a secret with it.
+ */
+export function editedContentDigest(before: string, after: string): string {
+  return createHmac('sha256', before).update(after, 'utf8').digest('hex');
 }
 
 async function writeNew(path: string, content: string, mode: number, owner?: { uid: number; gid: number }): Promise<void> {

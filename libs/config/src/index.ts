@@ -1,6 +1,7 @@
 export * from './closest-name.js';
 export { CONFIG_SCHEMA_FILE, configSchemaJson } from './config-schema.js';
 export { Describe } from './config-description.js';
+export * from './config-editor-config.js';
 export * from './disk-config.js';
 export * from './endpoint-config.js';
 export * from './expected-status.js';

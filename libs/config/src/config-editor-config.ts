@@ -1,0 +1,74 @@
+import 'reflect-metadata';
+import { ArrayMaxSize, ArrayUnique, IsArray, IsInt, IsOptional, IsString, Max, Min, registerDecorator, type ValidationArguments } from 'class-validator';
+import { Describe } from './config-description.js';
+import { absolutePathProblem } from './disk-config.js';
+
+function IsAbsolutePath(each = false) {
+  return (object: object, propertyName: string) =>
+    registerDecorator({
+      name: 'isAbsolutePath',
+      target: object.constructor,
+      propertyName,
+      options: { each },
+      validator: {
+        validate: (value: unknown) => absolutePathProblem(value) === undefined && value !== '/',
+        defaultMessage: (args?: ValidationArguments) => {
+          const values = each && Array.isArray(args?.value) ? (args.value as unknown[]) : [args?.value];
+          const bad = values.find((value) => absolutePathProblem(value) !== undefined || value === '/');
+          return `${String(bad)}: ${absolutePathProblem(bad) ?? 'the whole filesystem cannot be whitelisted'}`;
+        },
+      },
+    });
+}
+
+/** The config editor: the only process that writes config files, and only these. */
+export class ConfigEditorConfig {
+  @Describe('Folders (every file below them) and files the config editor may change; each is resolved to its real path at start. Empty: no edits at all.')
+  @IsArray()
+  @ArrayMaxSize(256)
+  @ArrayUnique()
+  @IsString({ each: true })
+  @IsAbsolutePath(true)
+  allowedPaths: string[] = [];
+
+  @Describe('Folder holding the secret files an edit may reference as { secretFile: name }; read at apply time, never published.')
+  @IsOptional()
+  @IsString()
+  @IsAbsolutePath()
+  secretsFolder?: string;
+
+  @Describe('Folder for the timestamped backups (mode 0600); unset: beside the file they copy.')
+  @IsOptional()
+  @IsString()
+  @IsAbsolutePath()
+  backupFolder?: string;
+
+  @Describe('Backups kept per file (the newest is always kept).')
+  @IsInt()
+  @Min(1)
+  @Max(1000)
+  backupsKept = 10;
+
+  @Describe('Backups older than this many days are deleted (the newest is always kept).')
+  @IsInt()
+  @Min(1)
+  @Max(3650)
+  backupMaxAgeDays = 30;
+
+  @Describe('Deadline of one apply request, in seconds: past it before the file is replaced, the edit stops with nothing changed.')
+  @IsInt()
+  @Min(1)
+  @Max(600)
+  applyTimeoutSeconds = 30;
+
+  @Describe('Deadline of one validation or health check, in seconds (caddy validate).')
+  @IsInt()
+  @Min(1)
+  @Max(300)
+  checkTimeoutSeconds = 10;
+
+  @Describe('The caddy binary used for caddy validate: an absolute path, never looked up on PATH.')
+  @IsString()
+  @IsAbsolutePath()
+  caddyBinary = '/usr/bin/caddy';
+}
