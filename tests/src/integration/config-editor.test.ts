@@ -164,6 +164,19 @@ describe('config editor on real files and a real event log', { timeout: 300_000 
     assert.equal((await stepsOf(started.actionId)).length, 4);
   });
 
+  it('keeps the newest backups of a file by the retention count, each with the content it replaced', async () => {
+    const file = join(ETC, 'counter.json');
+    writeFileSync(file, '{"n": 0}\n');
+    for (let n = 1; n <= 5; n += 1) {
+      const started = startedEdit({ path: file, format: 'json', change: { kind: 'set', values: { n } } });
+      await append(started.events);
+      assert.equal((await apply(editor, started)).outcome, 'applied');
+    }
+    const kept = backupsOf('counter.json').sort();
+    assert.equal(kept.length, 3);
+    assert.deepEqual(kept.map((name) => JSON.parse(readFileSync(join(BACKUPS, name), 'utf8')).n), [2, 3, 4]);
+  });
+
   it('applies a ddclient.conf option that is no credential without approval', async () => {
     const started = startedEdit({ path: DDCLIENT, format: 'ddclient', change: { kind: 'set', values: { daemon: 600 } } });
     await append(started.events);
