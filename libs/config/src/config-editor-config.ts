@@ -31,17 +31,17 @@ export class ConfigEditorConfig {
   @IsAbsolutePath(true)
   allowedPaths: string[] = [];
 
-  @Describe('Folder holding the secret files an edit may reference as { secretFile: name }; read at apply time, never published.')
+  @Describe('Folder holding the secret files an edit may reference as { secretFile: name }; read at apply time, never published. null: edits may not reference secrets.')
   @IsOptional()
   @IsString()
   @IsAbsolutePath()
-  secretsFolder?: string;
+  secretsFolder: string | null = null;
 
-  @Describe('Folder for the timestamped backups (mode 0600); unset: beside the file they copy.')
+  @Describe('Folder for the timestamped backups (mode 0600); null: beside the file they copy.')
   @IsOptional()
   @IsString()
   @IsAbsolutePath()
-  backupFolder?: string;
+  backupFolder: string | null = null;
 
   @Describe('Backups kept per file (the newest is always kept).')
   @IsInt()
