@@ -44,13 +44,13 @@ export class ConfigEditor {
     if (after === file.content) throw new ConfigEditError('change', 'changes nothing: the file already says this');
     const known = [...secrets.values(), ...secretValuesIn(file.content), ...secretValuesIn(after)];
     const mask = (text: string) => maskSecrets(text, known);
-    const maskedDiff = mask(unifiedDiff(file.content, after, file.realPath));
+    const diff = unifiedDiff(file.content, after, file.realPath);
     return {
       edit,
       file,
       after,
-      maskedDiff,
-      needsApproval: isCredentialChange(edit, unifiedDiff(file.content, after, file.realPath)),
+      maskedDiff: mask(diff),
+      needsApproval: isCredentialChange(edit, diff),
       afterDigest: editedContentDigest(file.content, after),
       mask,
     };

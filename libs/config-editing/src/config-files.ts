@@ -11,6 +11,7 @@ const DIRECTORY_NO_FOLLOW = constants.O_RDONLY | constants.O_DIRECTORY | constan
 const READ_NO_FOLLOW = constants.O_RDONLY | constants.O_NOFOLLOW | constants.O_NONBLOCK;
 const CREATE_NEW = constants.O_WRONLY | constants.O_CREAT | constants.O_EXCL | constants.O_NOFOLLOW;
 const MAX_SECRET_BYTES = 64 * 1024;
+const MAX_STAMP_TRIES = 1000;
 
 /** A whitelisted config file, found by its real path and pinned by its identity when it was read. */
 export type ConfigFile = {
@@ -37,9 +38,9 @@ export type ConfigFilesOptions = {
 export async function loadAllowedPaths(paths: readonly string[]): Promise<AllowedEntry[]> {
   const loaded: AllowedEntry[] = [];
   for (const configured of paths) {
-    const problem = editPathProblem(configured.length > 1 ? configured.replace(/\/$/u, '') : configured);
-    if (problem && configured !== '/') throw new ConfigEditError('configEditor.allowedPaths', `${configured} ${problem}`);
     if (configured === '/') throw new ConfigEditError('configEditor.allowedPaths', 'the whole filesystem cannot be whitelisted');
+    const problem = editPathProblem(configured);
+    if (problem) throw new ConfigEditError('configEditor.allowedPaths', `${configured} ${problem}`);
     const real = await realpath(configured).catch((error: unknown) => {
       throw new ConfigEditError('configEditor.allowedPaths', `${configured} cannot be resolved (${codeOf(error)})`);
     });
@@ -103,8 +104,7 @@ export class ConfigFiles {
   async backup(file: ConfigFile, now: Date): Promise<string> {
     const folder = this.options.backupFolder ?? dirname(file.realPath);
     const prefix = backupPrefix(file.realPath);
-    const path = `${folder}/${prefix}${backupStamp(now)}.bak`;
-    await writeNew(path, file.content, 0o600);
+    const path = await writeBackup(folder, prefix, file.content, now);
     await fsyncFolder(folder);
     await this.prune(folder, prefix, now);
     return path;
@@ -180,6 +180,20 @@ export function backupPrefix(realPath: string): string {
  */
 export function editedContentDigest(before: string, after: string): string {
   return createHmac('sha256', before).update(after, 'utf8').digest('hex');
+}
+
+/** Two backups of one file in the same millisecond take the next free millisecond: a name is never reused. */
+async function writeBackup(folder: string, prefix: string, content: string, now: Date): Promise<string> {
+  for (let offset = 0; offset < MAX_STAMP_TRIES; offset += 1) {
+    const path = `${folder}/${prefix}${backupStamp(new Date(now.getTime() + offset))}.bak`;
+    try {
+      await writeNew(path, content, 0o600);
+      return path;
+    } catch (error) {
+      if (codeOf(error) !== 'EEXIST') throw error;
+    }
+  }
+  throw new ConfigEditError('backup', `no free backup name in ${folder} after ${MAX_STAMP_TRIES} tries`);
 }
 
 async function writeNew(path: string, content: string, mode: number, owner?: { uid: number; gid: number }): Promise<void> {
