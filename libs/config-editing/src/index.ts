@@ -1,4 +1,5 @@
 export * from './backup-retention.js';
+export * from './caddy-admin-health-check.js';
 export * from './caddy-validator.js';
 export * from './compute-content.js';
 export * from './config-edit.js';

@@ -2,7 +2,7 @@ import { Controller, Inject, Module } from '@nestjs/common';
 import { MessagePattern, Payload, RpcException } from '@nestjs/microservices';
 import { RPC, rpcError, type ConfigApplyReply, type ConfigPreviewReply, type HealthReply } from '@jarvis/contracts';
 import type { JarvisConfig } from '@jarvis/config';
-import { CaddyValidator, ConfigEditError, ConfigEditor, ConfigFiles, ExecFileProgramRunner, loadAllowedPaths, maskSecrets, parseConfigEdit, type HealthCheckLookup } from '@jarvis/config-editing';
+import { CaddyAdminHealthCheck, CaddyValidator, ConfigEditError, ConfigEditor, ConfigFiles, ExecFileProgramRunner, loadAllowedPaths, maskSecrets, parseConfigEdit, type HealthCheckLookup } from '@jarvis/config-editing';
 import { CLOCK, JARVIS_CONFIG, PROCESSOR_HOST, ProcessorHost, ProcessorServiceModule, processorProviders, SERVICE_HEALTH, ServiceHealth, type Clock } from '@jarvis/service-kit';
 import { parseApplyRequest } from './apply-request.js';
 import { ConfigEditSteps } from './config-edit-steps.js';
@@ -14,7 +14,12 @@ export const CONFIG_EDIT_STEPS = Symbol('CONFIG_EDIT_STEPS');
 /** The health check per edited file (Caddy's admin API and TLS, for a Caddyfile); override this provider to plug them in. */
 export const CONFIG_HEALTH_CHECKS = Symbol('CONFIG_HEALTH_CHECKS');
 
-const noHealthChecks: HealthCheckLookup = () => undefined;
+/** Caddy's admin load when configured; other components' checks are plugged in by overriding CONFIG_HEALTH_CHECKS. */
+function healthChecksFrom(config: JarvisConfig): HealthCheckLookup {
+  const { caddyAdminUrl, checkTimeoutSeconds } = config.configEditor;
+  const caddy = caddyAdminUrl ? new CaddyAdminHealthCheck({ adminUrl: caddyAdminUrl, timeoutMs: checkTimeoutSeconds * 1000 }) : undefined;
+  return ({ format }) => (format === 'caddyfile' ? caddy : undefined);
+}
 /** A request waits at most this long for its ActionStarted to reach the editor's state. */
 const ACTION_WAIT_MS = 5_000;
 
@@ -72,7 +77,7 @@ async function configEditorFrom(config: JarvisConfig, healthChecks: HealthCheckL
 @Module({
   controllers: [ConfigEditorController],
   providers: [
-    { provide: CONFIG_HEALTH_CHECKS, useValue: noHealthChecks },
+    { provide: CONFIG_HEALTH_CHECKS, inject: [JARVIS_CONFIG], useFactory: healthChecksFrom },
     { provide: CONFIG_EDITOR, inject: [JARVIS_CONFIG, CONFIG_HEALTH_CHECKS], useFactory: configEditorFrom },
     {
       provide: CONFIG_EDIT_STEPS,

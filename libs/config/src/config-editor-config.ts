@@ -1,5 +1,5 @@
 import 'reflect-metadata';
-import { ArrayMaxSize, ArrayUnique, IsArray, IsInt, IsOptional, IsString, Max, Min, registerDecorator, type ValidationArguments } from 'class-validator';
+import { ArrayMaxSize, ArrayUnique, IsArray, IsInt, IsOptional, IsString, Matches, Max, Min, registerDecorator, type ValidationArguments } from 'class-validator';
 import { Describe } from './config-description.js';
 import { absolutePathProblem } from './disk-config.js';
 
@@ -66,6 +66,12 @@ export class ConfigEditorConfig {
   @Min(1)
   @Max(300)
   checkTimeoutSeconds = 10;
+
+  @Describe("Caddy's admin API on loopback (http://127.0.0.1:2019). Set: a changed Caddyfile is loaded through it and the edit rolled back if Caddy refuses it. null: Caddyfiles get no health check.")
+  @IsOptional()
+  @IsString()
+  @Matches(/^http:\/\/(?:127\.0\.0\.1|\[::1\]|localhost):\d{1,5}$/u, { message: 'must be http://127.0.0.1:<port>, http://[::1]:<port> or http://localhost:<port>' })
+  caddyAdminUrl: string | null = null;
 
   @Describe('The caddy binary used for caddy validate: an absolute path, never looked up on PATH.')
   @IsString()
