@@ -1,6 +1,8 @@
-/** The file formats the editor can change; each has its own change rules, secret keys and validator. */
-export const CONFIG_FORMATS = ['caddyfile', 'ddclient', 'yaml', 'json', 'text'] as const;
-export type ConfigFormat = (typeof CONFIG_FORMATS)[number];
+import { CONFIG_EDIT_FORMATS, type ConfigEditFormat, type FieldProblem } from '@jarvis/contracts';
+
+/** The file formats the editor can change (the contracts' list); each has its own change rules and validator. */
+export const CONFIG_FORMATS = CONFIG_EDIT_FORMATS;
+export type ConfigFormat = ConfigEditFormat;
 
 /** A value read at apply time from a file in the configured secrets folder, so requests and events never carry it. */
 export type SecretRef = { readonly secretFile: string };
@@ -16,8 +18,6 @@ export type ConfigChange =
   | { readonly kind: 'replace_text'; readonly old: string; readonly new: string };
 
 export type ConfigEdit = { readonly path: string; readonly format: ConfigFormat; readonly change: ConfigChange };
-
-export type FieldProblem = { readonly field: string; readonly reason: string };
 
 export type Parsed<T> = { readonly ok: true; readonly value: T } | { readonly ok: false; readonly problems: FieldProblem[] };
 
