@@ -2,6 +2,7 @@ export * from './caddy-config.js';
 export * from './closest-name.js';
 export { CONFIG_SCHEMA_FILE, configSchemaJson } from './config-schema.js';
 export { Describe } from './config-description.js';
+export * from './config-editor-config.js';
 export * from './ddclient-config.js';
 export * from './disk-config.js';
 export * from './dns-config.js';

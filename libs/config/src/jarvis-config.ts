@@ -18,6 +18,7 @@ import {
   ValidateNested,
 } from 'class-validator';
 import { CONTAINER_NAME_PATTERN, RISK_LEVELS, type Risk } from '@jarvis/contracts';
+import { ConfigEditorConfig } from './config-editor-config.js';
 import { Describe } from './config-description.js';
 import { CaddyConfig } from './caddy-config.js';
 import { DdclientConfig } from './ddclient-config.js';
@@ -358,6 +359,11 @@ export class JarvisConfig {
   @ValidateNested()
   @Type(() => GatewayConfig)
   gateway = new GatewayConfig();
+
+  @Describe('Which config files the config editor may change, and how it backs them up and checks them.')
+  @ValidateNested()
+  @Type(() => ConfigEditorConfig)
+  configEditor = new ConfigEditorConfig();
 
   @Describe('How much Jarvis logs.')
   @IsOptional()

@@ -3,6 +3,12 @@ import {
   ActionRefusedData,
   ActionStartedData,
   ApprovalExpiredData,
+  ConfigAppliedData,
+  ConfigBackedUpData,
+  ConfigEditFailedData,
+  ConfigEditProposedData,
+  ConfigRolledBackData,
+  ConfigValidatedData,
   ApprovalGrantedData,
   ApprovalRefusedData,
   ApprovalRejectedData,
@@ -48,6 +54,12 @@ export const EVENT_CATALOG = {
   ApprovalRefused: { subject: `${EVENT_SUBJECT_PREFIX}.approval.refused`, version: 1, payload: ApprovalRefusedData },
   MaintenanceStarted: { subject: `${EVENT_SUBJECT_PREFIX}.maintenance.started`, version: 1, payload: MaintenanceStartedData },
   MaintenanceFinished: { subject: `${EVENT_SUBJECT_PREFIX}.maintenance.finished`, version: 1, payload: MaintenanceFinishedData },
+  ConfigEditProposed: { subject: `${EVENT_SUBJECT_PREFIX}.config.proposed`, version: 1, payload: ConfigEditProposedData },
+  ConfigValidated: { subject: `${EVENT_SUBJECT_PREFIX}.config.validated`, version: 1, payload: ConfigValidatedData },
+  ConfigBackedUp: { subject: `${EVENT_SUBJECT_PREFIX}.config.backedup`, version: 1, payload: ConfigBackedUpData },
+  ConfigApplied: { subject: `${EVENT_SUBJECT_PREFIX}.config.applied`, version: 1, payload: ConfigAppliedData },
+  ConfigRolledBack: { subject: `${EVENT_SUBJECT_PREFIX}.config.rolledback`, version: 1, payload: ConfigRolledBackData },
+  ConfigEditFailed: { subject: `${EVENT_SUBJECT_PREFIX}.config.failed`, version: 1, payload: ConfigEditFailedData },
 } as const;
 
 export type EventCatalog = typeof EVENT_CATALOG;

@@ -1,6 +1,7 @@
 import 'reflect-metadata';
 import { Type } from 'class-transformer';
 import {
+  IsBoolean,
   IsDefined,
   IsIn,
   IsInt,
@@ -323,6 +324,96 @@ export class MaintenanceFinishedData extends TargetedData {
 
   @IsIn(MAINTENANCE_OUTCOMES)
   outcome!: MaintenanceOutcome;
+
+  @IsString()
+  @MaxLength(1024)
+  reason!: string;
+}
+
+/** The formats the config editor can change (its `ConfigEdit.format`). */
+export const CONFIG_EDIT_FORMATS = ['caddyfile', 'ddclient', 'yaml', 'json', 'text'] as const;
+export type ConfigEditFormat = (typeof CONFIG_EDIT_FORMATS)[number];
+
+/** One step of a config edit: the action it carries out (its ActionStarted, also the causation) and the file's real path. */
+abstract class ConfigEditStepData extends TargetedData {
+  @IsUUID()
+  actionId!: string;
+
+  @IsString()
+  @MaxLength(4096)
+  path!: string;
+}
+
+/** What the edit would change, as a unified diff with every secret masked, and whether it touches a credential. */
+export class ConfigEditProposedData extends ConfigEditStepData {
+  @IsIn(CONFIG_EDIT_FORMATS)
+  format!: ConfigEditFormat;
+
+  @IsString()
+  @MaxLength(16384)
+  diff!: string;
+
+  @IsBoolean()
+  needsApproval!: boolean;
+
+  /** The ApprovalGranted the request cited, if any. */
+  @IsOptional()
+  @IsUUID()
+  approvalId?: string;
+}
+
+export class ConfigValidatedData extends ConfigEditStepData {
+  /** What judged the new content (`caddy validate`, `json`, `ddclient`). */
+  @IsString()
+  @MaxLength(64)
+  validator!: string;
+
+  @IsString()
+  @MaxLength(1024)
+  evidence!: string;
+}
+
+export class ConfigBackedUpData extends ConfigEditStepData {
+  @IsString()
+  @MaxLength(4096)
+  backupPath!: string;
+
+  /**
+   * HMAC-SHA256 of the new content keyed with the old content (the backup): after a crash it tells whether the file
+   * holds this edit, yet it is no plain hash of a file with secrets in it.
+   */
+  @Matches(DIGEST_PATTERN, { message: 'must be a SHA-256 digest in hex' })
+  afterDigest!: string;
+}
+
+export class ConfigAppliedData extends ConfigEditStepData {
+  @IsString()
+  @MaxLength(4096)
+  backupPath!: string;
+
+  /** What the health check after the replace saw. */
+  @IsString()
+  @MaxLength(1024)
+  health!: string;
+}
+
+export class ConfigRolledBackData extends ConfigEditStepData {
+  @IsString()
+  @MaxLength(4096)
+  backupPath!: string;
+
+  @IsString()
+  @MaxLength(1024)
+  reason!: string;
+}
+
+/** Where an edit stopped without changing the file (or, for `rollback`, without restoring it). */
+export const CONFIG_EDIT_STAGES = ['path', 'compute', 'approval', 'validation', 'backup', 'deadline', 'replace', 'rollback', 'interrupted', 'conflict'] as const;
+export type ConfigEditStage = (typeof CONFIG_EDIT_STAGES)[number];
+
+export class ConfigEditFailedData extends ConfigEditStepData {
+  @IsIn(CONFIG_EDIT_STAGES)
+  stage!: ConfigEditStage;
 
   @IsString()
   @MaxLength(1024)

@@ -26,7 +26,9 @@ describe('EVENT_ROUTES / RPC_ROUTES', () => {
     assert.equal(new Set(subjects).size, subjects.length);
     for (const service of SERVICE_NAMES) assert.ok(subjects.includes(RPC.health(service)), service);
     for (const subject of [RPC.auditIncidents, RPC.auditIncident, RPC.monitorTargets, RPC.monitorDiagnose]) assert.ok(subjects.includes(subject), subject);
-    assert.deepEqual(rpcRequestedBy('gateway').length, RPC_ROUTES.length);
+    // Only the executor asks for an edit to be applied: the gateway may preview one, never write it.
+    assert.deepEqual(RPC_ROUTES.filter((route) => !rpcRequestedBy('gateway').includes(route)).map((route) => route.subject), [RPC.configApply]);
+    assert.deepEqual(rpcRequestedBy('executor').map((route) => route.subject), [RPC.configApply]);
     assert.deepEqual(rpcRequestedBy('monitor'), []);
   });
 

@@ -42,6 +42,12 @@ export const EVENT_ROUTES: { readonly [T in EventType]: EventRoute } = {
   ApprovalRefused: { publishedBy: ['policy', 'gateway'], handledBy: ['audit'] },
   MaintenanceStarted: { publishedBy: ['monitor'], handledBy: ['policy', 'audit'] },
   MaintenanceFinished: { publishedBy: ['monitor'], handledBy: ['audit'] },
+  ConfigEditProposed: { publishedBy: ['config-editor'], handledBy: ['audit'] },
+  ConfigValidated: { publishedBy: ['config-editor'], handledBy: ['audit'] },
+  ConfigBackedUp: { publishedBy: ['config-editor'], handledBy: ['audit'] },
+  ConfigApplied: { publishedBy: ['config-editor'], handledBy: ['audit'] },
+  ConfigRolledBack: { publishedBy: ['config-editor'], handledBy: ['audit'] },
+  ConfigEditFailed: { publishedBy: ['config-editor'], handledBy: ['audit'] },
 };
 
 export type RpcRoute = {
@@ -60,6 +66,8 @@ export const RPC_ROUTES: readonly RpcRoute[] = [
   { subject: RPC.auditIncident, servedBy: 'audit', requestedBy: ['gateway'], summary: 'one incident with its timeline (request IncidentQuery)' },
   { subject: RPC.auditReliability, servedBy: 'audit', requestedBy: ['gateway'], summary: 'MTTD/MTTR, autonomous fix rate, actions and time saved' },
   { subject: RPC.policyApprovals, servedBy: 'policy', requestedBy: ['gateway'], summary: 'pending approval requests with what each would run (ApprovalsReply)' },
+  { subject: RPC.configApply, servedBy: 'config-editor', requestedBy: ['executor'], summary: 'applies the config edit of a started action, once per action id (ConfigApplyReply)' },
+  { subject: RPC.configPreview, servedBy: 'config-editor', requestedBy: ['policy', 'gateway'], summary: 'the masked diff of a config edit and whether it needs approval, changing nothing (ConfigPreviewReply)' },
 ];
 
 export function eventsPublishedBy(service: ServiceName): EventType[] {

@@ -1,6 +1,8 @@
 import type { EventType } from './catalog.js';
 import type { IncidentListQuery, IncidentQuery } from './rpc-queries.js';
+import type { ConfigEditFormat } from './payloads.js';
 import type { ServiceName } from './services.js';
+import type { TargetRef } from './target.js';
 
 /**
  * Request/reply subjects. They live outside `jarvis.events.>` so the event stream never stores them, but under
@@ -14,6 +16,8 @@ export const RPC = {
   monitorTargets: 'jarvis.rpc.monitor.targets',
   monitorDiagnose: 'jarvis.rpc.monitor.diagnose',
   policyApprovals: 'jarvis.rpc.policy.approvals',
+  configApply: 'jarvis.rpc.config-editor.apply',
+  configPreview: 'jarvis.rpc.config-editor.preview',
 } as const;
 
 export type HealthReply = {
@@ -99,6 +103,8 @@ export type RpcContract = Record<ReturnType<typeof RPC.health>, { request: NoReq
   [RPC.monitorTargets]: { request: NoRequest; reply: TargetsReply };
   [RPC.monitorDiagnose]: { request: NoRequest; reply: DiagnoseReply };
   [RPC.policyApprovals]: { request: NoRequest; reply: ApprovalsReply };
+  [RPC.configApply]: { request: ConfigApplyRequest; reply: ConfigApplyReply };
+  [RPC.configPreview]: { request: ConfigPreviewRequest; reply: ConfigPreviewReply };
 };
 
 /** A pending approval request: exactly what would run if it were granted, and until when. */
@@ -168,3 +174,43 @@ export type StatusReply = {
   openIncidents: IncidentSummaryView[] | { error: string };
   metrics: IncidentMetricsView | null;
 };
+
+/**
+ * A file change as the config editor takes it. `change` is `{ kind: 'set', values: { key: value } }` (dotted keys for
+ * YAML and JSON, option names for ddclient.conf) or `{ kind: 'replace_text', old, new }`; a value may be
+ * `{ secretFile: name }`, read from `configEditor.secretsFolder` at apply time, so no secret travels in a request.
+ * A config-changing action's params are this edit, so an approval's digest covers exactly it.
+ */
+export type ConfigEditSpec = { path: string; format: ConfigEditFormat; change: Record<string, unknown> };
+
+/** Asks the config editor to apply the edit of a started action: the executor has decided, the editor writes. */
+export type ConfigApplyRequest = {
+  /** The ActionStarted id: edits are applied once per action id, and this is the causation of every step event. */
+  actionId: string;
+  caseId: string;
+  target: TargetRef;
+  /** The action's name: the approval digest is over it, the target and the edit. */
+  action: string;
+  edit: ConfigEditSpec;
+  /** The ApprovalGranted that allows a credential change. */
+  approvalId?: string;
+};
+
+export const CONFIG_APPLY_OUTCOMES = ['applied', 'rolled_back', 'refused', 'failed'] as const;
+export type ConfigApplyOutcome = (typeof CONFIG_APPLY_OUTCOMES)[number];
+
+/** The recorded outcome of an action's edit: the same reply however often it is asked. Secrets are masked. */
+export type ConfigApplyReply = {
+  actionId: string;
+  outcome: ConfigApplyOutcome;
+  reason: string;
+  /** The masked unified diff; empty when the edit was refused before it was worked out. */
+  diff: string;
+  needsApproval: boolean;
+  backupPath: string | null;
+};
+
+export type ConfigPreviewRequest = { edit: ConfigEditSpec };
+
+/** What an edit would change, for an approval request to show; nothing is written or recorded. */
+export type ConfigPreviewReply = { path: string; diff: string; needsApproval: boolean };

@@ -89,6 +89,12 @@ function foldAction(state: ExecutorState, event: JarvisEvent): void {
     case 'ApprovalRefused':
     case 'MaintenanceStarted':
     case 'MaintenanceFinished':
+    case 'ConfigEditProposed':
+    case 'ConfigValidated':
+    case 'ConfigBackedUp':
+    case 'ConfigApplied':
+    case 'ConfigRolledBack':
+    case 'ConfigEditFailed':
       return;
     default:
       assertNever(event);
@@ -141,6 +147,12 @@ function foldCase(state: ExecutorState, event: JarvisEvent): void {
     case 'ApprovalRejected':
     case 'ApprovalExpired':
     case 'ApprovalRefused':
+    case 'ConfigEditProposed':
+    case 'ConfigValidated':
+    case 'ConfigBackedUp':
+    case 'ConfigApplied':
+    case 'ConfigRolledBack':
+    case 'ConfigEditFailed':
       return;
     default:
       assertNever(event);

@@ -16,7 +16,8 @@ export type CaseStepName =
   | 'verification failed'
   | 'resolved'
   | 'escalated'
-  | 'maintenance';
+  | 'maintenance'
+  | 'config';
 
 /** `quiet`: a fact worth showing to someone following the events, not worth a log line (a passing reading). */
 export type CaseStep = { step: CaseStepName; warning: boolean; quiet: boolean; text: string };
@@ -50,6 +51,12 @@ const STEPS: { [T in EventType]: StepOf<T> } = {
   ApprovalRefused: ({ data }) => step('approval', `answer refused: ${data.refusal}: ${data.reason}`, true),
   MaintenanceStarted: ({ data }) => step('maintenance', `${data.schedule}: ${data.action} for the slot ${data.slotAt}`),
   MaintenanceFinished: ({ data }) => step('maintenance', `${data.schedule} ${data.outcome}: ${data.reason}`, data.outcome !== 'done'),
+  ConfigEditProposed: ({ data }) => step('config', `edit of ${data.path} proposed (${data.format}${data.needsApproval ? ', a credential change: needs approval' : ''})`),
+  ConfigValidated: ({ data }) => step('config', `${data.path} validated by ${data.validator}: ${data.evidence}`),
+  ConfigBackedUp: ({ data }) => step('config', `${data.path} backed up to ${data.backupPath}`),
+  ConfigApplied: ({ data }) => step('config', `${data.path} applied; health: ${data.health}`),
+  ConfigRolledBack: ({ data }) => step('config', `${data.path} rolled back to ${data.backupPath}: ${data.reason}`, true),
+  ConfigEditFailed: ({ data }) => step('config', `edit of ${data.path} stopped at ${data.stage}: ${data.reason}`, true),
 };
 
 export function caseStepOf(event: JarvisEvent): CaseStep {

@@ -121,6 +121,12 @@ export function evolveIncidents(book: IncidentBook, event: JarvisEvent, limits: 
     case 'ApprovalRefused':
     case 'MaintenanceStarted':
     case 'MaintenanceFinished':
+    case 'ConfigEditProposed':
+    case 'ConfigValidated':
+    case 'ConfigBackedUp':
+    case 'ConfigApplied':
+    case 'ConfigRolledBack':
+    case 'ConfigEditFailed':
       break;
     default:
       return assertNever(event);

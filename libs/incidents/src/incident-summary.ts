@@ -40,6 +40,18 @@ export function summarize(event: JarvisEvent): string {
       return `scheduled ${event.data.action} (${event.data.schedule}, slot ${event.data.slotAt})`;
     case 'MaintenanceFinished':
       return `maintenance ${event.data.outcome}: ${event.data.reason}`;
+    case 'ConfigEditProposed':
+      return `config edit of ${event.data.path} proposed${event.data.needsApproval ? ' (a credential change: needs approval)' : ''}`;
+    case 'ConfigValidated':
+      return `${event.data.path} validated by ${event.data.validator}: ${event.data.evidence}`;
+    case 'ConfigBackedUp':
+      return `${event.data.path} backed up to ${event.data.backupPath}`;
+    case 'ConfigApplied':
+      return `${event.data.path} changed; health: ${event.data.health}`;
+    case 'ConfigRolledBack':
+      return `${event.data.path} rolled back from ${event.data.backupPath}: ${event.data.reason}`;
+    case 'ConfigEditFailed':
+      return `config edit of ${event.data.path} stopped at ${event.data.stage}: ${event.data.reason}`;
     default:
       return assertNever(event);
   }

@@ -71,6 +71,12 @@ export function evolveReliability(book: ReliabilityBook, event: JarvisEvent): Re
     case 'ApprovalRefused':
     case 'MaintenanceStarted':
     case 'MaintenanceFinished':
+    case 'ConfigEditProposed':
+    case 'ConfigValidated':
+    case 'ConfigBackedUp':
+    case 'ConfigApplied':
+    case 'ConfigRolledBack':
+    case 'ConfigEditFailed':
       break;
     default:
       assertNever(event);

@@ -174,6 +174,12 @@ function foldFact(state: PolicyState, event: JarvisEvent): PolicyState {
     case 'DetectionRecorded':
     case 'ActionStarted':
     case 'ActionSucceeded':
+    case 'ConfigEditProposed':
+    case 'ConfigValidated':
+    case 'ConfigBackedUp':
+    case 'ConfigApplied':
+    case 'ConfigRolledBack':
+    case 'ConfigEditFailed':
       return state;
     default:
       return assertNever(event);

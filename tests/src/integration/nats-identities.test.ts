@@ -42,6 +42,12 @@ const durable = (service: ServiceName) => `jarvis-${service}`;
 /** The identity that sends requests in the shape `identity` belongs to. */
 const requesterOf = (identity: string) => (identity === 'jarvis' ? 'jarvis' : 'gateway');
 
+/**
+ * Whether the split service `identity` serves a request subject that the service `owner` asks (the config editor
+ * answers the executor). All-in-one asks itself, on its own inbox.
+ */
+const answersRequestsOf = (identity: string, owner: string) => identity !== 'jarvis' && RPC_ROUTES.some((route) => runs(identity, route.servedBy) && (route.requestedBy as readonly string[]).includes(owner));
+
 type Cell = { op: 'publish' | 'subscribe'; subject: string; expected: (identity: string) => boolean; body?: string };
 
 function eventCells(): Cell[] {
@@ -65,7 +71,7 @@ function inboxCells(): Cell[] {
   return [
     ...IDENTITIES.flatMap((owner): Cell[] => [
       { op: 'subscribe', subject: `_INBOX_${owner}.probe`, expected: (id) => id === owner },
-      { op: 'publish', subject: `_INBOX_${owner}.probe`, expected: (id) => isService(id) && requesterOf(id) === owner },
+      { op: 'publish', subject: `_INBOX_${owner}.probe`, expected: (id) => isService(id) && (requesterOf(id) === owner || answersRequestsOf(id, owner)) },
     ]),
     { op: 'subscribe', subject: '_INBOX.probe', expected: () => false },
     { op: 'publish', subject: '_INBOX.probe', expected: () => false },
