@@ -1,4 +1,4 @@
-import { approvalsCommand, approveCommand, CommandTable, rejectCommand, startCommand } from '@jarvis/service-kit/cli';
+import { approvalsCommand, approveCommand, auditVerifyCommand, CommandTable, rejectCommand, startCommand } from '@jarvis/service-kit/cli';
 
 /** Every `jarvis <command>`; a new command is one more entry here. */
-export const COMMANDS = new CommandTable([startCommand(async () => (await import('./service-registry.js')).SERVICE_REGISTRY), approvalsCommand(), approveCommand(), rejectCommand()]);
+export const COMMANDS = new CommandTable([startCommand(async () => (await import('./service-registry.js')).SERVICE_REGISTRY), approvalsCommand(), approveCommand(), rejectCommand(), auditVerifyCommand()]);

@@ -4,6 +4,7 @@ import { IncidentListQuery, IncidentQuery, RPC, rpcError, type HealthReply, type
 import { DEFAULT_INCIDENT_BOOK_LIMITS, incidentMetrics, type IncidentBook } from '@jarvis/incidents';
 import type { JarvisConfig } from '@jarvis/config';
 import { JARVIS_CONFIG, PROCESSOR_HOST, ProcessorHost, ProcessorServiceModule, processorProviders, SERVICE_HEALTH, ServiceHealth } from '@jarvis/service-kit';
+import { AuditCheckpoints } from './audit-checkpoints.js';
 import { AuditProcessor } from './audit.processor.js';
 
 
@@ -40,10 +41,13 @@ export class AuditController {
 
 @Module({
   controllers: [AuditController],
-  providers: processorProviders('audit', {
-    inject: [JARVIS_CONFIG],
-    useFactory: (config: JarvisConfig) =>
-      new AuditProcessor({ closedRetentionMs: config.events.closedCaseRetentionHours * 3_600_000, maxEarlyDetections: DEFAULT_INCIDENT_BOOK_LIMITS.maxEarlyDetections }),
-  }),
+  providers: [
+    ...processorProviders('audit', {
+      inject: [JARVIS_CONFIG],
+      useFactory: (config: JarvisConfig) =>
+        new AuditProcessor({ closedRetentionMs: config.events.closedCaseRetentionHours * 3_600_000, maxEarlyDetections: DEFAULT_INCIDENT_BOOK_LIMITS.maxEarlyDetections }),
+    }),
+    AuditCheckpoints,
+  ],
 })
 export class AuditModule extends ProcessorServiceModule {}

@@ -4,3 +4,4 @@ export * from './command-line.js';
 export * from './command-table.js';
 export * from './start-command.js';
 export * from './approval-commands.js';
+export * from './audit-verify-command.js';
