@@ -70,6 +70,12 @@ export class CheckpointCutter {
     return this.digests.length;
   }
 
+  /** As many records pending as a checkpoint takes: cut now, whatever else is still to read. */
+  full(): boolean {
+    return this.digests.length >= this.policy.everyEvents;
+  }
+
+  /** Full, or the interval has passed with at least one record pending. */
   due(now: Date): boolean {
     if (this.digests.length === 0) return false;
     return this.digests.length >= this.policy.everyEvents || now.getTime() - this.head.since.getTime() >= this.policy.everySeconds * 1000;

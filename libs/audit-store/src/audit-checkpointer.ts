@@ -73,7 +73,7 @@ export class AuditCheckpointer {
     }
   }
 
-  /** Reads what is new, cutting checkpoints as they fall due. */
+  /** Reads what is stored now, cutting a checkpoint each time one is full, then one by time if it is due. */
   private async round(): Promise<void> {
     const position = this.position ?? (await this.resume());
     this.position = position;
@@ -82,7 +82,7 @@ export class AuditCheckpointer {
       for await (const record of readRawFrom(this.jsm, this.js, this.options.eventStream, position.nextRead)) {
         position.cutter.add(record);
         position.nextRead = record.seq + 1;
-        if (position.cutter.due(this.options.clock()) && !(await this.write(position))) return;
+        if (position.cutter.full() && !(await this.write(position))) return;
         if (this.stopping.signal.aborted) return;
       }
     }
