@@ -27,7 +27,7 @@ export class AuditCheckpoints implements OnApplicationBootstrap, OnApplicationSh
 
   async onApplicationBootstrap(): Promise<void> {
     const { checkpointEveryEvents, checkpointEverySeconds, checkpointKeyFile } = this.config.audit;
-    const key = checkpointKeyFile === undefined ? undefined : readAuditKey('audit.checkpointKeyFile', checkpointKeyFile, this.env.dataDir);
+    const key = checkpointKeyFile === '' ? undefined : readAuditKey('audit.checkpointKeyFile', checkpointKeyFile, this.env.dataDir);
     this.checkpointer = await AuditCheckpointer.open(this.nats, {
       eventStream: EVENT_STREAM_NAME,
       policy: { everyEvents: checkpointEveryEvents, everySeconds: checkpointEverySeconds },

@@ -206,11 +206,10 @@ export class AuditConfig {
   @Max(86400)
   checkpointEverySeconds = 60;
 
-  @Describe('A file holding a secret key (32 bytes or more, readable by Jarvis only, inside JARVIS_DATA_DIR): checkpoints are then HMAC-signed with it, and `jarvis audit verify --key-file` refuses any checkpoint written without it.')
-  @IsOptional()
+  @Describe('A file holding a secret key (32 bytes or more, readable by its owner only, inside JARVIS_DATA_DIR; empty: none): checkpoints are then HMAC-signed with it, and `jarvis audit verify --key-file` refuses any checkpoint written without it.')
   @IsString()
   @MaxLength(4096)
-  checkpointKeyFile?: string;
+  checkpointKeyFile = '';
 }
 
 export class LifecycleConfig {
