@@ -35,7 +35,8 @@ export class AuditCheckpointer {
   private position: Position | undefined;
   private loop: Promise<void> | undefined;
   private readonly stopping = new AbortController();
-  private failing = false;
+  /** The reason the last round failed, until one succeeds. */
+  private failing: string | undefined;
 
   private constructor(
     private readonly jsm: JetStreamManager,
@@ -62,12 +63,14 @@ export class AuditCheckpointer {
     while (!this.stopping.signal.aborted) {
       try {
         await this.round();
-        if (this.failing) this.options.report.recovered();
-        this.failing = false;
+        if (this.failing !== undefined) this.options.report.recovered();
+        this.failing = undefined;
       } catch (error) {
         this.position = undefined;
-        this.failing = true;
-        this.options.report.failed((error as Error).message);
+        const reason = (error as Error).message;
+        // Said once per distinct reason: a lasting outage retried every poll would otherwise flood the log.
+        if (reason !== this.failing) this.options.report.failed(reason);
+        this.failing = reason;
       }
       await sleep(this.options.pollMs, undefined, { signal: this.stopping.signal }).catch(() => undefined);
     }
