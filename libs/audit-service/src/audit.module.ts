@@ -4,6 +4,7 @@ import { IncidentListQuery, IncidentQuery, RPC, rpcError, type HealthReply, type
 import { DEFAULT_INCIDENT_BOOK_LIMITS, incidentMetrics, reliabilityReport, type TimeSavedEstimates } from '@jarvis/incidents';
 import type { JarvisConfig } from '@jarvis/config';
 import { CLOCK, JARVIS_CONFIG, PROCESSOR_HOST, ProcessorHost, ProcessorServiceModule, processorProviders, SERVICE_HEALTH, ServiceHealth, type Clock } from '@jarvis/service-kit';
+import { AuditCheckpoints } from './audit-checkpoints.js';
 import { AuditProcessor, type AuditState } from './audit.processor.js';
 
 @Controller()
@@ -50,10 +51,13 @@ function estimatesOf({ reliability }: JarvisConfig): TimeSavedEstimates {
 
 @Module({
   controllers: [AuditController],
-  providers: processorProviders('audit', {
-    inject: [JARVIS_CONFIG],
-    useFactory: (config: JarvisConfig) =>
-      new AuditProcessor({ closedRetentionMs: config.events.closedCaseRetentionHours * 3_600_000, maxEarlyDetections: DEFAULT_INCIDENT_BOOK_LIMITS.maxEarlyDetections }),
-  }),
+  providers: [
+    ...processorProviders('audit', {
+      inject: [JARVIS_CONFIG],
+      useFactory: (config: JarvisConfig) =>
+        new AuditProcessor({ closedRetentionMs: config.events.closedCaseRetentionHours * 3_600_000, maxEarlyDetections: DEFAULT_INCIDENT_BOOK_LIMITS.maxEarlyDetections }),
+    }),
+    AuditCheckpoints,
+  ],
 })
 export class AuditModule extends ProcessorServiceModule {}

@@ -15,6 +15,7 @@ import {
   Max,
   MaxLength,
   Min,
+  ValidateIf,
   ValidateNested,
 } from 'class-validator';
 import { CONTAINER_NAME_PATTERN, RISK_LEVELS, type Risk } from '@jarvis/contracts';
@@ -157,6 +158,22 @@ export class DockerConfig {
   callTimeoutSeconds = 10;
 }
 
+export class EventRetentionConfig {
+  @Describe('Events older than this many days are removed from the stream (0: kept for ever). Checkpoints keep verification working across the horizon; export older history first.')
+  @IsInt()
+  @Min(0)
+  @Max(36500)
+  maxAgeDays = 0;
+
+  @Describe('The oldest events are removed once the stream holds more than this many bytes (0: no limit; otherwise at least 1 MiB).')
+  @IsInt()
+  @Min(0)
+  @Max(Number.MAX_SAFE_INTEGER)
+  @ValidateIf((retention: EventRetentionConfig) => retention.maxBytes !== 0)
+  @Min(1024 * 1024, { message: 'maxBytes must be 0 (no limit) or at least 1048576 (1 MiB)' })
+  maxBytes = 0;
+}
+
 export class EventsConfig {
   @Describe('Deliveries of one event to a failing handler before the runner gives up and records an escalation.')
   @IsInt()
@@ -175,6 +192,30 @@ export class EventsConfig {
   @Min(1)
   @Max(87600)
   closedCaseRetentionHours = 168;
+
+  @Describe('How long the event stream keeps events (by age and size); by default it keeps them for ever.')
+  @ValidateNested()
+  @Type(() => EventRetentionConfig)
+  retention = new EventRetentionConfig();
+}
+
+export class AuditConfig {
+  @Describe('The audit service writes a checkpoint of the hash chain once this many new events are chained (at most 10,000: a checkpoint holds 16 bytes per event).')
+  @IsInt()
+  @Min(1)
+  @Max(10000)
+  checkpointEveryEvents = 1000;
+
+  @Describe('…or once this many seconds have passed since the last checkpoint with at least one new event.')
+  @IsInt()
+  @Min(1)
+  @Max(86400)
+  checkpointEverySeconds = 60;
+
+  @Describe('A file holding a secret key (32 bytes or more, readable by its owner only, inside JARVIS_DATA_DIR; empty: none): checkpoints are then HMAC-signed with it, and `jarvis audit verify --key-file` refuses any checkpoint written without it.')
+  @IsString()
+  @MaxLength(4096)
+  checkpointKeyFile = '';
 }
 
 export class LifecycleConfig {
@@ -349,6 +390,11 @@ export class JarvisConfig {
   @ValidateNested()
   @Type(() => ReliabilityConfig)
   reliability = new ReliabilityConfig();
+
+  @Describe('Tamper evidence: the hash chain over the event stream and its checkpoints.')
+  @ValidateNested()
+  @Type(() => AuditConfig)
+  audit = new AuditConfig();
 
   @Describe('Starting and stopping.')
   @ValidateNested()

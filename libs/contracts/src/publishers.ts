@@ -81,3 +81,17 @@ export function rpcServedBy(service: ServiceName): RpcRoute[] {
 export function rpcRequestedBy(service: ServiceName): RpcRoute[] {
   return RPC_ROUTES.filter((route) => route.requestedBy.includes(service));
 }
+
+/** A stream besides the event log, appended to by one service only: the NATS identities are generated from this list. */
+export type RecordStream = { stream: string; subject: string; publishedBy: ServiceName; summary: string };
+
+export const AUDIT_CHECKPOINT_STREAM = 'JARVIS_AUDIT';
+export const AUDIT_CHECKPOINT_SUBJECT = 'jarvis.audit.checkpoints';
+
+export const RECORD_STREAMS: readonly RecordStream[] = [
+  { stream: AUDIT_CHECKPOINT_STREAM, subject: AUDIT_CHECKPOINT_SUBJECT, publishedBy: 'audit', summary: "the audit chain's checkpoints over JARVIS_EVENTS (jarvis audit verify reads them)" },
+];
+
+export function recordStreamsPublishedBy(service: ServiceName): RecordStream[] {
+  return RECORD_STREAMS.filter((record) => record.publishedBy === service);
+}

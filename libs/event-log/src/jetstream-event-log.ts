@@ -13,13 +13,15 @@ import { headers as natsHeaders, nanos, type NatsConnection, type MsgHdrs } from
 import { decodeEvent, encodeEvent, newerSchemaOf, validateEvent, EVENT_STREAM_NAME, subjectOf, type JarvisEvent } from '@jarvis/contracts';
 import { injectContext, type Context, type HeaderCarrier } from '@jarvis/telemetry';
 import { EVENT_TYPE_HEADER, InvalidEventError, type AppendResult, type Delivery, type EventLog, type LogPosition, type StoredEvent, type Subscription, type Undecodable } from './event-log.js';
-import { eventStreamConfig, EventStoreMisconfigured, storeConfigProblems, storeHardeningGaps } from './store-configuration.js';
+import { eventStreamConfig, EventStoreMisconfigured, KEEP_FOREVER, storeConfigProblems, storeHardeningGaps, type StreamRetention } from './store-configuration.js';
 
 export type JetStreamEventLogOptions = {
   stream?: string;
   /** How long a delivery may stay unsettled (without inProgress()) before JetStream redelivers it. */
   ackWaitMs?: number;
   maxAckPending?: number;
+  /** `events.retention`: what the stream is created with, and what an existing one must have. */
+  retention?: StreamRetention;
 };
 
 export class JetStreamEventLog implements EventLog {
@@ -43,6 +45,7 @@ export class JetStreamEventLog implements EventLog {
       stream: options.stream ?? EVENT_STREAM_NAME,
       ackWaitMs: options.ackWaitMs ?? 15_000,
       maxAckPending: options.maxAckPending ?? 1000,
+      retention: options.retention ?? KEEP_FOREVER,
     });
     await log.ensureStream();
     return log;
@@ -52,16 +55,16 @@ export class JetStreamEventLog implements EventLog {
     const existing = await this.jsm.streams.info(this.stream).catch(() => undefined);
     if (existing) {
       this.hardeningGaps = storeHardeningGaps(this.stream, existing.config);
-      return checkStore(this.stream, existing.config);
+      return checkStore(this.stream, existing.config, this.options.retention);
     }
     try {
-      await this.jsm.streams.add(eventStreamConfig(this.stream));
+      await this.jsm.streams.add(eventStreamConfig(this.stream, this.options.retention));
     } catch (error) {
       // Another service of this deployment created it between our look-up and our add.
       const created = await this.jsm.streams.info(this.stream).catch(() => {
         throw error;
       });
-      checkStore(this.stream, created.config);
+      checkStore(this.stream, created.config, this.options.retention);
     }
   }
 
@@ -187,8 +190,8 @@ function toDelivery(msg: JsMsg): Delivery {
   };
 }
 
-function checkStore(stream: string, config: StreamConfig): void {
-  const problems = storeConfigProblems(config);
+function checkStore(stream: string, config: StreamConfig, retention: StreamRetention): void {
+  const problems = storeConfigProblems(config, retention);
   if (problems.length > 0) throw new EventStoreMisconfigured(stream, problems);
 }
 

@@ -47,6 +47,14 @@ describe('storeConfigProblems', () => {
     assert.match(problems[7]!, /duplicate_window is 10 s, must be at least 120 s/);
   });
 
+  it('with events.retention, the age and size limits must be exactly the configured ones', () => {
+    const retention = { maxAgeDays: 30, maxBytes: 1 << 30 };
+    assert.deepEqual(storeConfigProblems(asStored(eventStreamConfig('JARVIS_EVENTS', retention)), retention), []);
+    const problems = storeConfigProblems(asStored({ max_age: nanos(86_400_000), max_bytes: -1 }), retention);
+    assert.deepEqual(problems, ['max_age is 86400 s, must be 2592000 s (events.retention.maxAgeDays: 30)', `max_bytes is -1, must be ${1 << 30} (events.retention.maxBytes)`]);
+    assert.deepEqual(storeConfigProblems(asStored(eventStreamConfig('JARVIS_EVENTS', retention))).map((p) => p.split(' ')[0]), ['max_age', 'max_bytes']);
+  });
+
   it('its error names the stream, lists the problems and says how to fix them', () => {
     const error = new EventStoreMisconfigured('JARVIS_EVENTS', ['storage is memory, must be file']);
     assert.match(error.message, /^event store: stream JARVIS_EVENTS is not configured as Jarvis needs:\n {2}- storage is memory, must be file\nFix: /);

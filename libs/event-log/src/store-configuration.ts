@@ -6,11 +6,19 @@ export const EVENT_SUBJECTS = `${EVENT_SUBJECT_PREFIX}.>`;
 export const DUPLICATE_WINDOW_MS = 120_000;
 export const MAX_EVENT_BYTES = 64 * 1024;
 
+/** How long the stream keeps events (`events.retention`); 0 is no limit. */
+export type StreamRetention = { maxAgeDays: number; maxBytes: number };
+
+export const KEEP_FOREVER: StreamRetention = { maxAgeDays: 0, maxBytes: 0 };
+
+const DAY_MS = 86_400_000;
+
 /**
- * The stream Jarvis creates: every event kept on disk for ever, appends de-duplicated by event id, and no message
- * can be deleted nor the stream purged, whoever asks (the server refuses turning these flags off again).
+ * The stream Jarvis creates: every event kept on disk (for ever unless `events.retention` says otherwise), appends
+ * de-duplicated by event id, and no message can be deleted nor the stream purged, whoever asks (the server refuses
+ * turning these flags off again; retention's own removals are not deletions and still happen).
  */
-export function eventStreamConfig(name: string): Partial<StreamConfig> & { name: string } {
+export function eventStreamConfig(name: string, retention: StreamRetention = KEEP_FOREVER): Partial<StreamConfig> & { name: string } {
   return {
     name,
     subjects: [EVENT_SUBJECTS],
@@ -18,6 +26,8 @@ export function eventStreamConfig(name: string): Partial<StreamConfig> & { name:
     retention: RetentionPolicy.Limits,
     duplicate_window: nanos(DUPLICATE_WINDOW_MS),
     max_msg_size: MAX_EVENT_BYTES,
+    ...(retention.maxAgeDays > 0 ? { max_age: nanos(retention.maxAgeDays * DAY_MS) } : {}),
+    ...(retention.maxBytes > 0 ? { max_bytes: retention.maxBytes } : {}),
     deny_delete: true,
     deny_purge: true,
   };
@@ -43,13 +53,13 @@ export class EventStoreMisconfigured extends Error {
 const unlimited = (value: number | undefined) => value === undefined || value <= 0;
 
 /** Each setting of an existing stream that differs from what Jarvis needs, as "setting is X, must be Y". */
-export function storeConfigProblems(config: StreamConfig): string[] {
+export function storeConfigProblems(config: StreamConfig, retention: StreamRetention = KEEP_FOREVER): string[] {
   const problems: string[] = [];
   if (config.storage !== StorageType.File) problems.push(`storage is ${config.storage}, must be file (a memory stream loses every event when nats-server stops)`);
   if (config.retention !== RetentionPolicy.Limits) problems.push(`retention is ${config.retention}, must be limits (other policies delete events once consumed)`);
-  if (!unlimited(config.max_age)) problems.push(`max_age is ${config.max_age / 1e9} s, must be 0 (unlimited): old events would be deleted`);
+  problems.push(...maxAgeProblems(config, retention));
   if (!unlimited(config.max_msgs)) problems.push(`max_msgs is ${config.max_msgs}, must be -1 (unlimited)`);
-  if (!unlimited(config.max_bytes)) problems.push(`max_bytes is ${config.max_bytes}, must be -1 (unlimited)`);
+  problems.push(...maxBytesProblems(config, retention));
   if (!unlimited(config.max_msgs_per_subject)) problems.push(`max_msgs_per_subject is ${config.max_msgs_per_subject}, must be -1 (unlimited)`);
   if (!(config.subjects ?? []).includes(EVENT_SUBJECTS)) problems.push(`subjects are ${JSON.stringify(config.subjects ?? [])}, must include ${EVENT_SUBJECTS}`);
   if ((config.duplicate_window ?? 0) < nanos(DUPLICATE_WINDOW_MS)) {
@@ -68,4 +78,20 @@ export function storeHardeningGaps(stream: string, config: StreamConfig): string
   const gaps = [config.deny_delete ? '' : 'deny_delete', config.deny_purge ? '' : 'deny_purge'].filter(Boolean);
   if (gaps.length === 0) return [];
   return [`event store: stream ${stream} allows deleting or purging its events (${gaps.join(' and ')} off); turn them on with \`nats stream edit ${stream} --deny-delete --deny-purge\``];
+}
+
+/** The age limit must be exactly what `events.retention` says: a stricter one would drop events unasked. */
+function maxAgeProblems(config: StreamConfig, retention: StreamRetention): string[] {
+  const wanted = retention.maxAgeDays > 0 ? nanos(retention.maxAgeDays * DAY_MS) : 0;
+  const actual = unlimited(config.max_age) ? 0 : config.max_age;
+  if (actual === wanted) return [];
+  const must = wanted === 0 ? '0 (unlimited): old events would be deleted' : `${wanted / 1e9} s (events.retention.maxAgeDays: ${retention.maxAgeDays})`;
+  return [`max_age is ${actual / 1e9} s, must be ${must}`];
+}
+
+function maxBytesProblems(config: StreamConfig, retention: StreamRetention): string[] {
+  const actual = unlimited(config.max_bytes) ? 0 : config.max_bytes;
+  if (actual === retention.maxBytes) return [];
+  const must = retention.maxBytes === 0 ? '-1 (unlimited)' : `${retention.maxBytes} (events.retention.maxBytes)`;
+  return [`max_bytes is ${actual === 0 ? -1 : actual}, must be ${must}`];
 }

@@ -1,4 +1,4 @@
-import { EVENT_CATALOG, PROCESSOR_SERVICES, SERVICE_NAMES, SINGLE_INSTANCE_SERVICES, eventsPublishedBy, rpcRequestedBy, rpcServedBy, type RpcRoute, type ServiceName } from '@jarvis/contracts';
+import { EVENT_CATALOG, PROCESSOR_SERVICES, RECORD_STREAMS, SERVICE_NAMES, SINGLE_INSTANCE_SERVICES, eventsPublishedBy, recordStreamsPublishedBy, rpcRequestedBy, rpcServedBy, type RecordStream, type RpcRoute, type ServiceName } from '@jarvis/contracts';
 
 /** The JetStream names the permissions refer to; the caller passes those of the adapters (event log, locks, snapshots). */
 export type JetStreamLayout = { stream: string; lockBucket: string; snapshotBucket: string };
@@ -58,6 +58,7 @@ function serviceIdentity(layout: JetStreamLayout, shape: readonly IdentityGroup[
     ...(processors.length > 0 ? bucketAccess(layout.snapshotBucket) : []),
     ...SINGLE_INSTANCE_SERVICES.filter((s) => group.services.includes(s)).flatMap((service) => keyAccess(layout.lockBucket, service, false)),
     ...(SINGLE_INSTANCE_SERVICES.some((s) => group.services.includes(s)) ? [...bucketAccess(layout.lockBucket), `$JS.API.STREAM.UPDATE.KV_${layout.lockBucket}`] : []),
+    ...group.services.flatMap(recordStreamsPublishedBy).flatMap(recordStreamAccess),
   ];
   const othersDurables = PROCESSOR_SERVICES.filter((s) => !group.services.includes(s)).flatMap((s) => durableDenials(layout, durableOf(s)));
   const ownDurablesKept = processors.map((s) => `$JS.API.CONSUMER.DELETE.${layout.stream}.${durableOf(s)}`);
@@ -144,7 +145,22 @@ function keyAccess(bucket: string, key: string, withChildren: boolean): string[]
 
 /** Nobody deletes, purges, edits or removes messages from the event stream, whatever else they are granted. */
 function streamProtection(layout: JetStreamLayout): string[] {
-  return ['DELETE', 'PURGE', 'UPDATE', 'MSG.DELETE'].map((op) => `$JS.API.STREAM.${op}.${layout.stream}`).concat(`$JS.API.CONSUMER.CREATE.${layout.stream}`, `$JS.API.CONSUMER.DURABLE.CREATE.${layout.stream}.*`);
+  return ['DELETE', 'PURGE', 'UPDATE', 'MSG.DELETE']
+    .map((op) => `$JS.API.STREAM.${op}.${layout.stream}`)
+    .concat(`$JS.API.CONSUMER.CREATE.${layout.stream}`, `$JS.API.CONSUMER.DURABLE.CREATE.${layout.stream}.*`, ...RECORD_STREAMS.flatMap(recordStreamProtection));
+}
+
+/**
+ * Its one publisher appends to a record stream, creates it on a first start and reads its latest message (where
+ * it resumes); the operator reads it like any stream.
+ */
+function recordStreamAccess(record: RecordStream): string[] {
+  return [record.subject, ...['INFO', 'CREATE', 'MSG.GET'].map((op) => `$JS.API.STREAM.${op}.${record.stream}`)];
+}
+
+/** The same protection as the event stream's: nothing written there can be taken back. */
+function recordStreamProtection(record: RecordStream): string[] {
+  return ['DELETE', 'PURGE', 'UPDATE', 'MSG.DELETE'].map((op) => `$JS.API.STREAM.${op}.${record.stream}`);
 }
 
 function unique(subjects: string[]): string[] {

@@ -6,3 +6,4 @@ export * from './start-command.js';
 export * from './approval-commands.js';
 export * from './incident-commands.js';
 export * from './audit-tail-command.js';
+export * from './audit-verify-command.js';

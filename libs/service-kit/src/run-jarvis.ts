@@ -91,7 +91,7 @@ export async function runJarvis(registry: ServiceRegistry, targets: ServiceName[
     const lockLost = new Promise<string>((resolve) => (onLockLost = resolve));
     locks = await InstanceLocks.acquire(nats, targets.filter(isSingleInstance), config.lifecycle.instanceLockTtlSeconds, logger, onLockLost);
     const appends = new AppendTracker();
-    const eventLog = await JetStreamEventLog.open(nats);
+    const eventLog = await JetStreamEventLog.open(nats, { retention: config.events.retention });
     for (const gap of eventLog.hardeningGaps) logger.warn(gap);
     const log = logCaseSteps(appends.track(eventLog), consoleLogger);
     const modules = targets.map((t) => registry[t]!);

@@ -8,6 +8,8 @@ import { jetstream, jetstreamManager } from '@nats-io/jetstream';
 import { Kvm } from '@nats-io/kv';
 import { connect, type NatsConnection } from '@nats-io/transport-node';
 import {
+  AUDIT_CHECKPOINT_STREAM,
+  AUDIT_CHECKPOINT_SUBJECT,
   EVENT_CATALOG,
   EVENT_ROUTES,
   EVENT_STREAM_NAME,
@@ -123,7 +125,21 @@ function jetStreamCells(): Cell[] {
   ];
 }
 
-const CELLS: Cell[] = [...eventCells(), ...rpcCells(), ...inboxCells(), ...jetStreamCells()];
+/** The audit checkpoints: appended by the audit service alone, read by it and the operator, deleted by nobody. */
+function recordStreamCells(): Cell[] {
+  const A = AUDIT_CHECKPOINT_STREAM;
+  const audit = (id: string) => runs(id, 'audit');
+  const auditOrOperator = (id: string) => audit(id) || id === 'operator';
+  return [
+    { op: 'publish', subject: AUDIT_CHECKPOINT_SUBJECT, expected: audit },
+    api(`STREAM.INFO.${A}`, auditOrOperator),
+    api(`STREAM.CREATE.${A}`, audit),
+    api(`STREAM.MSG.GET.${A}`, auditOrOperator),
+    ...['UPDATE', 'DELETE', 'PURGE', 'MSG.DELETE'].map((op) => api(`STREAM.${op}.${A}`, () => false)),
+  ];
+}
+
+const CELLS: Cell[] = [...eventCells(), ...rpcCells(), ...inboxCells(), ...jetStreamCells(), ...recordStreamCells()];
 
 describe('NATS identities generated from the contracts', { timeout: 300_000 }, () => {
   it('the committed infra/nats files are exactly what tools/nats-config.mjs generates from the contracts', () => {
