@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { setTimeout as sleep } from 'node:timers/promises';
@@ -9,7 +9,7 @@ import { TEST_IMAGE, runContainer, startDockerd, waitRunning, type DockerHarness
 import { killAllTracked, waitFor } from '../support/processes.js';
 import { rawRequest, startSocketProxy, type SocketProxy } from '../support/socket-proxy.js';
 
-/** The proxy's default server timeout in this test, so that "past it" takes seconds, not the shipped 11 minutes. */
+/** The default server timeout of a second proxy, so that "past it" takes seconds, not the shipped 11 minutes. */
 const SHORT_SERVER_TIMEOUT_S = 2;
 
 type Refusal = { what: string; method: string; path: (id: string) => string; headers?: Record<string, string>; body?: string };
@@ -41,18 +41,22 @@ const REFUSED: Refusal[] = [
 describe('socket proxy (infra/socket-proxy/haproxy.cfg on haproxy) in front of a real dockerd', { timeout: 180_000 }, () => {
   let engine: DockerHarness;
   let proxy: SocketProxy;
+  let shortTimeoutProxy: SocketProxy;
   let proxied: Docker;
   let dir: string;
 
   before(async () => {
     engine = await startDockerd();
     dir = mkdtempSync('/tmp/jsp-');
-    proxy = await startSocketProxy(join(engine.dir, 'docker.sock'), dir, { JARVIS_PROXY_TIMEOUT_SERVER: `${SHORT_SERVER_TIMEOUT_S}s` });
+    mkdirSync(join(dir, 'short'));
+    proxy = await startSocketProxy(join(engine.dir, 'docker.sock'), dir);
+    shortTimeoutProxy = await startSocketProxy(join(engine.dir, 'docker.sock'), join(dir, 'short'), { JARVIS_PROXY_TIMEOUT_SERVER: `${SHORT_SERVER_TIMEOUT_S}s` });
     proxied = dockerFromEnv(proxy.host);
   });
 
   after(async () => {
     await proxy?.stop();
+    await shortTimeoutProxy?.stop();
     await engine?.stop();
     await killAllTracked();
     if (dir) rmSync(dir, { recursive: true, force: true });
@@ -101,7 +105,8 @@ describe('socket proxy (infra/socket-proxy/haproxy.cfg on haproxy) in front of a
   it('keeps an idle events stream open past the default server timeout, which does cut a longer call', async () => {
     const received: string[] = [];
     let closed = false;
-    const stream = (await proxied.getEvents({ filters: { type: ['container'] } })) as NodeJS.ReadableStream & { destroy(): void };
+    const shortTimeout = dockerFromEnv(shortTimeoutProxy.host);
+    const stream = (await shortTimeout.getEvents({ filters: { type: ['container'] } })) as NodeJS.ReadableStream & { destroy(): void };
     stream.on('data', (chunk: Buffer) => received.push(chunk.toString('utf8')));
     stream.on('close', () => (closed = true));
     stream.on('error', () => (closed = true));
@@ -111,6 +116,6 @@ describe('socket proxy (infra/socket-proxy/haproxy.cfg on haproxy) in front of a
     assert.equal(closed, false);
     stream.destroy();
     // The same default timeout ends a restart that takes longer (PID 1 `sleep` ignores SIGTERM: the whole stop timeout).
-    await assert.rejects(proxied.getContainer('late-event').restart({ t: SHORT_SERVER_TIMEOUT_S + 3 }), (error: Error & { statusCode?: number }) => error.statusCode === 504);
+    await assert.rejects(shortTimeout.getContainer('late-event').restart({ t: SHORT_SERVER_TIMEOUT_S + 3 }), (error: Error & { statusCode?: number }) => error.statusCode === 504);
   });
 });
