@@ -27,7 +27,7 @@ if [[ $EUID -ne 0 ]]; then
   die 'the tests start private dockerd instances, which needs root: run them as root (e.g. `sudo env "PATH=$PATH" npm test`)'
 fi
 
-ensure_packages nats-server docker.io busybox-static docker-compose openssl haproxy prometheus debootstrap
+ensure_packages nats-server docker.io busybox-static docker-compose openssl haproxy prometheus
 for tool in nats-server dockerd busybox openssl haproxy promtool; do
   command -v "$tool" >/dev/null 2>&1 || die "$tool is not on PATH after installing its Debian package"
 done
