@@ -13,6 +13,7 @@ import { InstanceLocks } from './instance-lock.js';
 import { invalidRequestFrom } from './invalid-request.js';
 import { KitModule } from './kit.module.js';
 import { natsClientOptionsFrom, type NatsClientOptions } from './nats-credentials.js';
+import { startProcessMetrics, type ProcessMetrics } from './process-metrics.js';
 import { RECONNECT_FOREVER } from './nats-reconnect.js';
 import { dataDirFrom } from './api-token.js';
 import { redactUrl } from './redact.js';
@@ -56,19 +57,24 @@ export function parseTargets(value: string | undefined, registry: ServiceRegistr
 }
 
 export function runtimeEnvFrom(env: NodeJS.ProcessEnv, targets: readonly string[]): RuntimeEnv {
-  const port = env['JARVIS_HTTP_PORT'] ? Number(env['JARVIS_HTTP_PORT']) : NaN;
-  if (env['JARVIS_HTTP_PORT'] && !(Number.isInteger(port) && port >= 0 && port <= 65535)) {
-    throw new StartupError(`JARVIS_HTTP_PORT: "${env['JARVIS_HTTP_PORT']}" is not a port number (0-65535)`);
-  }
   return {
     natsUrl: env['NATS_URL'] || 'nats://127.0.0.1:4222',
     nats: natsClientOptionsFrom(env),
     dockerHost: env['DOCKER_HOST'] || undefined,
-    httpPort: Number.isNaN(port) ? -1 : port,
+    httpPort: portFrom(env, 'JARVIS_HTTP_PORT'),
+    metricsPort: portFrom(env, 'JARVIS_METRICS_PORT'),
     configFile: env['JARVIS_CONFIG'] || null,
     dataDir: dataDirFrom(env),
     targets,
   };
+}
+
+/** -1 when the variable is unset or empty. */
+function portFrom(env: NodeJS.ProcessEnv, name: string): number {
+  if (!env[name]) return -1;
+  const port = Number(env[name]);
+  if (!(Number.isInteger(port) && port >= 0 && port <= 65535)) throw new StartupError(`${name}: "${env[name]}" is not a port number (0-65535)`);
+  return port;
 }
 
 /**
@@ -79,9 +85,11 @@ export async function runJarvis(registry: ServiceRegistry, targets: ServiceName[
   const config = env.configFile ? loadConfigFile(env.configFile) : defaultConfig();
   const logger = new Logger('jarvis');
   Logger.overrideLogger(LOG_LEVELS[config.logLevel]);
-  const telemetry = startTelemetry(targets.length === 1 ? `jarvis-${targets[0]}` : 'jarvis');
+  const serviceName = targets.length === 1 ? `jarvis-${targets[0]}` : 'jarvis';
+  const telemetry = startTelemetry(serviceName);
   const nats = await connectNats(env, targets);
   let locks: InstanceLocks | undefined;
+  let metrics: ProcessMetrics | undefined;
   try {
     let onLockLost: (reason: string) => void = () => undefined;
     const lockLost = new Promise<string>((resolve) => (onLockLost = resolve));
@@ -89,7 +97,8 @@ export async function runJarvis(registry: ServiceRegistry, targets: ServiceName[
     const appends = new AppendTracker();
     const eventLog = await JetStreamEventLog.open(nats);
     for (const gap of eventLog.hardeningGaps) logger.warn(gap);
-    const log = appends.track(eventLog);
+    metrics = await startProcessMetrics(config.metrics, env, nats, appends.track(eventLog), serviceName, logger);
+    const log = metrics.log;
     const modules = targets.map((t) => registry[t]!);
     @Module({ imports: [KitModule.forRoot({ nats, log, config, env }), ...modules] })
     class JarvisRootModule {}
@@ -109,10 +118,12 @@ export async function runJarvis(registry: ServiceRegistry, targets: ServiceName[
     }
     logger.log(`started ${targets.join(', ')} (NATS ${redactUrl(env.natsUrl)}${identityOf(env.nats)}, config ${env.configFile ?? 'built-in defaults'})`);
     const held = locks;
-    const stop = () => stopAll({ app, nats, telemetry, locks: held, appends }, Date.now() + config.lifecycle.shutdownTimeoutSeconds * 1000);
+    const served = metrics;
+    const stop = () => stopAll({ app, nats, telemetry, locks: held, appends, metrics: served }, Date.now() + config.lifecycle.shutdownTimeoutSeconds * 1000);
     return { app, nats, stop, unacknowledgedAppends: () => appends.unacknowledged(), lockLost };
   } catch (error) {
     await locks?.release();
+    await metrics?.close();
     await nats.close().catch(() => undefined);
     await telemetry.shutdown();
     throw error;
@@ -138,7 +149,7 @@ function isSingleInstance(service: ServiceName): boolean {
   return (SINGLE_INSTANCE_SERVICES as readonly ServiceName[]).includes(service);
 }
 
-type Running = { app: INestApplication; nats: NatsConnection; telemetry: TelemetryHandle; locks: InstanceLocks; appends: AppendTracker };
+type Running = { app: INestApplication; nats: NatsConnection; telemetry: TelemetryHandle; locks: InstanceLocks; appends: AppendTracker; metrics: ProcessMetrics };
 
 /**
  * Each step gets what is left of one deadline. The locks are released only once in-flight work has finished, so
@@ -154,6 +165,7 @@ async function stopAll(running: Running, deadline: number): Promise<StopOutcome>
   }
   if ((await beforeDeadline(deadline, () => running.nats.drain())) !== 'done') outcome.notes.push('the NATS connection did not drain in time');
   outcome.lost.push(...running.appends.unacknowledged());
+  await beforeDeadline(Math.max(deadline, Date.now() + CLOSE_GRACE_MS), () => running.metrics.close());
   await beforeDeadline(Math.max(deadline, Date.now() + CLOSE_GRACE_MS), () => running.nats.close());
   await beforeDeadline(Math.max(deadline, Date.now() + CLOSE_GRACE_MS), () => running.telemetry.shutdown());
   return outcome;
