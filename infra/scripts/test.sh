@@ -24,8 +24,8 @@ if [[ $EUID -ne 0 ]]; then
   die 'the tests start private dockerd instances, which needs root: run them as root (e.g. `sudo env "PATH=$PATH" npm test`)'
 fi
 
-ensure_packages nats-server docker.io busybox-static docker-compose openssl
-for tool in nats-server dockerd busybox openssl; do
+ensure_packages nats-server docker.io busybox-static docker-compose openssl prometheus
+for tool in nats-server dockerd busybox openssl prometheus promtool; do
   command -v "$tool" >/dev/null 2>&1 || die "$tool is not on PATH after installing its Debian package"
 done
 dockerd --version >/dev/null 2>&1 || die 'dockerd cannot run on this machine (`dockerd --version` failed)'
