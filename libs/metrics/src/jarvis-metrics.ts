@@ -6,7 +6,7 @@ import { MeterProvider } from '@opentelemetry/sdk-metrics';
 import { isEventType, type JarvisEvent } from '@jarvis/contracts';
 import { CaseBook } from './case-book.js';
 import { DURATION_BUCKETS_SECONDS, LABEL, METRIC } from './names.js';
-import { observationsOf, type CountedMetric, type TimedMetric } from './observations.js';
+import { observationsOf, type CountedMetric, type Observation, type TimedMetric } from './observations.js';
 import type { StoreProbe } from './store-probe.js';
 
 /** Why an append failed: the event was invalid (a bug) or the store did not take it (an outage). */
@@ -65,13 +65,20 @@ export class JarvisMetrics {
     return new JarvisMetrics(provider, exporter, provider.getMeter('jarvis'), store);
   }
 
-  /** An event this process stored (not a duplicate): counted, then folded into the case book. */
-  stored(event: JarvisEvent): void {
-    for (const observation of observationsOf(event, this.cases)) {
+  /**
+   * What storing `event` counts, read from the case book before the append: the process's own consumers may be
+   * delivered the event (and fold it into the book) before the store acknowledges the append.
+   */
+  observationsOf(event: JarvisEvent): Observation[] {
+    return observationsOf(event, this.cases);
+  }
+
+  /** Counts what an event this process stored (not a duplicate) stands for. */
+  count(observations: readonly Observation[]): void {
+    for (const observation of observations) {
       if (observation.kind === 'count') this.counters.get(observation.metric)!.add(1, observation.labels);
       else this.histograms.get(observation.metric)!.record(observation.value, observation.labels);
     }
-    this.cases.apply(event);
   }
 
   /** An event read from the log (replayed or delivered): it only updates the case book. */

@@ -1,6 +1,9 @@
 import assert from 'node:assert/strict';
 import { after, describe, it } from 'node:test';
-import { MemoryEventLog, type Delivery, type Subscription } from '@jarvis/event-log';
+import { setTimeout as sleep } from 'node:timers/promises';
+import type { JarvisEvent } from '@jarvis/contracts';
+import { MemoryEventLog, type AppendResult, type Delivery, type Subscription } from '@jarvis/event-log';
+import type { Context } from '@jarvis/telemetry';
 import { IncidentStory } from './incident-story.test-support.js';
 import { JarvisMetrics } from './jarvis-metrics.js';
 import { MeteredEventLog } from './metered-event-log.js';
@@ -60,6 +63,17 @@ describe('MeteredEventLog', () => {
     assert.equal(valueOf(text, `${METRIC.incidentsOpen}{target="container:web",check="container_state"}`), 0, text);
   });
 
+  it('measures the MTTR even when its own consumer is delivered the resolution before the store acknowledges it', async () => {
+    const { metrics, scrape } = await scrapeable();
+    const log = new MeteredEventLog(new AcknowledgesLate(), metrics);
+    const subscription = await log.subscribe('jarvis-monitor', (delivery) => delivery.settle({ kind: 'done' }));
+    await log.append(WEB.opened());
+    await log.append(WEB.resolved(10_000));
+    await subscription.stop();
+    const text = await scrape();
+    assert.equal(valueOf(text, `${METRIC.mttr}_count{check="container_state",action="none",resolution="remediated"}`), 1, text);
+  });
+
   it('counts a refused append by event type and reason, and reports consumer lag and store health at scrape time', async () => {
     const { metrics, scrape } = await scrapeable();
     const log = new MeteredEventLog(new MemoryEventLog(), metrics);
@@ -93,5 +107,14 @@ class UndecodableFirst extends MemoryEventLog {
   override subscribe(durable: string, onDelivery: (delivery: Delivery) => void): Promise<Subscription> {
     onDelivery({ seq: 0, redeliveries: 0, decoded: { ok: false, errors: ['(root): not valid JSON'] }, inProgress: () => undefined, settle: () => undefined });
     return super.subscribe(durable, onDelivery);
+  }
+}
+
+/** A store whose acknowledgement comes after its subscribers were delivered the event, as JetStream's may. */
+class AcknowledgesLate extends MemoryEventLog {
+  override async append(event: JarvisEvent, parent?: Context): Promise<AppendResult> {
+    const result = await super.append(event, parent);
+    await sleep(50);
+    return result;
   }
 }

@@ -2,6 +2,7 @@ import type { JarvisEvent } from '@jarvis/contracts';
 import { InvalidEventError, type AppendResult, type Delivery, type EventLog, type LogPosition, type StoredEvent, type Subscription } from '@jarvis/event-log';
 import type { Context } from '@jarvis/telemetry';
 import type { JarvisMetrics } from './jarvis-metrics.js';
+import type { Observation } from './observations.js';
 
 /**
  * The process's event log, counted: every append this process makes goes through it (one wrapper per process, so
@@ -14,6 +15,7 @@ export class MeteredEventLog implements EventLog {
   ) {}
 
   async append(event: JarvisEvent, parent?: Context): Promise<AppendResult> {
+    const observations = this.observationsOf(event);
     let result: AppendResult;
     try {
       result = await this.inner.append(event, parent);
@@ -22,9 +24,18 @@ export class MeteredEventLog implements EventLog {
       throw error;
     }
     // A duplicate is a retry of an append already counted (by this run, or by a run before a crash).
-    if (result.duplicate) this.metrics.seen(event);
-    else this.metrics.stored(event);
+    if (!result.duplicate) this.metrics.count(observations);
+    this.metrics.seen(event);
     return result;
+  }
+
+  /** An event too malformed to read is refused by the store, which the append then counts as a failure. */
+  private observationsOf(event: JarvisEvent): Observation[] {
+    try {
+      return this.metrics.observationsOf(event);
+    } catch {
+      return [];
+    }
   }
 
   async *readFrom(fromSeq: number): AsyncIterable<StoredEvent> {
