@@ -67,7 +67,7 @@ export function metricNamesIn(expr: string): string[] {
   for (const match of stripped.matchAll(/[a-zA-Z_:][\w:]*(\s*\()?/g)) {
     const [token, call] = [match[0].replace(/\s*\($/, ''), match[1]];
     if (call || PROMQL_WORDS.has(token.toLowerCase()) || /^\d/.test(token)) continue;
-    if (/^\$/.test(expr.slice(Math.max(0, match.index! - 1), match.index!))) continue;
+    if (stripped[match.index! - 1] === '$') continue;
     names.push(token);
   }
   return names;
