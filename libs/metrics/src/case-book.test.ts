@@ -28,7 +28,7 @@ describe('CaseBook', () => {
     const book = new CaseBook();
     book.apply(WEB.opened());
     book.apply(WEB.succeeded());
-    assert.deepEqual(book.caseOf(WEB.incidentId), { target: 'container:web', check: 'container_state', faultAtMs: Date.parse('2026-01-01T00:00:00.000Z'), lastAction: 'restart_container', escalated: false });
+    assert.deepEqual(book.caseOf(WEB.incidentId), { target: 'container:web', check: 'container_state', faultAtMs: Date.parse('2026-01-01T00:00:00.000Z'), lastAction: 'restart_container' });
   });
 
   it('keeps the newest decision per target for its breaker, whatever order decisions arrive in', () => {

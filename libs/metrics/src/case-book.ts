@@ -1,7 +1,7 @@
 import { assertNever, targetKey, type JarvisEvent } from '@jarvis/contracts';
 
 /** What the metrics need to know of an incident still open (or escalated) when it ends. */
-export type OpenCase = { target: string; check: string; faultAtMs: number; lastAction: string | null; escalated: boolean };
+export type OpenCase = { target: string; check: string; faultAtMs: number; lastAction: string | null };
 
 /** Beyond this many open incidents the oldest are forgotten: the gauge stays bounded whatever the log holds. */
 const MAX_OPEN = 10_000;
@@ -23,16 +23,15 @@ export class CaseBook {
   apply(event: JarvisEvent): void {
     switch (event.type) {
       case 'IncidentOpened':
-        return this.opened(event.correlationId, { target: targetKey(event.data.target), check: event.data.check, faultAtMs: Date.parse(event.data.faultAt), lastAction: null, escalated: false });
+        return this.opened(event.correlationId, { target: targetKey(event.data.target), check: event.data.check, faultAtMs: Date.parse(event.data.faultAt), lastAction: null });
       case 'ActionSucceeded':
         return this.update(event.correlationId, (c) => (c.lastAction = event.data.action));
-      case 'IncidentEscalated':
-        return this.update(event.correlationId, (c) => (c.escalated = true));
       case 'IncidentResolved':
         return this.resolved(event.correlationId);
       case 'RemediationDecided':
         return this.decided(targetKey(event.data.target), event.data.outcome === 'denied' && event.data.rule === 'circuit_breaker', Date.parse(event.time));
       case 'DetectionRecorded':
+      case 'IncidentEscalated':
       case 'ActionStarted':
       case 'ActionFailed':
       case 'ActionRefused':
