@@ -30,7 +30,7 @@ fi
 ensure_packages nats-server docker.io busybox-static docker-compose openssl haproxy prometheus
 # The edge lab (tests/lab/): bind9, dig/nsupdate, ddclient, the pebble ACME test CA and Caddy, all on loopback.
 ensure_packages bind9 bind9-dnsutils ddclient pebble caddy
-for tool in nats-server dockerd busybox openssl haproxy promtool named tsig-keygen dig nsupdate ddclient pebble caddy; do
+for tool in nats-server dockerd busybox openssl haproxy prometheus promtool named tsig-keygen dig nsupdate ddclient pebble caddy; do
   command -v "$tool" >/dev/null 2>&1 || die "$tool is not on PATH after installing its Debian package"
 done
 dockerd --version >/dev/null 2>&1 || die 'dockerd cannot run on this machine (`dockerd --version` failed)'

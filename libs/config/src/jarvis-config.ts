@@ -265,6 +265,22 @@ export class TelemetryConfig {
   serviceNamespace = 'jarvis';
 }
 
+export class MetricsConfig {
+  @Describe('Serve Prometheus metrics at GET /metrics on a listener of its own; JARVIS_METRICS_PORT, when set, turns it on too.')
+  @IsBoolean()
+  enabled = false;
+
+  @Describe('IP address the metrics listener binds to. Keep 127.0.0.1 unless Prometheus scrapes from another host or container.')
+  @IsIP()
+  host = '127.0.0.1';
+
+  @Describe('TCP port of the metrics listener; JARVIS_METRICS_PORT, when set, takes precedence (each process of the split shape needs its own).')
+  @IsInt()
+  @Min(0)
+  @Max(65535)
+  port = 9464;
+}
+
 /** How the monitor runs checks that have no event source (disks, HTTP endpoints). */
 export class ProbesConfig {
   @Describe('Probes running at the same time; the others wait their turn, none is skipped.')
@@ -410,6 +426,11 @@ export class JarvisConfig {
   @ValidateNested()
   @Type(() => ConfigEditorConfig)
   configEditor = new ConfigEditorConfig();
+
+  @Describe('Prometheus metrics of this process.')
+  @ValidateNested()
+  @Type(() => MetricsConfig)
+  metrics = new MetricsConfig();
 
   @Describe('How much Jarvis logs.')
   @IsOptional()

@@ -1,5 +1,5 @@
 import type { JarvisEvent, NewerSchema, ServiceName } from '@jarvis/contracts';
-import { extractContext, type Context } from '@jarvis/telemetry';
+import { annotateActiveSpan, extractContext, type Context } from '@jarvis/telemetry';
 import { AppliedSequences } from './applied-sequences.js';
 import { InvalidEventError, type Delivery, type DeliveryOutcome, type EventLog, type StoredEvent, type Subscription } from './event-log.js';
 import { ProcessorSnapshots } from './processor-snapshots.js';
@@ -167,6 +167,7 @@ export class EventProcessorRunner<S> {
       throw error;
     }
     this.options.health?.recover(EVENT_STORE_COMPONENT);
+    annotateActiveSpan(event);
     if (this.applied.admitOwn(seq)) this.applyEvent(event);
   }
 

@@ -2,7 +2,7 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { createEvent, derivedId, validateParams, type ActionDetails, type JarvisEvent, type JarvisEventOf } from '@jarvis/contracts';
 import type { EventProcessor, HandleResult, HandlerContext } from '@jarvis/event-log';
 import type { RemediationAction } from '@jarvis/registry';
-import { ATTR, inSpan, SPAN, eventAttributes, type Span } from '@jarvis/telemetry';
+import { inSpan, SPAN, eventAttributes, type Span } from '@jarvis/telemetry';
 import { judgeDecision, type GuardRules, type Refusal, type TrustedDecision } from './decision-guards.js';
 import { appendPatiently, type AppendRetry } from './append-patiently.js';
 import { evolveExecutor, initialExecutorState, interruptedDecisions, type ExecutorState } from './executor-state.js';
@@ -62,8 +62,7 @@ export class ExecutorProcessor implements EventProcessor<ExecutorState> {
     if (event.type !== 'RemediationDecided') return;
     const record = ctx.state().actions.get(event.id);
     if (record?.finished) return;
-    const attributes = { ...eventAttributes(event), [ATTR.action]: event.data.action };
-    return inSpan(SPAN.act, { parent: ctx.trace, attributes }, (span) => this.carryOut(event, record?.startedAt ?? null, ctx, span));
+    return inSpan(SPAN.act, { parent: ctx.trace, attributes: eventAttributes(event) }, (span) => this.carryOut(event, record?.startedAt ?? null, ctx, span));
   }
 
   private async carryOut(decision: Decision, startedAt: string | null, ctx: Ctx, span: Span): Promise<HandleResult> {

@@ -3,7 +3,7 @@ import { derivedId, validateParams, type JarvisEvent, type JarvisEventOf } from 
 import type { RemediationAction, VerificationVerdict } from '@jarvis/registry';
 import type { EventProcessor, HandlerContext } from '@jarvis/event-log';
 import type { IncidentBookLimits } from '@jarvis/incidents';
-import { inSpan, SPAN, eventAttributes } from '@jarvis/telemetry';
+import { inSpan, SPAN, eventAttributes, publishAttributes } from '@jarvis/telemetry';
 import { caseEvents } from './case-events.js';
 import type { TargetLocks } from './target-locks.js';
 import { evolveMonitor, initialMonitorState, unverifiedActions, type MonitorState } from './monitor-state.js';
@@ -64,7 +64,7 @@ export class MonitorProcessor implements EventProcessor<MonitorState> {
         if (verified.type !== 'VerificationPassed') return;
         const reason = `${event.data.action} verified: ${verified.data.evidence}`;
         const resolved = caseEvents.resolved(event.data.target, event.correlationId, 'remediated', reason, ctx.now(), derivedId('IncidentResolved', verified.id), verified.id);
-        await inSpan(SPAN.resolve, { attributes: eventAttributes(resolved) }, () => ctx.emit(resolved));
+        await inSpan(SPAN.resolve, { attributes: publishAttributes(resolved) }, () => ctx.emit(resolved));
       });
     });
   }

@@ -2,7 +2,7 @@ import { derivedId, newId, targetKey, type TargetRef } from '@jarvis/contracts';
 import type { CheckResult } from '@jarvis/registry';
 import { openIncidentFor } from '@jarvis/incidents';
 import type { ProcessorHost } from '@jarvis/service-kit';
-import { ATTR, inSpan, SPAN, SpanKind } from '@jarvis/telemetry';
+import { inSpan, publishAttributes, SPAN, SpanKind } from '@jarvis/telemetry';
 import { caseEvents } from './case-events.js';
 import type { MonitorState } from './monitor-state.js';
 import { reconcileOutcome } from './reconcile-outcome.js';
@@ -40,11 +40,11 @@ export class ProbeResultRecorder {
       case 'open-incident':
         await this.openIncident(target, result, now);
         return;
-      case 'redetect':
-        await inSpan(SPAN.detect, { kind: SpanKind.PRODUCER, attributes: { [ATTR.target]: key, [ATTR.incidentId]: incident!.id } }, () =>
-          this.host.record(caseEvents.detection(target, result, incident!.id, now)),
-        );
+      case 'redetect': {
+        const detected = caseEvents.detection(target, result, incident!.id, now);
+        await inSpan(SPAN.detect, { kind: SpanKind.PRODUCER, attributes: publishAttributes(detected) }, () => this.host.record(detected));
         return;
+      }
       case 'resolve-recovered':
         await this.host.record(caseEvents.resolved(target, incident!.id, 'recovered', `${result.reason} without a further action by Jarvis`, now, newId()));
         return;
@@ -62,11 +62,8 @@ export class ProbeResultRecorder {
   }
 
   private openIncident(target: TargetRef, result: CheckResult, now: Date): Promise<void> {
-    const key = targetKey(target);
-    return inSpan(SPAN.detect, { kind: SpanKind.PRODUCER, attributes: { [ATTR.target]: key, [ATTR.check]: result.check } }, async (span) => {
-      const incidentId = newId();
-      span.setAttribute(ATTR.incidentId, incidentId);
-      const detected = caseEvents.detection(target, result, incidentId, now);
+    const detected = caseEvents.detection(target, result, newId(), now);
+    return inSpan(SPAN.detect, { kind: SpanKind.PRODUCER, attributes: publishAttributes(detected) }, async () => {
       await this.host.record(detected);
       await this.host.record(caseEvents.incidentOpened(detected, now));
     });

@@ -15,6 +15,7 @@ import { invalidRequestFrom } from './invalid-request.js';
 import { KitModule } from './kit.module.js';
 import { consoleLoggerFor, logFormatFrom } from './log-format.js';
 import { natsClientOptionsFrom, type NatsClientOptions } from './nats-credentials.js';
+import { startProcessMetrics, type ProcessMetrics } from './process-metrics.js';
 import { RECONNECT_FOREVER } from './nats-reconnect.js';
 import { dataDirFrom } from './api-token.js';
 import { redactUrl } from './redact.js';
@@ -58,20 +59,25 @@ export function parseTargets(value: string | undefined, registry: ServiceRegistr
 }
 
 export function runtimeEnvFrom(env: NodeJS.ProcessEnv, targets: readonly string[]): RuntimeEnv {
-  const port = env['JARVIS_HTTP_PORT'] ? Number(env['JARVIS_HTTP_PORT']) : NaN;
-  if (env['JARVIS_HTTP_PORT'] && !(Number.isInteger(port) && port >= 0 && port <= 65535)) {
-    throw new StartupError(`JARVIS_HTTP_PORT: "${env['JARVIS_HTTP_PORT']}" is not a port number (0-65535)`);
-  }
   return {
     natsUrl: env['NATS_URL'] || 'nats://127.0.0.1:4222',
     nats: natsClientOptionsFrom(env),
     dockerHost: env['DOCKER_HOST'] || undefined,
-    httpPort: Number.isNaN(port) ? -1 : port,
+    httpPort: portFrom(env, 'JARVIS_HTTP_PORT'),
+    metricsPort: portFrom(env, 'JARVIS_METRICS_PORT'),
     configFile: env['JARVIS_CONFIG'] || null,
     dataDir: dataDirFrom(env),
     logFormat: logFormatFrom(env),
     targets,
   };
+}
+
+/** -1 when the variable is unset or empty. */
+function portFrom(env: NodeJS.ProcessEnv, name: string): number {
+  if (!env[name]) return -1;
+  const port = Number(env[name]);
+  if (!(Number.isInteger(port) && port >= 0 && port <= 65535)) throw new StartupError(`${name}: "${env[name]}" is not a port number (0-65535)`);
+  return port;
 }
 
 /**
@@ -83,9 +89,11 @@ export async function runJarvis(registry: ServiceRegistry, targets: ServiceName[
   const consoleLogger = consoleLoggerFor(env.logFormat, LOG_LEVELS[config.logLevel], Boolean(process.stdout.isTTY));
   Logger.overrideLogger(consoleLogger);
   const logger = new Logger('jarvis');
-  const telemetry = startTelemetry(targets.length === 1 ? `jarvis-${targets[0]}` : 'jarvis');
+  const serviceName = targets.length === 1 ? `jarvis-${targets[0]}` : 'jarvis';
+  const telemetry = startTelemetry(serviceName);
   const nats = await connectNats(env, targets);
   let locks: InstanceLocks | undefined;
+  let metrics: ProcessMetrics | undefined;
   try {
     let onLockLost: (reason: string) => void = () => undefined;
     const lockLost = new Promise<string>((resolve) => (onLockLost = resolve));
@@ -93,7 +101,8 @@ export async function runJarvis(registry: ServiceRegistry, targets: ServiceName[
     const appends = new AppendTracker();
     const eventLog = await JetStreamEventLog.open(nats, { retention: config.events.retention });
     for (const gap of eventLog.hardeningGaps) logger.warn(gap);
-    const log = logCaseSteps(appends.track(eventLog), consoleLogger);
+    metrics = await startProcessMetrics(config.metrics, env, nats, logCaseSteps(appends.track(eventLog), consoleLogger), serviceName, logger);
+    const log = metrics.log;
     const modules = targets.map((t) => registry[t]!);
     @Module({ imports: [KitModule.forRoot({ nats, log, config, env }), ...modules] })
     class JarvisRootModule {}
@@ -113,10 +122,12 @@ export async function runJarvis(registry: ServiceRegistry, targets: ServiceName[
     }
     logger.log(`started ${targets.join(', ')} (NATS ${redactUrl(env.natsUrl)}${identityOf(env.nats)}, config ${env.configFile ?? 'built-in defaults'})`);
     const held = locks;
-    const stop = () => stopAll({ app, nats, telemetry, locks: held, appends }, Date.now() + config.lifecycle.shutdownTimeoutSeconds * 1000);
+    const served = metrics;
+    const stop = () => stopAll({ app, nats, telemetry, locks: held, appends, metrics: served }, Date.now() + config.lifecycle.shutdownTimeoutSeconds * 1000);
     return { app, nats, stop, unacknowledgedAppends: () => appends.unacknowledged(), lockLost };
   } catch (error) {
     await locks?.release();
+    await metrics?.close();
     await nats.close().catch(() => undefined);
     await telemetry.shutdown();
     throw error;
@@ -142,7 +153,7 @@ function isSingleInstance(service: ServiceName): boolean {
   return (SINGLE_INSTANCE_SERVICES as readonly ServiceName[]).includes(service);
 }
 
-type Running = { app: INestApplication; nats: NatsConnection; telemetry: TelemetryHandle; locks: InstanceLocks; appends: AppendTracker };
+type Running = { app: INestApplication; nats: NatsConnection; telemetry: TelemetryHandle; locks: InstanceLocks; appends: AppendTracker; metrics: ProcessMetrics };
 
 /**
  * Each step gets what is left of one deadline. The locks are released only once in-flight work has finished, so
@@ -158,6 +169,7 @@ async function stopAll(running: Running, deadline: number): Promise<StopOutcome>
   }
   if ((await beforeDeadline(deadline, () => running.nats.drain())) !== 'done') outcome.notes.push('the NATS connection did not drain in time');
   outcome.lost.push(...running.appends.unacknowledged());
+  await beforeDeadline(Math.max(deadline, Date.now() + CLOSE_GRACE_MS), () => running.metrics.close());
   await beforeDeadline(Math.max(deadline, Date.now() + CLOSE_GRACE_MS), () => running.nats.close());
   await beforeDeadline(Math.max(deadline, Date.now() + CLOSE_GRACE_MS), () => running.telemetry.shutdown());
   return outcome;

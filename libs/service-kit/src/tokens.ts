@@ -16,6 +16,8 @@ export type RuntimeEnv = {
   nats: NatsClientOptions;
   dockerHost: string | undefined;
   httpPort: number;
+  /** JARVIS_METRICS_PORT, or -1 when unset (then the config decides). */
+  metricsPort: number;
   configFile: string | null;
   /** Absolute path of Jarvis's own files (the API token); `JARVIS_DATA_DIR`, default `./data`. */
   dataDir: string;

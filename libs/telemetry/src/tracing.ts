@@ -16,7 +16,8 @@ import { BatchSpanProcessor, type SpanExporter } from '@opentelemetry/sdk-trace-
 import { NodeTracerProvider } from '@opentelemetry/sdk-trace-node';
 import { OTLPTraceExporter as OtlpHttpJsonExporter } from '@opentelemetry/exporter-trace-otlp-http';
 import { OTLPTraceExporter as OtlpProtoExporter } from '@opentelemetry/exporter-trace-otlp-proto';
-import { ATTR } from './names.js';
+import { subjectOf, type EventType, type JarvisEvent } from '@jarvis/contracts';
+import { ATTR, MESSAGING, MESSAGING_OPERATION, MESSAGING_SYSTEM_NATS } from './names.js';
 
 export { SpanKind, SpanStatusCode, type Span, type Context };
 
@@ -94,11 +95,69 @@ export async function inSpan<T>(
   }
 }
 
-export function eventAttributes(event: { id: string; type: string; correlationId: string; subject: string }): Record<string, string> {
-  return {
-    [ATTR.eventId]: event.id,
-    [ATTR.eventType]: event.type,
+export type SpanAttributes = Record<string, string | number | boolean>;
+
+/** The attributes of a span that handles a delivered event: the case it belongs to and the message it came in. */
+export function eventAttributes(event: JarvisEvent): SpanAttributes {
+  return { ...caseAttributes(event), ...messagingAttributes(event, MESSAGING_OPERATION.process) };
+}
+
+/** The attributes of a span that appends `event`: the case it belongs to and the message it sends. */
+export function publishAttributes(event: JarvisEvent): SpanAttributes {
+  return { ...caseAttributes(event), ...messagingAttributes(event, MESSAGING_OPERATION.publish) };
+}
+
+/**
+ * What an event tells about its case: ids, target, and whichever of check, action, decision, result and resolution
+ * it carries. Stamped on the span active when the event is appended too, so every span of a case says how it went.
+ */
+export function caseAttributes(event: JarvisEvent): SpanAttributes {
+  return { [ATTR.eventId]: event.id, [ATTR.eventType]: event.type, ...stateOfCase(event) };
+}
+
+function stateOfCase(event: JarvisEvent): SpanAttributes {
+  const data = event.data as unknown as Record<string, unknown>;
+  const attributes: SpanAttributes = {
     [ATTR.incidentId]: event.correlationId,
     [ATTR.target]: event.subject,
+    [ATTR.targetKind]: event.data.target.kind,
+    [ATTR.targetId]: event.data.target.id,
   };
+  if (typeof data['check'] === 'string') attributes[ATTR.check] = data['check'];
+  if (typeof data['action'] === 'string') attributes[ATTR.action] = data['action'];
+  if (typeof data['rule'] === 'string') attributes[ATTR.decisionRule] = data['rule'];
+  if (event.type === 'RemediationDecided') attributes[ATTR.decisionOutcome] = event.data.outcome;
+  if (event.type === 'IncidentResolved') attributes[ATTR.resolution] = event.data.resolution;
+  const result = RESULTS[event.type];
+  if (result) attributes[result[0]] = result[1];
+  return attributes;
+}
+
+/** The events that end a step, and how it ended. */
+const RESULTS: Partial<Record<EventType, [string, string]>> = {
+  ActionSucceeded: [ATTR.actionResult, 'succeeded'],
+  ActionFailed: [ATTR.actionResult, 'failed'],
+  ActionRefused: [ATTR.actionResult, 'refused'],
+  DecisionSuperseded: [ATTR.actionResult, 'superseded'],
+  VerificationPassed: [ATTR.verificationResult, 'passed'],
+  VerificationFailed: [ATTR.verificationResult, 'failed'],
+};
+
+function messagingAttributes(event: JarvisEvent, operation: string): SpanAttributes {
+  return {
+    [MESSAGING.system]: MESSAGING_SYSTEM_NATS,
+    [MESSAGING.destinationName]: subjectOf(event.type),
+    [MESSAGING.operationType]: operation,
+    [MESSAGING.messageId]: event.id,
+  };
+}
+
+/**
+ * Adds what an appended event says about its case to the span it was appended in (the act span learns its action's
+ * result, the verify span the verdict), never the event's own id or type: those describe the span's trigger.
+ */
+export function annotateActiveSpan(event: JarvisEvent): void {
+  const span = trace.getActiveSpan();
+  if (!span?.isRecording()) return;
+  span.setAttributes(stateOfCase(event));
 }

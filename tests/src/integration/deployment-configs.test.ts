@@ -32,9 +32,9 @@ describe('configs of the compose stack, validated with the tools available here'
     });
   }
 
-  it('Prometheus scrapes the all-in-one gateway on 8080 and, split, each service container on 9464, under one job', () => {
+  it('Prometheus scrapes the all-in-one container and, split, each service container on 9464, under one job', () => {
     const allInOne = (yamlOf(infra('prometheus', 'prometheus.yml'))['scrape_configs'] as ScrapeConfig[]);
-    assert.deepEqual(allInOne.map((c) => [c.job_name, c.metrics_path, c.static_configs.flatMap((s) => s.targets)]), [['jarvis', '/metrics', ['jarvis:8080']]]);
+    assert.deepEqual(allInOne.map((c) => [c.job_name, c.metrics_path, c.static_configs.flatMap((s) => s.targets)]), [['jarvis', '/metrics', ['jarvis:9464']]]);
     const split = (yamlOf(infra('prometheus', 'prometheus.split.yml'))['scrape_configs'] as ScrapeConfig[]);
     assert.deepEqual(split.map((c) => [c.job_name, c.metrics_path]), [['jarvis', '/metrics']]);
     const targets = split[0]!.static_configs.map((s) => [s.targets.join(), s.labels?.['service']]);

@@ -1,0 +1,3 @@
+import { observabilitySuite } from './observability-suite.js';
+
+observabilitySuite('all-in-one');
