@@ -33,8 +33,9 @@ export const textValidator: ConfigValidator = {
 };
 
 /**
- * A minimal reading of ddclient.conf until the checks' own parser is plugged in: every line is a comment, blank, a
+ * A minimal reading of ddclient.conf for an editor built without the ddclient lib: every line is a comment, blank, a
  * comma-separated list of `option=value` (continued with a trailing backslash) or a host list; quotes must close.
+ * The service plugs in the ddclient check's own parser and validator instead (ddclient-edit-validator.ts).
  */
 export const ddclientValidator: ConfigValidator = {
   name: 'ddclient',

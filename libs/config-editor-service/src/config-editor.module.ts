@@ -6,6 +6,7 @@ import { CaddyAdminHealthCheck, CaddyValidator, ConfigEditError, ConfigEditor, C
 import { CLOCK, JARVIS_CONFIG, PROCESSOR_HOST, ProcessorHost, ProcessorServiceModule, processorProviders, SERVICE_HEALTH, ServiceHealth, type Clock } from '@jarvis/service-kit';
 import { parseApplyRequest } from './apply-request.js';
 import { ConfigEditSteps } from './config-edit-steps.js';
+import { ddclientEditValidator } from './ddclient-edit-validator.js';
 import { ConfigEditorProcessor } from './config-editor.processor.js';
 import { unfinishedEdits, type EditorState } from './editor-state.js';
 
@@ -71,7 +72,7 @@ async function configEditorFrom(config: JarvisConfig, healthChecks: HealthCheckL
     retention: { keep: settings.backupsKept, maxAgeMs: settings.backupMaxAgeDays * 86_400_000 },
   });
   const caddyValidator = new CaddyValidator(new ExecFileProgramRunner(), { caddyBinary: settings.caddyBinary, timeoutMs: settings.checkTimeoutSeconds * 1000 });
-  return new ConfigEditor({ files, caddyValidator, healthChecks });
+  return new ConfigEditor({ files, caddyValidator, healthChecks, validators: { ddclient: ddclientEditValidator(config.ddclient?.keyFolders ?? []) } });
 }
 
 @Module({

@@ -5,3 +5,4 @@ export * from './config-editor.module.js';
 export * from './config-editor.processor.js';
 export * from './edit-events.js';
 export * from './editor-state.js';
+export * from './ddclient-edit-validator.js';

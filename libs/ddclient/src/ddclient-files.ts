@@ -14,7 +14,15 @@ export type LoadedDdclientConfig = { readonly document: DdclientDocument; readon
 /** Reads ddclient.conf and its key files; key files only from the config's folder and `keyFolders`. */
 export async function loadDdclientConfig(settings: Pick<DdclientConfig, 'config' | 'keyFolders'>): Promise<LoadedDdclientConfig> {
   const configReader = await GuardedFileReader.forFolders([await GuardedFileReader.folderOf(settings.config)]);
-  const document = parseDdclientConfig(await configReader.read(settings.config, MAX_CONFIG_BYTES));
+  return readAlongside(await configReader.read(settings.config, MAX_CONFIG_BYTES), settings);
+}
+
+/**
+ * Parses `text` as if it were the ddclient.conf at `settings.config` (a proposed edit of it, say) and reads the key
+ * files it names, through the same whitelist as the file itself would.
+ */
+export async function readAlongside(text: string, settings: Pick<DdclientConfig, 'config' | 'keyFolders'>): Promise<LoadedDdclientConfig> {
+  const document = parseDdclientConfig(text);
   const keyReader = await GuardedFileReader.forFolders([await GuardedFileReader.folderOf(settings.config), ...settings.keyFolders]);
   const keyFiles = new Map<string, KeyFileContent>();
   for (const path of keyFilePaths(document)) keyFiles.set(path, await readKeyFile(keyReader, path));
