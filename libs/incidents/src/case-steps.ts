@@ -1,6 +1,6 @@
 import type { EventType, JarvisEvent, JarvisEventOf } from '@jarvis/contracts';
 
-/** The steps of a case a person follows in the log: one line each, in the order they happen. */
+/** The steps of a case a person follows in the log: one line each, written once the step is stored. */
 export type CaseStepName =
   | 'reading'
   | 'detected'
