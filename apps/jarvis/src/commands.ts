@@ -1,4 +1,4 @@
-import { approvalsCommand, approveCommand, auditTailCommand, auditVerifyCommand, CommandTable, incidentCommand, incidentsCommand, rejectCommand, startCommand } from '@jarvis/service-kit/cli';
+import { approvalsCommand, approveCommand, auditExportCommand, auditTailCommand, auditVerifyCommand, CommandTable, incidentCommand, incidentsCommand, rejectCommand, startCommand } from '@jarvis/service-kit/cli';
 
 /** Every `jarvis <command>`; a new command is one more entry here. */
 export const COMMANDS = new CommandTable([
@@ -10,4 +10,5 @@ export const COMMANDS = new CommandTable([
   incidentCommand(),
   auditTailCommand(),
   auditVerifyCommand(),
+  auditExportCommand(),
 ]);

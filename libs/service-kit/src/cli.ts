@@ -7,3 +7,4 @@ export * from './approval-commands.js';
 export * from './incident-commands.js';
 export * from './audit-tail-command.js';
 export * from './audit-verify-command.js';
+export * from './audit-export-command.js';
