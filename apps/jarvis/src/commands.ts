@@ -1,4 +1,5 @@
 import { approvalsCommand, approveCommand, auditExportCommand, auditTailCommand, auditVerifyCommand, CommandTable, incidentCommand, incidentsCommand, rejectCommand, startCommand } from '@jarvis/service-kit/cli';
+import { auditReplayCommand } from './audit-replay-command.js';
 
 /** Every `jarvis <command>`; a new command is one more entry here. */
 export const COMMANDS = new CommandTable([
@@ -11,4 +12,5 @@ export const COMMANDS = new CommandTable([
   auditTailCommand(),
   auditVerifyCommand(),
   auditExportCommand(),
+  auditReplayCommand(),
 ]);

@@ -1,11 +1,12 @@
 import { Controller, Inject, Module } from '@nestjs/common';
 import { MessagePattern, Payload, RpcException } from '@nestjs/microservices';
 import { IncidentListQuery, IncidentQuery, RPC, rpcError, type HealthReply, type IncidentListReply, type IncidentView, type ReliabilityReply } from '@jarvis/contracts';
-import { DEFAULT_INCIDENT_BOOK_LIMITS, incidentMetrics, reliabilityReport, type TimeSavedEstimates } from '@jarvis/incidents';
+import { DEFAULT_INCIDENT_BOOK_LIMITS, incidentMetrics, reliabilityReport } from '@jarvis/incidents';
 import type { JarvisConfig } from '@jarvis/config';
 import { CLOCK, JARVIS_CONFIG, PROCESSOR_HOST, ProcessorHost, ProcessorServiceModule, processorProviders, SERVICE_HEALTH, ServiceHealth, type Clock } from '@jarvis/service-kit';
 import { AuditCheckpoints } from './audit-checkpoints.js';
 import { AuditProcessor, type AuditState } from './audit.processor.js';
+import { timeSavedEstimatesOf } from './time-saved.js';
 
 @Controller()
 export class AuditController {
@@ -41,13 +42,10 @@ export class AuditController {
 
   @MessagePattern(RPC.auditReliability)
   reliability(): ReliabilityReply {
-    return reliabilityReport(this.host.state().reliability, this.clock(), estimatesOf(this.config));
+    return reliabilityReport(this.host.state().reliability, this.clock(), timeSavedEstimatesOf(this.config));
   }
 }
 
-function estimatesOf({ reliability }: JarvisConfig): TimeSavedEstimates {
-  return { minutesByAction: new Map(reliability.timeSaved.map((e) => [e.action, e.minutes])), defaultMinutes: reliability.defaultMinutes };
-}
 
 @Module({
   controllers: [AuditController],

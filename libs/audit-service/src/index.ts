@@ -1,2 +1,3 @@
 export * from './audit.module.js';
 export * from './audit.processor.js';
+export * from './audit-replay.js';

@@ -89,6 +89,21 @@ describe('following and reading incidents from the command line', { timeout: 240
     assert.deepEqual(await read(), before);
   });
 
+  it('rebuilds the same figures from zero with jarvis audit replay as the live service serves', async () => {
+    const response = await fetch(`${api().JARVIS_API_URL}/api/jarvis/metrics/reliability`);
+    const { at: _liveAt, ...live } = (await response.json()) as ReliabilityReply;
+    const replay = await runJarvisCli(['audit', 'replay', '--json'], { NATS_URL: lab.nats.url, JARVIS_CONFIG: join(lab.jarvis.dir, 'jarvis.yaml') });
+    assert.equal(replay.status, 0, replay.stderr);
+    const replayed = JSON.parse(replay.stdout) as { events: number; invalid: number; reliability: ReliabilityReply; incidents: { incidents: number; resolved: number } };
+    const { at: _replayAt, ...rebuilt } = replayed.reliability;
+    assert.deepEqual(rebuilt, live);
+    assert.equal(replayed.invalid, 0);
+    assert.ok(replayed.events > 0);
+    assert.deepEqual([replayed.incidents.incidents, replayed.incidents.resolved], [1, 1]);
+    const text = await runJarvisCli(['audit', 'replay'], { NATS_URL: lab.nats.url });
+    assert.match(text.stdout, /^replayed \d+ events in [\d.]+ s \(\d+ events\/s\)/);
+  });
+
   it('says plainly what is wrong: an unknown incident (1), a malformed id, a bad filter or event type (2)', async () => {
     const unknown = await runJarvisCli(['incident', UNKNOWN_CASE], api());
     assert.equal(unknown.status, 1);

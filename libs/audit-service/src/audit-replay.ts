@@ -1,0 +1,80 @@
+import { jetstreamManager } from '@nats-io/jetstream';
+import { connect, type NatsConnection } from '@nats-io/transport-node';
+import { readRawBySequence } from '@jarvis/audit-store';
+import { defaultConfig, loadConfigFile, type JarvisConfig } from '@jarvis/config';
+import { decodeEvent, EVENT_STREAM_NAME, type ReliabilityReply } from '@jarvis/contracts';
+import { DEFAULT_INCIDENT_BOOK_LIMITS, incidentMetrics, reliabilityReport, type IncidentMetrics } from '@jarvis/incidents';
+import { natsClientOptionsFrom, StartupError, type CommandInput, type Terminal } from '@jarvis/service-kit';
+import { AuditProcessor } from './audit.processor.js';
+import { timeSavedEstimatesOf } from './time-saved.js';
+
+const DONE = 0;
+const FAILED = 1;
+const USAGE = 2;
+
+export type AuditReplay = { events: number; invalid: number; seconds: number; eventsPerSecond: number; incidents: IncidentMetrics; reliability: ReliabilityReply };
+
+/** What `jarvis audit replay` does: the audit's projections folded from zero, here, with the configuration given. */
+export async function auditReplay({ values, env }: CommandInput, terminal: Terminal): Promise<number> {
+  let nc: NatsConnection | undefined;
+  try {
+    const config = env['JARVIS_CONFIG'] ? loadConfigFile(env['JARVIS_CONFIG']) : defaultConfig();
+    nc = await connect({ ...natsClientOptionsFrom(env), name: 'jarvis-audit-replay', timeout: 10_000, reconnect: false });
+    const progress = progressOf(values['json'] !== true && process.stderr.isTTY === true);
+    const replay = await replayAudit(nc, config, progress);
+    terminal.out(values['json'] === true ? `${JSON.stringify(replay)}\n` : describe(replay));
+    return DONE;
+  } catch (error) {
+    const usage = error instanceof StartupError;
+    terminal.err(`jarvis audit replay: ${(error as Error).message}\n`);
+    return usage ? USAGE : FAILED;
+  } finally {
+    await nc?.close().catch(() => undefined);
+  }
+}
+
+/** Every stored event, in order, through the audit processor's evolve; the figures as of now. */
+export async function replayAudit(nc: NatsConnection, config: JarvisConfig, progress: (seq: number, lastSeq: number, perSecond: number) => void): Promise<AuditReplay> {
+  const processor = new AuditProcessor({ closedRetentionMs: config.events.closedCaseRetentionHours * 3_600_000, maxEarlyDetections: DEFAULT_INCIDENT_BOOK_LIMITS.maxEarlyDetections });
+  const jsm = await jetstreamManager(nc);
+  const { state: stream } = await jsm.streams.info(EVENT_STREAM_NAME);
+  const started = performance.now();
+  let state = processor.initialState();
+  let events = 0;
+  let invalid = 0;
+  for await (const record of readRawBySequence(jsm, EVENT_STREAM_NAME, stream.first_seq, stream.last_seq)) {
+    const decoded = decodeEvent(record.data);
+    if (decoded.ok) {
+      state = processor.evolve(state, decoded.value);
+      events += 1;
+    } else invalid += 1;
+    if (record.seq % 1000 === 0) progress(record.seq, stream.last_seq, events / ((performance.now() - started) / 1000));
+  }
+  const seconds = (performance.now() - started) / 1000;
+  return {
+    events,
+    invalid,
+    seconds,
+    eventsPerSecond: seconds > 0 ? events / seconds : events,
+    incidents: incidentMetrics([...state.incidents.byId.values()]),
+    reliability: reliabilityReport(state.reliability, new Date(), timeSavedEstimatesOf(config)),
+  };
+}
+
+function describe(replay: AuditReplay): string {
+  const { incidents, reliability } = replay;
+  const rate = reliability.autonomousFixRate === null ? '-' : `${Math.round(reliability.autonomousFixRate * 100)}%`;
+  return [
+    `replayed ${replay.events} events in ${replay.seconds.toFixed(1)} s (${Math.round(replay.eventsPerSecond)} events/s)${replay.invalid > 0 ? `; ${replay.invalid} invalid messages skipped` : ''}`,
+    `incidents kept: ${incidents.incidents} (${incidents.open} open, ${incidents.escalated} escalated, ${incidents.resolved} resolved)`,
+    `all time: ${reliability.incidents.detected} detected, ${reliability.incidents.remediated} remediated (${reliability.incidents.remediatedWithoutPerson} without a person), autonomous fix rate ${rate}`,
+    `actions in the last 24 h / 7 d / 30 d: ${reliability.actionsExecuted.last24h} / ${reliability.actionsExecuted.last7d} / ${reliability.actionsExecuted.last30d}; about ${Math.round(reliability.minutesSaved)} minutes saved`,
+    '',
+  ].join('\n');
+}
+
+/** `\rreplaying seq N/M, R events/s` on a terminal's stderr; nothing otherwise. */
+function progressOf(enabled: boolean): (seq: number, lastSeq: number, perSecond: number) => void {
+  if (!enabled) return () => undefined;
+  return (seq, lastSeq, perSecond) => void process.stderr.write(`\rreplaying seq ${seq}/${lastSeq}, ${Math.round(perSecond)} events/s`);
+}
