@@ -1,7 +1,16 @@
-import { PARK, RETRY, type PersistentSubscriptionToStream, type PersistentSubscriptionToStreamResolvedEvent } from '@kurrent/kurrentdb-client';
+import { PARK, RETRY, type PersistentAction, type PersistentSubscriptionToStreamResolvedEvent, type ResolvedEvent } from '@kurrent/kurrentdb-client';
 import { assertNever } from '@jarvis/contracts';
 import type { Delivery, DeliveryOutcome, Subscription } from '@jarvis/event-log';
 import { fromRecorded, seqOfRevision } from './event-mapping.js';
+
+/** What this adapter uses of the client's persistent subscription to a stream. */
+export type PersistentConnection = {
+  on(event: 'data', listener: (event: PersistentSubscriptionToStreamResolvedEvent) => void): unknown;
+  on(event: 'error', listener: (error: Error) => void): unknown;
+  ack(...events: ResolvedEvent[]): Promise<void>;
+  nack(action: PersistentAction, reason: string, ...events: ResolvedEvent[]): Promise<void>;
+  unsubscribe(): Promise<void>;
+};
 
 /**
  * One persistent-subscription connection turned into the port's deliveries. The ack wait is kept here, not on the
@@ -18,7 +27,7 @@ export class PersistentDeliveries {
   private readonly timers = new Set<NodeJS.Timeout>();
 
   constructor(
-    private readonly subscription: PersistentSubscriptionToStream,
+    private readonly subscription: PersistentConnection,
     private readonly ackWaitMs: number,
     private readonly onDelivery: (delivery: Delivery) => void,
   ) {}
