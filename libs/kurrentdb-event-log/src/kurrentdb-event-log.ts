@@ -9,6 +9,7 @@ import {
   StreamNotFoundError,
   WrongExpectedVersionError,
   persistentSubscriptionToStreamSettingsFromDefaults,
+  type GetStreamMetadataResult,
   type KurrentDBClient,
 } from '@kurrent/kurrentdb-client';
 import { validateEvent, type JarvisEvent } from '@jarvis/contracts';
@@ -130,23 +131,26 @@ export class KurrentDbEventLog implements EventLog {
   }
 }
 
-/** The first opener writes the creation time into the stream's metadata; every later one (or a racing one) reads it. */
+/**
+ * The first opener adds the creation time to the stream's metadata, keeping what an operator set there (a max age);
+ * every later one, or one that lost the race, reads it.
+ */
 async function ensureCreatedAt(client: KurrentDBClient, stream: string, now: Date): Promise<string> {
-  const existing = await readCreatedAt(client, stream);
+  const current = await client.getStreamMetadata(stream);
+  const existing = createdAtIn(current);
   if (existing) return existing;
   try {
-    await client.setStreamMetadata(stream, { [CREATED_AT_KEY]: now.toISOString() }, { expectedRevision: NO_STREAM });
+    await client.setStreamMetadata(stream, { ...current.metadata, [CREATED_AT_KEY]: now.toISOString() }, { expectedRevision: current.metastreamRevision ?? NO_STREAM });
     return now.toISOString();
   } catch (error) {
     if (!(error instanceof WrongExpectedVersionError)) throw error;
-    const written = await readCreatedAt(client, stream);
-    if (!written) throw new Error(`stream ${stream}: its metadata exists without ${CREATED_AT_KEY}; add it, or name another stream`);
+    const written = createdAtIn(await client.getStreamMetadata(stream));
+    if (!written) throw new Error(`stream ${stream}: its metadata changed while Jarvis added ${CREATED_AT_KEY}; open it again`);
     return written;
   }
 }
 
-async function readCreatedAt(client: KurrentDBClient, stream: string): Promise<string | undefined> {
-  const { metadata } = await client.getStreamMetadata(stream);
+function createdAtIn({ metadata }: GetStreamMetadataResult): string | undefined {
   const value = metadata?.[CREATED_AT_KEY];
   return typeof value === 'string' ? value : undefined;
 }
