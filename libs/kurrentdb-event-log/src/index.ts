@@ -1,0 +1,2 @@
+export * from './event-mapping.js';
+export * from './kurrentdb-event-log.js';
