@@ -8,7 +8,7 @@ import { describeFixDdclient, FIX_DDCLIENT, FixDdclient } from './fix-ddclient.j
 export type DdclientDependencies = { ddclient: DdclientPort };
 
 /**
- * The dynamic-DNS client under `ddclient:` in jarvis.yaml, probed on a schedule (`infrastructure_validate_ddclient`).
+ * The dynamic-DNS client under `ddclient:` in jarvis.yaml, probed on a schedule (`infrastructure_validate_ddclient`),
  * healed by a forced update (ddclient skips updates for 5 minutes after a failure). A wrong secret is not healed by
  * it: the action fails with ddclient's reason and the credential fix goes through the config editor.
  */

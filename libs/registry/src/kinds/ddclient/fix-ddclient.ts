@@ -39,15 +39,16 @@ export class FixDdclient implements RemediationAction<FixDdclientParams> {
   readonly deadlineMs: number;
   readonly maxAttemptsPerIncident?: number;
 
-  readonly appliesTo: (target: TargetRef) => boolean;
-
   constructor(
     private readonly ddclient: DdclientConfig | undefined,
     private readonly port: DdclientPort,
   ) {
     const descriptor = describeFixDdclient(ddclient);
     ({ name: this.name, kind: this.kind, risk: this.risk, params: this.params, defaultParams: this.defaultParams, deadlineMs: this.deadlineMs, maxAttemptsPerIncident: this.maxAttemptsPerIncident } = descriptor);
-    this.appliesTo = (target) => ddclient?.name === target.id;
+  }
+
+  appliesTo(target: TargetRef): boolean {
+    return this.ddclient?.name === target.id;
   }
 
   /** A repeated forced update sends the same record again, which is harmless: running it again is the safe answer. */
