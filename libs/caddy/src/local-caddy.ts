@@ -1,6 +1,6 @@
 import type { CaddyConfig } from '@jarvis/config';
 import type { AdminReading, CaddyAdminPath, CaddyPort, CaddyRun, Reachability, UpstreamEndpoint } from '@jarvis/registry';
-import { getAdmin } from './admin-client.js';
+import { getAdmin, reloadCurrentConfig } from './admin-client.js';
 import { DEFAULT_CADDYFILE_DIRS, resolveAllowedFile } from './allowed-file.js';
 import { ExecFileCommandRunner, type CommandRunner } from './command-runner.js';
 import { reachUpstream } from './upstream-reach.js';
@@ -23,6 +23,10 @@ export class LocalCaddy implements CaddyPort {
 
   admin(instance: CaddyConfig, path: CaddyAdminPath, signal: AbortSignal): Promise<AdminReading> {
     return getAdmin(instance.adminAddress, instance.adminPort, path, instance.timeoutMs, signal);
+  }
+
+  reloadCurrentConfig(instance: CaddyConfig, signal: AbortSignal): Promise<AdminReading> {
+    return reloadCurrentConfig(instance.adminAddress, instance.adminPort, instance.timeoutMs, signal);
   }
 
   validate(instance: CaddyConfig, signal: AbortSignal): Promise<CaddyRun> {

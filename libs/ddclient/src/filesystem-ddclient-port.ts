@@ -1,7 +1,9 @@
 import type { DdclientConfig } from '@jarvis/config';
-import type { DdclientConfigProblem, DdclientHostReading, DdclientInspection, DdclientPort } from '@jarvis/registry';
+import type { DdclientConfigProblem, DdclientForcedRun, DdclientHostReading, DdclientInspection, DdclientPort } from '@jarvis/registry';
+import { appendToDdclientLog } from './ddclient-log-append.js';
 import type { DdclientProblem } from './ddclient-document.js';
 import { loadDdclientConfig } from './ddclient-files.js';
+import { DdclientRunner } from './ddclient-runner.js';
 import { recogniseDdclientOutput } from './ddclient-output.js';
 import { GuardedFileReader } from './guarded-file-reader.js';
 import { validateDdclientConfig } from './validate-ddclient-config.js';
@@ -16,6 +18,12 @@ export class FilesystemDdclientPort implements DdclientPort {
     const problems = validateDdclientConfig(loaded.document, loaded.keyFiles).map(located);
     const log = ddclient.log ? await readLog(ddclient.log) : { hosts: null, logProblem: null };
     return { hostCount: loaded.document.hosts.length, problems, ...log };
+  }
+
+  async forceUpdate(ddclient: DdclientConfig, signal: AbortSignal): Promise<DdclientForcedRun> {
+    const run = await new DdclientRunner(ddclient).run({ force: true }, signal);
+    if (ddclient.log && run.output !== '') await appendToDdclientLog(ddclient.log, run.output);
+    return { exitCode: run.exitCode, timedOut: run.timedOut, hosts: run.hosts };
   }
 }
 

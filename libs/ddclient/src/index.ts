@@ -1,6 +1,7 @@
 export * from './ddclient-document.js';
 export * from './ddclient-files.js';
 export * from './ddclient-keywords.js';
+export * from './ddclient-log-append.js';
 export * from './ddclient-output.js';
 export * from './ddclient-runner.js';
 export * from './filesystem-ddclient-port.js';

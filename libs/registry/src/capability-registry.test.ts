@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { DdclientConfig, DiskConfig, JarvisConfig } from '@jarvis/config';
+import { CaddyConfig, DdclientConfig, DiskConfig, JarvisConfig } from '@jarvis/config';
 import { targetOf, type TargetKind } from '@jarvis/contracts';
 import { CapabilityRegistry, NO_REMEDIATION, type RemediationOverride } from './capability-registry.js';
 import type { ActionDescriptor, RemediationAction } from './remediation-action.js';
@@ -236,8 +236,25 @@ describe('capabilityRegistry: the kinds Jarvis ships', () => {
     assert.equal(shipped.remediationFor(targetOf('container', 'web'), 'container_state')?.name, 'restart_container');
     assert.equal(shipped.remediationFor(targetOf('disk', '/srv'), 'disk_usage')?.name, 'clean_tmp_files');
     assert.equal(shipped.remediationFor(targetOf('http_endpoint', 'no-such-endpoint'), 'http_health'), null, 'an endpoint naming no container has no restart');
-    assert.equal(shipped.remediationFor(targetOf('ddclient', 'ddclient'), 'ddclient_update'), null, 'a ddclient failure needs a person (or the config editor) until a fix action exists');
+    assert.equal(shipped.remediationFor(targetOf('ddclient', 'ddclient'), 'ddclient_update'), null, 'no ddclient in jarvis.yaml: nothing to force');
+    assert.equal(shipped.remediationFor(targetOf('caddy', 'edge'), 'caddy_certificates'), null, 'no Caddy in jarvis.yaml: nothing to retry');
     assert.equal(shipped.remediationFor(targetOf('dns_record', 'www.lab.jarvis.test'), 'dns_resolution'), null, 'no DNS remediation yet');
+  });
+
+  it('given a ddclient and a Caddy in jarvis.yaml, when their checks fail, then the forced update and the certificate retry answer them', () => {
+    const edge = Object.assign(new JarvisConfig(), {
+      ddclient: Object.assign(new DdclientConfig(), { name: 'home', config: '/etc/ddclient.conf', runTimeoutSeconds: 20 }),
+      caddy: [Object.assign(new CaddyConfig(), { name: 'edge', caddyfile: '/etc/caddy/Caddyfile', timeoutMs: 3000 })],
+    });
+    const shipped = capabilityRegistry(edge);
+    const fix = shipped.remediationFor(targetOf('ddclient', 'home'), 'ddclient_update');
+    assert.deepEqual({ name: fix?.name, risk: fix?.risk, attempts: fix?.maxAttemptsPerIncident, deadlineMs: fix?.deadlineMs }, { name: 'infrastructure_fix_ddclient', risk: 'low', attempts: 1, deadlineMs: 25_000 });
+    const retry = shipped.remediationFor(targetOf('caddy', 'edge'), 'caddy_certificates');
+    assert.deepEqual({ name: retry?.name, risk: retry?.risk, attempts: retry?.maxAttemptsPerIncident, deadlineMs: retry?.deadlineMs }, { name: 'infrastructure_remediate_ssl', risk: 'low', attempts: 1, deadlineMs: 6000 });
+    assert.equal(shipped.remediationFor(targetOf('ddclient', 'other'), 'ddclient_update'), null, 'a ddclient not in jarvis.yaml is not forced');
+    assert.equal(shipped.remediationFor(targetOf('caddy', 'other'), 'caddy_certificates'), null, 'a Caddy not in jarvis.yaml is not reloaded');
+    assert.equal(shipped.remediationFor(targetOf('caddy', 'edge'), 'caddy_upstreams'), null, 'only missing certificates are answered by the retry');
+    assert.deepEqual([...shipped.createActions(UNUSED_PORTS).keys()].filter((name) => name.startsWith('infrastructure_')), ['infrastructure_remediate_ssl', 'infrastructure_fix_ddclient']);
   });
 
   it('given one configured disk, when probes are built, then there is one disk_usage probe for its mount', () => {

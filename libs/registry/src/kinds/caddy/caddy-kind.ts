@@ -5,6 +5,7 @@ import { CADDY_ADMIN_API_CHECK, CADDY_CONFIG_LOADED_CHECK } from './admin-api-ju
 import { CaddyLooks } from './caddy-looks.js';
 import type { CaddyPort } from './caddy-port.js';
 import { CaddyProbe } from './caddy-probe.js';
+import { describeRemediateSsl, REMEDIATE_SSL, RemediateSsl } from './remediate-ssl.js';
 import { CADDY_CADDYFILE_VALID_CHECK } from './caddyfile-validation.js';
 import { CADDY_CERTIFICATES_CHECK } from './site-certificates.js';
 import { CADDY_UPSTREAMS_CHECK } from './upstream-health.js';
@@ -17,15 +18,16 @@ const SCHEDULER_MARGIN_MS = 1000;
 /**
  * Caddy instances listed under `caddy:` in jarvis.yaml: a kind of its own rather than checks on the TLS kind,
  * because its target is the server (admin API, Caddyfile, upstreams) and what heals it (a retry, a restart)
- * acts on the server, not on one certificate. No remediation yet.
+ * acts on the server, not on one certificate. Missing certificates are healed by making Caddy retry its orders.
  */
 export function caddyKind(config: JarvisConfig): TargetKindPlugin<CaddyDependencies> {
+  const remediateSsl = describeRemediateSsl(config.caddy);
   return {
     kind: 'caddy',
     checks: [CADDY_ADMIN_API_CHECK, CADDY_CONFIG_LOADED_CHECK, CADDY_CADDYFILE_VALID_CHECK, CADDY_UPSTREAMS_CHECK, CADDY_CERTIFICATES_CHECK],
-    actions: [],
-    remediation: {},
-    createActions: () => [],
+    actions: [remediateSsl],
+    remediation: { [CADDY_CERTIFICATES_CHECK]: REMEDIATE_SSL },
+    createActions: ({ caddy, tls }) => [new RemediateSsl(config.caddy, caddy, tls)],
     createProbes: ({ caddy, tls }) => config.caddy.flatMap((instance) => probesOf(instance, new CaddyLooks(instance, caddy, tls))),
   };
 }

@@ -14,6 +14,7 @@ function fakeCaddy(answers: { admin?: Partial<Record<CaddyAdminPath, AdminReadin
   return {
     reached,
     admin: async (_instance, path) => answers.admin?.[path] ?? { kind: 'unreachable', reason: 'ECONNREFUSED' },
+    reloadCurrentConfig: async () => ({ kind: 'unreachable', reason: 'ECONNREFUSED' }),
     validate: async () => ({ exitCode: 0, stdout: '', stderr: '', timedOut: false }),
     adapt: async () => answers.adapt ?? { exitCode: 1, stdout: '', stderr: 'Error: no file', timedOut: false },
     reach: async (endpoint) => (reached.push(endpoint), answers.reach?.[`${endpoint.address}:${endpoint.port}`] ?? { reachable: true }),

@@ -17,6 +17,12 @@ export type Reachability = { reachable: true } | { reachable: false; reason: str
 /** The port to one Caddy instance; `@jarvis/caddy`'s adapter talks to its admin API and runs its program with argv only. */
 export interface CaddyPort {
   admin(instance: CaddyConfig, path: CaddyAdminPath, signal: AbortSignal): Promise<AdminReading>;
+  /**
+   * `GET /config/`, then `POST /load` of that same config with `Cache-Control: must-revalidate`: Caddy reloads an
+   * unchanged config and retries its ACME orders at once (a plain reload of an unchanged config does nothing).
+   * The answer is the load's, or the read's when the read failed.
+   */
+  reloadCurrentConfig(instance: CaddyConfig, signal: AbortSignal): Promise<AdminReading>;
   /** `caddy validate --config <caddyfile> --adapter caddyfile`. */
   validate(instance: CaddyConfig, signal: AbortSignal): Promise<CaddyRun>;
   /** `caddy adapt --config <caddyfile> --adapter caddyfile`: the JSON config the Caddyfile means. */

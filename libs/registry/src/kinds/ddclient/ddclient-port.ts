@@ -18,10 +18,22 @@ export type DdclientInspection = {
   readonly logProblem: string | null;
 };
 
+/** One forced ddclient run: per-host outcome from its own output; the output itself stays out of events. */
+export type DdclientForcedRun = {
+  readonly exitCode: number | null;
+  readonly timedOut: boolean;
+  readonly hosts: readonly DdclientHostReading[];
+};
+
 /**
  * The port to ddclient's files; `@jarvis/ddclient`'s adapter reads them through a path whitelist. An unreadable
  * ddclient.conf is thrown (the monitor records a probe error); everything wrong inside it is a problem.
  */
 export interface DdclientPort {
   inspect(ddclient: DdclientConfig, signal: AbortSignal): Promise<DdclientInspection>;
+  /**
+   * `ddclient -force` once in the foreground. Its output (secrets redacted) is appended to the configured log, so the
+   * check, which reads that log, sees what the run did.
+   */
+  forceUpdate(ddclient: DdclientConfig, signal: AbortSignal): Promise<DdclientForcedRun>;
 }

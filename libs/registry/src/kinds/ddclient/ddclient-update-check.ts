@@ -38,7 +38,8 @@ function healthy(inspection: DdclientInspection, warnings: number): string {
   return parts.join('; ');
 }
 
-function describeHost(host: DdclientHostReading): string {
+/** A host's last outcome, and why in words when it failed or was skipped. */
+export function describeHost(host: DdclientHostReading): string {
   if (host.outcome === 'updated' || host.outcome === 'attempted') return `${host.host} ${host.outcome}`;
   return `${host.host} ${host.outcome}: ${REASONS[host.reason ?? 'other'] ?? REASONS['other']}`;
 }

@@ -14,6 +14,10 @@ class ObservedDdclient implements DdclientPort {
     this.asked.push(ddclient);
     return this.answer;
   }
+
+  async forceUpdate(): Promise<never> {
+    throw new Error('the probe never forces an update');
+  }
 }
 
 describe('DdclientUpdateProbe', () => {
