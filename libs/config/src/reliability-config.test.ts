@@ -12,7 +12,7 @@ describe('ReliabilityConfig', () => {
   it('has an estimate for every built-in action and a default for the others', () => {
     const result = validatePlain(ReliabilityConfig, {}, 'reliability');
     assert.ok(result.ok);
-    assert.deepEqual(result.value.timeSaved.map((e) => [e.action, e.minutes]), [['restart_container', 15], ['restart_serving_container', 15], ['clean_tmp_files', 20], ['cleanup_old_logs', 20]]);
+    assert.deepEqual(result.value.timeSaved.map((e) => [e.action, e.minutes]), [['restart_container', 15], ['restart_serving_container', 15], ['clean_tmp_files', 20], ['cleanup_old_logs', 20], ['infrastructure_fix_ddclient', 30], ['infrastructure_remediate_ssl', 30]]);
     assert.equal(result.value.defaultMinutes, 10);
   });
 

@@ -32,7 +32,7 @@ export class ReliabilityConfig {
   @ArrayUnique((entry: TimeSavedConfig) => entry.action, { message: 'each action may be listed once' })
   @ValidateNested({ each: true })
   @Type(() => TimeSavedConfig)
-  timeSaved: TimeSavedConfig[] = [estimate('restart_container', 15), estimate('restart_serving_container', 15), estimate('clean_tmp_files', 20), estimate('cleanup_old_logs', 20)];
+  timeSaved: TimeSavedConfig[] = [estimate('restart_container', 15), estimate('restart_serving_container', 15), estimate('clean_tmp_files', 20), estimate('cleanup_old_logs', 20), estimate('infrastructure_fix_ddclient', 30), estimate('infrastructure_remediate_ssl', 30)];
 
   @Describe('Minutes saved per successful action of a type not listed in timeSaved.')
   @IsNumber({ allowNaN: false, allowInfinity: false })
