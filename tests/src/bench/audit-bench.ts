@@ -85,7 +85,7 @@ async function directGetRead(nc: NatsConnection, firstSeq: number, lastSeq: numb
   return rateOf(read, performance.now() - started);
 }
 
-/** `count` items through `send`, `inFlight` at a time, in order of start. */
+/** Every item through `send`, `inFlight` at a time, started in order; the rate over all of them. */
 async function timed<T>(items: T[], inFlight: number, send: (item: T) => Promise<unknown>): Promise<Rate> {
   const started = performance.now();
   let next = 0;
