@@ -14,7 +14,8 @@
 #   npm run bench -- --quick            smoke run of each (small samples), docs left alone
 #   npm run bench -- --quick --write-docs
 #   npm run bench -- --no-docs          full run, results on stdout only
-#   npm run bench -- --only healing|disk|http|startup [--quick] [--no-docs|--write-docs]
+#   npm run bench -- --only healing|disk|http|startup|audit [--quick] [--no-docs|--write-docs]
+#   npm run bench -- --only audit [--events 200000]   (its section is written by `--only audit` alone)
 #   npm run bench -- --only startup [--sizes 10000,100000]
 set -euo pipefail
 
@@ -39,7 +40,7 @@ args=()
 while [[ $# -gt 0 ]]; do
   case "$1" in
     --only)
-      [[ $# -ge 2 && ( "$2" == startup || "$2" == healing || "$2" == disk || "$2" == http ) ]] || die '--only takes "healing", "disk", "http" or "startup"'
+      [[ $# -ge 2 && ( "$2" == startup || "$2" == healing || "$2" == disk || "$2" == http || "$2" == audit ) ]] || die '--only takes "healing", "disk", "http", "startup" or "audit"'
       only=$2
       shift 2
       ;;
