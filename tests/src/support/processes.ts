@@ -73,13 +73,34 @@ export async function waitFor<T>(what: string, probe: () => Promise<T | undefine
 }
 
 export async function freePort(): Promise<number> {
+  return bindAndRelease(0);
+}
+
+/** Below Linux's ephemeral range (32768-60999), where every `freePort()` and every port-0 bind of other tests lands. */
+const RESERVED_RANGE = { from: 20_000, to: 30_000 };
+const RESERVED_TRIES = 50;
+
+/**
+ * A free port for a process that starts long after it is chosen (tens of seconds, as in the split shape): taken
+ * outside the ephemeral range, so no other test file running beside this one can be handed it meanwhile.
+ */
+export async function reservedPort(): Promise<number> {
+  for (let i = 0; i < RESERVED_TRIES; i++) {
+    const candidate = RESERVED_RANGE.from + Math.floor(Math.random() * (RESERVED_RANGE.to - RESERVED_RANGE.from));
+    const port = await bindAndRelease(candidate).catch(() => undefined);
+    if (port !== undefined) return port;
+  }
+  throw new Error(`no free port in ${RESERVED_RANGE.from}-${RESERVED_RANGE.to} after ${RESERVED_TRIES} tries`);
+}
+
+function bindAndRelease(port: number): Promise<number> {
   return new Promise((resolve, reject) => {
     const server = createServer();
     server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => {
+    server.listen(port, '127.0.0.1', () => {
       const address = server.address();
-      const port = typeof address === 'object' && address ? address.port : 0;
-      server.close(() => resolve(port));
+      const bound = typeof address === 'object' && address ? address.port : 0;
+      server.close(() => resolve(bound));
     });
   });
 }
