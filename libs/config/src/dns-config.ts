@@ -14,13 +14,12 @@ import {
   Max,
   MaxLength,
   Min,
-  registerDecorator,
   ValidateIf,
   ValidateNested,
-  type ValidationArguments,
 } from 'class-validator';
 import { DNS_NAME_PATTERN } from '@jarvis/contracts';
 import { Describe } from './config-description.js';
+import { Satisfies } from './endpoint-config.js';
 
 export const DNS_RECORD_TYPES = ['A', 'AAAA'] as const;
 export type DnsRecordType = (typeof DNS_RECORD_TYPES)[number];
@@ -42,21 +41,6 @@ export function dnsServerProblem(value: unknown): string | null {
   if (isIP(host) === 0) return `must be an IP address, optionally with a port (127.0.0.1:5353, [::1]:53), not "${value}"`;
   if (port !== undefined && !(/^\d{1,5}$/.test(port) && Number(port) >= 1 && Number(port) <= 65535)) return `must have a port from 1 to 65535, not "${port}"`;
   return null;
-}
-
-type Rule<T> = (value: unknown, owner: T) => string | null;
-
-function Satisfies<T>(name: string, rule: Rule<T>): PropertyDecorator {
-  return (object, propertyName) =>
-    registerDecorator({
-      name,
-      target: object.constructor,
-      propertyName: propertyName as string,
-      validator: {
-        validate: (value: unknown, args: ValidationArguments) => rule(value, args.object as T) === null,
-        defaultMessage: (args?: ValidationArguments) => (args ? (rule(args.value, args.object as T) ?? '') : ''),
-      },
-    });
 }
 
 function serverListProblem(value: unknown): string | null {
