@@ -4,7 +4,7 @@ import { readRawBySequence } from '@jarvis/audit-store';
 import { defaultConfig, loadConfigFile, type JarvisConfig } from '@jarvis/config';
 import { decodeEvent, EVENT_STREAM_NAME, type ReliabilityReply } from '@jarvis/contracts';
 import { DEFAULT_INCIDENT_BOOK_LIMITS, incidentMetrics, reliabilityReport, type IncidentMetrics } from '@jarvis/incidents';
-import { natsClientOptionsFrom, StartupError, type CommandInput, type Terminal } from '@jarvis/service-kit';
+import { natsClientOptionsFrom, progressLine, StartupError, type CommandInput, type ProgressLine, type Terminal } from '@jarvis/service-kit';
 import { AuditProcessor } from './audit.processor.js';
 import { timeSavedEstimatesOf } from './time-saved.js';
 
@@ -20,8 +20,9 @@ export async function auditReplay({ values, env }: CommandInput, terminal: Termi
   try {
     const config = env['JARVIS_CONFIG'] ? loadConfigFile(env['JARVIS_CONFIG']) : defaultConfig();
     nc = await connect({ ...natsClientOptionsFrom(env), name: 'jarvis-audit-replay', timeout: 10_000, reconnect: false });
-    const progress = progressOf(values['json'] !== true && process.stderr.isTTY === true);
+    const progress = progressLine(values['json'] !== true && process.stderr.isTTY === true, 'replaying');
     const replay = await replayAudit(nc, config, progress);
+    progress.clear();
     terminal.out(values['json'] === true ? `${JSON.stringify(replay)}\n` : describe(replay));
     return DONE;
   } catch (error) {
@@ -34,7 +35,7 @@ export async function auditReplay({ values, env }: CommandInput, terminal: Termi
 }
 
 /** Every stored event, in order, through the audit processor's evolve; the figures as of now. */
-export async function replayAudit(nc: NatsConnection, config: JarvisConfig, progress: (seq: number, lastSeq: number, perSecond: number) => void): Promise<AuditReplay> {
+export async function replayAudit(nc: NatsConnection, config: JarvisConfig, progress: Pick<ProgressLine, 'show'>): Promise<AuditReplay> {
   const processor = new AuditProcessor({ closedRetentionMs: config.events.closedCaseRetentionHours * 3_600_000, maxEarlyDetections: DEFAULT_INCIDENT_BOOK_LIMITS.maxEarlyDetections });
   const jsm = await jetstreamManager(nc);
   const { state: stream } = await jsm.streams.info(EVENT_STREAM_NAME);
@@ -48,7 +49,7 @@ export async function replayAudit(nc: NatsConnection, config: JarvisConfig, prog
       state = processor.evolve(state, decoded.value);
       events += 1;
     } else invalid += 1;
-    if (record.seq % 1000 === 0) progress(record.seq, stream.last_seq, events / ((performance.now() - started) / 1000));
+    if (record.seq % 1000 === 0) progress.show(record.seq, stream.last_seq, `${Math.round(events / ((performance.now() - started) / 1000))} events/s`);
   }
   const seconds = (performance.now() - started) / 1000;
   return {
@@ -71,10 +72,4 @@ function describe(replay: AuditReplay): string {
     `actions in the last 24 h / 7 d / 30 d: ${reliability.actionsExecuted.last24h} / ${reliability.actionsExecuted.last7d} / ${reliability.actionsExecuted.last30d}; about ${Math.round(reliability.minutesSaved)} minutes saved`,
     '',
   ].join('\n');
-}
-
-/** `\rreplaying seq N/M, R events/s` on a terminal's stderr; nothing otherwise. */
-function progressOf(enabled: boolean): (seq: number, lastSeq: number, perSecond: number) => void {
-  if (!enabled) return () => undefined;
-  return (seq, lastSeq, perSecond) => void process.stderr.write(`\rreplaying seq ${seq}/${lastSeq}, ${Math.round(perSecond)} events/s`);
 }

@@ -4,6 +4,7 @@ import { readRawBySequence } from '@jarvis/audit-store';
 import { decodeEvent, EVENT_STREAM_NAME, type JarvisEvent } from '@jarvis/contracts';
 import type { CommandInput, Terminal } from './command-table.js';
 import { natsClientOptionsFrom } from './nats-credentials.js';
+import { progressLine } from './progress-line.js';
 import { StartupError } from './startup-error.js';
 
 const DONE = 0;
@@ -61,13 +62,13 @@ function exportRangeFrom({ values }: CommandInput, terminal: Terminal): ExportRa
 async function exportEvents(nc: NatsConnection, range: ExportRange, terminal: Terminal): Promise<{ read: number; events: number }> {
   const jsm = await jetstreamManager(nc);
   const { state } = await jsm.streams.info(EVENT_STREAM_NAME);
-  const progress = progressOf(process.stderr.isTTY === true, state.last_seq);
+  const progress = progressLine(process.stderr.isTTY === true, 'exporting');
   if (range.format === 'csv') terminal.out(`${CSV_COLUMNS.join(',')}\n`);
   let read = 0;
   let events = 0;
   for await (const record of readRawBySequence(jsm, EVENT_STREAM_NAME, state.first_seq, state.last_seq)) {
     read += 1;
-    progress(record.seq);
+    if (record.seq % 1000 === 0) progress.show(record.seq, state.last_seq);
     const decoded = decodeEvent(record.data);
     if (!decoded.ok) {
       terminal.err(`seq ${record.seq}: not a valid event, left out (${decoded.errors.join('; ')})\n`);
@@ -78,7 +79,7 @@ async function exportEvents(nc: NatsConnection, range: ExportRange, terminal: Te
     terminal.out(`${range.format === 'csv' ? csvRow(record.seq, decoded.value) : JSON.stringify({ seq: record.seq, ...decoded.value })}\n`);
     events += 1;
   }
-  progress(null);
+  progress.clear();
   return { read, events };
 }
 
@@ -101,13 +102,4 @@ function csvRow(seq: number, event: JarvisEvent): string {
 /** RFC 4180: a cell with a comma, a quote or a line break is quoted, its quotes doubled. */
 function csvCell(value: string): string {
   return /[",\r\n]/.test(value) ? `"${value.replace(/"/g, '""')}"` : value;
-}
-
-/** `\rexporting seq N/M` on a terminal's stderr, at most every 1,000 events; nothing otherwise. */
-function progressOf(enabled: boolean, lastSeq: number): (seq: number | null) => void {
-  if (!enabled) return () => undefined;
-  return (seq) => {
-    if (seq === null) process.stderr.write('\r\x1b[2K');
-    else if (seq % 1000 === 0 || seq === lastSeq) process.stderr.write(`\rexporting seq ${seq}/${lastSeq}`);
-  };
 }

@@ -2,6 +2,7 @@ import { resolve } from 'node:path';
 import { connect, type NatsConnection } from '@nats-io/transport-node';
 import { AuditKeyError, readAuditKey, verifyEventChain, type ChainVerification } from '@jarvis/audit-store';
 import type { CommandInput, Terminal } from './command-table.js';
+import { progressLine } from './progress-line.js';
 import { natsClientOptionsFrom } from './nats-credentials.js';
 import { StartupError } from './startup-error.js';
 
@@ -16,7 +17,7 @@ export async function auditVerify({ values, env }: CommandInput, terminal: Termi
     const keyFile = values['key-file'] as string | undefined;
     const key = keyFile === undefined ? undefined : readAuditKey('--key-file', keyFile, resolve(env['JARVIS_DATA_DIR'] || 'data'));
     nc = await connect({ ...natsClientOptionsFrom(env), name: 'jarvis-audit-verify', timeout: 10_000, reconnect: false });
-    const progress = progressBar(values['json'] !== true && process.stderr.isTTY === true);
+    const progress = progressLine(values['json'] !== true && process.stderr.isTTY === true, 'verifying');
     const result = await verifyEventChain(nc, { ...(key ? { key } : {}), onProgress: progress.show });
     progress.clear();
     terminal.out(values['json'] === true ? `${JSON.stringify(result)}\n` : describe(result));
@@ -51,17 +52,4 @@ function retentionOf(result: ChainVerification): string {
   if (!result.retention) return 'none';
   const parts = [result.retention.maxAgeSeconds > 0 ? `max age ${result.retention.maxAgeSeconds / 86400} days` : '', result.retention.maxBytes > 0 ? `max ${result.retention.maxBytes} bytes` : ''];
   return parts.filter(Boolean).join(', ');
-}
-
-/** A one-line bar on a terminal's stderr; nothing when stderr is not a terminal or the output is JSON. */
-function progressBar(enabled: boolean): { show(seq: number, lastSeq: number): void; clear(): void } {
-  if (!enabled) return { show: () => undefined, clear: () => undefined };
-  return {
-    show: (seq, lastSeq) => {
-      const share = lastSeq > 0 ? Math.min(1, seq / lastSeq) : 1;
-      const filled = Math.round(share * 30);
-      process.stderr.write(`\rverifying [${'#'.repeat(filled)}${'.'.repeat(30 - filled)}] ${Math.round(share * 100)}% seq ${seq}/${lastSeq}`);
-    },
-    clear: () => void process.stderr.write('\r\x1b[2K'),
-  };
 }

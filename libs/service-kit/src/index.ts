@@ -16,3 +16,4 @@ export * from './nats-credentials.js';
 export * from './api-token.js';
 export * from './approval-commands.js';
 export * from './api-client.js';
+export * from './progress-line.js';

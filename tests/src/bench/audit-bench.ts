@@ -18,6 +18,7 @@ import { replayAudit } from '@jarvis/audit-service';
 import { defaultConfig } from '@jarvis/config';
 import { encodeEvent, EVENT_STREAM_NAME, subjectOf, type JarvisEvent } from '@jarvis/contracts';
 import { EVENT_TYPE_HEADER, JetStreamEventLog } from '@jarvis/event-log';
+import { progressLine } from '@jarvis/service-kit';
 import { REPO_ROOT } from '../support/jarvis-harness.js';
 import { startNats, type NatsHarness } from '../support/nats-harness.js';
 import { killAllTracked, waitFor } from '../support/processes.js';
@@ -165,7 +166,7 @@ async function run(nats: NatsHarness, args: Args) {
     log(`raw ordered read: ${raw.events} in ${(raw.ms / 1000).toFixed(1)} s`);
     const direct = await directGetRead(nc, state.first_seq, state.last_seq);
     log(`direct-get read: ${direct.events} in ${(direct.ms / 1000).toFixed(1)} s`);
-    const replayed = await replayAudit(nc, defaultConfig(), () => undefined);
+    const replayed = await replayAudit(nc, defaultConfig(), progressLine(false, 'replaying'));
     const replay = rateOf(replayed.events, replayed.seconds * 1000);
     log(`replay: ${replay.events} (${replayed.invalid} invalid) in ${(replay.ms / 1000).toFixed(1)} s`);
 
