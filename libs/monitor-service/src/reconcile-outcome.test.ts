@@ -69,8 +69,12 @@ describe('reconcileOutcome: failed', () => {
     assert.equal(outcome({ incident: incident({ status: 'escalated', awaitsDecision: true }), eventDriven: true, now: new Date(T0 + 10 * REDETECT_MS) }), 'nothing');
   });
 
-  it('re-detects at once on an engine event', () => {
-    assert.equal(outcome({ incident: incident({ lastDetectionAt: iso(500) }), eventDriven: true, now: new Date(T0 + 600) }), 'redetect');
+  it('re-detects at once on an engine event telling a new occurrence, even with the same reason (a crash loop)', () => {
+    assert.equal(outcome({ incident: incident({ lastDetectionAt: iso(500) }), result: result('failed', 400), eventDriven: true, now: new Date(T0 + 600) }), 'redetect');
+  });
+
+  it('does not re-record the occurrence it recorded when another engine event tells it again (kill, die, stop of one crash)', () => {
+    assert.equal(outcome({ incident: incident({ awaitsDecision: true, lastDetectionAt: iso(500) }), eventDriven: true, now: new Date(T0 + 600) }), 'nothing');
   });
 
   it('does not re-record an unchanged fault that a decision already answered, however long it lasts', () => {

@@ -10,7 +10,7 @@ export type ReconcileInput = {
   /** The container no longer exists. */
   removed: boolean;
   now: Date;
-  /** An engine event (or the first pass after a start): record a failure at once, even an unchanged one. */
+  /** An engine event (or the first pass after a start): record a new occurrence of a failure at once, even with an unchanged reason. */
   eventDriven: boolean;
   /** A periodic pass re-records an unchanged failure only when it awaits a decision, and this long after the last. */
   redetectAfterMs: number;
@@ -27,7 +27,9 @@ export function reconcileOutcome(input: ReconcileInput): ReconcileOutcome {
     case 'failed':
       if (!incident) return 'open-incident';
       if (incident.pendingDecisionId || incident.status === 'escalated') return 'nothing';
-      return input.eventDriven || !sameFault(incident.lastCondition, result) || awaitsRetry(incident, input) ? 'redetect' : 'nothing';
+      return !sameFault(incident.lastCondition, result) || (input.eventDriven && !sameOccurrence(incident.lastCondition, result)) || awaitsRetry(incident, input)
+        ? 'redetect'
+        : 'nothing';
     case 'ok':
       if (!incident || incident.pendingDecisionId) return 'nothing';
       // An engine event can outrun the decision on its way through NATS (split shape): a start seen while the
@@ -54,6 +56,14 @@ function ownerStopOutcome({ incident, result, removed, now, operatorStoppedAt, r
  */
 function sameFault(last: DetectedCondition | null, result: CheckResult): boolean {
   return last !== null && last.check === result.check && last.status === result.status && (last.reason === result.reason || last.faultAt === result.faultAt);
+}
+
+/**
+ * The very occurrence already recorded: Docker tells one crash with several events (kill, die, stop), while a crash
+ * loop repeats the reason with a new start each time.
+ */
+function sameOccurrence(last: DetectedCondition | null, result: CheckResult): boolean {
+  return last !== null && last.check === result.check && last.status === result.status && last.faultAt === result.faultAt;
 }
 
 function awaitsRetry(incident: IncidentRecord, { now, redetectAfterMs }: ReconcileInput): boolean {

@@ -1,8 +1,9 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { crashMainProcess, runContainer, waitRunning } from '../support/docker-harness.js';
-import type { Shape } from '../support/jarvis-harness.js';
+import type { JarvisDeployment, Shape } from '../support/jarvis-harness.js';
 import { useLab } from '../support/lab.js';
+import { waitFor } from '../support/processes.js';
 
 const CONFIG = `
 watch:
@@ -27,6 +28,15 @@ function stepsOf(messages: readonly string[], caseId: string): string[] {
   return messages.filter((m) => m.includes(marker)).map((m) => m.slice(m.indexOf(marker) + marker.length).split(':')[0]!);
 }
 
+function messagesOf(processes: JarvisDeployment['processes'], format: 'json' | 'text'): string[] {
+  const lines = processes.flatMap((p) => p.proc.log().split('\n')).filter((l) => l.trim() !== '');
+  if (format === 'text') return lines;
+  const parsed = lines.filter((l) => l.startsWith('{')).map((l) => JSON.parse(l) as JsonLine);
+  assert.ok(parsed.length > 0, lines.join('\n'));
+  for (const line of parsed) assert.ok(typeof line.message === 'string' && line.level && line.timestamp, JSON.stringify(line));
+  return parsed.sort((a, b) => Number(new Date(a.timestamp)) - Number(new Date(b.timestamp))).map((l) => l.message);
+}
+
 /** Jarvis's log as people and log shippers read it: a line per step of a case, JSON lines on request, never colour codes in a file. */
 export function caseLogSuite(shape: Shape, format: 'json' | 'text'): void {
   describe(`the log of a case (${shape}, ${format})`, { timeout: 180_000 }, () => {
@@ -37,21 +47,12 @@ export function caseLogSuite(shape: Shape, format: 'json' | 'text'): void {
       await waitRunning(lab.docker.docker, 'told');
       await crashMainProcess(lab.docker.docker, 'told');
       const resolved = await lab.explained('container:told', lab.reader.waitForEvent('IncidentResolved', (e) => e.subject === 'container:told', 60_000));
+      // The event is read from the store the moment it is acknowledged; its service writes the line just after.
+      const told = () => stepsOf(messagesOf(lab.jarvis.processes, format), resolved.correlationId);
+      await waitFor('a line for every step', () => (HEALED_CRASH_STEPS.every((step) => told().includes(step)) ? true : undefined), 10_000).catch(() => undefined);
       const output = lab.jarvis.logs();
       assert.ok(!output.includes(ANSI_ESCAPE), 'no ANSI escape codes in a log that is not a terminal');
-
-      const lines = lab.jarvis.processes.flatMap((p) => p.proc.log().split('\n')).filter((l) => l.trim() !== '');
-      let messages: string[];
-      if (format === 'json') {
-        const parsed = lines.filter((l) => l.startsWith('{')).map((l) => JSON.parse(l) as JsonLine);
-        assert.ok(parsed.length > 0, output);
-        for (const line of parsed) assert.ok(typeof line.message === 'string' && line.level && line.timestamp, JSON.stringify(line));
-        messages = parsed.sort((a, b) => Number(new Date(a.timestamp)) - Number(new Date(b.timestamp))).map((l) => l.message);
-      } else {
-        messages = lines;
-      }
-      const steps = stepsOf(messages, resolved.correlationId);
-      assert.deepEqual([...steps].sort(), [...HEALED_CRASH_STEPS].sort(), output);
+      assert.deepEqual([...told()].sort(), [...HEALED_CRASH_STEPS].sort(), output);
     });
   });
 }

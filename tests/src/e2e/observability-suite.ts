@@ -2,6 +2,7 @@ import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { connect } from '@nats-io/transport-node';
+import { PROCESSOR_SERVICES } from '@jarvis/contracts';
 import { METRIC, METRICS_PATH } from '@jarvis/metrics';
 import { ATTR, MESSAGING, SPAN } from '@jarvis/telemetry';
 import { dashboardFiles, queriesOf, withGrafanaVariables } from '../support/dashboards.js';
@@ -83,12 +84,12 @@ export function observabilitySuite(shape: Shape): void {
       nc.publish('jarvis.events.detection.recorded', 'this is not json');
       await nc.flush();
       await nc.close();
-      const rejected = await waitFor('the rejections to be scraped', async () => {
+      const durables = PROCESSOR_SERVICES.map((service) => `jarvis-${service}`);
+      const rejected = await waitFor('every durable consumer to count the rejection', async () => {
         const samples = await prometheus.query(`sum by (durable) (${METRIC.rejectedMessages})`);
-        return samples.length >= 4 ? samples : undefined;
-      }, 30_000, 500);
-      assert.ok(rejected.every((s) => Number(s.value[1]) === 1), JSON.stringify(rejected));
-      assert.ok(rejected.some((s) => s.metric['durable'] === 'jarvis-policy'), JSON.stringify(rejected));
+        return durables.every((d) => samples.some((s) => s.metric['durable'] === d)) ? samples : undefined;
+      }, 30_000, 500).catch(async (error: Error) => assert.fail(`${error.message}; scraped ${JSON.stringify(await prometheus.query(METRIC.rejectedMessages))}, up ${JSON.stringify(await prometheus.query('up'))}`));
+      assert.deepEqual(Object.fromEntries(rejected.map((s) => [s.metric['durable'], Number(s.value[1])])), Object.fromEntries(durables.map((d) => [d, 1])));
     });
 
     it('evaluates every PromQL query of the dashboards through Prometheus', async () => {
