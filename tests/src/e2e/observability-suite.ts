@@ -11,7 +11,7 @@ import { EventReader } from '../support/event-reader.js';
 import { SHAPE_TARGETS, startJarvis, type JarvisDeployment, type Shape } from '../support/jarvis-harness.js';
 import { startNats, type NatsHarness } from '../support/nats-harness.js';
 import { OtlpReceiver, type ReceivedSpan } from '../support/otlp-receiver.js';
-import { killAllTracked, reservedPort, waitFor } from '../support/processes.js';
+import { killAllTracked, freePort, waitFor } from '../support/processes.js';
 import { singleValue, startPrometheus, type PrometheusHarness } from '../support/prometheus-harness.js';
 import { TEST_CONFIG } from './healing-suite.js';
 
@@ -33,7 +33,7 @@ export function observabilitySuite(shape: Shape): void {
       [nats, docker] = await Promise.all([startNats(), startDockerd()]);
       otlp = new OtlpReceiver();
       await otlp.start();
-      for (const targets of SHAPE_TARGETS[shape]) metricsPorts.set(targets.join(','), await reservedPort());
+      for (const targets of SHAPE_TARGETS[shape]) metricsPorts.set(targets.join(','), await freePort());
       prometheus = await startPrometheus([...metricsPorts.values()].map((port) => `127.0.0.1:${port}`));
       jarvis = await startJarvis(shape, {
         natsUrl: nats.url,

@@ -2,7 +2,7 @@ import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { reservedPort, spawnTracked, waitFor, type TrackedProcess } from './processes.js';
+import { freePort, spawnTracked, waitFor, type TrackedProcess } from './processes.js';
 
 export const REPO_ROOT = fileURLToPath(new URL('../../../', import.meta.url));
 export const JARVIS_BIN = join(REPO_ROOT, 'apps', 'jarvis', 'bin', 'jarvis.js');
@@ -43,7 +43,7 @@ export async function startJarvis(shape: Shape, options: JarvisOptions): Promise
   const configFile = join(dir, 'jarvis.yaml');
   writeFileSync(configFile, options.config);
   // The gateway starts last in the split shape, tens of seconds after this is chosen.
-  const httpPort = await reservedPort();
+  const httpPort = await freePort();
   const env = { ...process.env, NATS_URL: options.natsUrl, DOCKER_HOST: options.dockerHost, JARVIS_CONFIG: configFile, JARVIS_HTTP_PORT: String(httpPort), JARVIS_DATA_DIR: dir, ...options.env };
   const launch = async (targets: string[], generation: number): Promise<TrackedProcess> => {
     const proc = spawnTracked(process.execPath, [JARVIS_BIN, 'start', '--target', targets.join(',')], {

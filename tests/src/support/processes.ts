@@ -72,19 +72,16 @@ export async function waitFor<T>(what: string, probe: () => Promise<T | undefine
   throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}${lastError ? ` (last error: ${(lastError as Error).message})` : ''}`);
 }
 
-export async function freePort(): Promise<number> {
-  return bindAndRelease(0);
-}
-
-/** Below Linux's ephemeral range (32768-60999), where every `freePort()` and every port-0 bind of other tests lands. */
+/** Below Linux's ephemeral range (32768-60999), where every outgoing connection and every port-0 bind lands. */
 const RESERVED_RANGE = { from: 20_000, to: 30_000 };
 const RESERVED_TRIES = 50;
 
 /**
- * A free port for a process that starts long after it is chosen (tens of seconds, as in the split shape): taken
- * outside the ephemeral range, so no other test file running beside this one can be handed it meanwhile.
+ * A free port for a server a test starts: taken outside the ephemeral range, so that no connection or port-0 bind
+ * of a test file running beside this one can be handed it before the server binds it (seconds later for a lab, tens
+ * of seconds for the split shape's last services).
  */
-export async function reservedPort(): Promise<number> {
+export async function freePort(): Promise<number> {
   for (let i = 0; i < RESERVED_TRIES; i++) {
     const candidate = RESERVED_RANGE.from + Math.floor(Math.random() * (RESERVED_RANGE.to - RESERVED_RANGE.from));
     const port = await bindAndRelease(candidate).catch(() => undefined);
