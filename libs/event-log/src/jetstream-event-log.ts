@@ -13,6 +13,7 @@ import { headers as natsHeaders, nanos, type NatsConnection, type MsgHdrs } from
 import { decodeEvent, encodeEvent, newerSchemaOf, validateEvent, EVENT_STREAM_NAME, subjectOf, type JarvisEvent } from '@jarvis/contracts';
 import { injectContext, type Context, type HeaderCarrier } from '@jarvis/telemetry';
 import { EVENT_TYPE_HEADER, InvalidEventError, type AppendResult, type Delivery, type EventLog, type LogPosition, type StoredEvent, type Subscription, type Undecodable } from './event-log.js';
+import { RecentDecodes } from './recent-decodes.js';
 import { eventStreamConfig, EventStoreMisconfigured, KEEP_FOREVER, storeConfigProblems, storeHardeningGaps, type StreamRetention } from './store-configuration.js';
 
 export type JetStreamEventLogOptions = {
@@ -24,9 +25,13 @@ export type JetStreamEventLogOptions = {
   retention?: StreamRetention;
 };
 
+/** Enough for the durables of one process, which receive each event within moments of one another. */
+const DECODES_KEPT = 1024;
+
 export class JetStreamEventLog implements EventLog {
   private readonly js: JetStreamClient;
   private readonly stream: string;
+  private readonly decodes = new RecentDecodes<ReturnType<typeof decodeDelivered>>(DECODES_KEPT);
   /** What the existing stream lacks of the protections Jarvis gives a stream it creates: for the start-up log. */
   hardeningGaps: string[] = [];
 
@@ -119,7 +124,7 @@ export class JetStreamEventLog implements EventLog {
     const consumer = await this.js.consumers.get(this.stream, durable);
     const messages = await consumer.consume({ max_messages: 256 });
     const loop = (async () => {
-      for await (const msg of messages) onDelivery(toDelivery(msg));
+      for await (const msg of messages) onDelivery(toDelivery(msg, this.decodes.decode(msg.seq, () => decodeDelivered(msg), (d) => d.ok)));
     })();
     return {
       stop: async () => {
@@ -167,7 +172,7 @@ function decodeDelivered(msg: JsMsg): { ok: true; stored: StoredEvent } | Undeco
   return { ok: true, stored: { seq: msg.seq, event: decoded.value, headers: msg.headers ? headerCarrier(msg.headers) : undefined } };
 }
 
-function toDelivery(msg: JsMsg): Delivery {
+function toDelivery(msg: JsMsg, decoded: ReturnType<typeof decodeDelivered>): Delivery {
   let settled = false;
   const settleOnce = (fn: () => void) => {
     if (settled) return;
@@ -177,7 +182,7 @@ function toDelivery(msg: JsMsg): Delivery {
   return {
     seq: msg.seq,
     redeliveries: Math.max(0, msg.info.deliveryCount - 1),
-    decoded: decodeDelivered(msg),
+    decoded,
     inProgress: () => {
       if (!settled) msg.working();
     },
