@@ -1,5 +1,5 @@
 import { derivedId, parseTargetKey, type TargetRef } from '@jarvis/contracts';
-import { correlate, failingConsequences, mergesInto, overdueConsequences, readyToResolve, type Dependencies, type IncidentRecord } from '@jarvis/incidents';
+import { correlate, failingConsequences, mergesInto, overdueConsequences, readyToResolve, type ConsequenceRecord, type Dependencies, type IncidentRecord } from '@jarvis/incidents';
 import type { CheckResult } from '@jarvis/registry';
 import type { ProcessorHost } from '@jarvis/service-kit';
 import { caseEvents } from './case-events.js';
@@ -75,7 +75,7 @@ export class ConsequenceRecorder {
       await this.host.record(caseEvents.consequenceLinked(root.id, { target, check: result.check, reason: result.reason, faultAt: result.faultAt, chain: link.chain }, now));
       return;
     }
-    await this.escalateIfOverdue(root, now);
+    await this.escalateIfOverdue(root, { target: key, check: result.check, reason: result.reason }, now);
   }
 
   /** The root passes its own check again: it resolves unless consequences still fail (they then decide). */
@@ -90,10 +90,12 @@ export class ConsequenceRecorder {
     await this.host.record(caseEvents.resolved(targetOf(root.target), root.id, 'remediated', reason, now, derivedId('IncidentResolved', causationId), causationId));
   }
 
-  private async escalateIfOverdue(root: IncidentRecord, now: Date): Promise<void> {
+  /** `latest`: what the consequence just observed says, fresher than the reason it was linked with. */
+  private async escalateIfOverdue(root: IncidentRecord, latest: { target: string; check: string; reason: string }, now: Date): Promise<void> {
     const overdue = overdueConsequences(root, now, this.graceMs);
     if (overdue.length === 0 || root.verifiedAt === null) return;
-    const names = overdue.map((c) => `${c.target} ${c.check} (${c.reason})`).join('; ');
+    const reasonOf = (c: ConsequenceRecord) => (c.target === latest.target && c.check === latest.check ? latest.reason : c.reason);
+    const names = overdue.map((c) => `${c.target} ${c.check} (${reasonOf(c)})`).join('; ');
     const reason = `${root.target} is fixed and verified, but ${overdue.length} consequence(s) still fail ${Math.round(this.graceMs / 1000)}s later: ${names}`;
     await this.host.record(caseEvents.consequencesOverdue(targetOf(root.target), root.id, root.verifiedAt, reason, root.actions, now));
   }
