@@ -1,4 +1,6 @@
 import { isIP } from 'node:net';
+import { lstat } from 'node:fs/promises';
+import { dirname } from 'node:path';
 import type { DdclientConfig } from '@jarvis/config';
 import type { PushedAddresses, PushedAddressPort } from '@jarvis/registry';
 import { GuardedFileError, GuardedFileReader } from './guarded-file-reader.js';
@@ -28,14 +30,25 @@ export class DdclientCacheAddresses implements PushedAddressPort {
 
   private async readCache(): Promise<string | PushedAddresses> {
     const path = this.settings.cache;
+    if (!(await exists(path))) return { addresses: null, why: `no ddclient cache at ${path}: ddclient has published nothing yet` };
     try {
-      const reader = await GuardedFileReader.forFolders([await GuardedFileReader.folderOf(path)]);
+      // The folder the cache is configured in, not the folder a symlinked cache leads to.
+      const reader = await GuardedFileReader.forFolders([dirname(path)]);
       return await reader.read(path, MAX_CACHE_BYTES);
     } catch (error) {
       const code = (error as NodeJS.ErrnoException).code;
-      if (code === 'ENOENT') return { addresses: null, why: `no ddclient cache at ${path}: ddclient has published nothing yet` };
       if (error instanceof GuardedFileError || code) return { addresses: null, why: `ddclient's cache ${path} cannot be read (${code ?? (error as Error).message})` };
       throw error;
     }
+  }
+}
+
+async function exists(path: string): Promise<boolean> {
+  try {
+    await lstat(path);
+    return true;
+  } catch (error) {
+    // Anything else (a folder Jarvis may not enter) is for the guarded read to name.
+    return (error as NodeJS.ErrnoException).code !== 'ENOENT';
   }
 }
