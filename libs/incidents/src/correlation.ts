@@ -12,8 +12,10 @@ export type Correlation = { root: IncidentRecord; chain: string[] };
 
 /**
  * The incident a new failure of `target` joins instead of opening its own: that of the deepest failing target it
- * relies on, directly or transitively. A dependency fails when it has an open incident, or is itself a failing
- * consequence of one (the chain then runs on to that incident's target). Null when nothing it relies on fails.
+ * relies on, directly or through other failing targets. A dependency fails when it has an open incident, or is
+ * itself a failing consequence of one (the chain then runs on to that incident's target). A healthy target in
+ * between breaks the chain: ddclient failing does not explain a certificate whose name still resolves. Null when
+ * nothing it relies on fails.
  */
 export function correlate(book: IncidentBook, target: string, graph: Dependencies): Correlation | null {
   let deepest: Correlation | null = null;
@@ -22,7 +24,8 @@ export function correlate(book: IncidentBook, target: string, graph: Dependencie
     for (const next of graph.dependenciesOf(node)) {
       const chain = [...path, next];
       const found = failureOf(book, next, chain);
-      if (found && (!deepest || found.chain.length > deepest.chain.length)) deepest = found;
+      if (!found) continue;
+      if (!deepest || found.chain.length > deepest.chain.length) deepest = found;
       walk(next, chain);
     }
   };
@@ -74,6 +77,17 @@ export function overdueConsequences(incident: IncidentRecord, now: Date, graceMs
  */
 export function readyToResolve(incident: IncidentRecord): boolean {
   return incident.status !== 'resolved' && incident.verifiedAt !== null && incident.pendingDecisionId === null && failingConsequences(incident).length === 0;
+}
+
+/**
+ * The failing consequences in the order their own remediations make sense once the root is fixed: nearest the root
+ * first (the DNS record before the certificate that needs it), then in the order they joined.
+ */
+export function remediationOrder(incident: IncidentRecord): ConsequenceRecord[] {
+  return failingConsequences(incident)
+    .map((consequence, joined) => ({ consequence, joined }))
+    .sort((a, b) => a.consequence.chain.length - b.consequence.chain.length || a.joined - b.joined)
+    .map(({ consequence }) => consequence);
 }
 
 function failureOf(book: IncidentBook, target: string, chain: string[]): Correlation | null {

@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { createEvent, decodeEvent, encodeEvent, newId, parseTargetKey, type JarvisEvent, type JarvisEventOf, type TargetRef } from '@jarvis/contracts';
 import { decodeSnapshot, encodeSnapshot } from '@jarvis/event-log';
-import { emptyReliabilityBook, evolveReliability, openIncidentsOf, type IncidentRecord } from '@jarvis/incidents';
+import { emptyReliabilityBook, evolveReliability, openIncidentsOf, remediationOrder, type IncidentRecord } from '@jarvis/incidents';
 import { TargetDependencyGraph, type TargetDependency } from '@jarvis/registry';
 import type { ProcessorHost } from '@jarvis/service-kit';
 import { CONSEQUENCE_UNRECOVERED } from './case-events.js';
@@ -96,6 +96,7 @@ describe('correlation: one incident rooted at the deepest failing dependency', (
       ],
     );
     assert.ok(lab.ofType('ConsequenceLinked').every((e) => e.correlationId === root.id));
+    assert.deepEqual(remediationOrder(root).map((c) => c.target), [DNS, TLS]);
     assert.ok(root.timeline.some((e) => e.type === 'ConsequenceLinked' && e.summary.includes(`${TLS} → ${DNS} → ${DDCLIENT}`)));
   });
 
@@ -147,8 +148,8 @@ describe('correlation: one incident rooted at the deepest failing dependency', (
   it('given the root verified and a consequence still failing past the grace, then the incident escalates naming it, once', async () => {
     const lab = given();
     await lab.observe(DDCLIENT, 'failed', 0);
-    await lab.observe(TLS, 'failed', 5);
-    await lab.observe(DNS, 'failed', 10);
+    await lab.observe(DNS, 'failed', 5);
+    await lab.observe(TLS, 'failed', 10);
     const root = lab.incidentOf(DDCLIENT);
     await lab.verifyRootAction(root.id, 60);
     await lab.observe(DNS, 'ok', 70);
@@ -193,6 +194,17 @@ describe('correlation: one incident rooted at the deepest failing dependency', (
     await lab.observe(OTHER_TLS, 'failed', 10);
     assert.deepEqual(lab.open().map((i) => i.target).sort(), [DDCLIENT, OTHER_TLS].sort());
     assert.equal(lab.ofType('ConsequenceLinked').length, 0);
+  });
+
+  it('given ddclient failing but the record still resolving, when the certificate of that host fails, then it is not explained and opens its own incident', async () => {
+    const lab = given();
+    await lab.observe(DDCLIENT, 'failed', 0);
+    await lab.observe(TLS, 'failed', 10, 'expires in 2 days');
+    assert.deepEqual(lab.open().map((i) => i.target).sort(), [DDCLIENT, TLS].sort());
+
+    await lab.observe(DNS, 'failed', 20, 'NXDOMAIN');
+    assert.deepEqual(lab.open().map((i) => i.target), [DDCLIENT], 'once the record fails, the certificate is explained: merged');
+    assert.deepEqual(lab.incidentOf(DDCLIENT).consequences.map((c) => c.target), [DNS, TLS]);
   });
 
   it('given any ordering, when the log is replayed or the state goes through a snapshot, then the state is the same', async () => {
