@@ -1,12 +1,13 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { createEvent, decodeEvent, encodeEvent, newId, parseTargetKey, type JarvisEvent, type JarvisEventOf, type TargetRef } from '@jarvis/contracts';
-import { decodeSnapshot, encodeSnapshot } from '@jarvis/event-log';
-import { emptyReliabilityBook, evolveReliability, openIncidentsOf, remediationOrder, type IncidentRecord } from '@jarvis/incidents';
-import { TargetDependencyGraph, type TargetDependency } from '@jarvis/registry';
+import { decodeSnapshot, encodeSnapshot, type HandlerContext } from '@jarvis/event-log';
+import { DEFAULT_INCIDENT_BOOK_LIMITS, emptyReliabilityBook, evolveReliability, openIncidentsOf, remediationOrder, type IncidentRecord } from '@jarvis/incidents';
+import { TargetDependencyGraph, type RemediationAction, type TargetDependency } from '@jarvis/registry';
 import type { ProcessorHost } from '@jarvis/service-kit';
 import { CONSEQUENCE_UNRECOVERED } from './case-events.js';
 import { ConsequenceRecorder } from './consequence-recorder.js';
+import { MonitorProcessor } from './monitor.processor.js';
 import { evolveMonitor, initialMonitorState, type MonitorState } from './monitor-state.js';
 import { ProbeResultRecorder } from './probe-result-recorder.js';
 import { TargetLocks } from './target-locks.js';
@@ -32,6 +33,22 @@ const EDGES: TargetDependency[] = [
   { target: ref(TLS), dependsOn: ref(DNS), why: 'the certificate needs the name' },
 ];
 
+class NoParams {}
+
+/** A fix whose verification passes at once. */
+const VERIFIED_FIX: RemediationAction = {
+  name: 'infrastructure_fix_ddclient',
+  kind: 'ddclient',
+  risk: 'low',
+  params: NoParams,
+  defaultParams: () => new NoParams(),
+  deadlineMs: 1000,
+  alreadyDone: async () => false,
+  reobserve: async () => ({ kind: 'fault_holds' }),
+  execute: async () => ({ result: 'updated', details: {} }),
+  verify: async () => ({ kind: 'passed', evidence: 'ddclient updated www.lab.jarvis.test' }),
+};
+
 /** A monitor whose every recorded event is validated as the store would, then folded, like the real host does. */
 function given() {
   const graph = TargetDependencyGraph.of(EDGES);
@@ -48,7 +65,8 @@ function given() {
       return Promise.resolve();
     },
   } as unknown as ProcessorHost<MonitorState>;
-  const recorder = new ProbeResultRecorder(host, { redetectAfterMs: 30_000, restateStopAfterMs: 3_600_000 }, new ConsequenceRecorder(host, graph.graph, GRACE_MS), new TargetLocks());
+  const locks = new TargetLocks();
+  const recorder = new ProbeResultRecorder(host, { redetectAfterMs: 30_000, restateStopAfterMs: 3_600_000 }, new ConsequenceRecorder(host, graph.graph, GRACE_MS), locks);
   const observe = (key: string, status: 'failed' | 'ok', seconds: number, reason = `${key} ${status}`) =>
     recorder.record({ target: ref(key), result: { check: CHECK[key]!, status, reason, faultAt: at(seconds).toISOString() }, eventDriven: false, removed: false, now: at(seconds) });
   const open = () => [DDCLIENT, DNS, TLS, OTHER_TLS].flatMap((key) => openIncidentsOf(state.incidents, key));
@@ -75,7 +93,20 @@ function given() {
       createEvent({ id: newId(), type: 'VerificationPassed', source: 'monitor', time: at(seconds).toISOString(), subject: DDCLIENT, correlationId: rootId, causationId: null, data: { target: ref(DDCLIENT), decisionId: decision.id, evidence: 'updated' } }),
     );
   };
-  return { recorded, state: () => state, observe, open, incidentOf, ofType, verifyRootAction };
+  /** The root's action ran and succeeded; the monitor's own processor verifies it, as after ActionSucceeded. */
+  const rootActionSucceeds = async (rootId: string, seconds: number) => {
+    const fields = { source: 'executor' as const, time: at(seconds).toISOString(), subject: DDCLIENT, correlationId: rootId, causationId: null };
+    const decisionId = newId();
+    const decided = { target: ref(DDCLIENT), action: VERIFIED_FIX.name, params: {}, risk: 'low' as const, outcome: 'execute' as const, rule: 'auto_remediation', reason: 'r', attempt: 1, notBefore: at(seconds).toISOString() };
+    await host.record(createEvent({ ...fields, source: 'policy', id: decisionId, type: 'RemediationDecided', data: decided }));
+    await host.record(createEvent({ ...fields, id: newId(), type: 'ActionStarted', data: { target: ref(DDCLIENT), decisionId, action: VERIFIED_FIX.name, attempt: 1, params: {} } }));
+    const succeeded = createEvent({ ...fields, id: newId(), type: 'ActionSucceeded', data: { target: ref(DDCLIENT), decisionId, action: VERIFIED_FIX.name, result: 'updated', details: {}, durationMs: 10 } });
+    await host.record(succeeded);
+    const processor = new MonitorProcessor(new Map([[VERIFIED_FIX.name, VERIFIED_FIX]]), locks, DEFAULT_INCIDENT_BOOK_LIMITS, 10_000);
+    const ctx = { state: () => state, now: () => at(seconds + 1), emit: (event: JarvisEvent) => host.record(event), trace: undefined, redeliveries: 0, inProgress: () => undefined };
+    await processor.handle(succeeded, ctx as unknown as HandlerContext<MonitorState>);
+  };
+  return { recorded, state: () => state, observe, open, incidentOf, ofType, verifyRootAction, rootActionSucceeds };
 }
 
 describe('correlation: one incident rooted at the deepest failing dependency', () => {
@@ -143,6 +174,24 @@ describe('correlation: one incident rooted at the deepest failing dependency', (
     assert.deepEqual([resolved?.correlationId, resolved?.data.resolution], [root.id, 'remediated']);
     assert.deepEqual(lab.state().incidents.byId.get(root.id)!.consequences.map((c) => c.state), ['recovered', 'recovered']);
     assert.equal(lab.open().length, 0);
+  });
+
+  it('given the root\'s action verified by the monitor while the certificate fails, then it waits, and resolves remediated once the certificate passes', async () => {
+    const lab = given();
+    await lab.observe(DDCLIENT, 'failed', 0);
+    await lab.observe(DNS, 'failed', 10);
+    await lab.observe(TLS, 'failed', 20);
+    const root = lab.incidentOf(DDCLIENT);
+    await lab.observe(DNS, 'ok', 30);
+    await lab.rootActionSucceeds(root.id, 60);
+    assert.deepEqual(lab.ofType('VerificationPassed').map((e) => e.correlationId), [root.id]);
+    assert.equal(lab.ofType('IncidentResolved').length, 0, 'the certificate still fails');
+    assert.equal(lab.incidentOf(DDCLIENT).verifiedAt, at(61).toISOString());
+
+    await lab.observe(TLS, 'ok', 90, 'certificate valid');
+    const [resolved] = lab.ofType('IncidentResolved');
+    assert.deepEqual([resolved?.correlationId, resolved?.data.resolution], [root.id, 'remediated']);
+    assert.match(resolved!.data.reason, /verified and every consequence passes again/);
   });
 
   it('given the root verified and a consequence still failing past the grace, then the incident escalates naming it, once', async () => {
