@@ -1,13 +1,14 @@
 import assert from 'node:assert/strict';
-import { writeFileSync } from 'node:fs';
+import { appendFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, describe, it } from 'node:test';
-import type { IncidentListReply, IncidentView, ReliabilityReply } from '@jarvis/contracts';
+import type { CheckResultView, DiagnoseReply, IncidentListReply, IncidentView, ReliabilityReply } from '@jarvis/contracts';
 import { startEdgeLab, type EdgeLab } from '../lab/edge-lab.js';
 import { ofIncident, timeline } from '../support/event-reader.js';
 import { runJarvisCli } from '../support/jarvis-cli.js';
 import type { Shape } from '../support/jarvis-harness.js';
 import { useLab } from '../support/lab.js';
+import { waitFor } from '../support/processes.js';
 
 const DDCLIENT = 'ddclient:lab';
 const HOST = 'www.lab.jarvis.test';
@@ -67,6 +68,13 @@ export function edgeCorrelationSuite(shape: Shape): void {
       },
     });
     const api = () => ({ JARVIS_API_URL: `http://127.0.0.1:${lab.jarvis.httpPort}` });
+    let rootId = '';
+
+    /** Every check run now, by the monitor (POST /api/jarvis/diagnose). */
+    async function diagnosed(target: string): Promise<CheckResultView | undefined> {
+      const response = await fetch(`http://127.0.0.1:${lab.jarvis.httpPort}/api/jarvis/diagnose`, { method: 'POST', signal: AbortSignal.timeout(40_000) });
+      return ((await response.json()) as DiagnoseReply).results.find((r) => r.target === target);
+    }
 
     after(async () => {
       await edge?.stop();
@@ -74,7 +82,7 @@ export function edgeCorrelationSuite(shape: Shape): void {
 
     it('links the DNS record and the certificate to the ddclient incident as consequences, with their chains, and counts one incident', async () => {
       const root = await lab.explained(DDCLIENT, lab.reader.waitForEvent('IncidentOpened', (e) => e.subject === DDCLIENT, LINK_TIMEOUT_MS));
-      const rootId = root.correlationId;
+      rootId = root.correlationId;
       const linked = (subject: string) => lab.explained(subject, lab.reader.waitForEvent('ConsequenceLinked', (e) => e.subject === subject && e.correlationId === rootId, LINK_TIMEOUT_MS));
       const [dns, tls] = [await linked(DNS), await linked(TLS)];
       assert.deepEqual(dns.data.chain, [DNS, DDCLIENT]);
@@ -118,6 +126,27 @@ export function edgeCorrelationSuite(shape: Shape): void {
 
       const reliability = (await (await fetch(`http://127.0.0.1:${lab.jarvis.httpPort}/api/jarvis/metrics/reliability`, { signal: AbortSignal.timeout(10_000) })).json()) as ReliabilityReply;
       assert.equal(reliability.incidents.detected, 1, JSON.stringify(reliability.incidents));
+    });
+
+    it('once ddclient publishes the name again, records the DNS record\'s recovery in the root incident (expected: what ddclient pushed), and stays open while the certificate fails', async () => {
+      assert.ok(rootId, 'the first test found the root incident');
+      edge.fixSecret();
+      const run = await edge.runDdclient({ force: true });
+      assert.equal(run.exitCode, 0, run.output);
+      appendFileSync(ddclientLog, `${run.output}\n`);
+
+      const recovered = await lab.explained(DNS, lab.reader.waitForEvent('ConsequenceRecovered', (e) => e.subject === DNS && e.correlationId === rootId, LINK_TIMEOUT_MS));
+      assert.match(recovered.data.reason, /expected 127\.0\.0\.1, what ddclient last pushed/);
+      await waitFor('ddclient to pass its check again', async () => (await diagnosed(DDCLIENT))?.status === 'ok', 60_000, 2000);
+      // Its certificate is not trusted here (pebble's root is not among the CAs the check may read): it keeps failing.
+      assert.equal((await diagnosed(TLS))?.status, 'failed');
+
+      const shown = await runJarvisCli(['incident', rootId, '--json'], api());
+      const view = JSON.parse(shown.stdout) as IncidentView;
+      assert.notEqual(view.status, 'resolved', 'resolved while its certificate fails');
+      assert.deepEqual(Object.fromEntries(view.consequences.map((c) => [c.target, c.state])), { [DNS]: 'recovered', [TLS]: 'failing' });
+      const resolutions = await lab.reader.events((e) => e.type === 'IncidentResolved' && e.correlationId === rootId);
+      assert.deepEqual(resolutions, []);
     });
   });
 }
