@@ -1,4 +1,4 @@
-import { derivedId, parseTargetKey, type TargetRef } from '@jarvis/contracts';
+import { derivedId, newId, parseTargetKey, type TargetRef } from '@jarvis/contracts';
 import { correlate, failingConsequences, mergesInto, overdueConsequences, readyToResolve, type ConsequenceRecord, type Dependencies, type IncidentRecord } from '@jarvis/incidents';
 import type { CheckResult } from '@jarvis/registry';
 import type { ProcessorHost } from '@jarvis/service-kit';
@@ -68,7 +68,7 @@ export class ConsequenceRecorder {
       if (link.state === 'recovered') return;
       const recovered = caseEvents.consequenceRecovered(root.id, target, result, now);
       await this.host.record(recovered);
-      return this.resolveIfReady(root.id, recovered.id, now);
+      return this.resolveIfReady(root.id, now, recovered.id);
     }
     if (result.status !== 'failed') return;
     if (link.state === 'recovered') {
@@ -83,11 +83,13 @@ export class ConsequenceRecorder {
     return failingConsequences(root).length > 0;
   }
 
-  async resolveIfReady(rootId: string, causationId: string, now: Date): Promise<void> {
+  /** `causationId`: the recovery that was the last one missing; null when the root's own passing check comes last. */
+  async resolveIfReady(rootId: string, now: Date, causationId: string | null): Promise<void> {
     const root = this.host.state().incidents.byId.get(rootId);
     if (!root || !readyToResolve(root)) return;
     const reason = `${root.target} verified and every consequence passes again (${root.consequences.map((c) => `${c.target} ${c.check}`).join(', ')})`;
-    await this.host.record(caseEvents.resolved(targetOf(root.target), root.id, 'remediated', reason, now, derivedId('IncidentResolved', causationId), causationId));
+    const id = causationId ? derivedId('IncidentResolved', causationId) : newId();
+    await this.host.record(caseEvents.resolved(targetOf(root.target), root.id, 'remediated', reason, now, id, causationId));
   }
 
   /** `latest`: what the consequence just observed says, fresher than the reason it was linked with. */

@@ -5,8 +5,7 @@ import type { EventProcessor, HandlerContext } from '@jarvis/event-log';
 import { failingConsequences, type IncidentBookLimits } from '@jarvis/incidents';
 import { inSpan, SPAN, eventAttributes, publishAttributes } from '@jarvis/telemetry';
 import { caseEvents } from './case-events.js';
-import type { TargetLocks } from './target-locks.js';
-import { CORRELATION_LOCK } from './probe-result-recorder.js';
+import { CORRELATION_LOCK, type TargetLocks } from './target-locks.js';
 import { evolveMonitor, initialMonitorState, unverifiedActions, type MonitorState } from './monitor-state.js';
 
 const VERIFY_POLL_MS = 200;

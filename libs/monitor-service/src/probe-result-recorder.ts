@@ -7,10 +7,7 @@ import { caseEvents } from './case-events.js';
 import { ConsequenceRecorder, NO_DEPENDENCIES } from './consequence-recorder.js';
 import type { MonitorState } from './monitor-state.js';
 import { reconcileOutcome } from './reconcile-outcome.js';
-import { TargetLocks } from './target-locks.js';
-
-/** Correlation reads and writes incidents of several targets: those steps run one at a time, under this key. */
-export const CORRELATION_LOCK = '#correlation';
+import { CORRELATION_LOCK, TargetLocks } from './target-locks.js';
 
 /** One observation of one check of one target, from any source: an engine event, a reconciliation, a scheduled probe. */
 export type ProbeObservation = {
@@ -68,7 +65,7 @@ export class ProbeResultRecorder {
       }
       case 'resolve-recovered':
         if (this.consequences.waitsForConsequences(incident!)) return;
-        if (incident!.verifiedAt !== null) return this.consequences.resolveIfReady(incident!.id, newId(), now);
+        if (incident!.verifiedAt !== null) return this.consequences.resolveIfReady(incident!.id, now, null);
         await this.host.record(caseEvents.resolved(target, incident!.id, 'recovered', `${result.reason} without a further action by Jarvis`, now, newId()));
         return;
       case 'withdraw': {
