@@ -24,12 +24,15 @@ const TYPE_OF = {
   isIn: ([values]) => values.map((v) => `\`${v}\``).join(', '),
   isBoundedRecord: () => 'JSON object, bounded',
   matches: ([pattern]) => `text matching \`${pattern}\``,
+  isArray: () => 'list',
 };
 const BOUND_OF = {
   maxLength: ([n]) => `≤ ${n} chars`,
   min: ([n]) => `≥ ${n}`,
   max: ([n]) => `≤ ${n}`,
   isIdentityOfItsKind: () => 'valid for its kind',
+  arrayMinSize: ([n]) => `≥ ${n} entries`,
+  arrayMaxSize: ([n]) => `≤ ${n} entries`,
 };
 const SAYS_NOTHING = new Set(['isDefined']);
 

@@ -97,6 +97,8 @@ export function evolveEditorState(state: EditorState, event: JarvisEvent): Edito
     case 'ApprovalExpired':
     case 'ApprovalRefused':
     case 'ConfigValidated':
+    case 'ConsequenceLinked':
+    case 'ConsequenceRecovered':
       return state;
     default:
       return assertNever(event);

@@ -281,6 +281,15 @@ export class MetricsConfig {
   port = 9464;
 }
 
+/** How failures explained by a failing dependency are kept in one incident rooted at that dependency. */
+export class CorrelationConfig {
+  @Describe("After the root's fix is verified, each consequence (a DNS record, a certificate) has this long to pass its check again before the incident escalates naming it.")
+  @IsInt()
+  @Min(10)
+  @Max(86400)
+  consequenceGraceSeconds = 300;
+}
+
 /** How the monitor runs checks that have no event source (disks, HTTP endpoints). */
 export class ProbesConfig {
   @Describe('Probes running at the same time; the others wait their turn, none is skipped.')
@@ -401,6 +410,11 @@ export class JarvisConfig {
   @ValidateNested()
   @Type(() => EventsConfig)
   events = new EventsConfig();
+
+  @Describe('One incident per root cause: failures explained by a failing dependency join its incident.')
+  @ValidateNested()
+  @Type(() => CorrelationConfig)
+  correlation = new CorrelationConfig();
 
   @Describe('The reliability figures: how much time each action type saves.')
   @ValidateNested()

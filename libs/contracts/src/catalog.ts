@@ -9,6 +9,8 @@ import {
   ConfigEditProposedData,
   ConfigRolledBackData,
   ConfigValidatedData,
+  ConsequenceLinkedData,
+  ConsequenceRecoveredData,
   ApprovalGrantedData,
   ApprovalRefusedData,
   ApprovalRejectedData,
@@ -60,6 +62,8 @@ export const EVENT_CATALOG = {
   ConfigApplied: { subject: `${EVENT_SUBJECT_PREFIX}.config.applied`, version: 1, payload: ConfigAppliedData },
   ConfigRolledBack: { subject: `${EVENT_SUBJECT_PREFIX}.config.rolledback`, version: 1, payload: ConfigRolledBackData },
   ConfigEditFailed: { subject: `${EVENT_SUBJECT_PREFIX}.config.failed`, version: 1, payload: ConfigEditFailedData },
+  ConsequenceLinked: { subject: `${EVENT_SUBJECT_PREFIX}.consequence.linked`, version: 1, payload: ConsequenceLinkedData },
+  ConsequenceRecovered: { subject: `${EVENT_SUBJECT_PREFIX}.consequence.recovered`, version: 1, payload: ConsequenceRecoveredData },
 } as const;
 
 export type EventCatalog = typeof EVENT_CATALOG;

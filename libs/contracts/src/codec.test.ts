@@ -3,7 +3,7 @@ import { describe, it } from 'node:test';
 import { createEvent, decodeEvent, encodeEvent, newerSchemaOf, validateEvent } from './codec.js';
 import type { JarvisEvent } from './envelope.js';
 import { derivedId } from './ids.js';
-import { containerTarget } from './target.js';
+import { containerTarget, targetOf } from './target.js';
 
 const INCIDENT = derivedId('test', 'incident');
 const TIME = '2025-03-01T12:00:00.000Z';
@@ -258,5 +258,32 @@ describe('decodeEvent / validateEvent rejections', () => {
     }));
     assert.ok(errors.includes('data.attempt: must not be less than 1'));
     assert.ok(errors.includes('data.notBefore: must be a valid ISO 8601 date string'));
+  });
+});
+
+describe('ConsequenceLinked', () => {
+  const linked = createEvent({
+    id: derivedId('test', 'linked'),
+    type: 'ConsequenceLinked',
+    source: 'monitor',
+    time: TIME,
+    subject: 'dns_record:www.lab.jarvis.test',
+    correlationId: INCIDENT,
+    causationId: null,
+    data: { target: targetOf('dns_record', 'www.lab.jarvis.test'), check: 'dns_resolution', reason: 'NXDOMAIN', faultAt: TIME, chain: ['dns_record:www.lab.jarvis.test', 'ddclient:lab'] },
+  });
+
+  it('round-trips with its chain', () => {
+    const decoded = decodeEvent(encodeEvent(linked));
+    assert.ok(decoded.ok);
+    assert.deepEqual(plain(decoded.value), plain(linked));
+  });
+
+  it('refuses a chain without its root, naming the field', () => {
+    assert.deepEqual(errorsOf(tampered(linked, (r) => (r.data.chain = ['dns_record:www.lab.jarvis.test']))), ['data.chain: must contain at least 2 elements']);
+  });
+
+  it('refuses a merged incident id that is no UUID', () => {
+    assert.match(errorsOf(tampered(linked, (r) => (r.data.mergedIncidentId = '../x'))).join(), /data\.mergedIncidentId/);
   });
 });

@@ -1,6 +1,9 @@
 import 'reflect-metadata';
 import { Type } from 'class-transformer';
 import {
+  ArrayMaxSize,
+  ArrayMinSize,
+  IsArray,
   IsBoolean,
   IsDefined,
   IsIn,
@@ -33,8 +36,11 @@ export type ActionDetails = Record<string, string | number | boolean>;
 export const DECISION_OUTCOMES = ['execute', 'needs_approval', 'denied'] as const;
 export type DecisionOutcome = (typeof DECISION_OUTCOMES)[number];
 
-/** `withdrawn`: the owner stopped or removed the target while its incident was open; Jarvis leaves it be. */
-export const RESOLUTIONS = ['remediated', 'recovered', 'withdrawn'] as const;
+/**
+ * `withdrawn`: the owner stopped or removed the target while its incident was open; Jarvis leaves it be. `merged`:
+ * a failing dependency of the target opened its incident later, and this one became a consequence of it.
+ */
+export const RESOLUTIONS = ['remediated', 'recovered', 'withdrawn', 'merged'] as const;
 export type Resolution = (typeof RESOLUTIONS)[number];
 
 abstract class TargetedData {
@@ -203,6 +209,55 @@ export class VerificationFailedData extends TargetedData {
 export class IncidentResolvedData extends TargetedData {
   @IsIn(RESOLUTIONS)
   resolution!: Resolution;
+
+  @IsString()
+  @MaxLength(1024)
+  reason!: string;
+
+  /** For `merged`: the root incident this one now belongs to (absent from every other resolution). */
+  @IsOptional()
+  @IsUUID()
+  mergedInto?: string;
+}
+
+/** The most dependencies a chain names: far beyond any homelab's depth, small enough for one event. */
+export const MAX_CHAIN_LENGTH = 16;
+
+/**
+ * A failing check explained by a failing dependency: it joins the dependency's incident (the event's correlation id)
+ * instead of opening its own. `target` and `check` are the consequence's; `chain` runs from it to the root.
+ */
+export class ConsequenceLinkedData extends TargetedData {
+  @IsString()
+  @MaxLength(64)
+  check!: string;
+
+  @IsString()
+  @MaxLength(1024)
+  reason!: string;
+
+  @IsISO8601({ strict: true })
+  faultAt!: string;
+
+  /** Target keys from the consequence to the root's target, both included. */
+  @IsArray()
+  @ArrayMinSize(2)
+  @ArrayMaxSize(MAX_CHAIN_LENGTH)
+  @IsString({ each: true })
+  @MaxLength(300, { each: true })
+  chain!: string[];
+
+  /** The consequence's own incident, when it was opened before its root failed and is merged by this link. */
+  @IsOptional()
+  @IsUUID()
+  mergedIncidentId?: string;
+}
+
+/** A consequence's check passes again: its root incident may resolve once the root is fixed and all have recovered. */
+export class ConsequenceRecoveredData extends TargetedData {
+  @IsString()
+  @MaxLength(64)
+  check!: string;
 
   @IsString()
   @MaxLength(1024)

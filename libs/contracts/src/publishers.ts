@@ -48,6 +48,8 @@ export const EVENT_ROUTES: { readonly [T in EventType]: EventRoute } = {
   ConfigApplied: { publishedBy: ['config-editor'], handledBy: ['audit'] },
   ConfigRolledBack: { publishedBy: ['config-editor'], handledBy: ['audit'] },
   ConfigEditFailed: { publishedBy: ['config-editor'], handledBy: ['audit'] },
+  ConsequenceLinked: { publishedBy: ['monitor'], handledBy: ['audit'] },
+  ConsequenceRecovered: { publishedBy: ['monitor'], handledBy: ['audit'] },
 };
 
 export type RpcRoute = {

@@ -44,6 +44,19 @@ export type TargetsReply = { targets: WatchedTargetView[] } | { error: string };
 
 export type TimelineEntryView = { id: string; type: EventType; time: string; source: string; summary: string };
 
+/** A check of another target failing because of the incident's target; `chain` runs from it to the root. */
+export type ConsequenceView = {
+  target: string;
+  check: string;
+  chain: string[];
+  state: 'failing' | 'recovered';
+  reason: string;
+  linkedAt: string;
+  recoveredAt: string | null;
+  /** Its own incident, opened before the root failed and merged into this one. */
+  mergedIncidentId: string | null;
+};
+
 export type IncidentSummaryView = {
   id: string;
   target: string;
@@ -66,6 +79,12 @@ export type IncidentSummaryView = {
   mttrMs: number | null;
   /** Timeline entries left out of the middle of a long timeline. */
   timelineOmitted: number;
+  /** What failed because of this incident's target (correlation), each with its state. */
+  consequences: ConsequenceView[];
+  /** When the root's latest action was verified: it then waits for its consequences. */
+  verifiedAt: string | null;
+  /** For resolution `merged`: the root incident it became a consequence of. */
+  mergedInto: string | null;
 };
 
 export type IncidentView = IncidentSummaryView & { timeline: TimelineEntryView[] };

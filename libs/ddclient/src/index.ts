@@ -1,3 +1,4 @@
+export * from './ddclient-cache-addresses.js';
 export * from './ddclient-document.js';
 export * from './ddclient-files.js';
 export * from './ddclient-keywords.js';

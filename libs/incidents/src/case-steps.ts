@@ -17,7 +17,8 @@ export type CaseStepName =
   | 'resolved'
   | 'escalated'
   | 'maintenance'
-  | 'config';
+  | 'config'
+  | 'consequence';
 
 /** `quiet`: a fact worth showing to someone following the events, not worth a log line (a passing reading). */
 export type CaseStep = { step: CaseStepName; warning: boolean; quiet: boolean; text: string };
@@ -57,6 +58,8 @@ const STEPS: { [T in EventType]: StepOf<T> } = {
   ConfigApplied: ({ data }) => step('config', `${data.path} applied; health: ${data.health}`),
   ConfigRolledBack: ({ data }) => step('config', `${data.path} rolled back to ${data.backupPath}: ${data.reason}`, true),
   ConfigEditFailed: ({ data }) => step('config', `edit of ${data.path} stopped at ${data.stage}: ${data.reason}`, true),
+  ConsequenceLinked: ({ data }) => step('consequence', `${data.check} failing, joined ${data.chain.at(-1)}'s incident (${data.chain.join(' → ')}): ${data.reason}`, true),
+  ConsequenceRecovered: ({ data }) => step('consequence', `${data.check} recovered: ${data.reason}`),
 };
 
 export function caseStepOf(event: JarvisEvent): CaseStep {

@@ -26,6 +26,9 @@ function record(status: IncidentStatus, mttdMs: number, mttrMs: number | null = 
     awaitsDecision: false,
     mttdMs,
     mttrMs,
+    consequences: [],
+    verifiedAt: null,
+    mergedInto: null,
     timeline: [],
     timelineOmitted: 0,
   };

@@ -4,6 +4,19 @@ import { appendToTimeline, type Timeline, type TimelineEntry } from './incident-
 
 export type IncidentStatus = 'open' | 'escalated' | 'resolved';
 
+/** One check of another target failing because of the incident's target; `chain` runs from it to the root. */
+export type ConsequenceRecord = {
+  target: string;
+  check: string;
+  chain: string[];
+  state: 'failing' | 'recovered';
+  reason: string;
+  linkedAt: string;
+  recoveredAt: string | null;
+  /** The consequence's own incident, opened before the root failed and merged into this one. */
+  mergedIncidentId: string | null;
+};
+
 /** What the latest detection said: a later observation saying the same adds nothing. */
 export type DetectedCondition = { check: string; status: DetectionStatus; reason: string; faultAt: string };
 
@@ -35,6 +48,12 @@ export type IncidentRecord = Timeline & {
   mttdMs: number;
   /** Fault to verified resolution; null while unresolved. */
   mttrMs: number | null;
+  /** Checks of dependent targets failing because of this one, in the order they joined. */
+  consequences: ConsequenceRecord[];
+  /** When the latest action on this target was verified: with consequences still failing, it waits for them. */
+  verifiedAt: string | null;
+  /** The root incident this one was merged into (resolution `merged`). */
+  mergedInto: string | null;
 };
 
 export type IncidentBookLimits = {
@@ -55,10 +74,12 @@ export type IncidentBook = {
   earlyDetections: Map<string, JarvisEventOf<'DetectionRecorded'>>;
   /** Resolved incidents in the order they closed, with when. */
   closedAt: Map<string, number>;
+  /** Consequences of open incidents, failing or recovered, by `caseKeyOf(target, check)`: the root incident's id. */
+  consequenceOf: Map<string, string>;
 };
 
 export function emptyIncidentBook(): IncidentBook {
-  return { byId: new Map(), openByCase: new Map(), earlyDetections: new Map(), closedAt: new Map() };
+  return { byId: new Map(), openByCase: new Map(), earlyDetections: new Map(), closedAt: new Map(), consequenceOf: new Map() };
 }
 
 /**
@@ -77,6 +98,7 @@ export function evolveIncidents(book: IncidentBook, event: JarvisEvent, limits: 
         incident.lastDetectionAt = event.time;
         incident.lastCondition = conditionOf(event);
         incident.awaitsDecision = true;
+        if (event.data.status === 'failed') incident.verifiedAt = null;
       } else if (event.data.status === 'failed') keepEarly(book, event, limits.maxEarlyDetections);
       break;
     case 'RemediationDecided':
@@ -95,8 +117,11 @@ export function evolveIncidents(book: IncidentBook, event: JarvisEvent, limits: 
       if (incident) incident.awaitsDecision = true;
       clearPending(incident, event.data.decisionId);
       break;
-    case 'ActionFailed':
     case 'VerificationPassed':
+      if (incident && incident.pendingDecisionId === event.data.decisionId) incident.verifiedAt = event.time;
+      clearPending(incident, event.data.decisionId);
+      break;
+    case 'ActionFailed':
     case 'VerificationFailed':
       clearPending(incident, event.data.decisionId);
       break;
@@ -127,6 +152,12 @@ export function evolveIncidents(book: IncidentBook, event: JarvisEvent, limits: 
     case 'ConfigApplied':
     case 'ConfigRolledBack':
     case 'ConfigEditFailed':
+      break;
+    case 'ConsequenceLinked':
+      if (incident && incident.status !== 'resolved') link(book, incident, event);
+      break;
+    case 'ConsequenceRecovered':
+      if (incident) recoverConsequence(incident, event);
       break;
     default:
       return assertNever(event);
@@ -173,6 +204,9 @@ function open(book: IncidentBook, event: JarvisEventOf<'IncidentOpened'>): void 
     awaitsDecision: true,
     mttdMs: Math.max(0, Date.parse(detectedAt) - Date.parse(event.data.faultAt)),
     mttrMs: null,
+    consequences: [],
+    verifiedAt: null,
+    mergedInto: null,
     timeline: [],
     timelineOmitted: 0,
   };
@@ -188,10 +222,44 @@ function close(book: IncidentBook, incident: IncidentRecord, event: JarvisEventO
   incident.pendingDecisionId = null;
   incident.awaitsDecision = false;
   incident.mttrMs = Math.max(0, Date.parse(event.time) - Date.parse(incident.faultAt));
+  incident.mergedInto = event.data.mergedInto ?? null;
   const key = caseKeyOf(incident.target, incident.check);
   if (book.openByCase.get(key) === incident.id) book.openByCase.delete(key);
+  for (const consequence of incident.consequences) {
+    const consequenceKey = caseKeyOf(consequence.target, consequence.check);
+    if (book.consequenceOf.get(consequenceKey) === incident.id) book.consequenceOf.delete(consequenceKey);
+  }
   book.closedAt.delete(incident.id);
   book.closedAt.set(incident.id, Date.parse(event.time));
+}
+
+/** A consequence joins once per target and check; linked again after it recovered, it is failing again. */
+function link(book: IncidentBook, incident: IncidentRecord, event: JarvisEventOf<'ConsequenceLinked'>): void {
+  const target = targetKey(event.data.target);
+  const { check, chain, reason } = event.data;
+  const known = incident.consequences.find((c) => c.target === target && c.check === check);
+  const fields = { chain, state: 'failing' as const, reason, recoveredAt: null };
+  if (known) Object.assign(known, fields);
+  else incident.consequences.push({ target, check, linkedAt: event.time, mergedIncidentId: event.data.mergedIncidentId ?? null, ...fields });
+  book.consequenceOf.set(caseKeyOf(target, check), incident.id);
+}
+
+function recoverConsequence(incident: IncidentRecord, event: JarvisEventOf<'ConsequenceRecovered'>): void {
+  const target = targetKey(event.data.target);
+  const known = incident.consequences.find((c) => c.target === target && c.check === event.data.check);
+  if (known) Object.assign(known, { state: 'recovered', reason: event.data.reason, recoveredAt: event.time });
+}
+
+/** The consequences of an incident whose checks still fail. */
+export function failingConsequences(incident: IncidentRecord): ConsequenceRecord[] {
+  return incident.consequences.filter((c) => c.state === 'failing');
+}
+
+/** The open incident a target's check is a consequence of, if it is one. */
+export function rootIncidentOf(book: IncidentBook, target: string, check: string): IncidentRecord | undefined {
+  const id = book.consequenceOf.get(caseKeyOf(target, check));
+  const record = id ? book.byId.get(id) : undefined;
+  return record && record.status !== 'resolved' ? record : undefined;
 }
 
 /** Closing order is (nearly) time order, so the expired ones are at the front. */

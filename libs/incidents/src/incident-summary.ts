@@ -52,6 +52,10 @@ export function summarize(event: JarvisEvent): string {
       return `${event.data.path} rolled back from ${event.data.backupPath}: ${event.data.reason}`;
     case 'ConfigEditFailed':
       return `config edit of ${event.data.path} stopped at ${event.data.stage}: ${event.data.reason}`;
+    case 'ConsequenceLinked':
+      return `${event.data.check} of ${event.subject} fails as a consequence (${event.data.chain.join(' → ')}): ${event.data.reason}`;
+    case 'ConsequenceRecovered':
+      return `consequence ${event.subject} ${event.data.check} recovered: ${event.data.reason}`;
     default:
       return assertNever(event);
   }

@@ -5,3 +5,4 @@ export * from './incident-timeline.js';
 export * from './case-steps.js';
 export * from './reliability-book.js';
 export * from './reliability-report.js';
+export * from './correlation.js';

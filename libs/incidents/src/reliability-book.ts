@@ -77,6 +77,8 @@ export function evolveReliability(book: ReliabilityBook, event: JarvisEvent): Re
     case 'ConfigApplied':
     case 'ConfigRolledBack':
     case 'ConfigEditFailed':
+    case 'ConsequenceLinked':
+    case 'ConsequenceRecovered':
       break;
     default:
       assertNever(event);
@@ -133,6 +135,8 @@ function resolved(book: ReliabilityBook, event: JarvisEventOf<'IncidentResolved'
     for (const action of open.actions) sample(book.mttrMsByAction, action, mttrMs);
   } else if (resolution === 'recovered') book.cases.recovered += 1;
   else if (resolution === 'withdrawn') book.cases.withdrawn += 1;
+  // Now one incident with its root: counted there, not twice.
+  else if (resolution === 'merged') book.cases.detected -= 1;
   else assertNever(resolution);
 }
 

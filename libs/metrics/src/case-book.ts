@@ -51,6 +51,8 @@ export class CaseBook {
       case 'ConfigApplied':
       case 'ConfigRolledBack':
       case 'ConfigEditFailed':
+      case 'ConsequenceLinked':
+      case 'ConsequenceRecovered':
         return;
       default:
         return assertNever(event);

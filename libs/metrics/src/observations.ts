@@ -72,6 +72,8 @@ export function observationsOf(event: JarvisEvent, cases: CaseBook): Observation
     case 'ConfigApplied':
     case 'ConfigRolledBack':
     case 'ConfigEditFailed':
+    case 'ConsequenceLinked':
+    case 'ConsequenceRecovered':
       return [];
     case 'MaintenanceFinished':
       return [count(METRIC.maintenanceRuns, { [LABEL.outcome]: event.data.outcome, [LABEL.kind]: kind })];
@@ -85,7 +87,8 @@ function resolved(event: Extract<JarvisEvent, { type: 'IncidentResolved' }>, cas
   const counted = count(METRIC.incidentsResolved, { [LABEL.resolution]: event.data.resolution, [LABEL.kind]: kind });
   const incident = cases.caseOf(event.correlationId);
   // An incident opened before the process's replay window (before its last snapshot) has no known fault time.
-  if (!incident) return [counted];
+  // A merged incident was not repaired on its own: its root's resolution says how long the outage lasted.
+  if (!incident || event.data.resolution === 'merged') return [counted];
   const labels = { [LABEL.check]: incident.check, [LABEL.action]: incident.lastAction ?? NO_ACTION, [LABEL.resolution]: event.data.resolution };
   return [counted, seconds(METRIC.mttr, labels, Date.parse(event.time) - incident.faultAtMs)];
 }

@@ -3,6 +3,9 @@ import type { CheckResult } from '@jarvis/registry';
 
 type Detection = JarvisEventOf<'DetectionRecorded'>;
 
+/** The escalation rule of a root fixed and verified whose consequences did not pass again within the grace. */
+export const CONSEQUENCE_UNRECOVERED = 'consequence_unrecovered';
+
 /** Every event the monitor writes about a case, built in one place so their envelopes cannot drift apart. */
 export const caseEvents = {
   detection(target: TargetRef, result: CheckResult, correlationId: string, now: Date, id: string = newId()): Detection {
@@ -42,6 +45,60 @@ export const caseEvents = {
       correlationId: incidentId,
       causationId,
       data: { target, resolution, reason },
+    });
+  },
+
+  merged(target: TargetRef, incidentId: string, rootId: string, chain: readonly string[], now: Date): JarvisEventOf<'IncidentResolved'> {
+    const reason = `a consequence of ${chain.at(-1)}'s failure (${chain.join(' → ')}): merged into its incident`;
+    return createEvent({
+      id: derivedId('IncidentResolved', incidentId, 'merged'),
+      type: 'IncidentResolved',
+      source: 'monitor',
+      time: now.toISOString(),
+      subject: targetKey(target),
+      correlationId: incidentId,
+      causationId: null,
+      data: { target, resolution: 'merged', reason, mergedInto: rootId },
+    });
+  },
+
+  consequenceLinked(rootId: string, link: { target: TargetRef; check: string; reason: string; faultAt: string; chain: readonly string[]; mergedIncidentId?: string }, now: Date): JarvisEventOf<'ConsequenceLinked'> {
+    const { target, mergedIncidentId, ...rest } = link;
+    return createEvent({
+      id: newId(),
+      type: 'ConsequenceLinked',
+      source: 'monitor',
+      time: now.toISOString(),
+      subject: targetKey(target),
+      correlationId: rootId,
+      causationId: null,
+      data: { target, ...rest, reason: rest.reason.slice(0, 1024), chain: [...rest.chain], ...(mergedIncidentId ? { mergedIncidentId } : {}) },
+    });
+  },
+
+  consequenceRecovered(rootId: string, target: TargetRef, result: CheckResult, now: Date): JarvisEventOf<'ConsequenceRecovered'> {
+    return createEvent({
+      id: newId(),
+      type: 'ConsequenceRecovered',
+      source: 'monitor',
+      time: now.toISOString(),
+      subject: targetKey(target),
+      correlationId: rootId,
+      causationId: null,
+      data: { target, check: result.check, reason: result.reason },
+    });
+  },
+
+  consequencesOverdue(root: TargetRef, rootId: string, verifiedAt: string, reason: string, attempts: number, now: Date): JarvisEventOf<'IncidentEscalated'> {
+    return createEvent({
+      id: derivedId('IncidentEscalated', CONSEQUENCE_UNRECOVERED, rootId, verifiedAt),
+      type: 'IncidentEscalated',
+      source: 'monitor',
+      time: now.toISOString(),
+      subject: targetKey(root),
+      correlationId: rootId,
+      causationId: null,
+      data: { target: root, rule: CONSEQUENCE_UNRECOVERED, reason: reason.slice(0, 1024), attempts },
     });
   },
 

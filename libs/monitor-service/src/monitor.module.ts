@@ -1,6 +1,6 @@
 import { Controller, Inject, Module, type OnApplicationBootstrap, type OnApplicationShutdown } from '@nestjs/common';
 import { MessagePattern } from '@nestjs/microservices';
-import type { JarvisConfig } from '@jarvis/config';
+import { ConfigError, type JarvisConfig } from '@jarvis/config';
 import { RPC, type DiagnoseReply, type HealthReply, type TargetsReply } from '@jarvis/contracts';
 import { dockerEndpoint, DockerodeRuntime, dockerFromEnv, type DockerCallLimits } from '@jarvis/docker';
 import {
@@ -18,15 +18,16 @@ import {
 import { DEFAULT_INCIDENT_BOOK_LIMITS } from '@jarvis/incidents';
 import { LocalCaddy } from '@jarvis/caddy';
 import { FilesystemDiskPort } from '@jarvis/disk';
-import { FilesystemDdclientPort } from '@jarvis/ddclient';
+import { DdclientCacheAddresses, FilesystemDdclientPort } from '@jarvis/ddclient';
 import { NetworkHttpProbe } from '@jarvis/http-probe';
 import { ResolverDnsQuery } from '@jarvis/dns-probe';
-import { capabilityRegistry, type CapabilityDependencies } from '@jarvis/registry';
+import { capabilityRegistry, type CapabilityDependencies, type TargetDependencyGraph } from '@jarvis/registry';
 import { NetworkTlsProbe } from '@jarvis/tls-probe';
 import { ContainerWatch } from './container-watch.js';
 import { MonitorProcessor } from './monitor.processor.js';
 import type { MonitorState } from './monitor-state.js';
 import { ProbeResultRecorder } from './probe-result-recorder.js';
+import { ConsequenceRecorder } from './consequence-recorder.js';
 import { MaintenancePlanner } from './maintenance-planner.js';
 import { plannedSchedules } from './maintenance-schedules.js';
 import { ScheduledChecks } from './scheduled-checks.js';
@@ -83,8 +84,17 @@ export class MonitorController {
     },
     {
       provide: CAPABILITY_DEPENDENCIES,
-      inject: [DOCKER_RUNTIME],
-      useFactory: (runtime: DockerodeRuntime): CapabilityDependencies => ({ containers: runtime, disks: new FilesystemDiskPort(), http: new NetworkHttpProbe(), tls: new NetworkTlsProbe(), caddy: new LocalCaddy(), ddclient: new FilesystemDdclientPort(), dns: new ResolverDnsQuery() }),
+      inject: [DOCKER_RUNTIME, JARVIS_CONFIG],
+      useFactory: (runtime: DockerodeRuntime, config: JarvisConfig): CapabilityDependencies => ({
+        containers: runtime,
+        disks: new FilesystemDiskPort(),
+        http: new NetworkHttpProbe(),
+        tls: new NetworkTlsProbe(),
+        caddy: new LocalCaddy(),
+        ddclient: new FilesystemDdclientPort(),
+        dns: new ResolverDnsQuery(),
+        ...(config.ddclient ? { pushedAddresses: new DdclientCacheAddresses(config.ddclient) } : {}),
+      }),
     },
     ...processorProviders('monitor', {
       inject: [CAPABILITY_DEPENDENCIES, JARVIS_CONFIG, TARGET_LOCKS, DOCKER_LIMITS],
@@ -98,13 +108,18 @@ export class MonitorController {
     }),
     {
       provide: ProbeResultRecorder,
-      inject: [PROCESSOR_HOST, JARVIS_CONFIG],
-      useFactory: (host: ProcessorHost<MonitorState>, config: JarvisConfig) =>
-        new ProbeResultRecorder(host, {
-          redetectAfterMs: config.watch.reconcileIntervalSeconds * 1000,
-          // An owner's stop is recorded again before its record outlives the retention of closed cases.
-          restateStopAfterMs: (config.events.closedCaseRetentionHours * 3_600_000) / 2,
-        }),
+      inject: [PROCESSOR_HOST, JARVIS_CONFIG, TARGET_LOCKS],
+      useFactory: (host: ProcessorHost<MonitorState>, config: JarvisConfig, locks: TargetLocks) =>
+        new ProbeResultRecorder(
+          host,
+          {
+            redetectAfterMs: config.watch.reconcileIntervalSeconds * 1000,
+            // An owner's stop is recorded again before its record outlives the retention of closed cases.
+            restateStopAfterMs: (config.events.closedCaseRetentionHours * 3_600_000) / 2,
+          },
+          new ConsequenceRecorder(host, dependencyGraphOf(config), config.correlation.consequenceGraceSeconds * 1000),
+          locks,
+        ),
     },
     {
       provide: ScheduledChecks,
@@ -156,4 +171,11 @@ export class MonitorModule implements OnApplicationBootstrap, OnApplicationShutd
     await this.scheduled.stop();
     await this.host.stop();
   }
+}
+
+/** The kinds' dependencies from jarvis.yaml; a cycle stops the start naming its targets. */
+function dependencyGraphOf(config: JarvisConfig): TargetDependencyGraph {
+  const built = capabilityRegistry(config).dependencyGraph();
+  if (!built.ok) throw new ConfigError('jarvis.yaml', built.problems);
+  return built.graph;
 }

@@ -2,10 +2,10 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { derivedId, validateParams, type JarvisEvent, type JarvisEventOf } from '@jarvis/contracts';
 import type { RemediationAction, VerificationVerdict } from '@jarvis/registry';
 import type { EventProcessor, HandlerContext } from '@jarvis/event-log';
-import type { IncidentBookLimits } from '@jarvis/incidents';
+import { failingConsequences, type IncidentBookLimits } from '@jarvis/incidents';
 import { inSpan, SPAN, eventAttributes, publishAttributes } from '@jarvis/telemetry';
 import { caseEvents } from './case-events.js';
-import type { TargetLocks } from './target-locks.js';
+import { CORRELATION_LOCK, type TargetLocks } from './target-locks.js';
 import { evolveMonitor, initialMonitorState, unverifiedActions, type MonitorState } from './monitor-state.js';
 
 const VERIFY_POLL_MS = 200;
@@ -18,8 +18,8 @@ type Ctx = HandlerContext<MonitorState>;
 /** Verifies every successful action by re-running its check: the incident resolves only once the fault is gone for good. */
 export class MonitorProcessor implements EventProcessor<MonitorState> {
   readonly name = 'jarvis-monitor';
-  /** 2: incidents are kept per target and check, and actions carry parameters (contracts v2). */
-  readonly stateVersion = 2;
+  /** 2: incidents are kept per target and check, and actions carry parameters (contracts v2). 3: incidents keep their consequences. */
+  readonly stateVersion = 3;
 
   constructor(
     private readonly actions: ReadonlyMap<string, RemediationAction>,
@@ -59,13 +59,16 @@ export class MonitorProcessor implements EventProcessor<MonitorState> {
     await inSpan(SPAN.verify, { parent: ctx.trace, attributes: eventAttributes(event) }, async () => {
       const verdict = await this.verdictOf(event, ctx);
       const verified = caseEvents.verification(event, verdict, ctx.now());
-      await this.locks.run(event.subject, async () => {
+      await this.locks.run(event.subject, () => this.locks.run(CORRELATION_LOCK, async () => {
         await ctx.emit(verified);
         if (verified.type !== 'VerificationPassed') return;
+        // With consequences still failing, the last one to pass again resolves the incident (or the grace escalates it).
+        const verifiedIncident = ctx.state().incidents.byId.get(event.correlationId);
+        if (verifiedIncident && failingConsequences(verifiedIncident).length > 0) return;
         const reason = `${event.data.action} verified: ${verified.data.evidence}`;
         const resolved = caseEvents.resolved(event.data.target, event.correlationId, 'remediated', reason, ctx.now(), derivedId('IncidentResolved', verified.id), verified.id);
         await inSpan(SPAN.resolve, { attributes: publishAttributes(resolved) }, () => ctx.emit(resolved));
-      });
+      }));
     });
   }
 

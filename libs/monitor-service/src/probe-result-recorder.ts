@@ -1,11 +1,13 @@
 import { derivedId, newId, targetKey, type TargetRef } from '@jarvis/contracts';
 import type { CheckResult } from '@jarvis/registry';
-import { openIncidentFor } from '@jarvis/incidents';
+import { openIncidentFor, openIncidentsOf, rootIncidentOf } from '@jarvis/incidents';
 import type { ProcessorHost } from '@jarvis/service-kit';
 import { inSpan, publishAttributes, SPAN, SpanKind } from '@jarvis/telemetry';
 import { caseEvents } from './case-events.js';
+import { ConsequenceRecorder, NO_DEPENDENCIES } from './consequence-recorder.js';
 import type { MonitorState } from './monitor-state.js';
 import { reconcileOutcome } from './reconcile-outcome.js';
+import { CORRELATION_LOCK, TargetLocks } from './target-locks.js';
 
 /** One observation of one check of one target, from any source: an engine event, a reconciliation, a scheduled probe. */
 export type ProbeObservation = {
@@ -28,10 +30,26 @@ export class ProbeResultRecorder {
   constructor(
     private readonly host: ProcessorHost<MonitorState>,
     private readonly settings: RecorderSettings,
+    private readonly consequences: ConsequenceRecorder = new ConsequenceRecorder(host, NO_DEPENDENCIES, 0),
+    private readonly locks: TargetLocks = new TargetLocks(),
   ) {}
 
-  async record({ target, result, eventDriven, removed, now }: ProbeObservation): Promise<void> {
-    const key = targetKey(target);
+  async record(observation: ProbeObservation): Promise<void> {
+    const key = targetKey(observation.target);
+    if (!this.consequences.involves(key)) return this.recordAlone(observation, key);
+    return this.locks.run(CORRELATION_LOCK, () => this.recordCorrelated(observation, key));
+  }
+
+  /** A linked consequence is the root incident's business; a target with its own incident may have a deeper root now. */
+  private async recordCorrelated(observation: ProbeObservation, key: string): Promise<void> {
+    const { target, result, now } = observation;
+    const root = rootIncidentOf(this.host.state().incidents, key, result.check);
+    if (root) return this.consequences.observe(root, target, key, result, now);
+    await this.recordAlone(observation, key);
+    for (const own of openIncidentsOf(this.host.state().incidents, key)) await this.consequences.mergeIntoDeeperRoot(own, key, now);
+  }
+
+  private async recordAlone({ target, result, eventDriven, removed, now }: ProbeObservation, key: string): Promise<void> {
     const state = this.host.state();
     const incident = openIncidentFor(state.incidents, key, result.check);
     const operatorStoppedAt = state.operatorStops.get(key);
@@ -46,6 +64,8 @@ export class ProbeResultRecorder {
         return;
       }
       case 'resolve-recovered':
+        if (this.consequences.waitsForConsequences(incident!)) return;
+        if (incident!.verifiedAt !== null) return this.consequences.resolveIfReady(incident!.id, now, null);
         await this.host.record(caseEvents.resolved(target, incident!.id, 'recovered', `${result.reason} without a further action by Jarvis`, now, newId()));
         return;
       case 'withdraw': {
@@ -61,11 +81,16 @@ export class ProbeResultRecorder {
     }
   }
 
-  private openIncident(target: TargetRef, result: CheckResult, now: Date): Promise<void> {
+  /** Unless a failing dependency explains it: then it joins that incident as a consequence. */
+  private async openIncident(target: TargetRef, result: CheckResult, now: Date): Promise<void> {
+    const key = targetKey(target);
+    if (await this.consequences.join(target, key, result, now)) return;
     const detected = caseEvents.detection(target, result, newId(), now);
-    return inSpan(SPAN.detect, { kind: SpanKind.PRODUCER, attributes: publishAttributes(detected) }, async () => {
+    await inSpan(SPAN.detect, { kind: SpanKind.PRODUCER, attributes: publishAttributes(detected) }, async () => {
       await this.host.record(detected);
       await this.host.record(caseEvents.incidentOpened(detected, now));
     });
+    const opened = openIncidentFor(this.host.state().incidents, key, result.check);
+    if (opened) await this.consequences.mergeDependents(opened, key, [key], now);
   }
 }

@@ -1,3 +1,6 @@
+/** Correlation reads and writes incidents of several targets: those steps run one at a time, under this key. */
+export const CORRELATION_LOCK = '#correlation';
+
 /** Serializes work per target, so detection, reconciliation and verification never interleave on one container. */
 export class TargetLocks {
   private readonly tails = new Map<string, Promise<unknown>>();

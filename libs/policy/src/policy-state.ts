@@ -180,6 +180,8 @@ function foldFact(state: PolicyState, event: JarvisEvent): PolicyState {
     case 'ConfigApplied':
     case 'ConfigRolledBack':
     case 'ConfigEditFailed':
+    case 'ConsequenceLinked':
+    case 'ConsequenceRecovered':
       return state;
     default:
       return assertNever(event);

@@ -1,4 +1,5 @@
 import { parseTargetKey, targetKey, type TargetKind, type TargetRef } from '@jarvis/contracts';
+import { TargetDependencyGraph, type TargetDependency } from './dependency-graph.js';
 import type { ActionDescriptor, RemediationAction } from './remediation-action.js';
 import type { ScheduledProbe } from './scheduled-probe.js';
 import type { TargetKindPlugin } from './target-kind.js';
@@ -59,6 +60,11 @@ export class CapabilityRegistry<Dependencies = unknown> {
   /** Every scheduled probe of every kind, built from the I/O ports the monitor has. */
   createProbes(dependencies: Dependencies): ScheduledProbe[] {
     return [...this.byKind.values()].flatMap((plugin) => plugin.createProbes?.(dependencies) ?? []);
+  }
+
+  /** Every kind's dependencies together, or the cycles they would make (each naming its targets). */
+  dependencyGraph(): ReturnType<typeof TargetDependencyGraph.of> {
+    return TargetDependencyGraph.of([...this.byKind.values()].flatMap((plugin): TargetDependency[] => plugin.dependencies?.() ?? []));
   }
 
   /** The runnable actions, built from the I/O ports the service has. */

@@ -1,5 +1,6 @@
 export * from './capability-registry.js';
 export * from './check.js';
+export * from './dependency-graph.js';
 export * from './remediation-action.js';
 export * from './scheduled-probe.js';
 export * from './target-kind.js';

@@ -1,5 +1,6 @@
 import type { TargetKind } from '@jarvis/contracts';
 import type { ActionDescriptor, RemediationAction } from './remediation-action.js';
+import type { TargetDependency } from './dependency-graph.js';
 import type { ScheduledProbe } from './scheduled-probe.js';
 
 /**
@@ -17,4 +18,6 @@ export interface TargetKindPlugin<Dependencies = unknown> {
   createActions(dependencies: Dependencies): RemediationAction[];
   /** Checks without an event source, run on a schedule by the monitor; none for kinds with their own events. */
   createProbes?(dependencies: Dependencies): ScheduledProbe[];
+  /** The targets of this kind that rely on other targets, as jarvis.yaml says: a failure there explains one here. */
+  dependencies?(): TargetDependency[];
 }

@@ -70,10 +70,23 @@ function describeIncident(incident: IncidentView): string {
     `  summary:   ${incident.summary}`,
     `  fault at:  ${incident.faultAt}; detected ${incident.detectedAt}; opened ${incident.openedAt}; resolved ${incident.resolvedAt ?? '-'}`,
     `  MTTD ${duration(incident.mttdMs)}, MTTR ${duration(incident.mttrMs)}; ${incident.decisions} decision(s), ${incident.actions} action(s)${incident.awaitsDecision ? '; awaits a decision' : ''}`,
+    ...chainOf(incident),
     'Timeline:',
     ...timeline,
     '',
   ].join('\n');
+}
+
+/** Root → consequences, each with its state; or where a merged incident went. */
+function chainOf(incident: IncidentView): string[] {
+  const merged = incident.mergedInto ? [`  merged into incident ${incident.mergedInto}: it is a consequence of that one's target`] : [];
+  if (incident.consequences.length === 0) return merged;
+  const waiting = incident.verifiedAt && incident.status !== 'resolved' ? ` (root verified ${incident.verifiedAt}; waiting for its consequences)` : '';
+  const lines = incident.consequences.map((c) => {
+    const since = c.state === 'recovered' ? `recovered ${c.recoveredAt}` : `failing since ${c.linkedAt}`;
+    return `  ${c.state === 'failing' ? '✗' : '✓'} ${c.target} ${c.check}: ${since}; ${c.chain.join(' → ')}; ${c.reason}`;
+  });
+  return [...merged, `Consequences of ${incident.target}${waiting}:`, ...lines];
 }
 
 function stateOf(incident: IncidentSummaryView): string {

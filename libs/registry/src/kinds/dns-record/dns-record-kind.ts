@@ -1,4 +1,6 @@
 import type { JarvisConfig } from '@jarvis/config';
+import { targetOf } from '@jarvis/contracts';
+import type { TargetDependency } from '../../dependency-graph.js';
 import type { TargetKindPlugin } from '../../target-kind.js';
 import { DNS_RESOLUTION_CHECK } from './dns-record-check.js';
 import { DnsRecordProbe } from './dns-record-probe.js';
@@ -19,5 +21,14 @@ export function dnsRecordKind(config: JarvisConfig): TargetKindPlugin<DnsRecordD
     remediation: {},
     createActions: () => [],
     createProbes: ({ dns, pushedAddresses }) => config.dns.records.map((record) => new DnsRecordProbe(record, dns, pushedAddresses)),
+    dependencies: () => publishedByDdclient(config),
   };
+}
+
+/** A record whose address is what ddclient pushes goes wrong when ddclient does. */
+function publishedByDdclient({ dns, ddclient }: JarvisConfig): TargetDependency[] {
+  if (!ddclient) return [];
+  return dns.records
+    .filter((record) => record.expectedFrom === 'ddclient')
+    .map((record) => ({ target: targetOf('dns_record', record.domain), dependsOn: targetOf('ddclient', ddclient.name), why: `${record.domain} is published by ddclient` }));
 }

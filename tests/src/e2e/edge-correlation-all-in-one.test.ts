@@ -1,0 +1,3 @@
+import { edgeCorrelationSuite } from './edge-correlation-suite.js';
+
+edgeCorrelationSuite('all-in-one');
