@@ -104,7 +104,7 @@ export async function runJarvis(registry: ServiceRegistry, targets: ServiceName[
     metrics = await startProcessMetrics(config.metrics, env, nats, logCaseSteps(appends.track(eventLog), consoleLogger), serviceName, logger);
     const log = metrics.log;
     const modules = targets.map((t) => registry[t]!);
-    @Module({ imports: [KitModule.forRoot({ nats, log, config, env }), ...modules] })
+    @Module({ imports: [KitModule.forRoot({ nats, log, config, env, metrics: metrics.gauges }), ...modules] })
     class JarvisRootModule {}
     const app = await NestFactory.create(JarvisRootModule, { logger: consoleLogger, abortOnError: false });
     app.useGlobalPipes(new ValidationPipe({ whitelist: true, forbidNonWhitelisted: true, transform: true, exceptionFactory: invalidRequestFrom }));

@@ -1,3 +1,4 @@
+import type { ReliabilityReply } from '@jarvis/contracts';
 import type { LogFormat } from './log-format.js';
 import type { NatsClientOptions } from './nats-credentials.js';
 
@@ -7,6 +8,11 @@ export const EVENT_LOG = Symbol('EVENT_LOG');
 export const JARVIS_CONFIG = Symbol('JARVIS_CONFIG');
 export const RUNTIME_ENV = Symbol('RUNTIME_ENV');
 export const CLOCK = Symbol('CLOCK');
+/** Where a service exports figures of its own at /metrics: null when this process serves no metrics. */
+export const PROCESS_METRICS = Symbol('PROCESS_METRICS');
+
+/** What the audit service needs of the process's metrics (JarvisMetrics). */
+export type ReliabilityExport = { observeReliability(read: () => ReliabilityReply): void };
 
 export type Clock = () => Date;
 
