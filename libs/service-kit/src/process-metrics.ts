@@ -3,7 +3,7 @@ import type { NatsConnection } from '@nats-io/transport-node';
 import type { MetricsConfig } from '@jarvis/config';
 import { EVENT_STREAM_NAME } from '@jarvis/contracts';
 import type { EventLog } from '@jarvis/event-log';
-import { JarvisMetrics, JetStreamStoreProbe, METRICS_PATH, MeteredEventLog, serveMetrics } from '@jarvis/metrics';
+import { JarvisMetrics, JetStreamStoreProbe, METRICS_PATH, MeteredEventLog, serveMetrics, type StoreProbe } from '@jarvis/metrics';
 import { StartupError } from './startup-error.js';
 import type { ReliabilityExport, RuntimeEnv } from './tokens.js';
 
@@ -11,9 +11,17 @@ import type { ReliabilityExport, RuntimeEnv } from './tokens.js';
 export type ProcessMetrics = { log: EventLog; gauges: ReliabilityExport | null; close(): Promise<void> };
 
 /** Off unless `metrics.enabled` or JARVIS_METRICS_PORT: a fixed default port would collide between split processes. */
-export async function startProcessMetrics(config: MetricsConfig, env: RuntimeEnv, nats: NatsConnection, log: EventLog, serviceName: string, logger: Logger): Promise<ProcessMetrics> {
+export async function startProcessMetrics(
+  config: MetricsConfig,
+  env: RuntimeEnv,
+  nats: NatsConnection,
+  log: EventLog,
+  serviceName: string,
+  logger: Logger,
+  probe: StoreProbe = new JetStreamStoreProbe(nats, EVENT_STREAM_NAME),
+): Promise<ProcessMetrics> {
   if (!config.enabled && env.metricsPort < 0) return { log, gauges: null, close: async () => undefined };
-  const metrics = JarvisMetrics.create(serviceName, new JetStreamStoreProbe(nats, EVENT_STREAM_NAME));
+  const metrics = JarvisMetrics.create(serviceName, probe);
   const port = env.metricsPort >= 0 ? env.metricsPort : config.port;
   try {
     const server = await serveMetrics(metrics, config.host, port);

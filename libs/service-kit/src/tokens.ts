@@ -1,4 +1,5 @@
 import type { ReliabilityReply } from '@jarvis/contracts';
+import type { EventStoreChoice, EventStoreEnv } from './event-store.js';
 import type { LogFormat } from './log-format.js';
 import type { NatsClientOptions } from './nats-credentials.js';
 
@@ -12,6 +13,10 @@ export const CLOCK = Symbol('CLOCK');
 export const PROCESS_METRICS = Symbol('PROCESS_METRICS');
 
 /** What the audit service needs of the process's metrics (JarvisMetrics). */
+/** Which event store this process runs on (EventStoreChoice's kind): what reads JetStream itself checks it. */
+export const EVENT_STORE_KIND = Symbol('EVENT_STORE_KIND');
+export type EventStoreKind = EventStoreChoice['kind'];
+
 export type ReliabilityExport = { observeReliability(read: () => ReliabilityReply): void };
 
 export type Clock = () => Date;
@@ -28,5 +33,7 @@ export type RuntimeEnv = {
   /** Absolute path of Jarvis's own files (the API token); `JARVIS_DATA_DIR`, default `./data`. */
   dataDir: string;
   logFormat: LogFormat;
+  /** JARVIS_EVENT_STORE and JARVIS_KURRENTDB_URL: they take precedence over `events.store` and `events.kurrentdbUrl`. */
+  eventStore: EventStoreEnv;
   targets: readonly string[];
 };
