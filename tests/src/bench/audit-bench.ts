@@ -207,7 +207,7 @@ async function main(): Promise<void> {
     nats = await startNats();
     const measured = await run(nats, args);
     const command = `npm run bench -- --only audit${process.argv.length > 2 ? ` ${process.argv.slice(2).join(' ')}` : ''}`;
-    const report = renderAuditReport({ date: new Date().toISOString(), command, durationMs: Date.now() - benchStart, machine, quick: args.quick, inFlight: IN_FLIGHT, checkpointPolicy: CHECKPOINT_POLICY, loadAverage: loadAverage(), ...measured });
+    const report = renderAuditReport({ date: new Date().toISOString(), command, durationMs: Date.now() - benchStart, machine, quick: args.quick, inFlight: IN_FLIGHT, checkpointPolicy: CHECKPOINT_POLICY, eventsAsked: args.events, loadAverage: loadAverage(), ...measured });
     process.stdout.write(`\n${report}\n`);
     if (args.writeDocs) {
       const file = join(REPO_ROOT, 'docs', 'benchmarks.md');

@@ -16,6 +16,8 @@ export type AuditResults = {
   loadAverage: string;
   inFlight: number;
   checkpointPolicy: { everyEvents: number; everySeconds: number };
+  /** The log size asked for (`--events`); `stored` is what the whole incidents generated came to. */
+  eventsAsked: number;
   stored: number;
   generateMs: number;
   raw: Rate;
@@ -77,7 +79,7 @@ export function renderAuditReport(r: AuditResults): string {
     '',
     '### Method',
     '',
-    `- Not a test: nothing asserts on timing. One nats-server (JetStream, file store in a temp folder, loopback port), one Node process. The log \`JARVIS_EVENTS\` is filled with ${n} generated, contract-valid events (the start-up benchmark's history: closed incidents of 500 containers plus 5 escalated ones) published with 256 acks in flight, in ${(r.generateMs / 1000).toFixed(1)} s.${r.quick || r.stored >= ISSUE_EVENTS ? '' : ` The issue asks for ${ISSUE_EVENTS.toLocaleString('en-US')} events (the default); this run was given \`--events\`.`}`,
+    `- Not a test: nothing asserts on timing. One nats-server (JetStream, file store in a temp folder, loopback port), one Node process. The log \`JARVIS_EVENTS\` is filled with ${n} generated, contract-valid events (the start-up benchmark's history: closed incidents of 500 containers plus 5 escalated ones) published with 256 acks in flight, in ${(r.generateMs / 1000).toFixed(1)} s.${r.quick || r.eventsAsked >= ISSUE_EVENTS ? '' : ` The issue asks for ${ISSUE_EVENTS.toLocaleString('en-US')} events (the default); this run was given \`--events\`.`}`,
     `- **Raw read**: an ordered consumer over the whole stream (512 messages per pull), counting messages up to the last sequence; nothing decoded. **Reader alone**: \`readRawRange\`, a short-lived named pull consumer (512 messages per pull; an identity refused consumers falls back to \`STREAM.MSG.GET\` by sequence, not measured here), nothing decoded. **Decoding alone**: \`decodeEvent\` over ${r.decode.events.toLocaleString('en-US')} encoded events held in memory, no I/O. **Replay**: \`replayAudit\` as \`jarvis audit replay\` runs it, right after: the same reader, each message decoded and validated and folded through the audit processor (incidents and reliability projections); its own timer, from the first pull to the last fold.` +
       (r.replayInvalid > 0 ? ` ${r.replayInvalid} messages failed to decode.` : ''),
     `- **Append**: after the rest, into the same stream, ${r.appends[0]?.port.events.toLocaleString('en-US') ?? 0} events per row (fresh ids each row, so nothing is deduplicated), sequentially and with ${r.inFlight} in flight. Port: \`JetStreamEventLog.append\` (validation, encoding, trace-context headers, msg id). Raw: \`js.publish\` of the same kind of events, encoded beforehand, with the msg id and the event-type header: what JetStream costs at least.`,
