@@ -3,7 +3,7 @@ import type { NatsConnection } from '@nats-io/transport-node';
 import { AuditCheckpointer, readAuditKey } from '@jarvis/audit-store';
 import type { JarvisConfig } from '@jarvis/config';
 import { EVENT_STREAM_NAME } from '@jarvis/contracts';
-import { CLOCK, JARVIS_CONFIG, NATS_CONNECTION, RUNTIME_ENV, SERVICE_HEALTH, ServiceHealth, type Clock, type RuntimeEnv } from '@jarvis/service-kit';
+import { CLOCK, EVENT_STORE_KIND, JARVIS_CONFIG, NATS_CONNECTION, RUNTIME_ENV, SERVICE_HEALTH, ServiceHealth, type Clock, type EventStoreKind, type RuntimeEnv } from '@jarvis/service-kit';
 
 /** How often the writer looks for new events: checkpoints fall due by count or time, never sooner than this. */
 const POLL_MS = 1000;
@@ -23,9 +23,12 @@ export class AuditCheckpoints implements OnApplicationBootstrap, OnApplicationSh
     @Inject(RUNTIME_ENV) private readonly env: RuntimeEnv,
     @Inject(CLOCK) private readonly clock: Clock,
     @Inject(SERVICE_HEALTH) private readonly health: ServiceHealth,
+    @Inject(EVENT_STORE_KIND) private readonly store: EventStoreKind,
   ) {}
 
   async onApplicationBootstrap(): Promise<void> {
+    // The chain covers the JetStream stream; on another store start-up has said so, and there is nothing to chain.
+    if (this.store !== 'jetstream') return;
     const { checkpointEveryEvents, checkpointEverySeconds, checkpointKeyFile } = this.config.audit;
     const key = checkpointKeyFile === '' ? undefined : readAuditKey('audit.checkpointKeyFile', checkpointKeyFile, this.env.dataDir);
     this.checkpointer = await AuditCheckpointer.open(this.nats, {

@@ -1,6 +1,6 @@
 import { jetstreamManager } from '@nats-io/jetstream';
 import { connect, type NatsConnection } from '@nats-io/transport-node';
-import { readRawBySequence } from '@jarvis/audit-store';
+import { readRawRange } from '@jarvis/audit-store';
 import { defaultConfig, loadConfigFile, type JarvisConfig } from '@jarvis/config';
 import { decodeEvent, EVENT_STREAM_NAME, type ReliabilityReply } from '@jarvis/contracts';
 import { DEFAULT_INCIDENT_BOOK_LIMITS, incidentMetrics, reliabilityReport, type IncidentMetrics } from '@jarvis/incidents';
@@ -43,7 +43,7 @@ export async function replayAudit(nc: NatsConnection, config: JarvisConfig, prog
   let state = processor.initialState();
   let events = 0;
   let invalid = 0;
-  for await (const record of readRawBySequence(jsm, EVENT_STREAM_NAME, stream.first_seq, stream.last_seq)) {
+  for await (const record of readRawRange(nc, EVENT_STREAM_NAME, stream.first_seq, stream.last_seq)) {
     const decoded = decodeEvent(record.data);
     if (decoded.ok) {
       state = processor.evolve(state, decoded.value);

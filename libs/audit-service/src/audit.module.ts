@@ -6,6 +6,7 @@ import type { JarvisConfig } from '@jarvis/config';
 import { CLOCK, JARVIS_CONFIG, PROCESSOR_HOST, ProcessorHost, ProcessorServiceModule, processorProviders, SERVICE_HEALTH, ServiceHealth, type Clock } from '@jarvis/service-kit';
 import { AuditCheckpoints } from './audit-checkpoints.js';
 import { AuditProcessor, type AuditState } from './audit.processor.js';
+import { ReliabilityGauges } from './reliability-gauges.js';
 import { timeSavedEstimatesOf } from './time-saved.js';
 
 @Controller()
@@ -56,6 +57,7 @@ export class AuditController {
         new AuditProcessor({ closedRetentionMs: config.events.closedCaseRetentionHours * 3_600_000, maxEarlyDetections: DEFAULT_INCIDENT_BOOK_LIMITS.maxEarlyDetections }),
     }),
     AuditCheckpoints,
+    ReliabilityGauges,
   ],
 })
 export class AuditModule extends ProcessorServiceModule {}

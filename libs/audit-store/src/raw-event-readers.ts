@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
-import { AckPolicy, DeliverPolicy, type JetStreamClient, type JetStreamManager } from '@nats-io/jetstream';
-import { nanos, type MsgHdrs } from '@nats-io/transport-node';
+import { AckPolicy, DeliverPolicy, jetstream, jetstreamManager, type ConsumerInfo, type JetStreamClient, type JetStreamManager } from '@nats-io/jetstream';
+import { nanos, PermissionViolationError, type MsgHdrs, type NatsConnection } from '@nats-io/transport-node';
 import type { ChainRecord } from '@jarvis/audit-chain';
 import { EVENT_TYPE_HEADER } from '@jarvis/event-log';
 
@@ -14,33 +14,76 @@ export function chainRecordOf(message: StoredMessage): ChainRecord {
   return { seq: message.seq, subject: message.subject, msgId: header(MSG_ID_HEADER), eventType: header(EVENT_TYPE_HEADER), data: message.data };
 }
 
+/** Messages per pull: what the benchmark's raw read uses too. */
+const PULL_BATCH = 512;
+
 /**
  * Every message stored from `fromSeq` on as of the call, through a short-lived named consumer (what the services'
  * NATS identities allow). It stops on the consumer's pending count, like `EventLog.readFrom`.
  */
 export async function* readRawFrom(jsm: JetStreamManager, js: JetStreamClient, stream: string, fromSeq: number): AsyncIterable<ChainRecord> {
-  const reader = await jsm.consumers.add(stream, {
+  const reader = await addReader(jsm, stream, fromSeq, 60_000);
+  try {
+    yield* consumeReader(js, stream, reader, Number.POSITIVE_INFINITY);
+  } finally {
+    await jsm.consumers.delete(stream, reader.name).catch(() => undefined);
+  }
+}
+
+/**
+ * Messages `from..to` in stream order, for the audit commands: through a short-lived named consumer, about 14 times
+ * faster than direct gets, or by sequence when the identity is refused consumers. The consumer is left to expire
+ * (`READER_IDLE_MS` after its last pull) rather than deleted: the read-only operator identity may create and pull
+ * one, not delete anything.
+ */
+export async function* readRawRange(nc: NatsConnection, stream: string, from: number, to: number): AsyncIterable<ChainRecord> {
+  if (from > to) return;
+  const jsm = await jetstreamManager(nc);
+  let reader: ConsumerInfo;
+  try {
+    reader = await addReader(jsm, stream, from, READER_IDLE_MS);
+  } catch (error) {
+    if (!isRefused(error)) throw error;
+    yield* readRawBySequence(jsm, stream, from, to);
+    return;
+  }
+  yield* consumeReader(jetstream(nc), stream, reader, to);
+}
+
+/** Long enough to outlast a pause between two pulls of a slow reader, short enough not to pile up. */
+const READER_IDLE_MS = 30_000;
+
+function addReader(jsm: JetStreamManager, stream: string, fromSeq: number, idleMs: number): Promise<ConsumerInfo> {
+  return jsm.consumers.add(stream, {
     name: `reader-${randomUUID()}`,
     ack_policy: AckPolicy.None,
     deliver_policy: DeliverPolicy.StartSequence,
     opt_start_seq: Math.max(1, fromSeq),
-    inactive_threshold: nanos(60_000),
+    inactive_threshold: nanos(idleMs),
   });
+}
+
+/** Up to `to` or what was pending when the consumer was made, whichever comes first. */
+async function* consumeReader(js: JetStreamClient, stream: string, reader: ConsumerInfo, to: number): AsyncIterable<ChainRecord> {
+  if (reader.num_pending === 0) return;
+  const consumer = await js.consumers.get(stream, reader.name);
+  const messages = await consumer.consume({ max_messages: PULL_BATCH });
   try {
-    if (reader.num_pending === 0) return;
-    const consumer = await js.consumers.get(stream, reader.name);
-    const messages = await consumer.consume({ max_messages: 512 });
-    try {
-      for await (const msg of messages) {
-        yield chainRecordOf({ seq: msg.seq, subject: msg.subject, data: msg.data, headers: msg.headers });
-        if (msg.info.pending === 0) break;
-      }
-    } finally {
-      await messages.close().catch(() => undefined);
+    for await (const msg of messages) {
+      if (msg.seq > to) break;
+      yield chainRecordOf({ seq: msg.seq, subject: msg.subject, data: msg.data, headers: msg.headers });
+      if (msg.seq === to || msg.info.pending === 0) break;
     }
   } finally {
-    await jsm.consumers.delete(stream, reader.name).catch(() => undefined);
+    await messages.close().catch(() => undefined);
   }
+}
+
+function isRefused(error: unknown): boolean {
+  for (let e = error as { cause?: unknown } | undefined; e; e = e.cause as typeof e) {
+    if (e instanceof PermissionViolationError) return true;
+  }
+  return false;
 }
 
 /**

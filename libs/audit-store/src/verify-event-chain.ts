@@ -3,7 +3,7 @@ import type { NatsConnection } from '@nats-io/transport-node';
 import { ChainVerifier, type VerifyReport } from '@jarvis/audit-chain';
 import { EVENT_STREAM_NAME } from '@jarvis/contracts';
 import { JetStreamCheckpointStream } from './checkpoint-stream.js';
-import { readRawBySequence } from './raw-event-readers.js';
+import { readRawRange } from './raw-event-readers.js';
 
 export type VerifyChainOptions = {
   eventStream?: string;
@@ -39,7 +39,7 @@ export async function verifyEventChain(nc: NatsConnection, options: VerifyChainO
   const verifier = new ChainVerifier({ stream, checkpoints, checkpointLastSeq, firstSeq, lastSeq, retention: retention !== null, ...(options.key ? { key: options.key } : {}) });
   let read = 0;
   if (!verifier.settled()) {
-    for await (const record of readRawBySequence(jsm, stream, firstSeq, lastSeq)) {
+    for await (const record of readRawRange(nc, stream, firstSeq, lastSeq)) {
       verifier.push(record);
       if (++read % PROGRESS_EVERY === 0) options.onProgress?.(record.seq, lastSeq);
       if (verifier.settled()) break;

@@ -174,6 +174,12 @@ export class EventRetentionConfig {
   maxBytes = 0;
 }
 
+/** The event stores `jarvis start` can run on. */
+export const EVENT_STORES = ['jetstream', 'kurrentdb'] as const;
+export type EventStore = (typeof EVENT_STORES)[number];
+/** The schemes of the official KurrentDB client's connection strings, or nothing. */
+export const KURRENTDB_URL_PATTERN = /^$|^(kurrentdb|esdb)(\+discover)?:\/\/\S+$/;
+
 export class EventsConfig {
   @Describe('Deliveries of one event to a failing handler before the runner gives up and records an escalation.')
   @IsInt()
@@ -197,6 +203,16 @@ export class EventsConfig {
   @ValidateNested()
   @Type(() => EventRetentionConfig)
   retention = new EventRetentionConfig();
+
+  @Describe('Where events are stored: jetstream (the NATS server Jarvis connects to) or kurrentdb (at events.kurrentdbUrl); JARVIS_EVENT_STORE, when set, takes precedence.')
+  @IsIn(EVENT_STORES)
+  store: EventStore = 'jetstream';
+
+  @Describe('KurrentDB connection string (kurrentdb://host:2113?tls=true) for events.store kurrentdb; JARVIS_KURRENTDB_URL, when set, takes precedence.')
+  @IsString()
+  @MaxLength(2048)
+  @Matches(KURRENTDB_URL_PATTERN, { message: 'kurrentdbUrl must be empty or a kurrentdb://, kurrentdb+discover://, esdb:// or esdb+discover:// connection string' })
+  kurrentdbUrl = '';
 }
 
 export class AuditConfig {

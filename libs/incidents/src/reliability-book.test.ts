@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { containerTarget, createEvent, derivedId, type JarvisEvent } from '@jarvis/contracts';
-import { emptyReliabilityBook, evolveReliability, RELIABILITY_SAMPLE_LIMIT } from './reliability-book.js';
+import { emptyReliabilityBook, evolveReliability, RECENT_ACTIONS_MS, RECENT_ACTIONS_PRUNE_BATCH, RELIABILITY_SAMPLE_LIMIT } from './reliability-book.js';
 import { reliabilityReport, type TimeSavedEstimates } from './reliability-report.js';
 
 const T0 = Date.parse('2026-11-01T00:00:00.000Z');
@@ -59,8 +59,19 @@ describe('reliability figures', () => {
     const now = new Date(T0 + 41 * 86_400_000);
     const report = reliabilityReport(book, now, ESTIMATES);
     assert.deepEqual(report.actionsExecuted, { last24h: 1, last7d: 2, last30d: 3 });
-    assert.equal(book.recentActions.length, 3, 'the 40-day-old action left the window once a later one came');
     assert.equal(report.actionTypes['cleanup_old_logs']!.minutesSavedEach, 10, 'the default estimate');
+  });
+
+  it('forgets actions older than 30 days in batches, so memory stays bounded and the counts stay exact', () => {
+    const book = emptyReliabilityBook();
+    const everyS = 600;
+    const actions = 20_000;
+    for (let i = 0; i < actions; i++) evolveReliability(book, caseOf(`a${i}`).succeeded(i * everyS));
+    const inWindow = RECENT_ACTIONS_MS / 1000 / everyS;
+    assert.ok(book.recentActions.length <= inWindow + RECENT_ACTIONS_PRUNE_BATCH, `${book.recentActions.length} kept`);
+    assert.ok(book.recentActions.length < actions / 2, 'old ones were dropped');
+    const now = new Date(T0 + (actions - 1) * everyS * 1000);
+    assert.deepEqual(reliabilityReport(book, now, ESTIMATES).actionsExecuted, { last24h: 86_400 / everyS + 1, last7d: (7 * 86_400) / everyS + 1, last30d: inWindow + 1 });
   });
 
   it('keeps the latest samples only, so memory stays bounded however long Jarvis runs', () => {

@@ -4,6 +4,11 @@ import { assertNever, type JarvisEvent, type JarvisEventOf } from '@jarvis/contr
 export const RELIABILITY_SAMPLE_LIMIT = 1000;
 /** How far back the executed-actions counts reach (the longest window they are asked for). */
 export const RECENT_ACTIONS_MS = 30 * 86_400_000;
+/**
+ * Actions older than the window are dropped this many at a time: dropping each as it ages moved the whole 30-day
+ * array on every action, which made a replay of a long log slower the longer it ran. The counts filter by time anyway.
+ */
+export const RECENT_ACTIONS_PRUNE_BATCH = 1024;
 
 type OpenCase = { check: string; faultAtMs: number; personStepped: boolean; escalated: boolean; actions: string[] };
 
@@ -107,11 +112,16 @@ function actionEnded(book: ReliabilityBook, event: JarvisEventOf<'ActionSucceede
   book.actions.set(action, tally);
   const atMs = Date.parse(event.time);
   book.recentActions.push({ atMs, action });
-  const horizon = atMs - RECENT_ACTIONS_MS;
-  const stale = book.recentActions.findIndex((a) => a.atMs >= horizon);
-  if (stale > 0) book.recentActions.splice(0, stale);
+  pruneRecentActions(book.recentActions, atMs - RECENT_ACTIONS_MS);
   const open = book.open.get(event.correlationId);
   if (open && !open.actions.includes(action)) open.actions.push(action);
+}
+
+/** Outcomes arrive in (nearly) time order: once a whole batch at the front is stale, every stale one goes. */
+function pruneRecentActions(recent: ReliabilityBook['recentActions'], horizon: number): void {
+  if ((recent[RECENT_ACTIONS_PRUNE_BATCH - 1]?.atMs ?? horizon) >= horizon) return;
+  const fresh = recent.findIndex((a) => a.atMs >= horizon);
+  recent.splice(0, fresh === -1 ? recent.length : fresh);
 }
 
 function escalated(book: ReliabilityBook, caseId: string): void {

@@ -1,2 +1,3 @@
 export * from './event-mapping.js';
 export * from './kurrentdb-event-log.js';
+export * from './kurrentdb-connection.js';

@@ -4,4 +4,5 @@ export * from './metered-event-log.js';
 export * from './metrics-server.js';
 export * from './names.js';
 export * from './observations.js';
+export * from './reliability-gauges.js';
 export * from './store-probe.js';

@@ -3,10 +3,11 @@ import type { Attributes, Counter, Histogram, Meter, ObservableGauge } from '@op
 import { PrometheusExporter } from '@opentelemetry/exporter-prometheus';
 import { resourceFromAttributes } from '@opentelemetry/resources';
 import { MeterProvider } from '@opentelemetry/sdk-metrics';
-import { isEventType, type JarvisEvent } from '@jarvis/contracts';
+import { isEventType, type JarvisEvent, type ReliabilityReply } from '@jarvis/contracts';
 import { CaseBook } from './case-book.js';
 import { DURATION_BUCKETS_SECONDS, LABEL, METRIC } from './names.js';
 import { observationsOf, type CountedMetric, type Observation, type TimedMetric } from './observations.js';
+import { RELIABILITY_GAUGES, reliabilityReadings, type ReliabilityGauge } from './reliability-gauges.js';
 import type { StoreProbe } from './store-probe.js';
 
 /** Why an append failed: the event was invalid (a bug) or the store did not take it (an outage). */
@@ -47,7 +48,7 @@ export class JarvisMetrics {
   private constructor(
     private readonly provider: MeterProvider,
     private readonly exporter: PrometheusExporter,
-    meter: Meter,
+    private readonly meter: Meter,
     store: StoreProbe,
   ) {
     this.counters = new Map(Object.entries(COUNTERS).map(([name, description]) => [name, meter.createCounter(name, { description })]));
@@ -97,6 +98,19 @@ export class JarvisMetrics {
 
   rejectedMessage(durable: string): void {
     this.rejected.add(1, { [LABEL.durable]: durable });
+  }
+
+  /**
+   * Exports the reliability figures as gauges, from `read()` at each scrape. Only the process running the audit
+   * service calls this, so in the split shape each figure comes from one instance and summing never doubles it.
+   */
+  observeReliability(read: () => ReliabilityReply): void {
+    const gauges = new Map(
+      (Object.entries(RELIABILITY_GAUGES) as [ReliabilityGauge, string][]).map(([name, description]) => [name, this.meter.createObservableGauge(name, { description })]),
+    );
+    this.meter.addBatchObservableCallback((result) => {
+      for (const { gauge, value, labels } of reliabilityReadings(read())) result.observe(gauges.get(gauge)!, value, labels);
+    }, [...gauges.values()]);
   }
 
   /** Answers a scrape with the Prometheus text format. */

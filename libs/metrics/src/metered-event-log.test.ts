@@ -9,6 +9,7 @@ import { JarvisMetrics } from './jarvis-metrics.js';
 import { MeteredEventLog } from './metered-event-log.js';
 import { METRIC, METRICS_PATH } from './index.js';
 import { serveMetrics, type MetricsServer } from './metrics-server.js';
+import { reliabilityReplyFixture } from './reliability-reply.test-support.js';
 import type { StoreProbe } from './store-probe.js';
 
 const WEB = new IncidentStory('web', '3b7f3c1e-9d2a-4f7e-8a47-0b2f2a3c4d5e');
@@ -90,6 +91,7 @@ describe('MeteredEventLog', () => {
 
   it('exports every metric of the constants file once its events happened', async () => {
     const { metrics, scrape } = await scrapeable();
+    metrics.observeReliability(() => reliabilityReplyFixture());
     const log = new MeteredEventLog(new UndecodableFirst(), metrics);
     const story = [WEB.detected(), WEB.opened(), WEB.decided('denied', 'circuit_breaker'), WEB.approvalRequested(), WEB.failed(), WEB.succeeded(), WEB.verified(), WEB.escalated(), WEB.maintenanceFinished(), WEB.resolved()];
     for (const event of story) await log.append(event);

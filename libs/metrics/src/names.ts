@@ -23,6 +23,17 @@ export const METRIC = {
   appendFailures: 'jarvis_event_append_failures_total',
   eventStoreUp: 'jarvis_event_store_up',
   rejectedMessages: 'jarvis_rejected_messages_total',
+  reliabilityIncidents: 'jarvis_reliability_incidents',
+  autonomousFixRatio: 'jarvis_reliability_autonomous_fix_ratio',
+  actionsExecuted: 'jarvis_reliability_actions_executed',
+  actionOutcomes: 'jarvis_reliability_action_outcomes',
+  actionSuccessRatio: 'jarvis_reliability_action_success_ratio',
+  timeSaved: 'jarvis_reliability_time_saved_seconds',
+  mttdQuantile: 'jarvis_reliability_mttd_seconds',
+  mttdByCheck: 'jarvis_reliability_mttd_by_check_seconds',
+  mttrQuantile: 'jarvis_reliability_mttr_seconds',
+  mttrByCheck: 'jarvis_reliability_mttr_by_check_seconds',
+  mttrByAction: 'jarvis_reliability_mttr_by_action_seconds',
 } as const;
 
 export type MetricName = (typeof METRIC)[keyof typeof METRIC];
@@ -46,6 +57,9 @@ export const LABEL = {
   durable: 'durable',
   eventType: 'event_type',
   reason: 'reason',
+  state: 'state',
+  window: 'window',
+  quantile: 'quantile',
 } as const;
 
 /** Seconds: a crash healed in under a second up to a disk filling over an hour. */

@@ -1,5 +1,6 @@
 import { jetstreamManager, type JetStreamManager } from '@nats-io/jetstream';
 import type { NatsConnection } from '@nats-io/transport-node';
+import type { EventLog } from '@jarvis/event-log';
 
 export type ConsumerLag = { durable: string; pending: number; ackPending: number };
 
@@ -8,6 +9,22 @@ export type StoreProbe = { look(durables: readonly string[]): Promise<{ up: bool
 
 /** A scrape must answer even when NATS does not: a look that takes longer counts as the store being down. */
 const LOOK_TIMEOUT_MS = 2_000;
+
+/** A store other than JetStream (KurrentDB): up when the log tells its position in time; no consumer lag is known. */
+export class EventLogStoreProbe implements StoreProbe {
+  constructor(private readonly log: Pick<EventLog, 'position'>) {}
+
+  async look(): Promise<{ up: boolean; lags: ConsumerLag[] }> {
+    let timer: NodeJS.Timeout | undefined;
+    const timeout = new Promise<boolean>((resolve) => (timer = setTimeout(() => resolve(false), LOOK_TIMEOUT_MS)));
+    try {
+      const up = await Promise.race([this.log.position().then(() => true, () => false), timeout]);
+      return { up, lags: [] };
+    } finally {
+      clearTimeout(timer);
+    }
+  }
+}
 
 export class JetStreamStoreProbe implements StoreProbe {
   private manager: Promise<JetStreamManager> | undefined;

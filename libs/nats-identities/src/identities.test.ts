@@ -40,8 +40,22 @@ describe('deploymentIdentities', () => {
   it('lets the operator read every Jarvis subject and publish on none', () => {
     const operator = byName(OPERATOR);
     assert.ok(operator.subscribe.allow.includes('jarvis.>'));
-    assert.ok(operator.publish.allow.every((s) => s.startsWith('$JS.API.') && /\.(INFO|NAMES|LIST|GET)(\.|$)/.test(s)), operator.publish.allow.join(' '));
-    assert.ok(!operator.publish.allow.some((s) => s.startsWith('jarvis.') || s.startsWith('$KV.') || s.startsWith('_INBOX')));
+    const readers = ['$JS.API.CONSUMER.CREATE.EVENTS.*', '$JS.API.CONSUMER.MSG.NEXT.EVENTS.*'];
+    const reads = operator.publish.allow.filter((s) => !readers.includes(s));
+    assert.ok(reads.every((s) => s.startsWith('$JS.API.') && /\.(INFO|NAMES|LIST|GET)(\.|$)/.test(s)), reads.join(' '));
+    assert.ok(!operator.publish.allow.some((s) => s.startsWith('jarvis.') || s.startsWith('$KV.') || s.startsWith('_INBOX') || s.includes('DELETE')));
+  });
+
+  it("lets the operator create and pull readers on the event stream, never on a service's durable", () => {
+    const operator = byName(OPERATOR);
+    assert.ok(operator.publish.allow.includes('$JS.API.CONSUMER.CREATE.EVENTS.*'));
+    assert.ok(operator.publish.allow.includes('$JS.API.CONSUMER.MSG.NEXT.EVENTS.*'));
+    for (const durable of ['jarvis-monitor', 'jarvis-policy', 'jarvis-executor', 'jarvis-audit']) {
+      assert.ok(operator.publish.deny.includes(`$JS.API.CONSUMER.CREATE.EVENTS.${durable}`), durable);
+      assert.ok(operator.publish.deny.includes(`$JS.API.CONSUMER.MSG.NEXT.EVENTS.${durable}`), `${durable}: MSG.NEXT`);
+      assert.ok(!operator.publish.deny.some((s) => s.includes('INFO')), 'it still reads their state');
+    }
+    assert.ok(operator.publish.deny.includes('$JS.API.CONSUMER.CREATE.EVENTS'), 'no legacy name-less consumer');
   });
 
   it('gives the decision subject to the policy alone among the split identities', () => {

@@ -1,6 +1,6 @@
 import { jetstreamManager } from '@nats-io/jetstream';
 import { connect, type NatsConnection } from '@nats-io/transport-node';
-import { readRawBySequence } from '@jarvis/audit-store';
+import { readRawRange } from '@jarvis/audit-store';
 import { decodeEvent, EVENT_STREAM_NAME, type JarvisEvent } from '@jarvis/contracts';
 import type { CommandInput, Terminal } from './command-table.js';
 import { natsClientOptionsFrom } from './nats-credentials.js';
@@ -66,7 +66,7 @@ async function exportEvents(nc: NatsConnection, range: ExportRange, terminal: Te
   if (range.format === 'csv') terminal.out(`${CSV_COLUMNS.join(',')}\n`);
   let read = 0;
   let events = 0;
-  for await (const record of readRawBySequence(jsm, EVENT_STREAM_NAME, state.first_seq, state.last_seq)) {
+  for await (const record of readRawRange(nc, EVENT_STREAM_NAME, state.first_seq, state.last_seq)) {
     read += 1;
     if (record.seq % 1000 === 0) progress.show(record.seq, state.last_seq);
     const decoded = decodeEvent(record.data);

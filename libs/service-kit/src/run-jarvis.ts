@@ -5,7 +5,7 @@ import { Transport, type MicroserviceOptions } from '@nestjs/microservices';
 import { connect, type NatsConnection } from '@nats-io/transport-node';
 import { defaultConfig, loadConfigFile, type JarvisConfig } from '@jarvis/config';
 import { SERVICE_NAMES, SINGLE_INSTANCE_SERVICES, isServiceName, type ServiceName } from '@jarvis/contracts';
-import { JetStreamEventLog } from '@jarvis/event-log';
+import { EventLogStoreProbe } from '@jarvis/metrics';
 import { startTelemetry, type TelemetryHandle } from '@jarvis/telemetry';
 import { AppendTracker } from './append-tracker.js';
 import { logCaseSteps } from './case-step-log.js';
@@ -18,6 +18,7 @@ import { natsClientOptionsFrom, type NatsClientOptions } from './nats-credential
 import { startProcessMetrics, type ProcessMetrics } from './process-metrics.js';
 import { RECONNECT_FOREVER } from './nats-reconnect.js';
 import { dataDirFrom } from './api-token.js';
+import { eventStoreChoice, eventStoreEnvFrom, openEventStore, type OpenEventStore } from './event-store.js';
 import { redactUrl } from './redact.js';
 import { StartupError } from './startup-error.js';
 import type { RuntimeEnv } from './tokens.js';
@@ -68,6 +69,7 @@ export function runtimeEnvFrom(env: NodeJS.ProcessEnv, targets: readonly string[
     configFile: env['JARVIS_CONFIG'] || null,
     dataDir: dataDirFrom(env),
     logFormat: logFormatFrom(env),
+    eventStore: eventStoreEnvFrom(env),
     targets,
   };
 }
@@ -86,6 +88,7 @@ function portFrom(env: NodeJS.ProcessEnv, name: string): number {
  */
 export async function runJarvis(registry: ServiceRegistry, targets: ServiceName[], env: RuntimeEnv): Promise<RunningJarvis> {
   const config = env.configFile ? loadConfigFile(env.configFile) : defaultConfig();
+  const storeChoice = eventStoreChoice(config.events, env.eventStore);
   const consoleLogger = consoleLoggerFor(env.logFormat, LOG_LEVELS[config.logLevel], Boolean(process.stdout.isTTY));
   Logger.overrideLogger(consoleLogger);
   const logger = new Logger('jarvis');
@@ -94,17 +97,20 @@ export async function runJarvis(registry: ServiceRegistry, targets: ServiceName[
   const nats = await connectNats(env, targets);
   let locks: InstanceLocks | undefined;
   let metrics: ProcessMetrics | undefined;
+  let store: OpenEventStore | undefined;
   try {
     let onLockLost: (reason: string) => void = () => undefined;
     const lockLost = new Promise<string>((resolve) => (onLockLost = resolve));
     locks = await InstanceLocks.acquire(nats, targets.filter(isSingleInstance), config.lifecycle.instanceLockTtlSeconds, logger, onLockLost);
     const appends = new AppendTracker();
-    const eventLog = await JetStreamEventLog.open(nats, { retention: config.events.retention });
-    for (const gap of eventLog.hardeningGaps) logger.warn(gap);
-    metrics = await startProcessMetrics(config.metrics, env, nats, logCaseSteps(appends.track(eventLog), consoleLogger), serviceName, logger);
+    store = await openEventStore(storeChoice, nats, targets, config.events);
+    for (const note of store.notes) logger.warn(note);
+    const eventLog = store.log;
+    const probe = storeChoice.kind === 'kurrentdb' ? new EventLogStoreProbe(eventLog) : undefined;
+    metrics = await startProcessMetrics(config.metrics, env, nats, logCaseSteps(appends.track(eventLog), consoleLogger), serviceName, logger, probe);
     const log = metrics.log;
     const modules = targets.map((t) => registry[t]!);
-    @Module({ imports: [KitModule.forRoot({ nats, log, config, env }), ...modules] })
+    @Module({ imports: [KitModule.forRoot({ nats, log, config, env, metrics: metrics.gauges, eventStore: storeChoice.kind }), ...modules] })
     class JarvisRootModule {}
     const app = await NestFactory.create(JarvisRootModule, { logger: consoleLogger, abortOnError: false });
     app.useGlobalPipes(new ValidationPipe({ whitelist: true, forbidNonWhitelisted: true, transform: true, exceptionFactory: invalidRequestFrom }));
@@ -123,11 +129,13 @@ export async function runJarvis(registry: ServiceRegistry, targets: ServiceName[
     logger.log(`started ${targets.join(', ')} (NATS ${redactUrl(env.natsUrl)}${identityOf(env.nats)}, config ${env.configFile ?? 'built-in defaults'})`);
     const held = locks;
     const served = metrics;
-    const stop = () => stopAll({ app, nats, telemetry, locks: held, appends, metrics: served }, Date.now() + config.lifecycle.shutdownTimeoutSeconds * 1000);
+    const opened = store;
+    const stop = () => stopAll({ app, nats, telemetry, locks: held, appends, metrics: served, store: opened }, Date.now() + config.lifecycle.shutdownTimeoutSeconds * 1000);
     return { app, nats, stop, unacknowledgedAppends: () => appends.unacknowledged(), lockLost };
   } catch (error) {
     await locks?.release();
     await metrics?.close();
+    await store?.close().catch(() => undefined);
     await nats.close().catch(() => undefined);
     await telemetry.shutdown();
     throw error;
@@ -153,7 +161,7 @@ function isSingleInstance(service: ServiceName): boolean {
   return (SINGLE_INSTANCE_SERVICES as readonly ServiceName[]).includes(service);
 }
 
-type Running = { app: INestApplication; nats: NatsConnection; telemetry: TelemetryHandle; locks: InstanceLocks; appends: AppendTracker; metrics: ProcessMetrics };
+type Running = { app: INestApplication; nats: NatsConnection; telemetry: TelemetryHandle; locks: InstanceLocks; appends: AppendTracker; metrics: ProcessMetrics; store: OpenEventStore };
 
 /**
  * Each step gets what is left of one deadline. The locks are released only once in-flight work has finished, so
@@ -171,6 +179,7 @@ async function stopAll(running: Running, deadline: number): Promise<StopOutcome>
   outcome.lost.push(...running.appends.unacknowledged());
   await beforeDeadline(Math.max(deadline, Date.now() + CLOSE_GRACE_MS), () => running.metrics.close());
   await beforeDeadline(Math.max(deadline, Date.now() + CLOSE_GRACE_MS), () => running.nats.close());
+  await beforeDeadline(Math.max(deadline, Date.now() + CLOSE_GRACE_MS), () => running.store.close());
   await beforeDeadline(Math.max(deadline, Date.now() + CLOSE_GRACE_MS), () => running.telemetry.shutdown());
   return outcome;
 }

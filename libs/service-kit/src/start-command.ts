@@ -12,6 +12,8 @@ const ENVIRONMENT = `Environment:
   JARVIS_CONFIG     path to jarvis.yaml (default: built-in defaults, watch containers labelled jarvis.watch=true)
   JARVIS_HTTP_PORT  gateway port (default 8080, on 127.0.0.1 unless gateway.host says otherwise)
   JARVIS_METRICS_PORT  serves Prometheus metrics at /metrics on this port (on metrics.host, default 127.0.0.1)
+  JARVIS_EVENT_STORE  jetstream (default) or kurrentdb: where events are stored (events.store)
+  JARVIS_KURRENTDB_URL  KurrentDB connection string when the store is kurrentdb, e.g. kurrentdb://127.0.0.1:2113?tls=false
   JARVIS_DATA_DIR   Jarvis's own files (default ./data): the gateway creates api-token and api-token.sha256 there
   OTEL_EXPORTER_OTLP_ENDPOINT, OTEL_EXPORTER_OTLP_PROTOCOL, OTEL_SERVICE_NAME  OpenTelemetry trace export
 

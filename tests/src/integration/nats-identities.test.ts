@@ -101,9 +101,10 @@ function jetStreamCells(): Cell[] {
     api(`CONSUMER.LIST.${S}`, operatorOnly),
     api(`CONSUMER.CREATE.${S}`, nobody),
     api(`CONSUMER.DURABLE.CREATE.${S}.someone`, nobody),
-    api(`CONSUMER.CREATE.${S}.reader-probe`, processorIdentity),
+    api(`CONSUMER.CREATE.${S}.reader-probe`, (id) => processorIdentity(id) || id === 'operator'),
+    api(`CONSUMER.CREATE.${S}.reader-probe.jarvis.events.remediation.decided`, nobody),
     api(`CONSUMER.DELETE.${S}.reader-probe`, processorIdentity),
-    api(`CONSUMER.MSG.NEXT.${S}.reader-probe`, processorIdentity),
+    api(`CONSUMER.MSG.NEXT.${S}.reader-probe`, (id) => processorIdentity(id) || id === 'operator'),
     ...PROCESSOR_SERVICES.flatMap((service) => [
       api(`CONSUMER.CREATE.${S}.${durable(service)}`, (id) => runs(id, service)),
       api(`CONSUMER.CREATE.${S}.${durable(service)}.jarvis.events.remediation.decided`, nobody),
