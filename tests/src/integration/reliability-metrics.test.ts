@@ -12,7 +12,7 @@ import { METRIC } from '@jarvis/metrics';
 import { dashboardFiles, queriesOf, withGrafanaVariables } from '../support/dashboards.js';
 import { JARVIS_BIN, REPO_ROOT } from '../support/jarvis-harness.js';
 import { startNats, type NatsHarness } from '../support/nats-harness.js';
-import { killAllTracked, reservedPort, spawnTracked, waitFor, type TrackedProcess } from '../support/processes.js';
+import { killAllTracked, freePort, spawnTracked, waitFor, type TrackedProcess } from '../support/processes.js';
 import { singleValue, startPrometheus, type PromSample, type PrometheusHarness } from '../support/prometheus-harness.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'jarvis-reliability-metrics-'));
@@ -65,7 +65,7 @@ describe('the reliability figures on /metrics, scraped by Prometheus from split 
     nc = await connect({ servers: [nats.url] });
     const log = await JetStreamEventLog.open(nc);
     for (const event of [...remediatedAlone('web'), ...remediatedAlone('db'), ...escalatedAfterFailure('cache')]) await log.append(event);
-    const ports = [await reservedPort(), await reservedPort()];
+    const ports = [await freePort(), await freePort()];
     prometheus = await startPrometheus(ports.map((port) => `127.0.0.1:${port}`));
     processes.push(launch('audit', ports[0]!), launch('config-editor', ports[1]!));
     for (const proc of processes) {
