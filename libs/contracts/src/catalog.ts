@@ -24,6 +24,8 @@ import {
   RemediationDecidedData,
   VerificationFailedData,
   VerificationPassedData,
+  CheckConfirmedData,
+  ConfigKnownGoodRecordedData,
 } from './payloads.js';
 
 /** Every stored event is published under this prefix; the event stream captures exactly `jarvis.events.>`. */
@@ -60,6 +62,8 @@ export const EVENT_CATALOG = {
   ConfigApplied: { subject: `${EVENT_SUBJECT_PREFIX}.config.applied`, version: 1, payload: ConfigAppliedData },
   ConfigRolledBack: { subject: `${EVENT_SUBJECT_PREFIX}.config.rolledback`, version: 1, payload: ConfigRolledBackData },
   ConfigEditFailed: { subject: `${EVENT_SUBJECT_PREFIX}.config.failed`, version: 1, payload: ConfigEditFailedData },
+  CheckConfirmed: { subject: `${EVENT_SUBJECT_PREFIX}.check.confirmed`, version: 1, payload: CheckConfirmedData },
+  ConfigKnownGoodRecorded: { subject: `${EVENT_SUBJECT_PREFIX}.config.knowngood`, version: 1, payload: ConfigKnownGoodRecordedData },
 } as const;
 
 export type EventCatalog = typeof EVENT_CATALOG;

@@ -48,6 +48,8 @@ export const EVENT_ROUTES: { readonly [T in EventType]: EventRoute } = {
   ConfigApplied: { publishedBy: ['config-editor'], handledBy: ['audit'] },
   ConfigRolledBack: { publishedBy: ['config-editor'], handledBy: ['audit'] },
   ConfigEditFailed: { publishedBy: ['config-editor'], handledBy: ['audit'] },
+  CheckConfirmed: { publishedBy: ['monitor'], handledBy: ['config-editor', 'audit'] },
+  ConfigKnownGoodRecorded: { publishedBy: ['config-editor'], handledBy: ['audit'] },
 };
 
 export type RpcRoute = {

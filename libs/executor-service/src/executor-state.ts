@@ -95,6 +95,8 @@ function foldAction(state: ExecutorState, event: JarvisEvent): void {
     case 'ConfigApplied':
     case 'ConfigRolledBack':
     case 'ConfigEditFailed':
+    case 'CheckConfirmed':
+    case 'ConfigKnownGoodRecorded':
       return;
     default:
       assertNever(event);
@@ -153,6 +155,8 @@ function foldCase(state: ExecutorState, event: JarvisEvent): void {
     case 'ConfigApplied':
     case 'ConfigRolledBack':
     case 'ConfigEditFailed':
+    case 'CheckConfirmed':
+    case 'ConfigKnownGoodRecorded':
       return;
     default:
       assertNever(event);

@@ -57,6 +57,8 @@ const STEPS: { [T in EventType]: StepOf<T> } = {
   ConfigApplied: ({ data }) => step('config', `${data.path} applied; health: ${data.health}`),
   ConfigRolledBack: ({ data }) => step('config', `${data.path} rolled back to ${data.backupPath}: ${data.reason}`, true),
   ConfigEditFailed: ({ data }) => step('config', `edit of ${data.path} stopped at ${data.stage}: ${data.reason}`, true),
+  CheckConfirmed: ({ data }) => ({ ...step('reading', `${data.check} confirmed: ${data.reason}`), quiet: true }),
+  ConfigKnownGoodRecorded: ({ data }) => ({ ...step('config', `${data.path} known good: kept as ${data.knownGood}`), quiet: true }),
 };
 
 export function caseStepOf(event: JarvisEvent): CaseStep {

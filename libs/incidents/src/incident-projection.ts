@@ -127,6 +127,8 @@ export function evolveIncidents(book: IncidentBook, event: JarvisEvent, limits: 
     case 'ConfigApplied':
     case 'ConfigRolledBack':
     case 'ConfigEditFailed':
+    case 'CheckConfirmed':
+    case 'ConfigKnownGoodRecorded':
       break;
     default:
       return assertNever(event);

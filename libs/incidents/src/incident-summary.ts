@@ -52,6 +52,10 @@ export function summarize(event: JarvisEvent): string {
       return `${event.data.path} rolled back from ${event.data.backupPath}: ${event.data.reason}`;
     case 'ConfigEditFailed':
       return `config edit of ${event.data.path} stopped at ${event.data.stage}: ${event.data.reason}`;
+    case 'CheckConfirmed':
+      return `${event.data.check} confirmed: ${event.data.reason}`;
+    case 'ConfigKnownGoodRecorded':
+      return `${event.data.path} known good: kept as ${event.data.knownGood}`;
     default:
       return assertNever(event);
   }

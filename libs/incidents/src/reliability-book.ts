@@ -77,6 +77,8 @@ export function evolveReliability(book: ReliabilityBook, event: JarvisEvent): Re
     case 'ConfigApplied':
     case 'ConfigRolledBack':
     case 'ConfigEditFailed':
+    case 'CheckConfirmed':
+    case 'ConfigKnownGoodRecorded':
       break;
     default:
       assertNever(event);

@@ -51,6 +51,8 @@ export class CaseBook {
       case 'ConfigApplied':
       case 'ConfigRolledBack':
       case 'ConfigEditFailed':
+      case 'CheckConfirmed':
+      case 'ConfigKnownGoodRecorded':
         return;
       default:
         return assertNever(event);

@@ -72,6 +72,8 @@ export function observationsOf(event: JarvisEvent, cases: CaseBook): Observation
     case 'ConfigApplied':
     case 'ConfigRolledBack':
     case 'ConfigEditFailed':
+    case 'CheckConfirmed':
+    case 'ConfigKnownGoodRecorded':
       return [];
     case 'MaintenanceFinished':
       return [count(METRIC.maintenanceRuns, { [LABEL.outcome]: event.data.outcome, [LABEL.kind]: kind })];

@@ -60,7 +60,7 @@ function containerPlugin(overrides: Partial<TargetKindPlugin<Deps>> = {}): Targe
 const registry = () => new CapabilityRegistry<Deps>([containerPlugin(), diskPlugin()]);
 
 /** Building probes does no I/O: the ports are only used when a probe runs. */
-const UNUSED_PORTS = { containers: undefined!, disks: undefined!, http: undefined!, tls: undefined!, caddy: undefined!, ddclient: undefined!, dns: undefined! } as CapabilityDependencies;
+const UNUSED_PORTS = { containers: undefined!, disks: undefined!, http: undefined!, tls: undefined!, caddy: undefined!, ddclient: undefined!, dns: undefined!, configEditor: undefined! } as CapabilityDependencies;
 
 describe('CapabilityRegistry: registration rules', () => {
   it('given two kinds with distinct actions, when registered, then both kinds, their checks and descriptors are known', () => {
@@ -254,7 +254,7 @@ describe('capabilityRegistry: the kinds Jarvis ships', () => {
     assert.equal(shipped.remediationFor(targetOf('ddclient', 'other'), 'ddclient_update'), null, 'a ddclient not in jarvis.yaml is not forced');
     assert.equal(shipped.remediationFor(targetOf('caddy', 'other'), 'caddy_certificates'), null, 'a Caddy not in jarvis.yaml is not reloaded');
     assert.equal(shipped.remediationFor(targetOf('caddy', 'edge'), 'caddy_upstreams'), null, 'only missing certificates are answered by the retry');
-    assert.deepEqual([...shipped.createActions(UNUSED_PORTS).keys()].filter((name) => name.startsWith('infrastructure_')), ['infrastructure_remediate_ssl', 'infrastructure_fix_ddclient']);
+    assert.deepEqual([...shipped.createActions(UNUSED_PORTS).keys()].filter((name) => name.startsWith('infrastructure_')), ['infrastructure_remediate_ssl', 'infrastructure_fix_ddclient', 'infrastructure_restore_ddclient_credentials']);
   });
 
   it('given one configured disk, when probes are built, then there is one disk_usage probe for its mount', () => {

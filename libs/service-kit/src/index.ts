@@ -17,3 +17,4 @@ export * from './api-token.js';
 export * from './approval-commands.js';
 export * from './api-client.js';
 export * from './progress-line.js';
+export * from './nats-rpc-client.js';
