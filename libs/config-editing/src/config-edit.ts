@@ -29,7 +29,7 @@ const SECRET_FILE_NAME = /^[A-Za-z0-9][A-Za-z0-9_.-]{0,127}$/;
 const KEY_PATTERN = /^[A-Za-z0-9_-]+(?:\.[A-Za-z0-9_-]+)*$/;
 const MAX_KEYS = 32;
 const MAX_RESTORED_KEYS = 8;
-const OPTION_NAME = /^[A-Za-z0-9_-]{1,64}$/;
+const OPTION_NAME = /^[A-Za-z0-9][A-Za-z0-9_-]{0,63}$/;
 /** The names ConfigFiles gives known-good copies (see knownGoodName). */
 export const KNOWN_GOOD_NAME = /^[A-Za-z0-9][A-Za-z0-9_.-]{0,200}$/;
 const MAX_TEXT = 64 * 1024;
@@ -99,7 +99,7 @@ function parseRestore(change: Record<string, unknown>, problems: FieldProblem[])
   if (typeof knownGood !== 'string' || !KNOWN_GOOD_NAME.test(knownGood)) problems.push({ field: 'change.knownGood', reason: 'must be the plain file name of a known-good copy' });
   if (!Array.isArray(keys) || keys.length === 0 || keys.length > MAX_RESTORED_KEYS) problems.push({ field: 'change.keys', reason: `must list 1 to ${MAX_RESTORED_KEYS} option names` });
   else keys.forEach((key, index) => {
-    if (typeof key !== 'string' || !OPTION_NAME.test(key)) problems.push({ field: `change.keys.${index}`, reason: 'must be a ddclient option name (letters, digits, _ or -)' });
+    if (typeof key !== 'string' || !OPTION_NAME.test(key)) problems.push({ field: `change.keys.${index}`, reason: 'must be a ddclient option name (letters, digits, _ or -, starting with a letter or digit)' });
   });
   if (problems.length > 0) return undefined;
   return { kind: 'restore_known_good', knownGood: knownGood as string, keys: [...new Set(keys as string[])] };

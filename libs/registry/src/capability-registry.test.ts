@@ -155,6 +155,23 @@ describe('CapabilityRegistry: remediationFor', () => {
   });
 });
 
+describe('CapabilityRegistry: remediationsFor, the default then the fallbacks', () => {
+  const withFallbacks = () => new CapabilityRegistry<Deps>([diskPlugin({ fallbacks: { disk_usage: ['cleanup_old_logs', 'clean_tmp_files'] } })]);
+
+  it('given fallbacks for a check, then the default comes first and each fallback once, the default not repeated', () => {
+    assert.deepEqual(withFallbacks().remediationsFor(targetOf('disk', '/srv'), 'disk_usage').map((d) => d.name), ['clean_tmp_files', 'cleanup_old_logs']);
+  });
+
+  it('given an override to none, then nothing at all: the fallbacks come after a remediation, never instead of a person', () => {
+    assert.deepEqual(withFallbacks().remediationsFor(targetOf('disk', '/srv'), 'disk_usage', [{ target: 'disk:/srv', check: 'disk_usage', action: NO_REMEDIATION }]), []);
+  });
+
+  it('given fallbacks naming an unknown check or action, when registered, then it throws naming them', () => {
+    assert.throws(() => new CapabilityRegistry<Deps>([diskPlugin({ fallbacks: { cpu: ['clean_tmp_files'] } })]), /disk: fallbacks name an unknown check cpu/);
+    assert.throws(() => new CapabilityRegistry<Deps>([diskPlugin({ fallbacks: { disk_usage: ['restart_container'] } })]), /disk: a fallback of disk_usage names an unknown action restart_container/);
+  });
+});
+
 describe('CapabilityRegistry: overrideProblems', () => {
   const problems = (overrides: RemediationOverride[]) => registry().overrideProblems(overrides);
 
