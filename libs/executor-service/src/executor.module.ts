@@ -14,11 +14,14 @@ import type { NatsConnection } from '@nats-io/transport-node';
 import { JARVIS_CONFIG, NATS_CONNECTION, NatsRpcClient, ProcessorServiceModule, processorProviders, RUNTIME_ENV, SERVICE_HEALTH, ServiceHealth, type RuntimeEnv } from '@jarvis/service-kit';
 import { DEFAULT_APPEND_RETRY } from './append-patiently.js';
 import { ExecutorProcessor } from './executor.processor.js';
+import { ComponentRestarts } from './component-restarts.js';
 import { NatsConfigApply } from './nats-config-apply.js';
 
 /** Slack on top of the longest legitimate handling, so the runner's deadline only catches a real hang. */
 const HANDLER_SLACK_MS = 30_000;
 const CONFIG_APPLY_SLACK_MS = 10_000;
+/** Within the restart actions' 60 s deadline; a unit slower to restart than this is reported, not awaited. */
+const SYSTEMCTL_TIMEOUT_MS = 45_000;
 
 @Controller()
 export class ExecutorController {
@@ -35,7 +38,7 @@ function executorFor(config: JarvisConfig, env: RuntimeEnv, nats: NatsConnection
   const containers = new DockerodeRuntime(dockerFromEnv(env.dockerHost), limits);
   // The editor's own deadline, plus its wait for the ActionStarted to reach it.
   const configEditor = new NatsConfigApply(new NatsRpcClient(nats), config.configEditor.applyTimeoutSeconds * 1000 + CONFIG_APPLY_SLACK_MS);
-  const actions = capabilityRegistry(config).createActions({ containers, disks: new FilesystemDiskPort(), http: new NetworkHttpProbe(), tls: new NetworkTlsProbe(), caddy: new LocalCaddy(), ddclient: new FilesystemDdclientPort(), dns: new ResolverDnsQuery(), configEditor });
+  const actions = capabilityRegistry(config).createActions({ containers, disks: new FilesystemDiskPort(), http: new NetworkHttpProbe(), tls: new NetworkTlsProbe(), caddy: new LocalCaddy(), ddclient: new FilesystemDdclientPort(), dns: new ResolverDnsQuery(), configEditor, restarts: new ComponentRestarts(containers, SYSTEMCTL_TIMEOUT_MS) });
   const longestActionMs = Math.max(...[...actions.values()].map((action) => action.deadlineMs));
   // The longest handling: waiting out an interrupted action, the re-observation, the action itself and its own
   // calls, then the patient append of its outcome.

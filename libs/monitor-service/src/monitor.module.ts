@@ -21,7 +21,7 @@ import { FilesystemDiskPort } from '@jarvis/disk';
 import { FilesystemDdclientPort } from '@jarvis/ddclient';
 import { NetworkHttpProbe } from '@jarvis/http-probe';
 import { ResolverDnsQuery } from '@jarvis/dns-probe';
-import { capabilityRegistry, type CapabilityDependencies, type ConfigApplyPort } from '@jarvis/registry';
+import { capabilityRegistry, type CapabilityDependencies, type ComponentRestartPort, type ConfigApplyPort } from '@jarvis/registry';
 import { NetworkTlsProbe } from '@jarvis/tls-probe';
 import { ContainerWatch } from './container-watch.js';
 import { MonitorProcessor } from './monitor.processor.js';
@@ -68,6 +68,11 @@ export class MonitorController {
 
 /** The monitor only verifies actions: applying a config edit is the executor's, through the config editor. */
 const NO_CONFIG_EDITS: ConfigApplyPort = { apply: () => Promise.reject(new Error('the monitor applies no config edit')) };
+/** Nor does it restart anything: its actions only verify. */
+const NO_RESTARTS: ComponentRestartPort = {
+  restartContainer: () => Promise.reject(new Error('the monitor restarts nothing')),
+  restartUnit: () => Promise.reject(new Error('the monitor restarts nothing')),
+};
 
 @Module({
   controllers: [MonitorController],
@@ -87,7 +92,7 @@ const NO_CONFIG_EDITS: ConfigApplyPort = { apply: () => Promise.reject(new Error
     {
       provide: CAPABILITY_DEPENDENCIES,
       inject: [DOCKER_RUNTIME],
-      useFactory: (runtime: DockerodeRuntime): CapabilityDependencies => ({ containers: runtime, disks: new FilesystemDiskPort(), http: new NetworkHttpProbe(), tls: new NetworkTlsProbe(), caddy: new LocalCaddy(), ddclient: new FilesystemDdclientPort(), dns: new ResolverDnsQuery(), configEditor: NO_CONFIG_EDITS }),
+      useFactory: (runtime: DockerodeRuntime): CapabilityDependencies => ({ containers: runtime, disks: new FilesystemDiskPort(), http: new NetworkHttpProbe(), tls: new NetworkTlsProbe(), caddy: new LocalCaddy(), ddclient: new FilesystemDdclientPort(), dns: new ResolverDnsQuery(), configEditor: NO_CONFIG_EDITS, restarts: NO_RESTARTS }),
     },
     ...processorProviders('monitor', {
       inject: [CAPABILITY_DEPENDENCIES, JARVIS_CONFIG, TARGET_LOCKS, DOCKER_LIMITS],

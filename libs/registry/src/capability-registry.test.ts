@@ -60,7 +60,7 @@ function containerPlugin(overrides: Partial<TargetKindPlugin<Deps>> = {}): Targe
 const registry = () => new CapabilityRegistry<Deps>([containerPlugin(), diskPlugin()]);
 
 /** Building probes does no I/O: the ports are only used when a probe runs. */
-const UNUSED_PORTS = { containers: undefined!, disks: undefined!, http: undefined!, tls: undefined!, caddy: undefined!, ddclient: undefined!, dns: undefined!, configEditor: undefined! } as CapabilityDependencies;
+const UNUSED_PORTS = { containers: undefined!, disks: undefined!, http: undefined!, tls: undefined!, caddy: undefined!, ddclient: undefined!, dns: undefined!, configEditor: undefined!, restarts: undefined! } as CapabilityDependencies;
 
 describe('CapabilityRegistry: registration rules', () => {
   it('given two kinds with distinct actions, when registered, then both kinds, their checks and descriptors are known', () => {

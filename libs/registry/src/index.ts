@@ -1,5 +1,7 @@
 export * from './capability-registry.js';
 export * from './check.js';
+export * from './component-restart/component-restart-port.js';
+export * from './component-restart/restart-component.js';
 export * from './remediation-action.js';
 export * from './scheduled-probe.js';
 export * from './target-kind.js';
