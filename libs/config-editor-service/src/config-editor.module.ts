@@ -64,9 +64,12 @@ export class ConfigEditorController {
   }
 }
 
-/** ddclient.conf is watched for known-good copies when a ddclient is configured. */
-function watchedConfigs(config: JarvisConfig): WatchedConfig[] {
-  return config.ddclient ? [{ target: { kind: 'ddclient', id: config.ddclient.name }, path: config.ddclient.config }] : [];
+/**
+ * ddclient.conf is watched for known-good copies when a ddclient with a log is configured: without its log, a passing
+ * check says only that the file is valid, not that ddclient published with it.
+ */
+function watchedConfigs({ ddclient }: JarvisConfig): WatchedConfig[] {
+  return ddclient?.log ? [{ target: { kind: 'ddclient', id: ddclient.name }, path: ddclient.config, writtenByRuns: ddclient.log }] : [];
 }
 
 async function configEditorFrom(config: JarvisConfig, healthChecks: HealthCheckLookup): Promise<ConfigEditor> {

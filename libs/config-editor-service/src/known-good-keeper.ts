@@ -1,9 +1,14 @@
+import { stat } from 'node:fs/promises';
 import { createEvent, derivedId, targetKey, type JarvisEvent, type JarvisEventOf, type TargetRef } from '@jarvis/contracts';
 import type { ConfigEditor } from '@jarvis/config-editing';
 import type { EditorState } from './editor-state.js';
 
-/** A config file whose component's passing check marks it as known good (ddclient.conf for the ddclient target). */
-export type WatchedConfig = { target: TargetRef; path: string };
+/**
+ * A config file whose component's passing check marks it as known good (ddclient.conf for the ddclient target), and
+ * the file the component writes when it runs (ddclient's log): a pass is evidence for the config only when that
+ * file was written after the config last changed.
+ */
+export type WatchedConfig = { target: TargetRef; path: string; writtenByRuns: string };
 
 type Confirmation = JarvisEventOf<'CheckConfirmed'>;
 
@@ -21,10 +26,13 @@ export class KnownGoodKeeper {
     return event.type === 'CheckConfirmed' && this.fileOf(event.data.target) !== undefined;
   }
 
-  /** The copy is made before the event is recorded: a crash in between leaves a copy that the redelivery finds and records. */
+  /**
+   * The copy is made before the event is recorded: a crash in between leaves a copy that the redelivery finds and
+   * records. A config changed since the component's last run is not what the pass speaks of: nothing is kept.
+   */
   async keep(confirmation: Confirmation, state: EditorState, record: (event: JarvisEvent) => Promise<void>, now: Date): Promise<void> {
     const watched = this.fileOf(confirmation.data.target);
-    if (!watched) return;
+    if (!watched || !(await ranSinceChanged(watched))) return;
     const kept = await this.editor.keepKnownGood(watched.path, now);
     const key = targetKey(watched.target);
     if (!kept.created && state.knownGood.get(key)?.knownGood === kept.name) return;
@@ -45,4 +53,10 @@ export class KnownGoodKeeper {
   private fileOf(target: TargetRef): WatchedConfig | undefined {
     return this.watched.find((w) => targetKey(w.target) === targetKey(target));
   }
+}
+
+/** Whether the component wrote its run file after the config's last change (a missing file: no run to speak of). */
+async function ranSinceChanged({ path, writtenByRuns }: WatchedConfig): Promise<boolean> {
+  const [config, run] = await Promise.all([stat(path, { bigint: true }), stat(writtenByRuns, { bigint: true }).catch(() => undefined)]);
+  return run !== undefined && run.mtimeNs > config.mtimeNs;
 }

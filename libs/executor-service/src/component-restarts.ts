@@ -1,4 +1,5 @@
-import { CommandRunner, operand } from '@jarvis/command-runner';
+import { CommandRefusedError, CommandRunner, operand } from '@jarvis/command-runner';
+import { SYSTEMD_UNIT_PATTERN } from '@jarvis/config';
 import type { ComponentRestartPort, ContainerRuntime } from '@jarvis/registry';
 
 /** systemctl needs nothing of Jarvis's environment (its tokens); it talks to systemd over its socket. */
@@ -21,6 +22,8 @@ export class ComponentRestarts implements ComponentRestartPort {
   }
 
   async restartUnit({ systemctl, unit }: { systemctl: string; unit: string }, signal: AbortSignal): Promise<void> {
+    // jarvis.yaml's validation already says so; checked again here, where the name meets a command line.
+    if (!SYSTEMD_UNIT_PATTERN.test(unit)) throw new CommandRefusedError(`unit ${JSON.stringify(unit.slice(0, 64))} is not a systemd service unit name; nothing was run`);
     const runner = new CommandRunner({ programs: [{ path: systemctl, endOfOptions: true }], env: SYSTEMCTL_ENV });
     const result = await runner.run({ program: systemctl, args: [operand('verb', 'restart'), operand('unit', unit)], timeoutMs: this.unitTimeoutMs, signal });
     if (result.timedOut) throw new Error(`systemctl restart ${unit} did not finish within ${this.unitTimeoutMs} ms`);

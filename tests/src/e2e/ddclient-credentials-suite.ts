@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { mkdtempSync, readFileSync, statSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, describe, it } from 'node:test';
@@ -8,6 +8,7 @@ import type { ApprovalsReply, JarvisEventOf } from '@jarvis/contracts';
 import { RESTORE_DDCLIENT_CREDENTIALS } from '@jarvis/registry';
 import { startEdgeLab, type EdgeLab } from '../lab/edge-lab.js';
 import { ofIncident, timeline } from '../support/event-reader.js';
+import { onEventPublished } from '../support/event-trigger.js';
 import type { Shape } from '../support/jarvis-harness.js';
 import { useLab, type Lab } from '../support/lab.js';
 
@@ -40,9 +41,9 @@ policy:
 `;
 }
 
-/** What ddclient's own scheduled run would leave in the log the check reads. */
-async function scheduledRun(edge: EdgeLab, log: string): Promise<void> {
-  const run = await edge.runDdclient();
+/** What ddclient's own scheduled run (or, with `force`, a person's `ddclient -force`) would leave in the log the check reads. */
+async function scheduledRun(edge: EdgeLab, log: string, force = false): Promise<void> {
+  const run = await edge.runDdclient({ force });
   writeFileSync(log, `${readFileSync(log, 'utf8')}${run.output}\n`);
 }
 
@@ -147,10 +148,13 @@ export function ddclientCredentialsSuite(shape: Shape): void {
       assertNoSecret('the logs', lab.jarvis.logs(), secrets);
     });
 
+    let rejectedCase = '';
+
     it('a rejected approval changes nothing', async () => {
       const earlier = (await lab.reader.events((e) => e.type === 'ApprovalRequested')).map((e) => e.correlationId);
       await breakDdclient(edge, files.log);
       const request = await restoreRequested(lab, earlier);
+      rejectedCase = request.correlationId;
       const broken = readFileSync(edge.paths.ddclientConf, 'utf8');
       const rejected = await api(lab, 'POST', `/approvals/${request.id}/reject`, { by: 'test', reason: 'not now' });
       assert.equal(rejected.status, 202, JSON.stringify(rejected.body));
@@ -159,6 +163,35 @@ export function ddclientCredentialsSuite(shape: Shape): void {
       const incident = ofIncident(await lab.reader.events(), request.correlationId);
       assert.equal(readFileSync(edge.paths.ddclientConf, 'utf8'), broken, 'the file is as it was');
       assert.ok(!incident.some((e) => e.type.startsWith('Config') || (e.type === 'ActionStarted' && e.data.action === RESTORE_DDCLIENT_CREDENTIALS)), timeline(incident));
+    });
+
+    it('applies the restore once when the executor is killed -9 the moment the action is started', async () => {
+      // A person fixes it by hand; ddclient skips updates for minutes after a failure, hence -force.
+      edge.fixSecret();
+      await scheduledRun(edge, files.log, true);
+      await lab.explained(SUBJECT, lab.reader.waitForEvent('IncidentResolved', (e) => e.correlationId === rejectedCase, 60_000));
+      const earlier = (await lab.reader.events((e) => e.type === 'ApprovalRequested')).map((e) => e.correlationId);
+      await breakDdclient(edge, files.log);
+      const request = await restoreRequested(lab, earlier);
+      const backupsBefore = readdirSync(files.backups).filter((name) => name.endsWith('.bak')).length;
+      const executor = lab.jarvis.processOf('executor');
+      const kill = await onEventPublished(lab.nats.url, 'ActionStarted', (e) => e.correlationId === request.correlationId && e.data.action === RESTORE_DDCLIENT_CREDENTIALS, () => executor.proc.kill9());
+      try {
+        const granted = await api(lab, 'POST', `/approvals/${request.id}/approve`, { by: 'test', digest: request.data.digest });
+        assert.equal(granted.status, 202, JSON.stringify(granted.body));
+        await kill.fired(60_000);
+      } finally {
+        await kill.close();
+      }
+      await lab.jarvis.restart(executor);
+      const resolved = await lab.explained(SUBJECT, lab.reader.waitForEvent('IncidentResolved', (e) => e.correlationId === request.correlationId, 240_000));
+      const incident = ofIncident(await lab.reader.events(), request.correlationId);
+      const story = timeline(incident);
+      assert.equal(resolved.data.resolution, 'remediated', story);
+      assert.equal(incident.filter((e) => e.type === 'ActionStarted' && e.data.action === RESTORE_DDCLIENT_CREDENTIALS).length, 1, story);
+      assert.equal(incident.filter((e) => e.type === 'ConfigApplied').length, 1, story);
+      assert.equal(readdirSync(files.backups).filter((name) => name.endsWith('.bak')).length, backupsBefore + 1, 'one backup: the file was changed once');
+      assert.equal(readFileSync(edge.paths.ddclientConf, 'utf8'), goodConfig);
     });
   });
 }

@@ -1,9 +1,11 @@
 import assert from 'node:assert/strict';
-import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, symlinkSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, symlinkSync, utimesSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
+import { createEvent, derivedId, targetOf, type JarvisEvent, type JarvisEventOf } from '@jarvis/contracts';
 import { ConfigEditError, ConfigEditor, ConfigFiles, loadAllowedPaths, type ConfigValidator } from '@jarvis/config-editing';
+import { initialEditorState, KnownGoodKeeper } from '@jarvis/config-editor-service';
 
 const GOOD = 'protocol=nsupdate\nlogin=/usr/bin/nsupdate\npassword=/etc/ddclient/Kgood-canary-Qx81.key\nwww.lab.test\n';
 const T0 = Date.parse('2025-03-01T12:00:00.000Z');
@@ -80,5 +82,59 @@ describe('known-good copies of a config file, on a real filesystem', () => {
     const linked = new ConfigFiles({ allowed: await loadAllowedPaths([join(root, 'etc')]), backupFolder: other, retention: { keep: 2, maxAgeMs: 1 } });
     await assert.rejects(linked.keepKnownGood(await linked.read(conf), new Date(T0)), (e: ConfigEditError) => e.field === 'change.knownGood' && /not a folder/.test(e.reason));
     assert.deepEqual(readdirSync(join(other, 'elsewhere')), []);
+  });
+});
+
+describe('KnownGoodKeeper: a copy only of the config the component last ran with', () => {
+  let root: string;
+  let conf: string;
+  let log: string;
+  let keeper: KnownGoodKeeper;
+  const target = targetOf('ddclient', 'lab');
+  let seq = 0;
+
+  function confirmation(): JarvisEventOf<'CheckConfirmed'> {
+    const id = derivedId('confirmation', String(seq++));
+    return createEvent({ id, type: 'CheckConfirmed', source: 'monitor', time: new Date(T0).toISOString(), subject: 'ddclient:lab', correlationId: id, causationId: null, data: { target, check: 'ddclient_update', reason: 'updated' } });
+  }
+
+  async function keep(): Promise<JarvisEvent[]> {
+    const recorded: JarvisEvent[] = [];
+    await keeper.keep(confirmation(), initialEditorState(), async (event) => void recorded.push(event), new Date(T0 + seq * 60_000));
+    return recorded;
+  }
+
+  before(async () => {
+    root = mkdtempSync(join(tmpdir(), 'jarvis-known-good-keeper-'));
+    mkdirSync(join(root, 'etc'));
+    conf = join(root, 'etc', 'ddclient.conf');
+    log = join(root, 'ddclient.log');
+    writeFileSync(conf, GOOD, { mode: 0o600 });
+    writeFileSync(log, 'SUCCESS: updated\n');
+    utimesSync(conf, new Date(T0), new Date(T0));
+    utimesSync(log, new Date(T0 + 1000), new Date(T0 + 1000));
+    const files = new ConfigFiles({ allowed: await loadAllowedPaths([join(root, 'etc')]), backupFolder: join(root, 'backups'), retention: { keep: 2, maxAgeMs: 1 } });
+    mkdirSync(join(root, 'backups'));
+    keeper = new KnownGoodKeeper(new ConfigEditor({ files, caddyValidator: unused, healthChecks: () => undefined }), [{ target, path: conf, writtenByRuns: log }]);
+  });
+
+  after(() => rmSync(root, { recursive: true, force: true }));
+
+  it('given the log written after the config, then the copy is kept and recorded, its event id derived from the confirmation', async () => {
+    const [kept] = await keep();
+    assert.equal(kept?.type, 'ConfigKnownGoodRecorded');
+    assert.equal(kept?.causationId, derivedId('confirmation', String(seq - 1)));
+  });
+
+  it('given the config changed after the last run (the log still reads as published), then nothing is kept', async () => {
+    writeFileSync(conf, GOOD.replace('Kgood', 'Ktypo'));
+    utimesSync(conf, new Date(T0 + 5000), new Date(T0 + 5000));
+    assert.deepEqual(await keep(), []);
+    assert.equal(readdirSync(join(root, 'backups', 'known-good')).length, 1, 'no copy of the changed file');
+  });
+
+  it('given no run file at all, then nothing is kept', async () => {
+    rmSync(log);
+    assert.deepEqual(await keep(), []);
   });
 });
