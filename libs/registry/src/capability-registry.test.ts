@@ -271,7 +271,13 @@ describe('capabilityRegistry: the kinds Jarvis ships', () => {
     assert.equal(shipped.remediationFor(targetOf('ddclient', 'other'), 'ddclient_update'), null, 'a ddclient not in jarvis.yaml is not forced');
     assert.equal(shipped.remediationFor(targetOf('caddy', 'other'), 'caddy_certificates'), null, 'a Caddy not in jarvis.yaml is not reloaded');
     assert.equal(shipped.remediationFor(targetOf('caddy', 'edge'), 'caddy_upstreams'), null, 'only missing certificates are answered by the retry');
-    assert.deepEqual([...shipped.createActions(UNUSED_PORTS).keys()].filter((name) => name.startsWith('infrastructure_')), ['infrastructure_remediate_ssl', 'infrastructure_fix_ddclient', 'infrastructure_restore_ddclient_credentials']);
+    assert.deepEqual([...shipped.createActions(UNUSED_PORTS).keys()].filter((name) => name.startsWith('infrastructure_')), [
+      'infrastructure_remediate_ssl',
+      'infrastructure_fix_ddclient',
+      'infrastructure_restore_ddclient_credentials',
+      'infrastructure_remediate_dns',
+    ]);
+    assert.deepEqual(shipped.remediationsFor(targetOf('ddclient', 'home'), 'ddclient_update').map((d) => d.name), ['infrastructure_fix_ddclient', 'infrastructure_restore_ddclient_credentials'], 'a restart only where runsAs says how ddclient runs');
   });
 
   it('given one configured disk, when probes are built, then there is one disk_usage probe for its mount', () => {

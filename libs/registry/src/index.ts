@@ -23,6 +23,7 @@ export * from './kinds/dns-record/dns-record-check.js';
 export * from './kinds/dns-record/dns-record-kind.js';
 export * from './kinds/dns-record/dns-record-port.js';
 export * from './kinds/dns-record/dns-record-probe.js';
+export * from './kinds/dns-record/remediate-dns.js';
 export * from './kinds/http-endpoint/http-endpoint-kind.js';
 export * from './kinds/http-endpoint/http-health-probe.js';
 export * from './kinds/http-endpoint/http-probe-port.js';
