@@ -1,6 +1,8 @@
 import { isMap, parseDocument } from 'yaml';
 import { isSecretRef, type ConfigChange, type ConfigEdit, type ConfigValue } from './config-edit.js';
 import { ConfigEditError } from './config-edit-error.js';
+import { putDdclientAssignment } from './ddclient-assignments.js';
+import { restoreKnownGood } from './restore-known-good.js';
 import { YAML_LIMITS } from './yaml-limits.js';
 
 /** A value with every secret reference already read: what is written, never what is published. */
@@ -8,11 +10,13 @@ export type ResolvedValue = string | number | boolean | null;
 
 /**
  * The new content of a file: `edit.change` applied to `before`, secret references replaced by `secrets` (file name
- * to value, read by the caller). Throws ConfigEditError naming the field when the change does not fit the content.
+ * to value, read by the caller), a restore taken from `knownGood` (the copy it names, read by the caller). Throws
+ * ConfigEditError naming the field when the change does not fit the content.
  */
-export function computeContent(edit: ConfigEdit, before: string, secrets: ReadonlyMap<string, string>): string {
+export function computeContent(edit: ConfigEdit, before: string, secrets: ReadonlyMap<string, string>, knownGood?: string): string {
   const change: ConfigChange = edit.change;
   if (change.kind === 'replace_text') return replaceOnce(before, change.old, change.new);
+  if (change.kind === 'restore_known_good') return restoreKnownGood(edit.format, before, change.keys, knownGood);
   const values = Object.entries(change.values).map(([key, value]): [string, ResolvedValue] => [key, resolve(key, value, secrets)]);
   switch (edit.format) {
     case 'yaml':
@@ -86,19 +90,7 @@ function setJsonKey(root: Record<string, unknown>, key: string, value: ResolvedV
  */
 function setDdclientOption(content: string, key: string, value: ResolvedValue): string {
   if (key.includes('.')) throw new ConfigEditError(`change.values.${key}`, 'ddclient options are plain names, without dots');
-  const rendered = ddclientValue(key, value);
-  const lines = content.split('\n');
-  const assignment = new RegExp(`(^|[\\s,])${key}\\s*=\\s*('[^']*'|"[^"]*"|[^\\s,\\\\#]*)`, 'u');
-  const hits = lines.flatMap((line, index) => (assignment.test(stripComment(line)) ? [index] : []));
-  if (hits.length > 1) throw new ConfigEditError(`change.values.${key}`, `ddclient.conf assigns ${key} on ${hits.length} lines; edit it with replace_text`);
-  if (hits.length === 1) {
-    const index = hits[0]!;
-    lines[index] = lines[index]!.replace(assignment, (_all, lead: string) => `${lead}${key}=${rendered}`);
-    return lines.join('\n');
-  }
-  const firstHost = lines.findIndex((line) => isHostLine(line));
-  lines.splice(firstHost < 0 ? lastContentLine(lines) : firstHost, 0, `${key}=${rendered}`);
-  return lines.join('\n');
+  return putDdclientAssignment(content, key, ddclientValue(key, value), `change.values.${key}`);
 }
 
 function ddclientValue(key: string, value: ResolvedValue): string {
@@ -107,20 +99,6 @@ function ddclientValue(key: string, value: ResolvedValue): string {
   if (!/[\s,#'"]/u.test(text)) return text;
   if (text.includes("'")) throw new ConfigEditError(`change.values.${key}`, 'a ddclient value with blanks, commas or # cannot also hold a single quote');
   return `'${text}'`;
-}
-
-function stripComment(line: string): string {
-  return line.replace(/(^|\s)#.*$/u, '$1');
-}
-
-/** A line naming hosts to update: content that is not an assignment and does not continue one. */
-function isHostLine(line: string): boolean {
-  const content = stripComment(line).trim();
-  return content.length > 0 && !content.includes('=');
-}
-
-function lastContentLine(lines: string[]): number {
-  return lines[lines.length - 1] === '' ? lines.length - 1 : lines.length;
 }
 
 function isObject(value: unknown): value is Record<string, unknown> {

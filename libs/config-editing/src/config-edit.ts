@@ -12,10 +12,13 @@ export type ConfigValue = string | number | boolean | null | SecretRef;
 /**
  * `set`: keys of a structured format to their new values (dotted paths for YAML and JSON, option names for
  * ddclient.conf). `replace_text`: exactly one occurrence of `old` becomes `new`, for formats without structure.
+ * `restore_known_good`: the options `keys` of ddclient.conf take the values they have in the known-good copy named
+ * (a file of the editor's known-good folder), so the values never travel in a request or an event.
  */
 export type ConfigChange =
   | { readonly kind: 'set'; readonly values: Readonly<Record<string, ConfigValue>> }
-  | { readonly kind: 'replace_text'; readonly old: string; readonly new: string };
+  | { readonly kind: 'replace_text'; readonly old: string; readonly new: string }
+  | { readonly kind: 'restore_known_good'; readonly knownGood: string; readonly keys: readonly string[] };
 
 export type ConfigEdit = { readonly path: string; readonly format: ConfigFormat; readonly change: ConfigChange };
 
@@ -25,6 +28,10 @@ const STRUCTURED: ReadonlySet<ConfigFormat> = new Set(['ddclient', 'yaml', 'json
 const SECRET_FILE_NAME = /^[A-Za-z0-9][A-Za-z0-9_.-]{0,127}$/;
 const KEY_PATTERN = /^[A-Za-z0-9_-]+(?:\.[A-Za-z0-9_-]+)*$/;
 const MAX_KEYS = 32;
+const MAX_RESTORED_KEYS = 8;
+const OPTION_NAME = /^[A-Za-z0-9][A-Za-z0-9_-]{0,63}$/;
+/** The names ConfigFiles gives known-good copies (see knownGoodName). */
+export const KNOWN_GOOD_NAME = /^[A-Za-z0-9][A-Za-z0-9_.-]{0,200}$/;
 const MAX_TEXT = 64 * 1024;
 const MAX_PATH = 4096;
 
@@ -51,7 +58,11 @@ function parseChange(change: unknown, format: ConfigFormat, problems: FieldProbl
     return parseSet(change['values'], problems);
   }
   if (change['kind'] === 'replace_text') return parseReplace(change, problems);
-  return push(problems, 'change.kind', 'must be set or replace_text');
+  if (change['kind'] === 'restore_known_good') {
+    if (format !== 'ddclient') return push(problems, 'change.kind', `restore_known_good applies to ddclient files only, not ${String(format)}`);
+    return parseRestore(change, problems);
+  }
+  return push(problems, 'change.kind', 'must be set, replace_text or restore_known_good');
 }
 
 function parseSet(values: unknown, problems: FieldProblem[]): ConfigChange | undefined {
@@ -81,6 +92,22 @@ function parseReplace(change: Record<string, unknown>, problems: FieldProblem[])
   if (problems.length > 0) return undefined;
   if ((old as string).includes('\0') || (replacement as string).includes('\0')) return push(problems, 'change', 'text must not contain NUL bytes');
   return { kind: 'replace_text', old: old as string, new: replacement as string };
+}
+
+function parseRestore(change: Record<string, unknown>, problems: FieldProblem[]): ConfigChange | undefined {
+  const { knownGood, keys } = change;
+  if (typeof knownGood !== 'string' || !KNOWN_GOOD_NAME.test(knownGood)) problems.push({ field: 'change.knownGood', reason: 'must be the plain file name of a known-good copy' });
+  if (!Array.isArray(keys) || keys.length === 0 || keys.length > MAX_RESTORED_KEYS) problems.push({ field: 'change.keys', reason: `must list 1 to ${MAX_RESTORED_KEYS} option names` });
+  else keys.forEach((key, index) => {
+    if (typeof key !== 'string' || !OPTION_NAME.test(key)) problems.push({ field: `change.keys.${index}`, reason: 'must be a ddclient option name (letters, digits, _ or -, starting with a letter or digit)' });
+  });
+  if (problems.length > 0) return undefined;
+  return { kind: 'restore_known_good', knownGood: knownGood as string, keys: [...new Set(keys as string[])] };
+}
+
+/** The known-good copy an edit reads at apply time, if any. */
+export function knownGoodOf(edit: ConfigEdit): string | undefined {
+  return edit.change.kind === 'restore_known_good' ? edit.change.knownGood : undefined;
 }
 
 /** The secret files an edit reads at apply time. */

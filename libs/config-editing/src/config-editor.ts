@@ -1,5 +1,6 @@
+import { createHash } from 'node:crypto';
 import { computeContent } from './compute-content.js';
-import { secretFilesOf, type ConfigEdit } from './config-edit.js';
+import { knownGoodOf, secretFilesOf, type ConfigEdit } from './config-edit.js';
 import { ConfigEditError } from './config-edit-error.js';
 import { editedContentDigest, type ConfigFile, type ConfigFiles } from './config-files.js';
 import { FORMAT_VALIDATORS } from './format-validators.js';
@@ -40,9 +41,11 @@ export class ConfigEditor {
     const file = await this.ports.files.read(edit.path);
     const secrets = new Map<string, string>();
     for (const name of secretFilesOf(edit)) secrets.set(name, await this.ports.files.readSecret(name));
-    const after = computeContent(edit, file.content, secrets);
+    const knownGoodName = knownGoodOf(edit);
+    const knownGood = knownGoodName === undefined ? undefined : await this.ports.files.readKnownGood(file.realPath, knownGoodName);
+    const after = computeContent(edit, file.content, secrets, knownGood);
     if (after === file.content) throw new ConfigEditError('change', 'changes nothing: the file already says this');
-    const known = [...secrets.values(), ...secretValuesIn(file.content), ...secretValuesIn(after)];
+    const known = [...secrets.values(), ...secretValuesIn(file.content), ...secretValuesIn(after), ...secretValuesIn(knownGood ?? '')];
     const mask = (text: string) => maskSecrets(text, known);
     const diff = unifiedDiff(file.content, after, file.realPath);
     return {
@@ -54,6 +57,17 @@ export class ConfigEditor {
       afterDigest: editedContentDigest(file.content, after),
       mask,
     };
+  }
+
+  /**
+   * Keeps a known-good copy of a whitelisted file as it is now (its component was just seen working): the copy's
+   * name, whether it is new, and the SHA-256 of its content with secrets masked.
+   */
+  async keepKnownGood(path: string, now: Date): Promise<{ realPath: string; name: string; created: boolean; maskedDigest: string }> {
+    const file = await this.ports.files.read(path);
+    const kept = await this.ports.files.keepKnownGood(file, now);
+    const maskedDigest = createHash('sha256').update(maskSecrets(file.content, secretValuesIn(file.content)), 'utf8').digest('hex');
+    return { realPath: file.realPath, ...kept, maskedDigest };
   }
 
   backup(prepared: PreparedEdit, now: Date): Promise<string> {

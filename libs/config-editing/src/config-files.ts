@@ -1,8 +1,9 @@
 import { constants } from 'node:fs';
-import { lstat, open, readdir, readlink, realpath, rename, stat, unlink, type FileHandle } from 'node:fs/promises';
+import { lstat, mkdir, open, readdir, readlink, realpath, rename, stat, unlink, type FileHandle } from 'node:fs/promises';
 import { createHash, createHmac, randomBytes } from 'node:crypto';
 import { basename, dirname } from 'node:path';
-import { backupStamp, backupsToDelete, parseBackupStamp, type BackupRetention } from './backup-retention.js';
+import { backupStamp, backupsToDelete, parseBackupStamp, type BackupEntry, type BackupRetention } from './backup-retention.js';
+import { KNOWN_GOOD_NAME } from './config-edit.js';
 import { ConfigEditError } from './config-edit-error.js';
 import { admittingEntry, editPathProblem, type AllowedEntry } from './edit-path.js';
 import { MAX_CONFIG_BYTES } from './yaml-limits.js';
@@ -12,6 +13,7 @@ const READ_NO_FOLLOW = constants.O_RDONLY | constants.O_NOFOLLOW | constants.O_N
 const CREATE_NEW = constants.O_WRONLY | constants.O_CREAT | constants.O_EXCL | constants.O_NOFOLLOW;
 const MAX_SECRET_BYTES = 64 * 1024;
 const MAX_STAMP_TRIES = 1000;
+const KNOWN_GOOD_SUFFIX = '.good';
 
 /** A whitelisted config file, found by its real path and pinned by its identity when it was read. */
 export type ConfigFile = {
@@ -136,6 +138,49 @@ export class ConfigFiles {
     }
   }
 
+  /**
+   * Keeps a copy (0600) of the file as it is now in the known-good folder (`known-good` inside the backup folder), and
+   * returns its name; when the newest copy already holds the same content, that copy's name, writing nothing. The
+   * newest copies are kept (`retention.keep`), never by age: an old known-good copy is still the last one that worked.
+   */
+  async keepKnownGood(file: ConfigFile, now: Date): Promise<{ name: string; created: boolean }> {
+    const folder = await this.knownGoodFolder(file.realPath, true);
+    const prefix = backupPrefix(file.realPath);
+    const newest = (await this.knownGoodCopies(folder, prefix))[0];
+    if (newest && (await this.readBackup(`${folder}/${newest.name}`)) === file.content) return { name: newest.name, created: false };
+    const path = await writeBackup(folder, prefix, file.content, now, KNOWN_GOOD_SUFFIX);
+    await fsyncFolder(folder);
+    const copies = await this.knownGoodCopies(folder, prefix);
+    for (const { name } of copies.slice(Math.max(1, this.options.retention.keep))) await unlink(`${folder}/${name}`).catch(() => undefined);
+    return { name: basename(path), created: true };
+  }
+
+  /** Reads a known-good copy of the file at `realPath` by the name keepKnownGood gave it. */
+  async readKnownGood(realPath: string, name: string): Promise<string> {
+    const prefix = backupPrefix(realPath);
+    if (!KNOWN_GOOD_NAME.test(name) || !name.startsWith(prefix) || !name.endsWith(KNOWN_GOOD_SUFFIX)) throw new ConfigEditError('change.knownGood', `is not a known-good copy of ${basename(realPath)}`);
+    const folder = await this.knownGoodFolder(realPath, false);
+    return this.readBackup(`${folder}/${name}`).catch((error: unknown) => failure('change.knownGood', `${name} cannot be read (${codeOf(error)})`));
+  }
+
+  private async knownGoodFolder(realPath: string, create: boolean): Promise<string> {
+    const folder = `${this.options.backupFolder ?? dirname(realPath)}/known-good`;
+    if (create) await mkdir(folder, { mode: 0o700 }).catch((error: unknown) => (codeOf(error) === 'EEXIST' ? undefined : Promise.reject(error)));
+    const seen = await lstat(folder).catch((error: unknown) => failure('change.knownGood', `the known-good folder cannot be read (${codeOf(error)})`));
+    if (!seen.isDirectory()) throw new ConfigEditError('change.knownGood', 'the known-good folder is not a folder (a symbolic link?)');
+    return folder;
+  }
+
+  /** Newest first. */
+  private async knownGoodCopies(folder: string, prefix: string): Promise<BackupEntry[]> {
+    const copies = (await readdir(folder)).flatMap((name) => {
+      if (!name.startsWith(prefix) || !name.endsWith(KNOWN_GOOD_SUFFIX)) return [];
+      const takenAt = parseBackupStamp(name.slice(prefix.length, -KNOWN_GOOD_SUFFIX.length));
+      return takenAt ? [{ name, takenAt }] : [];
+    });
+    return copies.sort((a, b) => b.takenAt.getTime() - a.takenAt.getTime());
+  }
+
   /** Reads a backup this editor wrote, for a rollback. */
   async readBackup(path: string): Promise<string> {
     const handle = await open(path, READ_NO_FOLLOW);
@@ -183,9 +228,9 @@ export function editedContentDigest(before: string, after: string): string {
 }
 
 /** Two backups of one file in the same millisecond take the next free millisecond: a name is never reused. */
-async function writeBackup(folder: string, prefix: string, content: string, now: Date): Promise<string> {
+async function writeBackup(folder: string, prefix: string, content: string, now: Date, suffix = '.bak'): Promise<string> {
   for (let offset = 0; offset < MAX_STAMP_TRIES; offset += 1) {
-    const path = `${folder}/${prefix}${backupStamp(new Date(now.getTime() + offset))}.bak`;
+    const path = `${folder}/${prefix}${backupStamp(new Date(now.getTime() + offset))}${suffix}`;
     try {
       await writeNew(path, content, 0o600);
       return path;

@@ -12,3 +12,5 @@ export * from './format-validators.js';
 export * from './ports.js';
 export * from './secret-masking.js';
 export * from './unified-diff.js';
+export * from './restore-known-good.js';
+export * from './ddclient-assignments.js';

@@ -52,10 +52,12 @@ export function secretValuesIn(text: string): string[] {
 }
 
 /**
- * Whether an edit changes a credential: it sets a secret key or reads a secret file, or its diff adds or removes a
- * line that assigns a secret key (a `replace_text` on a password line).
+ * Whether an edit changes a credential: it restores settings from a known-good copy (credentials, by what it is
+ * for), sets a secret key or reads a secret file, or its diff adds or removes a line that assigns a secret key (a
+ * `replace_text` on a password line).
  */
 export function isCredentialChange(edit: ConfigEdit, diff: string): boolean {
+  if (edit.change.kind === 'restore_known_good') return true;
   if (edit.change.kind === 'set') {
     if (Object.entries(edit.change.values).some(([key, value]) => isSecretKey(key) || (typeof value === 'object' && value !== null))) return true;
   }

@@ -8,6 +8,7 @@ import { parseApplyRequest } from './apply-request.js';
 import { ConfigEditSteps } from './config-edit-steps.js';
 import { ddclientEditValidator } from './ddclient-edit-validator.js';
 import { ConfigEditorProcessor } from './config-editor.processor.js';
+import { KnownGoodKeeper, type WatchedConfig } from './known-good-keeper.js';
 import { unfinishedEdits, type EditorState } from './editor-state.js';
 
 export const CONFIG_EDITOR = Symbol('CONFIG_EDITOR');
@@ -63,6 +64,14 @@ export class ConfigEditorController {
   }
 }
 
+/**
+ * ddclient.conf is watched for known-good copies when a ddclient with a log is configured: without its log, a passing
+ * check says only that the file is valid, not that ddclient published with it.
+ */
+function watchedConfigs({ ddclient }: JarvisConfig): WatchedConfig[] {
+  return ddclient?.log ? [{ target: { kind: 'ddclient', id: ddclient.name }, path: ddclient.config, writtenByRuns: ddclient.log }] : [];
+}
+
 async function configEditorFrom(config: JarvisConfig, healthChecks: HealthCheckLookup): Promise<ConfigEditor> {
   const settings = config.configEditor;
   const files = new ConfigFiles({
@@ -85,7 +94,10 @@ async function configEditorFrom(config: JarvisConfig, healthChecks: HealthCheckL
       inject: [CONFIG_EDITOR, JARVIS_CONFIG],
       useFactory: (editor: ConfigEditor, config: JarvisConfig) => new ConfigEditSteps(editor, { applyTimeoutMs: config.configEditor.applyTimeoutSeconds * 1000, actionWaitMs: ACTION_WAIT_MS }),
     },
-    ...processorProviders('config-editor', { inject: [CONFIG_EDIT_STEPS], useFactory: (steps: ConfigEditSteps) => new ConfigEditorProcessor(steps) }),
+    ...processorProviders('config-editor', {
+      inject: [CONFIG_EDIT_STEPS, CONFIG_EDITOR, JARVIS_CONFIG],
+      useFactory: (steps: ConfigEditSteps, editor: ConfigEditor, config: JarvisConfig) => new ConfigEditorProcessor(steps, new KnownGoodKeeper(editor, watchedConfigs(config))),
+    }),
   ],
 })
 export class ConfigEditorModule extends ProcessorServiceModule {}

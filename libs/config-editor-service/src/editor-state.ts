@@ -1,4 +1,4 @@
-import { assertNever, type ActionParams, type ConfigApplyOutcome, type ConfigEditFormat, type JarvisEvent, type TargetRef } from '@jarvis/contracts';
+import { assertNever, targetKey, type ActionParams, type ConfigApplyOutcome, type ConfigEditFormat, type JarvisEvent, type TargetRef } from '@jarvis/contracts';
 
 /** An action the executor started: the only thing the editor applies an edit for. */
 export type StartedAction = { caseId: string; action: string; target: TargetRef; params: ActionParams; decisionId: string };
@@ -31,10 +31,12 @@ export type EditorState = {
   grantUsedBy: Map<string, string>;
   edits: Map<string, EditRecord>;
   openCases: Set<string>;
+  /** Target key to its file's newest known-good copy, as recorded. */
+  knownGood: Map<string, { path: string; knownGood: string }>;
 };
 
 export function initialEditorState(): EditorState {
-  return { actions: new Map(), decisionGrants: new Map(), requests: new Map(), grants: new Map(), grantUsedBy: new Map(), edits: new Map(), openCases: new Set() };
+  return { actions: new Map(), decisionGrants: new Map(), requests: new Map(), grants: new Map(), grantUsedBy: new Map(), edits: new Map(), openCases: new Set(), knownGood: new Map() };
 }
 
 /** Folds one event into the editor's state in place. Pure apart from that: no clock, no I/O. */
@@ -85,6 +87,9 @@ export function evolveEditorState(state: EditorState, event: JarvisEvent): Edito
     case 'ConfigEditFailed':
       recordFailure(state, event);
       return state;
+    case 'ConfigKnownGoodRecorded':
+      state.knownGood.set(targetKey(event.data.target), { path: event.data.path, knownGood: event.data.knownGood });
+      return state;
     case 'DetectionRecorded':
     case 'ActionSucceeded':
     case 'ActionFailed':
@@ -99,6 +104,7 @@ export function evolveEditorState(state: EditorState, event: JarvisEvent): Edito
     case 'ConfigValidated':
     case 'ConsequenceLinked':
     case 'ConsequenceRecovered':
+    case 'CheckConfirmed':
       return state;
     default:
       return assertNever(event);

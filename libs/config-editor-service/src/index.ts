@@ -6,3 +6,4 @@ export * from './config-editor.processor.js';
 export * from './edit-events.js';
 export * from './editor-state.js';
 export * from './ddclient-edit-validator.js';
+export * from './known-good-keeper.js';

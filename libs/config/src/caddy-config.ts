@@ -1,9 +1,11 @@
 import 'reflect-metadata';
 import { isIP } from 'node:net';
-import { IsInt, IsIP, IsString, Matches, Max, Min } from 'class-validator';
+import { Type } from 'class-transformer';
+import { IsInt, IsIP, IsOptional, IsString, Matches, Max, Min, ValidateNested } from 'class-validator';
 import { Describe } from './config-description.js';
 import { absolutePathProblem } from './disk-config.js';
 import { ENDPOINT_NAME_PATTERN, Satisfies } from './endpoint-config.js';
+import { RunsAsConfig } from './runs-as-config.js';
 import { CertificateExpectations } from './tls-config.js';
 
 /** Caddy's admin API has no authentication, so Jarvis only talks to one that listens on loopback. */
@@ -70,4 +72,10 @@ export class CaddyConfig extends CertificateExpectations {
   @Min(1)
   @Max(86400)
   intervalSeconds = 300;
+
+  @Describe('How it runs (a container or a systemd unit): Jarvis restarts it that way when its own fix did not help; absent: no restart.')
+  @IsOptional()
+  @ValidateNested()
+  @Type(() => RunsAsConfig)
+  runsAs?: RunsAsConfig;
 }

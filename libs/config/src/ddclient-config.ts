@@ -1,8 +1,10 @@
 import 'reflect-metadata';
-import { ArrayMaxSize, ArrayUnique, IsArray, IsInt, IsOptional, IsString, Matches, Max, Min, registerDecorator, type ValidationArguments } from 'class-validator';
+import { Type } from 'class-transformer';
+import { ArrayMaxSize, ArrayUnique, IsArray, IsInt, IsOptional, IsString, Matches, Max, Min, registerDecorator, ValidateNested, type ValidationArguments } from 'class-validator';
 import { CONFIGURED_NAME_PATTERN } from '@jarvis/contracts';
 import { Describe } from './config-description.js';
 import { absolutePathProblem } from './disk-config.js';
+import { RunsAsConfig } from './runs-as-config.js';
 
 function IsAbsolutePath(options: { each?: boolean } = {}): PropertyDecorator {
   return (object, propertyName) =>
@@ -72,4 +74,10 @@ export class DdclientConfig {
   @Min(1)
   @Max(600)
   runTimeoutSeconds = 60;
+
+  @Describe('How it runs (a container or a systemd unit): Jarvis restarts it that way when its own fix did not help; absent: no restart.')
+  @IsOptional()
+  @ValidateNested()
+  @Type(() => RunsAsConfig)
+  runsAs?: RunsAsConfig;
 }

@@ -13,4 +13,5 @@ export * from './load-config.js';
 export * from './maintenance-config.js';
 export * from './remediation-config.js';
 export * from './reliability-config.js';
+export * from './runs-as-config.js';
 export * from './tls-config.js';

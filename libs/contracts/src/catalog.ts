@@ -26,6 +26,8 @@ import {
   RemediationDecidedData,
   VerificationFailedData,
   VerificationPassedData,
+  CheckConfirmedData,
+  ConfigKnownGoodRecordedData,
 } from './payloads.js';
 
 /** Every stored event is published under this prefix; the event stream captures exactly `jarvis.events.>`. */
@@ -64,6 +66,8 @@ export const EVENT_CATALOG = {
   ConfigEditFailed: { subject: `${EVENT_SUBJECT_PREFIX}.config.failed`, version: 1, payload: ConfigEditFailedData },
   ConsequenceLinked: { subject: `${EVENT_SUBJECT_PREFIX}.consequence.linked`, version: 1, payload: ConsequenceLinkedData },
   ConsequenceRecovered: { subject: `${EVENT_SUBJECT_PREFIX}.consequence.recovered`, version: 1, payload: ConsequenceRecoveredData },
+  CheckConfirmed: { subject: `${EVENT_SUBJECT_PREFIX}.check.confirmed`, version: 1, payload: CheckConfirmedData },
+  ConfigKnownGoodRecorded: { subject: `${EVENT_SUBJECT_PREFIX}.config.knowngood`, version: 1, payload: ConfigKnownGoodRecordedData },
 } as const;
 
 export type EventCatalog = typeof EVENT_CATALOG;

@@ -301,6 +301,12 @@ export class ApprovalRequestedData extends ChosenActionData {
   @IsString()
   @MaxLength(1024)
   reason!: string;
+
+  /** For an action whose params are a config edit: the unified diff it would make, every secret masked. */
+  @IsOptional()
+  @IsString()
+  @MaxLength(16384)
+  diff?: string;
 }
 
 /** Who approved which request, naming the digest they saw. */
@@ -473,4 +479,38 @@ export class ConfigEditFailedData extends ConfigEditStepData {
   @IsString()
   @MaxLength(1024)
   reason!: string;
+}
+
+/**
+ * A scheduled check passed for the first time since the monitor started or since it last failed: the target worked
+ * as configured then (for ddclient: it published), which is when the config editor keeps a known-good copy.
+ */
+export class CheckConfirmedData extends TargetedData {
+  @IsString()
+  @MaxLength(64)
+  check!: string;
+
+  @IsString()
+  @MaxLength(1024)
+  reason!: string;
+}
+
+/** The config editor kept a copy (0600, in its backup folder) of a file as it was while its component worked. */
+export class ConfigKnownGoodRecordedData extends TargetedData {
+  /** The real path of the file copied. */
+  @IsString()
+  @MaxLength(4096)
+  path!: string;
+
+  /** The copy's file name in the editor's known-good folder: what a restoring edit names. */
+  @Matches(/^[A-Za-z0-9][A-Za-z0-9_.-]{0,200}$/, { message: 'must be a plain file name' })
+  knownGood!: string;
+
+  /** SHA-256 of the copy with every secret value masked: tells copies apart without being a hash of a secret. */
+  @Matches(DIGEST_PATTERN, { message: 'must be a SHA-256 digest in hex' })
+  maskedDigest!: string;
+
+  /** The CheckConfirmed it answers. */
+  @IsUUID()
+  confirmationId!: string;
 }

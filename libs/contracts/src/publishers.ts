@@ -50,6 +50,8 @@ export const EVENT_ROUTES: { readonly [T in EventType]: EventRoute } = {
   ConfigEditFailed: { publishedBy: ['config-editor'], handledBy: ['audit'] },
   ConsequenceLinked: { publishedBy: ['monitor'], handledBy: ['audit'] },
   ConsequenceRecovered: { publishedBy: ['monitor'], handledBy: ['audit'] },
+  CheckConfirmed: { publishedBy: ['monitor'], handledBy: ['config-editor', 'audit'] },
+  ConfigKnownGoodRecorded: { publishedBy: ['config-editor'], handledBy: ['audit'] },
 };
 
 export type RpcRoute = {

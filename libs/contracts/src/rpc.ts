@@ -138,6 +138,8 @@ export type ApprovalView = {
   reason: string;
   requestedAt: string;
   expiresAt: string;
+  /** The masked unified diff of a config-changing action, as its request recorded it. */
+  diff?: string;
 };
 
 export type ApprovalsReply = { approvals: ApprovalView[] };

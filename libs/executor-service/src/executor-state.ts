@@ -97,6 +97,8 @@ function foldAction(state: ExecutorState, event: JarvisEvent): void {
     case 'ConfigEditFailed':
     case 'ConsequenceLinked':
     case 'ConsequenceRecovered':
+    case 'CheckConfirmed':
+    case 'ConfigKnownGoodRecorded':
       return;
     default:
       assertNever(event);
@@ -157,6 +159,8 @@ function foldCase(state: ExecutorState, event: JarvisEvent): void {
     case 'ConfigEditFailed':
     case 'ConsequenceLinked':
     case 'ConsequenceRecovered':
+    case 'CheckConfirmed':
+    case 'ConfigKnownGoodRecorded':
       return;
     default:
       assertNever(event);

@@ -10,12 +10,18 @@ import { NetworkHttpProbe } from '@jarvis/http-probe';
 import { ResolverDnsQuery } from '@jarvis/dns-probe';
 import { capabilityRegistry } from '@jarvis/registry';
 import { NetworkTlsProbe } from '@jarvis/tls-probe';
-import { JARVIS_CONFIG, ProcessorServiceModule, processorProviders, RUNTIME_ENV, SERVICE_HEALTH, ServiceHealth, type RuntimeEnv } from '@jarvis/service-kit';
+import type { NatsConnection } from '@nats-io/transport-node';
+import { JARVIS_CONFIG, NATS_CONNECTION, NatsRpcClient, ProcessorServiceModule, processorProviders, RUNTIME_ENV, SERVICE_HEALTH, ServiceHealth, type RuntimeEnv } from '@jarvis/service-kit';
 import { DEFAULT_APPEND_RETRY } from './append-patiently.js';
 import { ExecutorProcessor } from './executor.processor.js';
+import { ComponentRestarts } from './component-restarts.js';
+import { NatsConfigApply } from './nats-config-apply.js';
 
 /** Slack on top of the longest legitimate handling, so the runner's deadline only catches a real hang. */
 const HANDLER_SLACK_MS = 30_000;
+const CONFIG_APPLY_SLACK_MS = 10_000;
+/** Within the restart actions' 60 s deadline; a unit slower to restart than this is reported, not awaited. */
+const SYSTEMCTL_TIMEOUT_MS = 45_000;
 
 @Controller()
 export class ExecutorController {
@@ -27,10 +33,12 @@ export class ExecutorController {
   }
 }
 
-function executorFor(config: JarvisConfig, env: RuntimeEnv): ExecutorProcessor {
+function executorFor(config: JarvisConfig, env: RuntimeEnv, nats: NatsConnection): ExecutorProcessor {
   const limits = { callTimeoutMs: config.docker.callTimeoutSeconds * 1000, endpoint: dockerEndpoint(env.dockerHost) };
   const containers = new DockerodeRuntime(dockerFromEnv(env.dockerHost), limits);
-  const actions = capabilityRegistry(config).createActions({ containers, disks: new FilesystemDiskPort(), http: new NetworkHttpProbe(), tls: new NetworkTlsProbe(), caddy: new LocalCaddy(), ddclient: new FilesystemDdclientPort(), dns: new ResolverDnsQuery() });
+  // The editor's own deadline, plus its wait for the ActionStarted to reach it.
+  const configEditor = new NatsConfigApply(new NatsRpcClient(nats), config.configEditor.applyTimeoutSeconds * 1000 + CONFIG_APPLY_SLACK_MS);
+  const actions = capabilityRegistry(config).createActions({ containers, disks: new FilesystemDiskPort(), http: new NetworkHttpProbe(), tls: new NetworkTlsProbe(), caddy: new LocalCaddy(), ddclient: new FilesystemDdclientPort(), dns: new ResolverDnsQuery(), configEditor, restarts: new ComponentRestarts(containers, SYSTEMCTL_TIMEOUT_MS) });
   const longestActionMs = Math.max(...[...actions.values()].map((action) => action.deadlineMs));
   // The longest handling: waiting out an interrupted action, the re-observation, the action itself and its own
   // calls, then the patient append of its outcome.
@@ -46,6 +54,6 @@ function executorFor(config: JarvisConfig, env: RuntimeEnv): ExecutorProcessor {
 
 @Module({
   controllers: [ExecutorController],
-  providers: processorProviders('executor', { inject: [JARVIS_CONFIG, RUNTIME_ENV], useFactory: executorFor }),
+  providers: processorProviders('executor', { inject: [JARVIS_CONFIG, RUNTIME_ENV, NATS_CONNECTION], useFactory: executorFor }),
 })
 export class ExecutorModule extends ProcessorServiceModule {}

@@ -1,7 +1,7 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import { createEvent, derivedId, validateParams, type ActionDetails, type JarvisEvent, type JarvisEventOf } from '@jarvis/contracts';
 import type { EventProcessor, HandleResult, HandlerContext } from '@jarvis/event-log';
-import type { RemediationAction } from '@jarvis/registry';
+import type { ActionRun, RemediationAction } from '@jarvis/registry';
 import { inSpan, SPAN, eventAttributes, type Span } from '@jarvis/telemetry';
 import { judgeDecision, type GuardRules, type Refusal, type TrustedDecision } from './decision-guards.js';
 import { appendPatiently, type AppendRetry } from './append-patiently.js';
@@ -128,7 +128,7 @@ export class ExecutorProcessor implements EventProcessor<ExecutorState> {
     const startedMs = ctx.now().getTime();
     let done: { result: string; details: ActionDetails };
     try {
-      done = await action.execute(decision.data.target, params, AbortSignal.timeout(action.deadlineMs));
+      done = await action.execute(decision.data.target, params, AbortSignal.timeout(action.deadlineMs), runOf(decision));
     } catch (error) {
       span.recordException(error as Error);
       await this.store(ctx, outcome(decision, 'ActionFailed', { error: message(error), durationMs: ctx.now().getTime() - startedMs }, ctx.now()));
@@ -153,6 +153,12 @@ export class ExecutorProcessor implements EventProcessor<ExecutorState> {
       await sleep(RESUME_POLL_MS);
     }
   }
+}
+
+/** The run's ids: the ActionStarted id (derived from the decision, so a resumed run keeps it), the case, the grant. */
+function runOf(decision: Decision): ActionRun {
+  const approvalId = decision.data.approvalId;
+  return { actionId: derivedId('ActionStarted', decision.id), caseId: decision.correlationId, ...(approvalId ? { approvalId } : {}) };
 }
 
 function message(error: unknown): string {

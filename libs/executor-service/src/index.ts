@@ -3,3 +3,5 @@ export * from './decision-guards.js';
 export * from './executor.module.js';
 export * from './executor.processor.js';
 export * from './executor-state.js';
+export * from './component-restarts.js';
+export * from './nats-config-apply.js';

@@ -60,6 +60,8 @@ const STEPS: { [T in EventType]: StepOf<T> } = {
   ConfigEditFailed: ({ data }) => step('config', `edit of ${data.path} stopped at ${data.stage}: ${data.reason}`, true),
   ConsequenceLinked: ({ data }) => step('consequence', `${data.check} failing, joined ${data.chain.at(-1)}'s incident (${data.chain.join(' → ')}): ${data.reason}`, true),
   ConsequenceRecovered: ({ data }) => step('consequence', `${data.check} recovered: ${data.reason}`),
+  CheckConfirmed: ({ data }) => ({ ...step('reading', `${data.check} confirmed: ${data.reason}`), quiet: true }),
+  ConfigKnownGoodRecorded: ({ data }) => ({ ...step('config', `${data.path} known good: kept as ${data.knownGood}`), quiet: true }),
 };
 
 export function caseStepOf(event: JarvisEvent): CaseStep {

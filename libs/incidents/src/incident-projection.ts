@@ -152,6 +152,8 @@ export function evolveIncidents(book: IncidentBook, event: JarvisEvent, limits: 
     case 'ConfigApplied':
     case 'ConfigRolledBack':
     case 'ConfigEditFailed':
+    case 'CheckConfirmed':
+    case 'ConfigKnownGoodRecorded':
       break;
     case 'ConsequenceLinked':
       if (incident && incident.status !== 'resolved') link(book, incident, event);

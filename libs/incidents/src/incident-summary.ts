@@ -56,6 +56,10 @@ export function summarize(event: JarvisEvent): string {
       return `${event.data.check} of ${event.subject} fails as a consequence (${event.data.chain.join(' → ')}): ${event.data.reason}`;
     case 'ConsequenceRecovered':
       return `consequence ${event.subject} ${event.data.check} recovered: ${event.data.reason}`;
+    case 'CheckConfirmed':
+      return `${event.data.check} confirmed: ${event.data.reason}`;
+    case 'ConfigKnownGoodRecorded':
+      return `${event.data.path} known good: kept as ${event.data.knownGood}`;
     default:
       return assertNever(event);
   }

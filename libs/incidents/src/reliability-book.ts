@@ -84,6 +84,8 @@ export function evolveReliability(book: ReliabilityBook, event: JarvisEvent): Re
     case 'ConfigEditFailed':
     case 'ConsequenceLinked':
     case 'ConsequenceRecovered':
+    case 'CheckConfirmed':
+    case 'ConfigKnownGoodRecorded':
       break;
     default:
       assertNever(event);

@@ -53,6 +53,8 @@ export class CaseBook {
       case 'ConfigEditFailed':
       case 'ConsequenceLinked':
       case 'ConsequenceRecovered':
+      case 'CheckConfirmed':
+      case 'ConfigKnownGoodRecorded':
         return;
       default:
         return assertNever(event);

@@ -74,6 +74,8 @@ export function observationsOf(event: JarvisEvent, cases: CaseBook): Observation
     case 'ConfigEditFailed':
     case 'ConsequenceLinked':
     case 'ConsequenceRecovered':
+    case 'CheckConfirmed':
+    case 'ConfigKnownGoodRecorded':
       return [];
     case 'MaintenanceFinished':
       return [count(METRIC.maintenanceRuns, { [LABEL.outcome]: event.data.outcome, [LABEL.kind]: kind })];

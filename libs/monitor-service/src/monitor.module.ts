@@ -21,7 +21,7 @@ import { FilesystemDiskPort } from '@jarvis/disk';
 import { DdclientCacheAddresses, FilesystemDdclientPort } from '@jarvis/ddclient';
 import { NetworkHttpProbe } from '@jarvis/http-probe';
 import { ResolverDnsQuery } from '@jarvis/dns-probe';
-import { capabilityRegistry, type CapabilityDependencies, type TargetDependencyGraph } from '@jarvis/registry';
+import { capabilityRegistry, type CapabilityDependencies, type ComponentRestartPort, type ConfigApplyPort, type TargetDependencyGraph } from '@jarvis/registry';
 import { NetworkTlsProbe } from '@jarvis/tls-probe';
 import { ContainerWatch } from './container-watch.js';
 import { MonitorProcessor } from './monitor.processor.js';
@@ -67,6 +67,14 @@ export class MonitorController {
   }
 }
 
+/** The monitor only verifies actions: applying a config edit is the executor's, through the config editor. */
+const NO_CONFIG_EDITS: ConfigApplyPort = { apply: () => Promise.reject(new Error('the monitor applies no config edit')) };
+/** Nor does it restart anything: its actions only verify. */
+const NO_RESTARTS: ComponentRestartPort = {
+  restartContainer: () => Promise.reject(new Error('the monitor restarts nothing')),
+  restartUnit: () => Promise.reject(new Error('the monitor restarts nothing')),
+};
+
 @Module({
   controllers: [MonitorController],
   providers: [
@@ -93,6 +101,8 @@ export class MonitorController {
         caddy: new LocalCaddy(),
         ddclient: new FilesystemDdclientPort(),
         dns: new ResolverDnsQuery(),
+        configEditor: NO_CONFIG_EDITS,
+        restarts: NO_RESTARTS,
         ...(config.ddclient ? { pushedAddresses: new DdclientCacheAddresses(config.ddclient) } : {}),
       }),
     },

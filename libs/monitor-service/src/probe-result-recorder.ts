@@ -1,4 +1,4 @@
-import { derivedId, newId, targetKey, type TargetRef } from '@jarvis/contracts';
+import { createEvent, derivedId, newId, targetKey, type TargetRef } from '@jarvis/contracts';
 import type { CheckResult } from '@jarvis/registry';
 import { openIncidentFor, openIncidentsOf, rootIncidentOf } from '@jarvis/incidents';
 import type { ProcessorHost } from '@jarvis/service-kit';
@@ -79,6 +79,14 @@ export class ProbeResultRecorder {
       case 'nothing':
         return;
     }
+  }
+
+  /** A passing streak of a check whose passes confirm the target's config: recorded once per streak, outside any case. */
+  confirm(target: TargetRef, result: CheckResult, now: Date): Promise<void> {
+    const id = newId();
+    return this.host.record(
+      createEvent({ id, type: 'CheckConfirmed', source: 'monitor', time: now.toISOString(), subject: targetKey(target), correlationId: id, causationId: null, data: { target, check: result.check, reason: result.reason.slice(0, 1024) } }),
+    );
   }
 
   /** Unless a failing dependency explains it: then it joins that incident as a consequence. */

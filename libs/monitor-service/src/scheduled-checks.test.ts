@@ -37,6 +37,7 @@ class ScriptedProbe implements ScheduledProbe {
     private readonly time: FakeTime,
     private readonly usedUp: () => void,
     readonly timeoutMs = 10_000,
+    readonly confirmsPasses = false,
   ) {
     this.target = targetOf(kind, id);
   }
@@ -67,13 +68,14 @@ function untilAborted(signal: AbortSignal): Promise<never> {
   return new Promise((_, reject) => signal.addEventListener('abort', () => reject(new Error('aborted')), { once: true }));
 }
 
-type ProbeScript = { kind: TargetKind; id: string; check: string; steps: Step[]; timeoutMs?: number };
+type ProbeScript = { kind: TargetKind; id: string; check: string; steps: Step[]; timeoutMs?: number; confirms?: boolean };
 
 /** Builds the checks over scripted probes and a recorder that only remembers; runs until every script is used up. */
 async function play(scripts: ProbeScript[], thresholds: { failures: number; passes: number }) {
   const time = new FakeTime();
   const observations: ProbeObservation[] = [];
-  const recorder = { record: async (observation: ProbeObservation) => void observations.push(observation) };
+  const confirmations: number[] = [];
+  const recorder = { record: async (observation: ProbeObservation) => void observations.push(observation), confirm: async (_target: TargetRef, _result: unknown, now: Date) => void confirmations.push(now.getTime() - T0) };
   let remaining = scripts.length;
   let allUsedUp!: () => void;
   const finished = new Promise<void>((resolve) => (allUsedUp = resolve));
@@ -82,7 +84,7 @@ async function play(scripts: ProbeScript[], thresholds: { failures: number; pass
       new ScriptedProbe(s.kind, s.id, s.check, s.steps, time, () => {
         remaining -= 1;
         if (remaining === 0) allUsedUp();
-      }, s.timeoutMs),
+      }, s.timeoutMs, s.confirms),
   );
   const settings = Object.assign(new ProbesConfig(), {
     concurrency: 4,
@@ -90,13 +92,13 @@ async function play(scripts: ProbeScript[], thresholds: { failures: number; pass
     failuresBeforeDetection: thresholds.failures,
     passesBeforeRecovery: thresholds.passes,
   });
-  // Only `record` is used; the real recorder needs a running processor host, which this test is not about.
+  // Only `record` and `confirm` are used; the real recorder needs a running processor host, which this test is not about.
   const checks = new ScheduledChecks(probes, recorder as unknown as ProbeResultRecorder, new TargetLocks(), settings, time.clock);
   const before = checks.targets();
   checks.start();
   await withTimeout(finished, 5000, 'the scripts were not used up');
   await checks.stop();
-  return { observations, checks, probes, before };
+  return { observations, checks, probes, before, confirmations };
 }
 
 function withTimeout<T>(promise: Promise<T>, ms: number, what: string): Promise<T> {
@@ -145,6 +147,25 @@ describe('ScheduledChecks: N failures before a detection, M passes before a reco
     assert.deepEqual(observation!.result, { check: 'disk_usage', status: 'failed', reason: 'reading 1 failed', faultAt: iso(0) });
     assert.equal(observation!.eventDriven, false);
     assert.equal(observation!.removed, false);
+  });
+});
+
+describe('ScheduledChecks: a passing streak of a probe whose passes confirm its config', () => {
+  const ddclient = (steps: Step[], confirms = true): ProbeScript => ({ kind: 'ddclient', id: 'lab', check: 'ddclient_update', steps, confirms });
+
+  it('given passes, a failure past N and passes again, then one confirmation per passing streak, each at its first recorded pass', async () => {
+    const { confirmations } = await play([ddclient(['pass', 'pass', 'fail', 'pass', 'pass'])], { failures: 1, passes: 1 });
+    assert.deepEqual(confirmations, [1000, 4000]);
+  });
+
+  it('given a single failure below N between passes, then the streak goes on and nothing more is confirmed', async () => {
+    const { confirmations } = await play([ddclient(['pass', 'fail', 'pass'])], { failures: 2, passes: 1 });
+    assert.deepEqual(confirmations, [1000]);
+  });
+
+  it('given a probe whose passes confirm nothing (a disk), then nothing is confirmed', async () => {
+    const { confirmations } = await play([ddclient(['pass', 'pass'], false)], { failures: 1, passes: 1 });
+    assert.deepEqual(confirmations, []);
   });
 });
 

@@ -29,6 +29,8 @@ export class ScheduledChecks {
   private readonly streakStartedAt = new Map<string, string>();
   private readonly latest = new Map<string, Latest>();
   private readonly lag = new ProbeLagWindow(LAG_WINDOW_RUNS);
+  /** Probes whose passing streak was recorded as confirmed (CheckConfirmed); a failure ends the streak. */
+  private readonly confirmed = new Set<string>();
   /** Probes waiting for their first run's phase, before they are handed to the scheduler. */
   private readonly phasing = new Set<NodeJS.Timeout>();
 
@@ -127,9 +129,14 @@ export class ScheduledChecks {
     const now = this.clock();
     const result: CheckResult = { check: probe.check, status: passed ? 'ok' : 'failed', reason, faultAt: passed ? readAt : this.streakStartedAt.get(run.key)! };
     this.latest.set(run.key, { result, observedAt: now.toISOString() });
+    if (failing) this.confirmed.delete(run.key);
     // Between the first failure and the Nth, and between the first pass and the Mth, nothing has changed yet.
     if (passed === failing) return;
     await this.locks.run(targetKey(probe.target), () => this.recorder.record({ target: probe.target, result, eventDriven: false, removed: false, now }));
+    if (passed && probe.confirmsPasses && !this.confirmed.has(run.key)) {
+      await this.recorder.confirm(probe.target, result, now);
+      this.confirmed.add(run.key);
+    }
   }
 }
 

@@ -6,6 +6,8 @@ import { pendingApprovals, type PolicyState } from '@jarvis/policy';
 import {
   CLOCK,
   JARVIS_CONFIG,
+  NATS_CONNECTION,
+  NatsRpcClient,
   PROCESSOR_HOST,
   ProcessorHost,
   processorProviders,
@@ -14,6 +16,9 @@ import {
   ServiceHealth,
   type Clock,
 } from '@jarvis/service-kit';
+import { capabilityRegistry } from '@jarvis/registry';
+import type { NatsConnection } from '@nats-io/transport-node';
+import { ApprovalDiffs } from './approval-diffs.js';
 import { PolicyProcessor } from './policy.processor.js';
 
 const POLICY_PROCESSOR = Symbol('POLICY_PROCESSOR');
@@ -21,6 +26,15 @@ const POLICY_PROCESSOR = Symbol('POLICY_PROCESSOR');
 /** Often enough that a stuck decision escalates close to its deadline, and never busier than every second. */
 function sweepIntervalMs(decisionTimeoutSeconds: number): number {
   return Math.max(1_000, Math.min(5_000, decisionTimeoutSeconds * 250));
+}
+
+/** A preview is quick (no write, no validation): a config editor that does not answer soon is reported, not awaited. */
+const PREVIEW_TIMEOUT_MS = 5_000;
+
+function approvalDiffsFor(config: JarvisConfig, nats: NatsConnection): ApprovalDiffs {
+  const registry = capabilityRegistry(config);
+  const rpc = new NatsRpcClient(nats);
+  return new ApprovalDiffs((action) => registry.descriptor(action)?.editsConfig === true, async (edit) => (await rpc.call(RPC.configPreview, { edit }, PREVIEW_TIMEOUT_MS)).diff);
 }
 
 @Controller()
@@ -46,7 +60,7 @@ export class PolicyController {
 @Module({
   controllers: [PolicyController],
   providers: [
-    { provide: POLICY_PROCESSOR, inject: [JARVIS_CONFIG], useFactory: (config: JarvisConfig) => new PolicyProcessor(config) },
+    { provide: POLICY_PROCESSOR, inject: [JARVIS_CONFIG, NATS_CONNECTION], useFactory: (config: JarvisConfig, nats: NatsConnection) => new PolicyProcessor(config, approvalDiffsFor(config, nats)) },
     ...processorProviders('policy', { inject: [POLICY_PROCESSOR], useFactory: (processor: PolicyProcessor) => processor }),
   ],
 })

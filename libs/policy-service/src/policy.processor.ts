@@ -16,6 +16,7 @@ import {
   type PolicyState,
 } from '@jarvis/policy';
 import { ATTR, inSpan, SPAN, eventAttributes, type Context } from '@jarvis/telemetry';
+import type { ApprovalDiffs } from './approval-diffs.js';
 import { remediationChooser } from './remediation-chooser.js';
 
 type RecordFact = (event: JarvisEvent, parent?: Context) => Promise<void>;
@@ -32,7 +33,11 @@ export class PolicyProcessor implements EventProcessor<PolicyState> {
   private exclusive: Promise<unknown> = Promise.resolve();
   private readonly choose: RemediationChooser;
 
-  constructor(private readonly config: JarvisConfig) {
+  constructor(
+    private readonly config: JarvisConfig,
+    /** Without it, approval requests carry no diff (a policy with no config editor to ask). */
+    private readonly diffs?: ApprovalDiffs,
+  ) {
     this.choose = remediationChooser(config);
   }
 
@@ -86,7 +91,7 @@ export class PolicyProcessor implements EventProcessor<PolicyState> {
           span.setAttribute(ATTR.decisionOutcome, fact.data.outcome);
           span.setAttribute(ATTR.decisionRule, fact.data.rule);
         }
-        await record(fact);
+        await record(this.diffs ? await this.diffs.withDiff(fact) : fact);
       }
     });
   }

@@ -54,5 +54,17 @@ export function unansweredGrants(state: PolicyState): Grant[] {
 export function pendingApprovals(state: PolicyState, now: Date): ApprovalView[] {
   return [...state.approvals.values()]
     .filter((request) => request.status === 'pending' && Date.parse(request.expiresAt) > now.getTime())
-    .map(({ id, caseId, subject, action, params, risk, digest, reason, requestedAt, expiresAt }) => ({ id, caseId, target: subject, action, params, risk, digest, reason, requestedAt, expiresAt }));
+    .map(({ id, caseId, subject, action, params, risk, digest, reason, requestedAt, expiresAt, diff }) => ({
+      id,
+      caseId,
+      target: subject,
+      action,
+      params,
+      risk,
+      digest,
+      reason,
+      requestedAt,
+      expiresAt,
+      ...(diff === undefined ? {} : { diff }),
+    }));
 }

@@ -702,6 +702,45 @@ describe('decideRemediation: the action comes from the capability registry', () 
     assert.match(escalated.data.reason, /clean_tmp_files already ran 1 time\(s\) in this incident and container_state still fails \(container is exited/);
   });
 
+  it('given a fallback once the first action is used up, then the chooser sees what ran and the fallback gets its own attempts', () => {
+    const seen: Record<string, number>[] = [];
+    const choose: ChooseRemediation = (_target, _check, { attemptsByAction }) => {
+      seen.push({ ...attemptsByAction });
+      return (attemptsByAction['clean_tmp_files'] ?? 0) < 1 ? { ...CLEAN, maxAttemptsPerIncident: 1 } : { ...WIPE, maxAttemptsPerIncident: 1 };
+    };
+    const world = new PolicyWorld(rules({ maxAutonomousRisk: 'high' }), choose);
+    const first = world.decide(failure(world, 'web', 0).opened, at(0));
+    const second = world.decide(verificationFailed(first, 5 * SEC), at(5 * SEC));
+    assert.deepEqual([second.data.outcome, second.data.action, second.data.attempt], ['execute', 'wipe_cache', 2]);
+    assert.deepEqual(seen, [{}, { clean_tmp_files: 1 }]);
+  });
+
+  it('given the known-good copy of the target\'s config on record, then the chooser is told of it', () => {
+    let told: unknown;
+    const world = new PolicyWorld(rules(), (_target, _check, { facts }) => ((told = facts), CLEAN));
+    world.apply(
+      createEvent({
+        id: world.id('known-good'),
+        type: 'ConfigKnownGoodRecorded',
+        source: 'config-editor',
+        time: iso(0),
+        subject: 'container:web',
+        correlationId: world.id('confirmation'),
+        causationId: null,
+        data: { target: containerTarget('web'), path: '/etc/web.yaml', knownGood: 'web.yaml.1a2b3c4d.20250301T120000000Z.good', maskedDigest: 'a'.repeat(64), confirmationId: derivedId('c') },
+      }),
+    );
+    world.decide(failure(world, 'web', 0).opened, at(0));
+    assert.deepEqual(told, { knownGood: { path: '/etc/web.yaml', knownGood: 'web.yaml.1a2b3c4d.20250301T120000000Z.good' } });
+  });
+
+  it('given every candidate used up, then the escalation says why a fallback was not offered', () => {
+    const world = new PolicyWorld(rules(), chooseFor({ ...CLEAN, maxAttemptsPerIncident: 1, note: 'wipe_cache is not offered: no known-good copy is recorded' }));
+    const first = world.decide(failure(world, 'web', 0).opened, at(0));
+    const escalated = world.deliver(verificationFailed(first, 5 * SEC), at(5 * SEC))[1] as JarvisEventOf<'IncidentEscalated'>;
+    assert.match(escalated.data.reason, /still fails .*; wipe_cache is not offered: no known-good copy is recorded: nothing more is done automatically$/);
+  });
+
   it('counts every action type toward the rate limit, as the docs say', () => {
     let choice = RESTART;
     const world = new PolicyWorld(rules({ rateLimit: { maxActions: 2, windowSeconds: 60 } }), () => choice);

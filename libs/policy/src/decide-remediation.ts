@@ -54,7 +54,8 @@ export function decideRemediation(
   const target = trigger.data.target;
   const cause = { id: causeId, correlationId: trigger.correlationId };
   const attempt = incident.attempts + 1;
-  const choice = incident.maintenance ? chooseScheduled(incident.maintenance) : choose(target, incident.check);
+  const facts = { ...(state.knownGood.has(targetKey(target)) ? { knownGood: state.knownGood.get(targetKey(target))! } : {}) };
+  const choice = incident.maintenance ? chooseScheduled(incident.maintenance) : choose(target, incident.check, { attemptsByAction: incident.attemptsByAction, facts });
   if (incident.awaitingApproval && (!choice || approvalReason(choice, rules))) return [];
   const nothingToRun: RemediationChoice = { action: 'none', params: {}, risk: 'low' };
   const decision = (outcome: 'execute' | 'needs_approval' | 'denied', rule: string, reason: string, notBeforeMs = nowMs) => {
@@ -67,8 +68,10 @@ export function decideRemediation(
     const denied = decision('denied', RULE.noRemediation, reason);
     return [denied, escalationEvent(cause, denied, target, RULE.noRemediation, reason, incident.attempts, now)];
   }
-  if (choice.maxAttemptsPerIncident !== undefined && incident.attempts >= choice.maxAttemptsPerIncident) {
-    const reason = `${choice.action} already ran ${incident.attempts} time(s) in this incident and ${incident.check} still fails (${triggerReason(trigger)}): nothing more is done automatically`;
+  const attemptsOfChoice = incident.attemptsByAction[choice.action] ?? 0;
+  if (choice.maxAttemptsPerIncident !== undefined && attemptsOfChoice >= choice.maxAttemptsPerIncident) {
+    const why = `${choice.action} already ran ${attemptsOfChoice} time(s) in this incident and ${incident.check} still fails (${triggerReason(trigger)})`;
+    const reason = `${why}${choice.note ? `; ${choice.note}` : ''}: nothing more is done automatically`.slice(0, 1024);
     const denied = decision('denied', RULE.remediationExhausted, reason);
     return [denied, escalationEvent(cause, denied, target, RULE.remediationExhausted, reason, incident.attempts, now)];
   }
@@ -99,7 +102,7 @@ export function decideRemediation(
 
 type Cause = { id: string; correlationId: string };
 
-type DecisionFields = Omit<RemediationChoice, 'maxAttemptsPerIncident'> & { outcome: 'execute' | 'needs_approval' | 'denied'; rule: string; reason: string; attempt: number; notBefore: string };
+type DecisionFields = Omit<RemediationChoice, 'maxAttemptsPerIncident' | 'note'> & { outcome: 'execute' | 'needs_approval' | 'denied'; rule: string; reason: string; attempt: number; notBefore: string };
 
 function decisionEvent(cause: Cause, target: TargetRef, fields: DecisionFields, now: Date): JarvisEventOf<'RemediationDecided'> {
   return createEvent({

@@ -54,6 +54,7 @@ describe('evolvePolicy', () => {
       lastExecuteDecisionId: null,
       pendingNotBefore: null,
       attempts: 0,
+      attemptsByAction: {},
       lastTrigger: opened,
       awaitingApproval: false,
       pendingApprovalId: null,

@@ -21,6 +21,8 @@ export type IncidentView = {
   pendingNotBefore: string | null;
   /** Execute decisions within this incident: the backoff grows with them and starts afresh with a new incident. */
   attempts: number;
+  /** The same, per action: an action's attempts per incident are counted apart, so a fallback gets its own. */
+  attemptsByAction: Record<string, number>;
   /** The latest event that could lead to a decision for this incident. */
   lastTrigger: Trigger | null;
   /** The latest decision asked for approval: asking again at every re-detection would say nothing new. */
@@ -48,6 +50,8 @@ export type ApprovalRecord = {
   requestedAt: string;
   expiresAt: string;
   status: ApprovalStatus;
+  /** The masked diff of a config edit, as the request recorded it. */
+  diff?: string;
 };
 
 /** The check name a maintenance case carries: nothing failed, a schedule came due. */
@@ -71,6 +75,8 @@ export type PolicyState = {
   /** The latest event time seen: pruning judges age by it, never by the clock. */
   latestMs: number;
   prunedAtMs: number;
+  /** Target key to its config file's newest known-good copy (ConfigKnownGoodRecorded): what a restore may offer. */
+  knownGood: Map<string, { path: string; knownGood: string }>;
 };
 
 /**
@@ -83,7 +89,7 @@ function pruneEveryMs(retentionMs: number): number {
 }
 
 export function initialPolicyState(): PolicyState {
-  return { approvals: new Map(), grants: new Map(), incidents: new Map(), decidedTriggers: new Map(), attemptsByTarget: new Map(), actionTimes: [], latestMs: 0, prunedAtMs: 0 };
+  return { approvals: new Map(), grants: new Map(), incidents: new Map(), decidedTriggers: new Map(), attemptsByTarget: new Map(), actionTimes: [], latestMs: 0, prunedAtMs: 0, knownGood: new Map() };
 }
 
 /**
@@ -128,6 +134,7 @@ function foldFact(state: PolicyState, event: JarvisEvent): PolicyState {
         lastExecuteDecisionId: null,
         pendingNotBefore: null,
         attempts: 0,
+        attemptsByAction: {},
         lastTrigger: null,
         awaitingApproval: false,
         pendingApprovalId: null,
@@ -182,6 +189,10 @@ function foldFact(state: PolicyState, event: JarvisEvent): PolicyState {
     case 'ConfigEditFailed':
     case 'ConsequenceLinked':
     case 'ConsequenceRecovered':
+    case 'CheckConfirmed':
+      return state;
+    case 'ConfigKnownGoodRecorded':
+      state.knownGood.set(targetKey(event.data.target), { path: event.data.path, knownGood: event.data.knownGood });
       return state;
     default:
       return assertNever(event);
@@ -189,7 +200,7 @@ function foldFact(state: PolicyState, event: JarvisEvent): PolicyState {
 }
 
 function foldApprovalRequest(state: PolicyState, request: JarvisEventOf<'ApprovalRequested'>): void {
-  const { target, action, params, risk, digest, reason, expiresAt } = request.data;
+  const { target, action, params, risk, digest, reason, expiresAt, diff } = request.data;
   state.approvals.set(request.id, {
     id: request.id,
     caseId: request.correlationId,
@@ -203,6 +214,7 @@ function foldApprovalRequest(state: PolicyState, request: JarvisEventOf<'Approva
     requestedAt: request.time,
     expiresAt,
     status: 'pending',
+    ...(diff === undefined ? {} : { diff }),
   });
   withIncident(state, request.correlationId, (incident) => (incident.pendingApprovalId = request.id));
 }
@@ -229,6 +241,7 @@ function foldDecision(state: PolicyState, decision: Decision): void {
   if (incident) {
     Object.assign(incident, { pendingDecisionId: decision.id, lastExecuteDecisionId: decision.id, pendingNotBefore: decision.data.notBefore });
     incident.attempts += 1;
+    incident.attemptsByAction[decision.data.action] = (incident.attemptsByAction[decision.data.action] ?? 0) + 1;
   }
   const at = Date.parse(decision.time);
   push(state.attemptsByTarget, targetKey(decision.data.target), at);

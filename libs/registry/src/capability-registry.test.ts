@@ -60,7 +60,7 @@ function containerPlugin(overrides: Partial<TargetKindPlugin<Deps>> = {}): Targe
 const registry = () => new CapabilityRegistry<Deps>([containerPlugin(), diskPlugin()]);
 
 /** Building probes does no I/O: the ports are only used when a probe runs. */
-const UNUSED_PORTS = { containers: undefined!, disks: undefined!, http: undefined!, tls: undefined!, caddy: undefined!, ddclient: undefined!, dns: undefined! } as CapabilityDependencies;
+const UNUSED_PORTS = { containers: undefined!, disks: undefined!, http: undefined!, tls: undefined!, caddy: undefined!, ddclient: undefined!, dns: undefined!, configEditor: undefined!, restarts: undefined! } as CapabilityDependencies;
 
 describe('CapabilityRegistry: registration rules', () => {
   it('given two kinds with distinct actions, when registered, then both kinds, their checks and descriptors are known', () => {
@@ -152,6 +152,23 @@ describe('CapabilityRegistry: remediationFor', () => {
 
   it('given a kind nobody registered, when asked, then null', () => {
     assert.equal(registry().remediationFor(targetOf('http_endpoint', 'api'), 'http_status'), null);
+  });
+});
+
+describe('CapabilityRegistry: remediationsFor, the default then the fallbacks', () => {
+  const withFallbacks = () => new CapabilityRegistry<Deps>([diskPlugin({ fallbacks: { disk_usage: ['cleanup_old_logs', 'clean_tmp_files'] } })]);
+
+  it('given fallbacks for a check, then the default comes first and each fallback once, the default not repeated', () => {
+    assert.deepEqual(withFallbacks().remediationsFor(targetOf('disk', '/srv'), 'disk_usage').map((d) => d.name), ['clean_tmp_files', 'cleanup_old_logs']);
+  });
+
+  it('given an override to none, then nothing at all: the fallbacks come after a remediation, never instead of a person', () => {
+    assert.deepEqual(withFallbacks().remediationsFor(targetOf('disk', '/srv'), 'disk_usage', [{ target: 'disk:/srv', check: 'disk_usage', action: NO_REMEDIATION }]), []);
+  });
+
+  it('given fallbacks naming an unknown check or action, when registered, then it throws naming them', () => {
+    assert.throws(() => new CapabilityRegistry<Deps>([diskPlugin({ fallbacks: { cpu: ['clean_tmp_files'] } })]), /disk: fallbacks name an unknown check cpu/);
+    assert.throws(() => new CapabilityRegistry<Deps>([diskPlugin({ fallbacks: { disk_usage: ['restart_container'] } })]), /disk: a fallback of disk_usage names an unknown action restart_container/);
   });
 });
 
@@ -254,7 +271,13 @@ describe('capabilityRegistry: the kinds Jarvis ships', () => {
     assert.equal(shipped.remediationFor(targetOf('ddclient', 'other'), 'ddclient_update'), null, 'a ddclient not in jarvis.yaml is not forced');
     assert.equal(shipped.remediationFor(targetOf('caddy', 'other'), 'caddy_certificates'), null, 'a Caddy not in jarvis.yaml is not reloaded');
     assert.equal(shipped.remediationFor(targetOf('caddy', 'edge'), 'caddy_upstreams'), null, 'only missing certificates are answered by the retry');
-    assert.deepEqual([...shipped.createActions(UNUSED_PORTS).keys()].filter((name) => name.startsWith('infrastructure_')), ['infrastructure_remediate_ssl', 'infrastructure_fix_ddclient']);
+    assert.deepEqual([...shipped.createActions(UNUSED_PORTS).keys()].filter((name) => name.startsWith('infrastructure_')), [
+      'infrastructure_remediate_ssl',
+      'infrastructure_fix_ddclient',
+      'infrastructure_restore_ddclient_credentials',
+      'infrastructure_remediate_dns',
+    ]);
+    assert.deepEqual(shipped.remediationsFor(targetOf('ddclient', 'home'), 'ddclient_update').map((d) => d.name), ['infrastructure_fix_ddclient', 'infrastructure_restore_ddclient_credentials'], 'a restart only where runsAs says how ddclient runs');
   });
 
   it('given one configured disk, when probes are built, then there is one disk_usage probe for its mount', () => {

@@ -39,6 +39,20 @@ export class CapabilityRegistry<Dependencies = unknown> {
     return descriptor && (descriptor.appliesTo?.(target) ?? true) ? descriptor : null;
   }
 
+  /**
+   * The remediation of `check` on `target` (as remediationFor) followed by the kind's fallbacks for that check, each
+   * once and only where it applies to the target: the order the policy tries them in within one incident.
+   */
+  remediationsFor(target: TargetRef, check: string, overrides: readonly RemediationOverride[] = []): ActionDescriptor[] {
+    const primary = this.remediationFor(target, check, overrides);
+    if (!primary) return [];
+    const fallbacks = (this.byKind.get(target.kind)?.fallbacks?.[check] ?? []).flatMap((name) => {
+      const descriptor = this.descriptors.get(name);
+      return descriptor && descriptor.name !== primary.name && (descriptor.appliesTo?.(target) ?? true) ? [descriptor] : [];
+    });
+    return [primary, ...new Set(fallbacks)];
+  }
+
   /** What is wrong with jarvis.yaml's overrides, each naming the entry: an unknown check or an action of another kind. */
   overrideProblems(overrides: readonly RemediationOverride[]): string[] {
     return overrides.flatMap((o, i) => {
@@ -83,6 +97,11 @@ export class CapabilityRegistry<Dependencies = unknown> {
     for (const [check, action] of Object.entries(plugin.remediation)) {
       if (!plugin.checks.includes(check)) throw new Error(`${plugin.kind}: remediation names an unknown check ${check}`);
       if (!plugin.actions.some((a) => a.name === action)) throw new Error(`${plugin.kind}: remediation of ${check} names an unknown action ${action}`);
+    }
+    for (const [check, actions] of Object.entries(plugin.fallbacks ?? {})) {
+      if (!plugin.checks.includes(check)) throw new Error(`${plugin.kind}: fallbacks name an unknown check ${check}`);
+      const unknown = actions.find((name) => !plugin.actions.some((a) => a.name === name));
+      if (unknown) throw new Error(`${plugin.kind}: a fallback of ${check} names an unknown action ${unknown}`);
     }
     this.byKind.set(plugin.kind, plugin);
   }

@@ -25,6 +25,13 @@ export interface ActionDescriptor<Params extends object = object> {
   readonly maxAttemptsPerIncident?: number;
   /** Whether the action can act on this target at all (an endpoint that names no container cannot be restarted). */
   appliesTo?(target: TargetRef): boolean;
+  /**
+   * For an action whose params come from what the log knows (a known-good copy to restore): the params, or why it
+   * is not offered. Without it, defaultParams are used.
+   */
+  offer?(target: TargetRef, facts: TargetFacts): ActionOffer<Params>;
+  /** Its params are a config edit (`ConfigEditSpec`): an approval request shows the edit's masked diff. */
+  readonly editsConfig?: boolean;
 }
 
 /**
@@ -38,7 +45,25 @@ export interface RemediationAction<Params extends object = object> extends Actio
    */
   alreadyDone(target: TargetRef, params: Params, since: Date): Promise<boolean>;
   reobserve(target: TargetRef, now: Date): Promise<Reobservation>;
-  execute(target: TargetRef, params: Params, signal: AbortSignal): Promise<ActionOutcome>;
+  execute(target: TargetRef, params: Params, signal: AbortSignal, run?: ActionRun): Promise<ActionOutcome>;
   /** Re-runs the check that triggered the action: `pending` means look again later, until the verification timeout. */
   verify(target: TargetRef, params: Params, actionStartedAt: Date, now: Date): Promise<VerificationVerdict>;
 }
+
+/** One run of an action, as the executor knows it: the ids a call to another service is keyed by. */
+export type ActionRun = {
+  /** The ActionStarted id: the idempotency key of the run. */
+  readonly actionId: string;
+  readonly caseId: string;
+  /** The ApprovalGranted the decision carries out, when a person approved it. */
+  readonly approvalId?: string;
+};
+
+/** What the event log says about a target that an action's params may depend on (folded by the policy). */
+export type TargetFacts = {
+  /** The newest known-good copy of the target's config file, as the config editor recorded it. */
+  readonly knownGood?: { readonly path: string; readonly knownGood: string };
+};
+
+/** The params an action would run with for a target, or why it cannot be offered now. */
+export type ActionOffer<Params extends object = object> = { params: Params } | { unavailable: string };

@@ -9,5 +9,10 @@ export interface ScheduledProbe {
   readonly check: string;
   readonly intervalMs: number;
   readonly timeoutMs: number;
+  /**
+   * A pass says the target works as configured now (ddclient published with its config): the monitor records it
+   * (CheckConfirmed) once per passing streak, for the config editor to keep a known-good copy.
+   */
+  readonly confirmsPasses?: boolean;
   run(signal: AbortSignal): Promise<ProbeFinding>;
 }

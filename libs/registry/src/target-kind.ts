@@ -15,6 +15,11 @@ export interface TargetKindPlugin<Dependencies = unknown> {
   readonly actions: readonly ActionDescriptor[];
   /** The default remediation: check name → action name. jarvis.yaml can override it per target. */
   readonly remediation: Readonly<Record<string, string>>;
+  /**
+   * What to try, in order, once the default remediation of a check has used up its attempts in an incident (or is
+   * not offered): check name → action names. Overrides in jarvis.yaml replace the default, not the fallbacks.
+   */
+  readonly fallbacks?: Readonly<Record<string, readonly string[]>>;
   createActions(dependencies: Dependencies): RemediationAction[];
   /** Checks without an event source, run on a schedule by the monitor; none for kinds with their own events. */
   createProbes?(dependencies: Dependencies): ScheduledProbe[];

@@ -92,6 +92,7 @@ function describe(approval: ApprovalView): string {
     `  expires: ${approval.expiresAt}`,
     `  reason:  ${approval.reason}`,
     `  digest:  ${approval.digest}`,
+    ...(approval.diff === undefined ? [] : ['  diff (secrets masked):', ...approval.diff.split('\n').map((line) => `    ${line}`)]),
     '',
   ].join('\n');
 }

@@ -18,3 +18,4 @@ export * from './approval-commands.js';
 export * from './api-client.js';
 export * from './progress-line.js';
 export * from './event-store.js';
+export * from './nats-rpc-client.js';

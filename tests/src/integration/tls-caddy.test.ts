@@ -108,7 +108,7 @@ describe('TLS certificates and Caddy checks against a real Caddy 2.6 on loopback
   async function runCheck(instance: CaddyConfig, check: string): Promise<{ status: string; reason: string }> {
     const config = Object.assign(new JarvisConfig(), { caddy: [instance] });
     const probe = caddyKind(config)
-      .createProbes!({ caddy: caddyPort, tls })
+      .createProbes!({ caddy: caddyPort, tls, restarts: undefined! })
       .find((p: ScheduledProbe) => p.check === check);
     assert.ok(probe, `no probe for ${check}`);
     return probe.run(AbortSignal.timeout(probe.timeoutMs));

@@ -1,4 +1,7 @@
 import type { CaddyConfig, JarvisConfig } from '@jarvis/config';
+import type { TargetRef } from '@jarvis/contracts';
+import type { ComponentRestartPort } from '../../component-restart/component-restart-port.js';
+import { describeRestartComponent, RestartComponent, type RestartSpec } from '../../component-restart/restart-component.js';
 import type { TargetKindPlugin } from '../../target-kind.js';
 import type { TlsPort } from '../tls-certificate/tls-port.js';
 import { CADDY_ADMIN_API_CHECK, CADDY_CONFIG_LOADED_CHECK } from './admin-api-judgement.js';
@@ -10,7 +13,12 @@ import { CADDY_CADDYFILE_VALID_CHECK } from './caddyfile-validation.js';
 import { CADDY_CERTIFICATES_CHECK } from './site-certificates.js';
 import { CADDY_UPSTREAMS_CHECK } from './upstream-health.js';
 
-export type CaddyDependencies = { caddy: CaddyPort; tls: TlsPort };
+export type CaddyDependencies = { caddy: CaddyPort; tls: TlsPort; restarts: ComponentRestartPort };
+
+export const RESTART_CADDY = 'restart_caddy';
+
+/** Room for a container's or unit's restart (Docker waits 10 s for a graceful stop) and the handshakes around it. */
+const RESTART_DEADLINE_MS = 60_000;
 
 /** The scheduler's own deadline sits above the steps', so a hung step reads as its own failure, not a probe error. */
 const SCHEDULER_MARGIN_MS = 1000;
@@ -18,16 +26,31 @@ const SCHEDULER_MARGIN_MS = 1000;
 /**
  * Caddy instances listed under `caddy:` in jarvis.yaml: a kind of its own rather than checks on the TLS kind,
  * because its target is the server (admin API, Caddyfile, upstreams) and what heals it (a retry, a restart)
- * acts on the server, not on one certificate. Missing certificates are healed by making Caddy retry its orders.
+ * acts on the server, not on one certificate. Missing certificates are healed by making Caddy retry its orders,
+ * then, when jarvis.yaml says how Caddy runs (`runsAs`), by restarting its container or unit.
  */
 export function caddyKind(config: JarvisConfig): TargetKindPlugin<CaddyDependencies> {
   const remediateSsl = describeRemediateSsl(config.caddy);
+  const instanceOf = (target: TargetRef) => config.caddy.find((instance) => instance.name === target.id);
+  // A restart answers the certificates check (after the retry): verification waits for every site's certificate.
+  const restartSpec = (ports?: Pick<CaddyDependencies, 'caddy' | 'tls'>): RestartSpec => ({
+    name: RESTART_CADDY,
+    kind: 'caddy',
+    runsAs: (target) => instanceOf(target)?.runsAs,
+    check: (target, signal) => {
+      const instance = instanceOf(target);
+      if (!instance || !ports) throw new Error(`${target.id} is not a Caddy listed in jarvis.yaml`);
+      return new CaddyLooks(instance, ports.caddy, ports.tls).certificates(signal);
+    },
+    deadlineMs: RESTART_DEADLINE_MS,
+  });
   return {
     kind: 'caddy',
     checks: [CADDY_ADMIN_API_CHECK, CADDY_CONFIG_LOADED_CHECK, CADDY_CADDYFILE_VALID_CHECK, CADDY_UPSTREAMS_CHECK, CADDY_CERTIFICATES_CHECK],
-    actions: [remediateSsl],
+    actions: [remediateSsl, describeRestartComponent(restartSpec())],
     remediation: { [CADDY_CERTIFICATES_CHECK]: REMEDIATE_SSL },
-    createActions: ({ caddy, tls }) => [new RemediateSsl(config.caddy, caddy, tls)],
+    fallbacks: { [CADDY_CERTIFICATES_CHECK]: [RESTART_CADDY] },
+    createActions: ({ caddy, tls, restarts }) => [new RemediateSsl(config.caddy, caddy, tls), new RestartComponent(restartSpec({ caddy, tls }), restarts)],
     createProbes: ({ caddy, tls }) => config.caddy.flatMap((instance) => probesOf(instance, new CaddyLooks(instance, caddy, tls))),
   };
 }

@@ -9,6 +9,8 @@ export class DdclientUpdateProbe implements ScheduledProbe {
   readonly target: TargetRef;
   readonly check = DDCLIENT_UPDATE_CHECK;
   readonly intervalMs: number;
+  /** A pass means ddclient published with ddclient.conf as it is: the known-good copy for a credential restore. */
+  readonly confirmsPasses = true;
 
   constructor(
     private readonly ddclient: DdclientConfig,

@@ -1,0 +1,3 @@
+import { ddclientCredentialsSuite } from './ddclient-credentials-suite.js';
+
+ddclientCredentialsSuite('all-in-one');
