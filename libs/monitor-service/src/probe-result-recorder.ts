@@ -1,6 +1,6 @@
 import { derivedId, newId, targetKey, type TargetRef } from '@jarvis/contracts';
 import type { CheckResult } from '@jarvis/registry';
-import { openIncidentFor } from '@jarvis/incidents';
+import { lastResolvedAt, openIncidentFor } from '@jarvis/incidents';
 import type { ProcessorHost } from '@jarvis/service-kit';
 import { inSpan, publishAttributes, SPAN, SpanKind } from '@jarvis/telemetry';
 import { caseEvents } from './case-events.js';
@@ -16,6 +16,8 @@ export type ProbeObservation = {
   /** The target no longer exists (a container removed by its owner). */
   removed: boolean;
   now: Date;
+  /** When the reading was taken (a scheduled probe's start), when that can precede `now` by a whole probe run. */
+  readAt?: Date;
 };
 
 export type RecorderSettings = { redetectAfterMs: number; restateStopAfterMs: number };
@@ -30,12 +32,15 @@ export class ProbeResultRecorder {
     private readonly settings: RecorderSettings,
   ) {}
 
-  async record({ target, result, eventDriven, removed, now }: ProbeObservation): Promise<void> {
+  async record({ target, result, eventDriven, removed, now, readAt }: ProbeObservation): Promise<void> {
     const key = targetKey(target);
     const state = this.host.state();
     const incident = openIncidentFor(state.incidents, key, result.check);
     const operatorStoppedAt = state.operatorStops.get(key);
     const outcome = reconcileOutcome({ incident, result, removed, now, eventDriven, operatorStoppedAt, ...this.settings });
+    // A reading taken while a fix was under way (a cleanup deleting the files it counts) and told after the fix was
+    // verified would open a case for a fault already gone: the next reading tells whether the fault is back.
+    if (outcome === 'open-incident' && readAt && readAt.getTime() < (lastResolvedAt(state.incidents, key, result.check) ?? -Infinity)) return;
     switch (outcome) {
       case 'open-incident':
         await this.openIncident(target, result, now);

@@ -129,7 +129,7 @@ export class ScheduledChecks {
     this.latest.set(run.key, { result, observedAt: now.toISOString() });
     // Between the first failure and the Nth, and between the first pass and the Mth, nothing has changed yet.
     if (passed === failing) return;
-    await this.locks.run(targetKey(probe.target), () => this.recorder.record({ target: probe.target, result, eventDriven: false, removed: false, now }));
+    await this.locks.run(targetKey(probe.target), () => this.recorder.record({ target: probe.target, result, eventDriven: false, removed: false, now, readAt: new Date(run.startedAt) }));
   }
 }
 
