@@ -22,11 +22,6 @@ export class EventTail {
     this.loop = this.follow();
   }
 
-  /** The sequence the next read starts from. */
-  position(): number {
-    return this.next;
-  }
-
   async stop(): Promise<void> {
     this.running = false;
     await this.loop;

@@ -1,6 +1,5 @@
 /** A deterministic generator (mulberry32): a run printed with its seed can be replayed with the same choices. */
 export type SeededRandom = {
-  seed: number;
   /** In [0, 1). */
   next(): number;
   /** An integer in [from, to). */
@@ -19,7 +18,6 @@ export function seededRandom(seed: number): SeededRandom {
   };
   const between = (from: number, to: number): number => from + Math.floor(next() * (to - from));
   return {
-    seed,
     next,
     between,
     pick: (items) => {
