@@ -3,11 +3,16 @@ import { MessagePattern, Payload, RpcException } from '@nestjs/microservices';
 import { IncidentListQuery, IncidentQuery, RPC, rpcError, type HealthReply, type IncidentListReply, type IncidentView, type ReliabilityReply } from '@jarvis/contracts';
 import { DEFAULT_INCIDENT_BOOK_LIMITS, incidentMetrics, reliabilityReport } from '@jarvis/incidents';
 import type { JarvisConfig } from '@jarvis/config';
-import { CLOCK, JARVIS_CONFIG, PROCESSOR_HOST, ProcessorHost, ProcessorServiceModule, processorProviders, SERVICE_HEALTH, ServiceHealth, type Clock } from '@jarvis/service-kit';
+import type { NatsConnection } from '@nats-io/transport-node';
+import { CLOCK, JARVIS_CONFIG, NATS_CONNECTION, PROCESSOR_HOST, ProcessorHost, ProcessorServiceModule, processorProviders, SERVICE_HEALTH, ServiceHealth, type Clock } from '@jarvis/service-kit';
 import { AuditCheckpoints } from './audit-checkpoints.js';
 import { AuditProcessor, type AuditState } from './audit.processor.js';
 import { ReliabilityGauges } from './reliability-gauges.js';
+import { incidentListReply } from './incident-list-reply.js';
 import { timeSavedEstimatesOf } from './time-saved.js';
+
+/** NATS's default max_payload, for a connection that has not said its own. */
+const DEFAULT_MAX_PAYLOAD_BYTES = 1024 * 1024;
 
 @Controller()
 export class AuditController {
@@ -16,6 +21,7 @@ export class AuditController {
     @Inject(PROCESSOR_HOST) private readonly host: ProcessorHost<AuditState>,
     @Inject(JARVIS_CONFIG) private readonly config: JarvisConfig,
     @Inject(CLOCK) private readonly clock: Clock,
+    @Inject(NATS_CONNECTION) private readonly nats: NatsConnection,
   ) {}
 
   @MessagePattern(RPC.health('audit'))
@@ -28,10 +34,8 @@ export class AuditController {
   incidents(@Payload() query: IncidentListQuery): IncidentListReply {
     const all = [...this.host.state().incidents.byId.values()];
     const wanted = all.filter((r) => query.status === 'all' || r.status === query.status || (query.status === 'active' && r.status !== 'resolved'));
-    return {
-      incidents: wanted.slice(-query.limit).reverse().map(({ timeline: _timeline, ...summary }) => summary),
-      metrics: incidentMetrics(all),
-    };
+    const newestFirst = wanted.slice(-query.limit).reverse().map(({ timeline: _timeline, ...summary }) => summary);
+    return incidentListReply(newestFirst, incidentMetrics(all), this.nats.info?.max_payload ?? DEFAULT_MAX_PAYLOAD_BYTES);
   }
 
   @MessagePattern(RPC.auditIncident)

@@ -91,7 +91,8 @@ export type IncidentView = IncidentSummaryView & { timeline: TimelineEntryView[]
 
 export type IncidentMetricsView = { incidents: number; open: number; escalated: number; resolved: number; mttdMsP50: number | null; mttrMsP50: number | null };
 
-export type IncidentListReply = { incidents: IncidentSummaryView[]; metrics: IncidentMetricsView };
+/** `omitted`: the oldest of the incidents asked for, left out so the reply fits one NATS message (max_payload). */
+export type IncidentListReply = { incidents: IncidentSummaryView[]; metrics: IncidentMetricsView; omitted?: number };
 
 /** Nearest-rank percentiles over the most recent samples (at most 1,000 per check or action type). */
 export type PercentilesView = { samples: number; p50Ms: number | null; p95Ms: number | null };

@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { containerTarget, createEvent, derivedId, type JarvisEvent, type JarvisEventOf } from '@jarvis/contracts';
 import type { HandlerContext } from '@jarvis/event-log';
-import type { RemediationAction } from '@jarvis/registry';
+import type { Reobservation, RemediationAction } from '@jarvis/registry';
 import { extractContext } from '@jarvis/telemetry';
 import { ExecutorProcessor } from './executor.processor.js';
 import type { ExecutorState } from './executor-state.js';
@@ -32,7 +32,7 @@ class CountingRestart implements RemediationAction {
   readonly kind = 'container' as const;
   readonly risk = 'low' as const;
   readonly params = NoParams;
-  readonly deadlineMs = 0;
+  readonly deadlineMs: number = 0;
   runs = 0;
   defaultParams(): NoParams {
     return new NoParams();
@@ -40,8 +40,8 @@ class CountingRestart implements RemediationAction {
   async alreadyDone(): Promise<boolean> {
     return this.runs > 0;
   }
-  async reobserve() {
-    return { kind: 'fault_holds' as const };
+  async reobserve(): Promise<Reobservation> {
+    return { kind: 'fault_holds' };
   }
   async execute() {
     this.runs += 1;
@@ -53,7 +53,7 @@ class CountingRestart implements RemediationAction {
 }
 
 /** The log as the handler sees it: appends of the listed types fail while `failing` says so. */
-function world(action: CountingRestart, giveUpAfterMs = 10_000) {
+function world(action: RemediationAction, giveUpAfterMs = 10_000) {
   const processor = new ExecutorProcessor(new Map([[action.name, action]]), {
     maxDecisionAgeMs: 120_000,
     autonomy: { autoRestart: true, maxAutonomousRisk: 'medium' },
@@ -121,5 +121,33 @@ describe('ExecutorProcessor: the outcome of an action that ran', () => {
     assert.deepEqual(stored.map((e) => e.type), ['ActionStarted', 'ActionSucceeded']);
     assert.equal(action.runs, 1, 'restarted once');
     assert.match((stored[1] as JarvisEventOf<'ActionSucceeded'>).data.result, /completed before/);
+  });
+});
+
+/** A cleanup as the disk kind has it: made by this process, harmless to run twice, invisible to alreadyDone. */
+class CountingCleanup extends CountingRestart {
+  readonly rerunsWhenInterrupted = true;
+  override readonly deadlineMs = 120_000;
+  override async alreadyDone(): Promise<boolean> {
+    return false;
+  }
+  override async reobserve(): Promise<Reobservation> {
+    return { kind: 'superseded', evidence: 'the interrupted run had freed the space' };
+  }
+}
+
+describe('ExecutorProcessor: resuming an action interrupted by a crash', () => {
+  const interrupted = (at: number) =>
+    createEvent({ id: derivedId('ActionStarted', decision.id), type: 'ActionStarted', source: 'executor', time: iso(at), subject: 'container:web', correlationId: INCIDENT, causationId: decision.id, data: { target, decisionId: decision.id, action: 'restart_container', attempt: 1, params: {} } });
+
+  it('given an action that reruns harmlessly was started by an executor killed -9, then it runs again at once and ends with its result', { timeout: 10_000 }, async () => {
+    const action = new CountingCleanup();
+    const { processor, ctx, stored } = world(action);
+    const started = interrupted(500);
+    const state = processor.evolve(ctx.state(), started);
+    const resumed = { ...ctx, state: () => state, emit: async (event: JarvisEvent) => { stored.push(event); } };
+    await processor.handle(decision, resumed);
+    assert.deepEqual(stored.map((e) => e.type), ['ActionSucceeded'], 'no second ActionStarted, no supersession of an action that may have acted');
+    assert.equal(action.runs, 1);
   });
 });

@@ -67,6 +67,9 @@ export class ExecutorProcessor implements EventProcessor<ExecutorState> {
 
   private async carryOut(decision: Decision, startedAt: string | null, ctx: Ctx, span: Span): Promise<HandleResult> {
     const resumable = startedAt ? this.trustedAsStarted(decision) : null;
+    // Started means it may have acted: finish it with a result, never with a refusal or a supersession of a decision
+    // whose action already ran (waiting out a deadline for what alreadyDone cannot see would make it stale).
+    if (resumable?.action.rerunsWhenInterrupted) return this.run(decision, resumable, ctx, span);
     if (startedAt && resumable && (await this.completedElsewhere(decision, resumable, startedAt, ctx))) {
       await this.store(ctx, outcome(decision, 'ActionSucceeded', { result: 'completed before this executor restarted', details: {}, durationMs: 0 }, ctx.now()));
       return;

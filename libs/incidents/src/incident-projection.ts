@@ -174,6 +174,17 @@ export function openIncidentFor(book: IncidentBook, target: string, check: strin
   return id ? book.byId.get(id) : undefined;
 }
 
+/** When the latest resolved incident of one target and check was resolved (event time, ms), if one is still kept. */
+export function lastResolvedAt(book: IncidentBook, target: string, check: string): number | undefined {
+  const closings = [...book.closedAt];
+  for (let i = closings.length - 1; i >= 0; i--) {
+    const [id, at] = closings[i]!;
+    const record = book.byId.get(id);
+    if (record && record.target === target && record.check === check) return at;
+  }
+  return undefined;
+}
+
 /** Every open (or escalated) incident of one target, whatever its check. */
 export function openIncidentsOf(book: IncidentBook, target: string): IncidentRecord[] {
   return [...book.openByCase.values()].flatMap((id) => {

@@ -1,6 +1,6 @@
 import { createEvent, derivedId, newId, targetKey, type TargetRef } from '@jarvis/contracts';
 import type { CheckResult } from '@jarvis/registry';
-import { openIncidentFor, openIncidentsOf, rootIncidentOf } from '@jarvis/incidents';
+import { lastResolvedAt, openIncidentFor, openIncidentsOf, rootIncidentOf } from '@jarvis/incidents';
 import type { ProcessorHost } from '@jarvis/service-kit';
 import { inSpan, publishAttributes, SPAN, SpanKind } from '@jarvis/telemetry';
 import { caseEvents } from './case-events.js';
@@ -18,6 +18,8 @@ export type ProbeObservation = {
   /** The target no longer exists (a container removed by its owner). */
   removed: boolean;
   now: Date;
+  /** When the reading was taken (a scheduled probe's start), when that can precede `now` by a whole probe run. */
+  readAt?: Date;
 };
 
 export type RecorderSettings = { redetectAfterMs: number; restateStopAfterMs: number };
@@ -49,11 +51,14 @@ export class ProbeResultRecorder {
     for (const own of openIncidentsOf(this.host.state().incidents, key)) await this.consequences.mergeIntoDeeperRoot(own, key, now);
   }
 
-  private async recordAlone({ target, result, eventDriven, removed, now }: ProbeObservation, key: string): Promise<void> {
+  private async recordAlone({ target, result, eventDriven, removed, now, readAt }: ProbeObservation, key: string): Promise<void> {
     const state = this.host.state();
     const incident = openIncidentFor(state.incidents, key, result.check);
     const operatorStoppedAt = state.operatorStops.get(key);
     const outcome = reconcileOutcome({ incident, result, removed, now, eventDriven, operatorStoppedAt, ...this.settings });
+    // A reading taken while a fix was under way (a cleanup deleting the files it counts) and told after the fix was
+    // verified would open a case for a fault already gone: the next reading tells whether the fault is back.
+    if (outcome === 'open-incident' && readAt && readAt.getTime() < (lastResolvedAt(state.incidents, key, result.check) ?? -Infinity)) return;
     switch (outcome) {
       case 'open-incident':
         await this.openIncident(target, result, now);

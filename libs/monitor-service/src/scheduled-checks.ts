@@ -132,7 +132,7 @@ export class ScheduledChecks {
     if (failing) this.confirmed.delete(run.key);
     // Between the first failure and the Nth, and between the first pass and the Mth, nothing has changed yet.
     if (passed === failing) return;
-    await this.locks.run(targetKey(probe.target), () => this.recorder.record({ target: probe.target, result, eventDriven: false, removed: false, now }));
+    await this.locks.run(targetKey(probe.target), () => this.recorder.record({ target: probe.target, result, eventDriven: false, removed: false, now, readAt: new Date(run.startedAt) }));
     if (passed && probe.confirmsPasses && !this.confirmed.has(run.key)) {
       await this.recorder.confirm(probe.target, result, now);
       this.confirmed.add(run.key);

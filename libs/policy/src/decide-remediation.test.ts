@@ -256,6 +256,35 @@ describe('decideRemediation: idempotency', () => {
   });
 });
 
+describe('decideRemediation: a trigger handled late', () => {
+  // The runtime folds every delivered event at once and handles triggers one at a time: a trigger queued behind
+  // others, or redelivered, is handled against a state that already moved past it.
+  it('given the opening is folded when its detection is handled, then only the opening decides, once, even handled again after the fix was verified', () => {
+    const world = new PolicyWorld(rules());
+    const { detection, opened, incidentId } = failure(world, 'web', 0);
+    world.apply(detection);
+    world.apply(opened);
+    assert.deepEqual(world.deliver(detection, at(10)), [], 'the opening is the trigger of a new incident');
+    const decision = world.decide(opened, at(20));
+    world.apply(verificationPassed(decision, 1000));
+    assert.deepEqual(world.deliver(detection, at(1010)), [], 'not while the resolution is on its way either');
+    assert.deepEqual(world.deliver(opened, at(1010)), []);
+    assert.equal(world.state.incidents.get(incidentId)!.attempts, 1);
+  });
+
+  it('given a later failure is already folded, then an older re-detection decides nothing and the later one decides once', () => {
+    const world = new PolicyWorld(rules());
+    const { opened, incidentId } = failure(world, 'web', 0);
+    const first = world.decide(opened, at(0));
+    const older = redetection(world, incidentId, 'web', 500);
+    const failed = verificationFailed(first, 1000);
+    world.apply(older);
+    world.apply(failed);
+    assert.deepEqual(world.deliver(older, at(1010)), []);
+    assert.equal(world.decide(failed, at(1020)).data.attempt, 2);
+  });
+});
+
 describe('decideRemediation: one action at a time', () => {
   it('decides nothing while an execute decision is pending', () => {
     const world = new PolicyWorld(rules());

@@ -44,6 +44,10 @@ export function decideRemediation(
   const incident = state.incidents.get(trigger.correlationId);
   if (!incident || !incident.open || incident.escalated || incident.pendingDecisionId) return [];
   if (!isOwnTrigger(incident, trigger)) return [];
+  // Only the incident's latest trigger decides. State is folded on receipt and triggers are handled one at a time, so
+  // an older one handled late (queued behind others, or redelivered) would see a state that already moved on: the
+  // window between a verified fix and its resolution has no pending decision, and it would decide the fault again.
+  if (!retryOf && incident.lastTrigger?.id !== trigger.id) return [];
   // A maintenance run is decided once, at its start: what follows it (a failure) is its outcome, not a new reason.
   if (incident.maintenance && trigger.type !== 'MaintenanceStarted') return [];
   const nowMs = now.getTime();

@@ -44,6 +44,12 @@ export interface RemediationAction<Params extends object = object> extends Actio
    * again, so an action is carried out once even when its delivery is repeated.
    */
   alreadyDone(target: TargetRef, params: Params, since: Date): Promise<boolean>;
+  /**
+   * True when this process alone makes the effect and a second run is harmless (a cleanup): an interrupted run is
+   * then simply run again, since nothing else can still be finishing it and `alreadyDone` has nothing to see. Otherwise
+   * the executor waits up to `deadlineMs` for `alreadyDone` (Docker may still be finishing a restart its client left).
+   */
+  readonly rerunsWhenInterrupted?: boolean;
   reobserve(target: TargetRef, now: Date): Promise<Reobservation>;
   execute(target: TargetRef, params: Params, signal: AbortSignal, run?: ActionRun): Promise<ActionOutcome>;
   /** Re-runs the check that triggered the action: `pending` means look again later, until the verification timeout. */

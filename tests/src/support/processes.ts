@@ -1,5 +1,5 @@
 import { spawn, type ChildProcess } from 'node:child_process';
-import { createWriteStream, readFileSync } from 'node:fs';
+import { closeSync, openSync, readFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { setTimeout as sleep } from 'node:timers/promises';
 
@@ -17,10 +17,15 @@ export type TrackedProcess = {
 const running = new Set<TrackedProcess>();
 
 export function spawnTracked(command: string, args: string[], options: { env?: NodeJS.ProcessEnv; cwd?: string; logFile: string }): TrackedProcess {
-  const out = createWriteStream(options.logFile, { flags: 'a' });
-  const child = spawn(command, args, { env: options.env ?? process.env, cwd: options.cwd, stdio: ['ignore', 'pipe', 'pipe'] });
-  child.stdout!.pipe(out);
-  child.stderr!.pipe(out);
+  // The child writes its log itself: piped through this process, a log file waited on a busy thread pool (a start
+  // under heavy load timed out before its log file was even opened) and lost what a kill -9 of this process held.
+  const out = openSync(options.logFile, 'a');
+  let child: ChildProcess;
+  try {
+    child = spawn(command, args, { env: options.env ?? process.env, cwd: options.cwd, stdio: ['ignore', out, out] });
+  } finally {
+    closeSync(out);
+  }
   if (child.pid === undefined) throw new Error(`could not start ${command}`);
   const exit = new Promise<number | null>((resolve) => child.once('exit', (code, signal) => resolve(code ?? (signal ? 128 : null))));
   const tracked: TrackedProcess = {

@@ -71,6 +71,8 @@ export class FolderCleanup implements RemediationAction<FolderCleanupParams> {
   }
 
   /** A cleanup is idempotent: a second run finds the same old files already gone and frees nothing more. */
+  readonly rerunsWhenInterrupted = true;
+
   async alreadyDone(): Promise<boolean> {
     return false;
   }
