@@ -1,4 +1,5 @@
 import assert from 'node:assert/strict';
+import { spawnSync } from 'node:child_process';
 import { describe, it } from 'node:test';
 import { defaultConfig } from '@jarvis/config';
 import { eventStoreChoice, eventStoreEnvFrom, kurrentDbLimitations } from './event-store.js';
@@ -61,5 +62,19 @@ describe('kurrentDbLimitations', () => {
     const notes = kurrentDbLimitations(['audit', 'gateway'], config).join('\n');
     assert.match(notes, /audit chain off/);
     assert.match(notes, /events\.retention is not applied/);
+  });
+});
+
+describe('loading the service kit', () => {
+  it('does not load the KurrentDB client (a native module) until KurrentDB is chosen', () => {
+    const probe = [
+      "import { createRequire } from 'node:module';",
+      "await import('@jarvis/service-kit');",
+      "const loaded = Object.keys(createRequire(import.meta.url).cache).filter((file) => file.includes('@kurrent'));",
+      'process.stdout.write(JSON.stringify(loaded));',
+    ].join('\n');
+    const run = spawnSync(process.execPath, ['--input-type=module', '-e', probe], { encoding: 'utf8', timeout: 60_000 });
+    assert.equal(run.status, 0, run.stderr);
+    assert.deepEqual(JSON.parse(run.stdout), []);
   });
 });

@@ -2,7 +2,6 @@ import type { NatsConnection } from '@nats-io/transport-node';
 import { EVENT_STORES, KURRENTDB_URL_PATTERN, type EventsConfig, type EventStore } from '@jarvis/config';
 import { assertNever, EVENT_STREAM_NAME, type ServiceName } from '@jarvis/contracts';
 import { JetStreamEventLog, type EventLog } from '@jarvis/event-log';
-import { connectKurrentDbEventLog, DEFAULT_KURRENTDB_STREAM } from '@jarvis/kurrentdb-event-log';
 import { redactUrl } from './redact.js';
 import { StartupError } from './startup-error.js';
 
@@ -78,6 +77,8 @@ export async function openEventStore(choice: EventStoreChoice, nats: NatsConnect
 async function openKurrentDb(url: string, targets: readonly ServiceName[], events: EventsConfig): Promise<OpenEventStore> {
   let timer: NodeJS.Timeout | undefined;
   const late = new Promise<never>((_, reject) => (timer = setTimeout(() => reject(new Error(`no answer within ${KURRENTDB_OPEN_TIMEOUT_MS / 1000} s`)), KURRENTDB_OPEN_TIMEOUT_MS)));
+  // Loaded only when chosen: its client brings a native module (and librt) that a JetStream-only install may lack.
+  const { connectKurrentDbEventLog, DEFAULT_KURRENTDB_STREAM } = await import('@jarvis/kurrentdb-event-log');
   const opening = connectKurrentDbEventLog(url);
   try {
     const connection = await Promise.race([opening, late]);

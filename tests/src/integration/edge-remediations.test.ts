@@ -83,6 +83,8 @@ describe('edge remediations against the edge lab: a forced ddclient update, then
   });
 
   it('given the secret fixed but ddclient skipping after its failure, then infrastructure_fix_ddclient publishes the record and its verify passes', async () => {
+    // Caddy's first order must fail while the record is absent: once published, its order would simply succeed.
+    await waitFor('Caddy to fail its first order', () => failedOrders(lab) >= 1, 60_000);
     lab.fixSecret();
     assert.match(await scheduledRun(), /Wait at least .* between update attempts/, 'ddclient skips the host on its own');
     assert.match((await ddclientCheck()).reason, /skipped/);
@@ -96,7 +98,7 @@ describe('edge remediations against the edge lab: a forced ddclient update, then
   });
 
   it('given the record published and Caddy waiting out a failed order, then infrastructure_remediate_ssl gets the certificate at once and its verify passes', async () => {
-    await waitFor('Caddy to fail its first order', () => failedOrders(lab) >= 1, 60_000);
+    assert.ok(failedOrders(lab) >= 1, 'Caddy is waiting out a failed order');
     const root = await lab.pebbleRoot();
     const caFile = join(lab.paths.dir, 'pebble-root.pem');
     writeFileSync(caFile, root);
