@@ -2,7 +2,8 @@ import { DdclientConfig } from '@jarvis/config';
 import type { TargetRef } from '@jarvis/contracts';
 import type { ActionDescriptor, ActionOutcome, Reobservation, RemediationAction, VerificationVerdict } from '../../remediation-action.js';
 import type { DdclientForcedRun, DdclientPort } from './ddclient-port.js';
-import { describeHost, judgeDdclient } from './ddclient-update-check.js';
+import { reobserveDdclient, verifyDdclient } from './ddclient-looks.js';
+import { describeHost } from './ddclient-update-check.js';
 
 /** A forced update takes no parameters: which file, cache and program are the operator's settings, not a message's. */
 export class FixDdclientParams {}
@@ -57,11 +58,7 @@ export class FixDdclient implements RemediationAction<FixDdclientParams> {
   }
 
   async reobserve(target: TargetRef): Promise<Reobservation> {
-    const ddclient = this.configured(target);
-    if (!ddclient) return { kind: 'not_watched', reason: `${target.id} is not the ddclient in jarvis.yaml` };
-    const finding = judgeDdclient(await this.port.inspect(ddclient, AbortSignal.timeout(this.deadlineMs)));
-    if (finding.status === 'failed') return { kind: 'fault_holds' };
-    return { kind: 'superseded', evidence: `ddclient_update ok when the executor looked again: ${finding.reason}` };
+    return reobserveDdclient(target, this.configured(target), this.port, this.deadlineMs);
   }
 
   async execute(target: TargetRef, _params: FixDdclientParams, signal: AbortSignal): Promise<ActionOutcome> {
@@ -75,10 +72,7 @@ export class FixDdclient implements RemediationAction<FixDdclientParams> {
 
   /** The check again: the forced run's output is in the log it reads, so every host must read as updated. */
   async verify(target: TargetRef): Promise<VerificationVerdict> {
-    const ddclient = this.configured(target);
-    if (!ddclient) return { kind: 'failed', reason: `${target.id} is not the ddclient in jarvis.yaml` };
-    const finding = judgeDdclient(await this.port.inspect(ddclient, AbortSignal.timeout(this.deadlineMs)));
-    return finding.status === 'ok' ? { kind: 'passed', evidence: `ddclient_update ok: ${finding.reason}` } : { kind: 'failed', reason: `ddclient_update still failing: ${finding.reason}` };
+    return verifyDdclient(target, this.configured(target), this.port, this.deadlineMs);
   }
 
   private configured(target: TargetRef): DdclientConfig | undefined {

@@ -6,7 +6,7 @@ import type { TargetRef } from '@jarvis/contracts';
 import type { ActionDescriptor, ActionOffer, ActionOutcome, ActionRun, Reobservation, RemediationAction, TargetFacts, VerificationVerdict } from '../../remediation-action.js';
 import type { ConfigApplyPort } from './config-apply-port.js';
 import type { DdclientPort } from './ddclient-port.js';
-import { judgeDdclient } from './ddclient-update-check.js';
+import { reobserveDdclient, verifyDdclient } from './ddclient-looks.js';
 import { runProblem } from './fix-ddclient.js';
 
 export const RESTORE_DDCLIENT_CREDENTIALS = 'infrastructure_restore_ddclient_credentials';
@@ -109,10 +109,7 @@ export class RestoreDdclientCredentials implements RemediationAction<RestoreDdcl
   }
 
   async reobserve(target: TargetRef): Promise<Reobservation> {
-    const ddclient = this.configured(target);
-    if (!ddclient) return { kind: 'not_watched', reason: `${target.id} is not the ddclient in jarvis.yaml` };
-    const finding = judgeDdclient(await this.port.inspect(ddclient, AbortSignal.timeout(this.deadlineMs)));
-    return finding.status === 'failed' ? { kind: 'fault_holds' } : { kind: 'superseded', evidence: `ddclient_update ok when the executor looked again: ${finding.reason}` };
+    return reobserveDdclient(target, this.configured(target), this.port, this.deadlineMs);
   }
 
   async execute(target: TargetRef, params: RestoreDdclientCredentialsParams, signal: AbortSignal, run?: ActionRun): Promise<ActionOutcome> {
@@ -132,10 +129,7 @@ export class RestoreDdclientCredentials implements RemediationAction<RestoreDdcl
   }
 
   async verify(target: TargetRef): Promise<VerificationVerdict> {
-    const ddclient = this.configured(target);
-    if (!ddclient) return { kind: 'failed', reason: `${target.id} is not the ddclient in jarvis.yaml` };
-    const finding = judgeDdclient(await this.port.inspect(ddclient, AbortSignal.timeout(this.deadlineMs)));
-    return finding.status === 'ok' ? { kind: 'passed', evidence: `ddclient_update ok: ${finding.reason}` } : { kind: 'failed', reason: `ddclient_update still failing: ${finding.reason}` };
+    return verifyDdclient(target, this.configured(target), this.port, this.deadlineMs);
   }
 
   private configured(target: TargetRef): DdclientConfig | undefined {
