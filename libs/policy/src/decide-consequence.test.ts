@@ -221,4 +221,14 @@ describe('consequences remediated under the root case', () => {
     assert.deepEqual(decideRemediation(given.state, failed, RULES, at(12), { choose: restart, chooseScheduled: () => null }), []);
     assert.notEqual(given.state.incidents.get(given.id)?.lastTrigger?.id, failed.id);
   });
+
+  it('given two consequences equally near the root, the first with no automatic remediation, when the root is verified, then the other one is remediated', () => {
+    const given = new Case((_target, check) => (check === 'caddy_certificates' ? { action: 'infrastructure_remediate_ssl', params: {}, risk: 'low' } : null));
+    given.fold(given.recovered(DNS, 'dns_resolution', 3));
+    given.fold(given.event('ConsequenceLinked', 'caddy:lab', 4, { check: 'caddy_certificates', reason: 'no certificate', faultAt: iso(4), chain: ['caddy:lab', DNS, DDCLIENT] }));
+    const decision = onlyDecision(given.rootVerified(10));
+    assert.equal(decision.subject, 'caddy:lab');
+    assert.equal(decision.data.action, 'infrastructure_remediate_ssl');
+  });
 });
+

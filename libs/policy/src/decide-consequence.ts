@@ -1,7 +1,7 @@
 import { createEvent, derivedId, type JarvisEvent, type JarvisEventOf } from '@jarvis/contracts';
 import { countSince, type ConsequenceView, type IncidentView, type PolicyState } from './policy-state.js';
 import { approvalReason, RULE, type PolicyRules } from './policy-rules.js';
-import type { ChooseRemediation } from './remediation-choice.js';
+import type { ChooseRemediation, RemediationChoice } from './remediation-choice.js';
 
 /**
  * What may move a verified incident's consequences on: the root's fix verified, a consequence recovering (the next
@@ -30,10 +30,9 @@ export function decideConsequenceRemediation(state: PolicyState, trigger: Conseq
   const failed = failedRemediation(incident, trigger);
   if (failed) return [escalation(incident, trigger, failed, now)];
   if (!incident.rootVerified || incident.pendingDecisionId || incident.pendingApprovalId) return [];
-  const [next] = consequencesInRemediationOrder(incident);
-  if (!next || next.decisionId) return [];
-  const choice = choose(next.target, next.check, { attemptsByAction: {}, facts: {} });
-  if (!choice || approvalReason(choice, rules) || !withinLimits(state, next, rules, now)) return [];
+  const found = nextRemediation(incident, rules, choose);
+  if (!found || !withinLimits(state, found.next, rules, now)) return [];
+  const { next, choice } = found;
   const attempt = incident.attempts + 1;
   const reason = `${incident.targetKey} is fixed and verified; ${next.targetKey} ${next.check} still fails: ${choice.action} (${choice.risk} risk)`;
   return [
@@ -68,6 +67,20 @@ export function consequencesInRemediationOrder(incident: IncidentView): Conseque
     .filter(({ consequence }) => consequence.failing)
     .sort((a, b) => a.consequence.chainLength - b.consequence.chainLength || a.joined - b.joined)
     .map(({ consequence }) => consequence);
+}
+
+/**
+ * Among the failing consequences nearest the root (a certificate and the Caddy that orders it both sit behind the
+ * DNS record), the first not yet acted on whose remediation runs without a person; farther ones wait for these.
+ */
+function nextRemediation(incident: IncidentView, rules: PolicyRules, choose: ChooseRemediation): { next: ConsequenceView; choice: RemediationChoice } | null {
+  const ordered = consequencesInRemediationOrder(incident);
+  const nearest = ordered.filter((c) => c.chainLength === ordered[0]?.chainLength && c.decisionId === null);
+  for (const next of nearest) {
+    const choice = choose(next.target, next.check, { attemptsByAction: {}, facts: {} });
+    if (choice && !approvalReason(choice, rules)) return { next, choice };
+  }
+  return null;
 }
 
 type Failure = { consequence: ConsequenceView; what: string };
