@@ -112,3 +112,11 @@ describe('tls.extraCaFolders', () => {
     assert.ok(errors('/srv/pki').includes('extraCaFolders: must be an array'));
   });
 });
+
+describe('extraCaddyfileFolders', () => {
+  it('takes none by default, and refuses "/" naming the entry', () => {
+    assert.deepEqual(parseConfig('').extraCaddyfileFolders, []);
+    assert.deepEqual(parseConfig('extraCaddyfileFolders: [/srv/caddy]').extraCaddyfileFolders, ['/srv/caddy']);
+    assert.throws(() => parseConfig('extraCaddyfileFolders: [/srv/caddy, /]'), (error: Error) => error instanceof ConfigError && /extraCaddyfileFolders: \[1\] \/: must not be "\/"/.test(error.message));
+  });
+});

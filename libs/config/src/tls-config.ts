@@ -86,12 +86,12 @@ export class TlsConfig {
   @IsArray()
   @ArrayMaxSize(16)
   @ArrayUnique()
-  @Satisfies('caFolders', caFoldersProblem)
+  @Satisfies('extraFolders', extraFoldersProblem)
   extraCaFolders: string[] = [];
 }
 
-/** Each folder a clean absolute path; "/" would let a caFile be any file on the machine. */
-function caFoldersProblem(value: unknown): string | null {
+/** Each folder of a whitelist a clean absolute path; "/" would allow any file on the machine. */
+export function extraFoldersProblem(value: unknown): string | null {
   if (!Array.isArray(value)) return null;
   for (const [index, folder] of value.entries()) {
     const problem = absolutePathProblem(folder) ?? (folder === '/' ? 'must not be "/": every file would be allowed' : undefined);

@@ -16,7 +16,7 @@ import {
   type RuntimeEnv,
 } from '@jarvis/service-kit';
 import { DEFAULT_INCIDENT_BOOK_LIMITS } from '@jarvis/incidents';
-import { LocalCaddy } from '@jarvis/caddy';
+import { DEFAULT_CADDYFILE_DIRS, LocalCaddy } from '@jarvis/caddy';
 import { FilesystemDiskPort } from '@jarvis/disk';
 import { DdclientCacheAddresses, FilesystemDdclientPort } from '@jarvis/ddclient';
 import { caFileDirsWith, NetworkHttpProbe } from '@jarvis/http-probe';
@@ -98,7 +98,7 @@ const NO_RESTARTS: ComponentRestartPort = {
         disks: new FilesystemDiskPort(),
         http: new NetworkHttpProbe(caFileDirsWith(config.tls.extraCaFolders)),
         tls: new NetworkTlsProbe({ caFileDirs: caFileDirsWith(config.tls.extraCaFolders) }),
-        caddy: new LocalCaddy(),
+        caddy: new LocalCaddy({ caddyfileDirs: [...DEFAULT_CADDYFILE_DIRS, ...config.extraCaddyfileFolders] }),
         ddclient: new FilesystemDdclientPort(),
         dns: new ResolverDnsQuery(),
         configEditor: NO_CONFIG_EDITS,

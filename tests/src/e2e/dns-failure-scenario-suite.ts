@@ -52,6 +52,7 @@ tls:
       caFile: ${caFile}
       timeoutMs: 2000
       intervalSeconds: 5
+extraCaddyfileFolders: [${edge.paths.dir}]
 caddy:
   - name: lab
     adminPort: ${edge.ports.caddyAdmin}
