@@ -168,6 +168,9 @@ export function dnsFailureScenarioSuite(shape: Shape): void {
       // Caddy loses its certificates only once the name fails: its retries then meet the missing record.
       await lab.explained(dns, lab.reader.waitForEvent('ConsequenceLinked', (e) => e.subject === dns && e.time >= since, 120_000));
       await edge.restartCaddyWithoutCertificates();
+      // Its first order after the restart must have failed for want of the record: one that is still validating when
+      // the restored record appears succeeds by itself, and there would be nothing left to remediate.
+      await waitFor("Caddy's first order to fail", () => edge.processes.caddy.log().includes('"msg":"will retry"'), 60_000, 200);
 
       const wanted = (e: JarvisEventOf<'ApprovalRequested'>) => e.subject === DDCLIENT && e.data.action === RESTORE_DDCLIENT_CREDENTIALS && e.time >= since;
       const request = await lab.explained(DDCLIENT, lab.reader.waitForEvent('ApprovalRequested', wanted, 180_000));
