@@ -25,11 +25,11 @@ import { CaddyConfig } from './caddy-config.js';
 import { DdclientConfig } from './ddclient-config.js';
 import { DiskConfig } from './disk-config.js';
 import { DnsConfig } from './dns-config.js';
-import { HttpEndpointConfig } from './endpoint-config.js';
+import { HttpEndpointConfig, Satisfies } from './endpoint-config.js';
 import { MaintenanceConfig } from './maintenance-config.js';
 import { ReliabilityConfig } from './reliability-config.js';
 import { RemediationConfig } from './remediation-config.js';
-import { TlsConfig } from './tls-config.js';
+import { extraFoldersProblem, TlsConfig } from './tls-config.js';
 
 export class WatchConfig {
   @Describe('Containers watched by name, in addition to those carrying the label below.')
@@ -380,6 +380,13 @@ export class JarvisConfig {
   @ValidateNested({ each: true })
   @Type(() => CaddyConfig)
   caddy: CaddyConfig[] = [];
+
+  @Describe('Folders a Caddyfile (caddy[].caddyfile) may also lie in, besides /etc/caddy: absolute, normalized, never "/"; judged on real paths.')
+  @IsArray()
+  @ArrayMaxSize(16)
+  @ArrayUnique()
+  @Satisfies('extraFolders', extraFoldersProblem)
+  extraCaddyfileFolders: string[] = [];
 
   @Describe('The ddclient whose config and updates are checked (check ddclient_update); absent: none.')
   @IsOptional()

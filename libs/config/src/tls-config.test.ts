@@ -90,3 +90,33 @@ describe('jarvis.yaml with tls and caddy sections', () => {
     );
   });
 });
+
+describe('tls.extraCaFolders', () => {
+  const errors = (extraCaFolders: unknown) => {
+    const result = validatePlain(TlsConfig, { extraCaFolders });
+    return result.ok ? [] : result.errors;
+  };
+
+  it('takes none by default, and clean absolute folders', () => {
+    const result = validatePlain(TlsConfig, {});
+    assert.ok(result.ok);
+    assert.deepEqual(result.value.extraCaFolders, []);
+    assert.deepEqual(errors(['/srv/lab/pki', '/tmp/jarvis-test-ca']), []);
+  });
+
+  it('refuses a relative, unnormalized, root or repeated folder, naming it and the reason', () => {
+    assert.deepEqual(errors(['/srv/pki', 'pki']), ['extraCaFolders: [1] pki: must be an absolute path']);
+    assert.deepEqual(errors(['/srv/../etc']), ['extraCaFolders: [0] /srv/../etc: must be normalized (no ".", "..", "//" or trailing "/")']);
+    assert.deepEqual(errors(['/']), ['extraCaFolders: [0] /: must not be "/": every file would be allowed']);
+    assert.deepEqual(errors(['/srv/pki', '/srv/pki']), ["extraCaFolders: All extraCaFolders's elements must be unique"]);
+    assert.ok(errors('/srv/pki').includes('extraCaFolders: must be an array'));
+  });
+});
+
+describe('extraCaddyfileFolders', () => {
+  it('takes none by default, and refuses "/" naming the entry', () => {
+    assert.deepEqual(parseConfig('').extraCaddyfileFolders, []);
+    assert.deepEqual(parseConfig('extraCaddyfileFolders: [/srv/caddy]').extraCaddyfileFolders, ['/srv/caddy']);
+    assert.throws(() => parseConfig('extraCaddyfileFolders: [/srv/caddy, /]'), (error: Error) => error instanceof ConfigError && /extraCaddyfileFolders: \[1\] \/: must not be "\/"/.test(error.message));
+  });
+});

@@ -2,6 +2,7 @@ import 'reflect-metadata';
 import { Type } from 'class-transformer';
 import { ArrayMaxSize, ArrayUnique, IsArray, IsInt, IsIP, IsOptional, IsString, Matches, Max, Min, ValidateNested } from 'class-validator';
 import { Describe } from './config-description.js';
+import { absolutePathProblem } from './disk-config.js';
 import { caFilePathProblem, ENDPOINT_NAME_PATTERN, Satisfies } from './endpoint-config.js';
 
 /** A DNS name as sent in SNI: letters, digits and hyphens between dots, no trailing dot, at most 253 characters. */
@@ -80,4 +81,21 @@ export class TlsConfig {
   @ValidateNested({ each: true })
   @Type(() => TlsEndpointConfig)
   endpoints: TlsEndpointConfig[] = [];
+
+  @Describe('Folders a caFile (tls.endpoints, caddy, endpoints) may also be read from, besides /etc/jarvis, /etc/ssl/certs and /usr/local/share/ca-certificates: absolute, normalized, never "/"; judged on real paths.')
+  @IsArray()
+  @ArrayMaxSize(16)
+  @ArrayUnique()
+  @Satisfies('extraFolders', extraFoldersProblem)
+  extraCaFolders: string[] = [];
+}
+
+/** Each folder of a whitelist a clean absolute path; "/" would allow any file on the machine. */
+export function extraFoldersProblem(value: unknown): string | null {
+  if (!Array.isArray(value)) return null;
+  for (const [index, folder] of value.entries()) {
+    const problem = absolutePathProblem(folder) ?? (folder === '/' ? 'must not be "/": every file would be allowed' : undefined);
+    if (problem) return `[${index}] ${String(folder)}: ${problem}`;
+  }
+  return null;
 }

@@ -121,6 +121,15 @@ export class RemediationDecidedData extends ChosenActionData {
   @IsOptional()
   @IsUUID()
   approvalId?: string;
+
+  /**
+   * Set when the decision remediates a consequence of the incident (a target its root explains) once the root is
+   * verified: the consequence's failing check, on the decision's target. Absent for the incident's own check.
+   */
+  @IsOptional()
+  @IsString()
+  @MaxLength(64)
+  consequenceCheck?: string;
 }
 
 abstract class ActionData extends TargetedData {

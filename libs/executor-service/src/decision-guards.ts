@@ -1,4 +1,4 @@
-import { approvalDigest, targetKey, validateParams, type JarvisEventOf, type RefusalReason } from '@jarvis/contracts';
+import { approvalDigest, caseKeyOf, targetKey, validateParams, type JarvisEventOf, type RefusalReason } from '@jarvis/contracts';
 import { approvalReason, type PolicyRules } from '@jarvis/policy';
 import type { RemediationAction } from '@jarvis/registry';
 import type { CaseView, ExecutorState } from './executor-state.js';
@@ -38,8 +38,8 @@ export function judgeDecision(
     return refuse('decision_stale', `decided ${Math.round(ageMs / 1000)}s ago (limit ${rules.maxDecisionAgeMs / 1000}s, executor.maxDecisionAgeSeconds)`);
   }
   const view = state.cases.get(decision.correlationId);
-  if (!view || !view.open || view.target !== target || decision.subject !== target) {
-    return refuse('no_open_case', `no open incident ${decision.correlationId} for ${target}`);
+  if (!view || !view.open || !concerns(view, decision) || decision.subject !== target) {
+    return refuse('no_open_case', `no open incident ${decision.correlationId} for ${target}${consequenceNamed(decision)}`);
   }
   if (view.escalated) return refuse('no_open_case', `incident ${decision.correlationId} was escalated: a person decides now`);
   if (view.pendingDecisionId !== decision.id) {
@@ -66,6 +66,21 @@ function approvalProblem(view: CaseView, decision: Decision, action: Remediation
   if (grant.digest !== digest || request.digest !== digest) return `grant ${grantId} approved something else than this decision would run (digest mismatch)`;
   if (Date.parse(request.expiresAt) < Date.parse(decision.time)) return `the approval request expired at ${request.expiresAt}, before the decision`;
   return null;
+}
+
+/**
+ * The decision is about the case's own target, or about a consequence of it that still fails (`consequenceCheck`):
+ * a consequence is remediated under its root's case, and only while the log says it is linked and failing.
+ */
+function concerns(view: CaseView, decision: Decision): boolean {
+  const target = targetKey(decision.data.target);
+  const check = decision.data.consequenceCheck;
+  return check === undefined ? view.target === target : view.failingConsequences.has(caseKeyOf(target, check));
+}
+
+function consequenceNamed(decision: Decision): string {
+  const check = decision.data.consequenceCheck;
+  return check === undefined ? '' : ` with ${check} failing as a consequence`;
 }
 
 function refuse(refusal: RefusalReason, reason: string): { refused: Refusal } {

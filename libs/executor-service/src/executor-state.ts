@@ -1,4 +1,4 @@
-import { assertNever, targetKey, type JarvisEvent, type JarvisEventOf } from '@jarvis/contracts';
+import { assertNever, caseKeyOf, targetKey, type JarvisEvent, type JarvisEventOf } from '@jarvis/contracts';
 
 export type ActionRecord = {
   decision: JarvisEventOf<'RemediationDecided'> | null;
@@ -24,6 +24,8 @@ export type CaseView = {
   approvalRequests: Map<string, { digest: string; expiresAt: string }>;
   /** Grants recorded for this case, and the one execute decision each was used by (the first to cite it). */
   grants: Map<string, { requestId: string; digest: string; usedBy: string | null }>;
+  /** Failing consequences of this case (ConsequenceLinked, not yet ConsequenceRecovered), as `caseKeyOf(target, check)`. */
+  failingConsequences: Set<string>;
 };
 
 export type ExecutorState = {
@@ -119,6 +121,7 @@ function foldCase(state: ExecutorState, event: JarvisEvent): void {
         closedAt: null,
         approvalRequests: new Map(),
         grants: new Map(),
+        failingConsequences: new Set(),
       });
       return;
     case 'RemediationDecided':
@@ -145,6 +148,12 @@ function foldCase(state: ExecutorState, event: JarvisEvent): void {
     case 'IncidentEscalated':
       if (view) view.escalated = true;
       return;
+    case 'ConsequenceLinked':
+      view?.failingConsequences.add(caseKeyOf(targetKey(event.data.target), event.data.check));
+      return;
+    case 'ConsequenceRecovered':
+      view?.failingConsequences.delete(caseKeyOf(targetKey(event.data.target), event.data.check));
+      return;
     case 'DetectionRecorded':
     case 'ActionStarted':
     case 'ActionSucceeded':
@@ -157,8 +166,6 @@ function foldCase(state: ExecutorState, event: JarvisEvent): void {
     case 'ConfigApplied':
     case 'ConfigRolledBack':
     case 'ConfigEditFailed':
-    case 'ConsequenceLinked':
-    case 'ConsequenceRecovered':
     case 'CheckConfirmed':
     case 'ConfigKnownGoodRecorded':
       return;

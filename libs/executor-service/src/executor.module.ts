@@ -2,11 +2,11 @@ import { Controller, Inject, Module } from '@nestjs/common';
 import { MessagePattern } from '@nestjs/microservices';
 import type { JarvisConfig } from '@jarvis/config';
 import { RPC, type HealthReply } from '@jarvis/contracts';
-import { LocalCaddy } from '@jarvis/caddy';
+import { DEFAULT_CADDYFILE_DIRS, LocalCaddy } from '@jarvis/caddy';
 import { FilesystemDiskPort } from '@jarvis/disk';
 import { dockerEndpoint, DockerodeRuntime, dockerFromEnv } from '@jarvis/docker';
 import { FilesystemDdclientPort } from '@jarvis/ddclient';
-import { NetworkHttpProbe } from '@jarvis/http-probe';
+import { caFileDirsWith, NetworkHttpProbe } from '@jarvis/http-probe';
 import { ResolverDnsQuery } from '@jarvis/dns-probe';
 import { capabilityRegistry } from '@jarvis/registry';
 import { NetworkTlsProbe } from '@jarvis/tls-probe';
@@ -38,7 +38,7 @@ function executorFor(config: JarvisConfig, env: RuntimeEnv, nats: NatsConnection
   const containers = new DockerodeRuntime(dockerFromEnv(env.dockerHost), limits);
   // The editor's own deadline, plus its wait for the ActionStarted to reach it.
   const configEditor = new NatsConfigApply(new NatsRpcClient(nats), config.configEditor.applyTimeoutSeconds * 1000 + CONFIG_APPLY_SLACK_MS);
-  const actions = capabilityRegistry(config).createActions({ containers, disks: new FilesystemDiskPort(), http: new NetworkHttpProbe(), tls: new NetworkTlsProbe(), caddy: new LocalCaddy(), ddclient: new FilesystemDdclientPort(), dns: new ResolverDnsQuery(), configEditor, restarts: new ComponentRestarts(containers, SYSTEMCTL_TIMEOUT_MS) });
+  const actions = capabilityRegistry(config).createActions({ containers, disks: new FilesystemDiskPort(), http: new NetworkHttpProbe(caFileDirsWith(config.tls.extraCaFolders)), tls: new NetworkTlsProbe({ caFileDirs: caFileDirsWith(config.tls.extraCaFolders) }), caddy: new LocalCaddy({ caddyfileDirs: [...DEFAULT_CADDYFILE_DIRS, ...config.extraCaddyfileFolders] }), ddclient: new FilesystemDdclientPort(), dns: new ResolverDnsQuery(), configEditor, restarts: new ComponentRestarts(containers, SYSTEMCTL_TIMEOUT_MS) });
   const longestActionMs = Math.max(...[...actions.values()].map((action) => action.deadlineMs));
   // The longest handling: waiting out an interrupted action, the re-observation, the action itself and its own
   // calls, then the patient append of its outcome.

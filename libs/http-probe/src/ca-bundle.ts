@@ -6,6 +6,11 @@ import { isAbsolute, relative } from 'node:path';
 /** Folders a `caFile` may live in, unless the caller says otherwise. */
 export const DEFAULT_CA_FILE_DIRS: readonly string[] = ['/etc/jarvis', '/etc/ssl/certs', '/usr/local/share/ca-certificates'];
 
+/** The default folders plus the ones jarvis.yaml adds (`tls.extraCaFolders`). */
+export function caFileDirsWith(extra: readonly string[]): readonly string[] {
+  return [...DEFAULT_CA_FILE_DIRS, ...extra];
+}
+
 const MAX_CA_BYTES = 1024 * 1024;
 const PEM_CERTIFICATES = /-----BEGIN CERTIFICATE-----[\s\S]*?-----END CERTIFICATE-----/g;
 

@@ -3,7 +3,8 @@ import { failingConsequences, openIncidentsOf, type ConsequenceRecord, type Inci
 
 /** What correlation needs of the dependency graph (`TargetDependencyGraph` in @jarvis/registry), by target key. */
 export type Dependencies = {
-  dependenciesOf(target: string): readonly string[];
+  /** With `check`, only the targets that check relies on (a dependency may hold for one check of a target). */
+  dependenciesOf(target: string, check?: string): readonly string[];
   allDependentsOf(target: string): string[];
 };
 
@@ -15,13 +16,13 @@ export type Correlation = { root: IncidentRecord; chain: string[] };
  * relies on, directly or through other failing targets. A dependency fails when it has an open incident, or is
  * itself a failing consequence of one (the chain then runs on to that incident's target). A healthy target in
  * between breaks the chain: ddclient failing does not explain a certificate whose name still resolves. Null when
- * nothing it relies on fails.
+ * nothing it relies on fails. `check`: the failing check, when only some of the target's checks rely on others.
  */
-export function correlate(book: IncidentBook, target: string, graph: Dependencies): Correlation | null {
+export function correlate(book: IncidentBook, target: string, graph: Dependencies, check?: string): Correlation | null {
   let deepest: Correlation | null = null;
   const walk = (node: string, path: string[]): void => {
     if (path.length >= MAX_CHAIN_LENGTH) return;
-    for (const next of graph.dependenciesOf(node)) {
+    for (const next of graph.dependenciesOf(node, node === target ? check : undefined)) {
       const chain = [...path, next];
       const found = failureOf(book, next, chain);
       if (!found) continue;
@@ -53,7 +54,7 @@ export function mergesInto(book: IncidentBook, root: IncidentRecord, failing: st
     const toRoot = [...path, ...chain.slice(1)];
     if (toRoot.length > MAX_CHAIN_LENGTH) return [];
     return openIncidentsOf(book, dependent)
-      .filter((incident) => incident.id !== root.id)
+      .filter((incident) => incident.id !== root.id && graph.dependenciesOf(dependent, incident.check).includes(path[1]!))
       .map((incident) => ({
         incident,
         chain: toRoot,

@@ -27,7 +27,7 @@ export class ConsequenceRecorder {
 
   /** Joins the incident of the deepest failing dependency, if any; false when the failure stands alone. */
   async join(target: TargetRef, key: string, result: CheckResult, now: Date): Promise<boolean> {
-    const joined = correlate(this.host.state().incidents, key, this.graph);
+    const joined = correlate(this.host.state().incidents, key, this.graph, result.check);
     if (!joined) return false;
     await this.host.record(caseEvents.consequenceLinked(joined.root.id, { target, check: result.check, reason: result.reason, faultAt: result.faultAt, chain: joined.chain }, now));
     await this.mergeDependents(joined.root, key, joined.chain, now);
@@ -53,7 +53,7 @@ export class ConsequenceRecorder {
 
   /** An incident of `key`'s own whose dependency fails now (it failed first): merged into the dependency's. */
   async mergeIntoDeeperRoot(incident: IncidentRecord, key: string, now: Date): Promise<void> {
-    const deeper = correlate(this.host.state().incidents, key, this.graph);
+    const deeper = correlate(this.host.state().incidents, key, this.graph, incident.check);
     if (deeper && deeper.root.id !== incident.id) await this.mergeDependents(deeper.root, deeper.chain[1]!, deeper.chain.slice(1), now);
   }
 

@@ -20,6 +20,7 @@ const DDCLIENT = 'ddclient:lab';
 const DNS = 'dns_record:www.lab.jarvis.test';
 const TLS = 'tls_certificate:www';
 const OTHER_TLS = 'tls_certificate:other';
+const CADDY = 'caddy:lab';
 const CHECK: Record<string, string> = { [DDCLIENT]: 'ddclient_update', [DNS]: 'dns_resolution', [TLS]: 'tls_certificate', [OTHER_TLS]: 'tls_certificate' };
 
 function ref(key: string): TargetRef {
@@ -31,6 +32,7 @@ function ref(key: string): TargetRef {
 const EDGES: TargetDependency[] = [
   { target: ref(DNS), dependsOn: ref(DDCLIENT), why: 'published by ddclient' },
   { target: ref(TLS), dependsOn: ref(DNS), why: 'the certificate needs the name' },
+  { target: ref(CADDY), dependsOn: ref(DNS), why: 'Caddy orders the certificate once the name resolves', check: 'caddy_certificates' },
 ];
 
 class NoParams {}
@@ -69,7 +71,10 @@ function given() {
   const recorder = new ProbeResultRecorder(host, { redetectAfterMs: 30_000, restateStopAfterMs: 3_600_000 }, new ConsequenceRecorder(host, graph.graph, GRACE_MS), locks);
   const observe = (key: string, status: 'failed' | 'ok', seconds: number, reason = `${key} ${status}`) =>
     recorder.record({ target: ref(key), result: { check: CHECK[key]!, status, reason, faultAt: at(seconds).toISOString() }, eventDriven: false, removed: false, now: at(seconds) });
-  const open = () => [DDCLIENT, DNS, TLS, OTHER_TLS].flatMap((key) => openIncidentsOf(state.incidents, key));
+  /** A check of a target with several (a Caddy's). */
+  const observeCheck = (key: string, check: string, status: 'failed' | 'ok', seconds: number) =>
+    recorder.record({ target: ref(key), result: { check, status, reason: `${check} ${status}`, faultAt: at(seconds).toISOString() }, eventDriven: false, removed: false, now: at(seconds) });
+  const open = () => [DDCLIENT, DNS, TLS, OTHER_TLS, CADDY].flatMap((key) => openIncidentsOf(state.incidents, key));
   const incidentOf = (key: string): IncidentRecord => {
     const [incident] = openIncidentsOf(state.incidents, key);
     assert.ok(incident, `${key} has no open incident`);
@@ -106,7 +111,7 @@ function given() {
     const ctx = { state: () => state, now: () => at(seconds + 1), emit: (event: JarvisEvent) => host.record(event), trace: undefined, redeliveries: 0, inProgress: () => undefined };
     await processor.handle(succeeded, ctx as unknown as HandlerContext<MonitorState>);
   };
-  return { recorded, state: () => state, observe, open, incidentOf, ofType, verifyRootAction, rootActionSucceeds };
+  return { recorded, state: () => state, observe, observeCheck, open, incidentOf, ofType, verifyRootAction, rootActionSucceeds };
 }
 
 describe('correlation: one incident rooted at the deepest failing dependency', () => {
@@ -268,5 +273,35 @@ describe('correlation: one incident rooted at the deepest failing dependency', (
     assert.deepEqual(replayed, lab.state());
     const snapshot = { processor: 'jarvis-monitor', stateVersion: 3, stream: 's', seq: lab.recorded.length, ahead: [], state: lab.state() };
     assert.deepEqual(decodeSnapshot<MonitorState>(encodeSnapshot(snapshot)).state, lab.state());
+  });
+});
+
+describe('correlation: a dependency held by one check of a target', () => {
+  it("given ddclient and the DNS record failing, when the Caddy's certificates and its admin API fail, then the certificates join ddclient's incident and the admin API opens its own", async () => {
+    const lab = given();
+    await lab.observe(DDCLIENT, 'failed', 0, 'NOTAUTH(BADSIG)');
+    await lab.observe(DNS, 'failed', 10, 'NXDOMAIN');
+    await lab.observeCheck(CADDY, 'caddy_certificates', 'failed', 20);
+    await lab.observeCheck(CADDY, 'caddy_admin_api', 'failed', 30);
+
+    const root = lab.incidentOf(DDCLIENT);
+    assert.deepEqual(
+      root.consequences.map((c) => [c.target, c.check, c.chain]),
+      [
+        [DNS, 'dns_resolution', [DNS, DDCLIENT]],
+        [CADDY, 'caddy_certificates', [CADDY, DNS, DDCLIENT]],
+      ],
+    );
+    assert.deepEqual(lab.open().map((i) => [i.target, i.check]), [[DDCLIENT, 'ddclient_update'], [CADDY, 'caddy_admin_api']]);
+  });
+
+  it("given the Caddy's certificates and its admin API failing first, when the DNS record fails, then only the certificates' incident is merged", async () => {
+    const lab = given();
+    await lab.observeCheck(CADDY, 'caddy_certificates', 'failed', 0);
+    await lab.observeCheck(CADDY, 'caddy_admin_api', 'failed', 5);
+    await lab.observe(DNS, 'failed', 10, 'NXDOMAIN');
+
+    assert.deepEqual(lab.open().map((i) => [i.target, i.check]), [[DNS, 'dns_resolution'], [CADDY, 'caddy_admin_api']]);
+    assert.deepEqual(lab.incidentOf(DNS).consequences.map((c) => [c.target, c.check, c.chain]), [[CADDY, 'caddy_certificates', [CADDY, DNS]]]);
   });
 });

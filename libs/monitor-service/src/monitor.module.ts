@@ -16,10 +16,10 @@ import {
   type RuntimeEnv,
 } from '@jarvis/service-kit';
 import { DEFAULT_INCIDENT_BOOK_LIMITS } from '@jarvis/incidents';
-import { LocalCaddy } from '@jarvis/caddy';
+import { DEFAULT_CADDYFILE_DIRS, LocalCaddy } from '@jarvis/caddy';
 import { FilesystemDiskPort } from '@jarvis/disk';
 import { DdclientCacheAddresses, FilesystemDdclientPort } from '@jarvis/ddclient';
-import { NetworkHttpProbe } from '@jarvis/http-probe';
+import { caFileDirsWith, NetworkHttpProbe } from '@jarvis/http-probe';
 import { ResolverDnsQuery } from '@jarvis/dns-probe';
 import { capabilityRegistry, type CapabilityDependencies, type ComponentRestartPort, type ConfigApplyPort, type TargetDependencyGraph } from '@jarvis/registry';
 import { NetworkTlsProbe } from '@jarvis/tls-probe';
@@ -96,9 +96,9 @@ const NO_RESTARTS: ComponentRestartPort = {
       useFactory: (runtime: DockerodeRuntime, config: JarvisConfig): CapabilityDependencies => ({
         containers: runtime,
         disks: new FilesystemDiskPort(),
-        http: new NetworkHttpProbe(),
-        tls: new NetworkTlsProbe(),
-        caddy: new LocalCaddy(),
+        http: new NetworkHttpProbe(caFileDirsWith(config.tls.extraCaFolders)),
+        tls: new NetworkTlsProbe({ caFileDirs: caFileDirsWith(config.tls.extraCaFolders) }),
+        caddy: new LocalCaddy({ caddyfileDirs: [...DEFAULT_CADDYFILE_DIRS, ...config.extraCaddyfileFolders] }),
         ddclient: new FilesystemDdclientPort(),
         dns: new ResolverDnsQuery(),
         configEditor: NO_CONFIG_EDITS,

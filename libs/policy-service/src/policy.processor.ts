@@ -2,12 +2,14 @@ import type { JarvisEvent } from '@jarvis/contracts';
 import type { JarvisConfig } from '@jarvis/config';
 import type { EventProcessor, HandlerContext } from '@jarvis/event-log';
 import {
+  decideConsequenceRemediation,
   decideOnGrant,
   decideRemediation,
   dueRateLimitRetries,
   expiredApprovals,
   evolvePolicy,
   initialPolicyState,
+  isConsequenceTrigger,
   isTrigger,
   overdueDecisions,
   unansweredGrants,
@@ -50,7 +52,7 @@ export class PolicyProcessor implements EventProcessor<PolicyState> {
   }
 
   handles(event: JarvisEvent): boolean {
-    return isTrigger(event) || event.type === 'ApprovalGranted';
+    return isTrigger(event) || isConsequenceTrigger(event) || event.type === 'ApprovalGranted';
   }
 
   concurrencyKey(): string {
@@ -62,11 +64,19 @@ export class PolicyProcessor implements EventProcessor<PolicyState> {
   }
 
   handle(event: JarvisEvent, ctx: HandlerContext<PolicyState>): Promise<void> {
-    if (event.type !== 'ApprovalGranted' && !isTrigger(event)) return Promise.resolve();
+    if (!this.handles(event)) return Promise.resolve();
     return this.oneAtATime(async () => {
-      const facts = event.type === 'ApprovalGranted' ? decideOnGrant(ctx.state(), event, ctx.now()) : decideRemediation(ctx.state(), event, this.config.policy, ctx.now(), this.choose);
+      const facts = this.decide(event, ctx.state(), ctx.now());
       if (facts.length > 0) await this.recordDecided(facts, (fact, parent) => ctx.emit(fact, parent), ctx.trace, event);
     });
+  }
+
+  /** A grant, the incident's own trigger, or else what moves its consequences on once the root is verified. */
+  private decide(event: JarvisEvent, state: PolicyState, now: Date): JarvisEvent[] {
+    if (event.type === 'ApprovalGranted') return decideOnGrant(state, event, now);
+    const own = isTrigger(event) ? decideRemediation(state, event, this.config.policy, now, this.choose) : [];
+    if (own.length > 0 || !isConsequenceTrigger(event)) return own;
+    return decideConsequenceRemediation(state, event, this.config.policy, now, this.choose.choose);
   }
 
   /**

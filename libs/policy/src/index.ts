@@ -6,3 +6,4 @@ export * from './policy-sweep.js';
 export * from './remediation-choice.js';
 export * from './approval-events.js';
 export * from './decide-approval.js';
+export * from './decide-consequence.js';

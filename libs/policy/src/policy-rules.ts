@@ -23,6 +23,8 @@ export const RULE = {
   circuitBreaker: 'circuit_breaker',
   rateLimit: 'rate_limit',
   decisionTimeout: 'decision_timeout',
+  consequenceRemediation: 'consequence_remediation',
+  consequenceRemediationFailed: 'consequence_remediation_failed',
 } as const;
 
 /**

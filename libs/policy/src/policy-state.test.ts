@@ -60,6 +60,8 @@ describe('evolvePolicy', () => {
       pendingApprovalId: null,
       rateLimited: null,
       closedAt: null,
+      rootVerified: false,
+      consequences: [],
     });
   });
 

@@ -32,6 +32,22 @@ export type IncidentView = {
   /** The latest decision was a rate-limit denial: it is decided again once its notBefore has passed. */
   rateLimited: Decision | null;
   closedAt: string | null;
+  /** The root's own fix passed its verification: what still fails are consequences, each with its own remediation. */
+  rootVerified: boolean;
+  /** Failures of other targets explained by this incident's target, in the order they joined. */
+  consequences: ConsequenceView[];
+};
+
+/** A consequence as the policy needs it: whether it still fails, how far from the root, and whether it was acted on. */
+export type ConsequenceView = {
+  target: TargetRef;
+  targetKey: string;
+  check: string;
+  /** Targets from the consequence to the root, both included: the shorter, the sooner it is remediated. */
+  chainLength: number;
+  failing: boolean;
+  /** Its remediation was decided (execute) in this incident: a consequence gets one attempt, then the grace decides. */
+  decisionId: string | null;
 };
 
 export type ApprovalStatus = 'pending' | 'used' | 'rejected' | 'expired';
@@ -140,6 +156,8 @@ function foldFact(state: PolicyState, event: JarvisEvent): PolicyState {
         pendingApprovalId: null,
         rateLimited: null,
         closedAt: null,
+        rootVerified: false,
+        consequences: [],
       });
       return state;
     case 'RemediationDecided':
@@ -151,7 +169,19 @@ function foldFact(state: PolicyState, event: JarvisEvent): PolicyState {
     case 'VerificationPassed':
     case 'VerificationFailed':
       withIncident(state, event.correlationId, (incident) => {
-        if (incident.pendingDecisionId === event.data.decisionId) Object.assign(incident, { pendingDecisionId: null, pendingNotBefore: null });
+        if (incident.pendingDecisionId !== event.data.decisionId) return;
+        Object.assign(incident, { pendingDecisionId: null, pendingNotBefore: null });
+        if (event.type === 'VerificationPassed' && targetKey(event.data.target) === incident.targetKey) incident.rootVerified = true;
+      });
+      forgetStaleConsequenceDecision(state, event);
+      return state;
+    case 'ConsequenceLinked':
+      withIncident(state, event.correlationId, (incident) => linkConsequence(incident, event));
+      return state;
+    case 'ConsequenceRecovered':
+      withIncident(state, event.correlationId, (incident) => {
+        const known = findConsequence(incident, targetKey(event.data.target), event.data.check);
+        if (known) known.failing = false;
       });
       return state;
     case 'IncidentEscalated':
@@ -187,8 +217,6 @@ function foldFact(state: PolicyState, event: JarvisEvent): PolicyState {
     case 'ConfigApplied':
     case 'ConfigRolledBack':
     case 'ConfigEditFailed':
-    case 'ConsequenceLinked':
-    case 'ConsequenceRecovered':
     case 'CheckConfirmed':
       return state;
     case 'ConfigKnownGoodRecorded':
@@ -197,6 +225,30 @@ function foldFact(state: PolicyState, event: JarvisEvent): PolicyState {
     default:
       return assertNever(event);
   }
+}
+
+function linkConsequence(incident: IncidentView, link: JarvisEventOf<'ConsequenceLinked'>): void {
+  const key = targetKey(link.data.target);
+  const known = findConsequence(incident, key, link.data.check);
+  if (known) {
+    // Failing again after a recovery: it is a new failure, and may be acted on again.
+    if (!known.failing) Object.assign(known, { failing: true, decisionId: null, chainLength: link.data.chain.length });
+    return;
+  }
+  incident.consequences.push({ target: link.data.target, targetKey: key, check: link.data.check, chainLength: link.data.chain.length, failing: true, decisionId: null });
+}
+
+/** A consequence's decision that went stale unrun (ActionRefused decision_stale) did not act: it may be decided again. */
+function forgetStaleConsequenceDecision(state: PolicyState, event: JarvisEvent): void {
+  if (event.type !== 'ActionRefused' || event.data.refusal !== 'decision_stale') return;
+  withIncident(state, event.correlationId, (incident) => {
+    const decided = incident.consequences.find((c) => c.decisionId === event.data.decisionId);
+    if (decided) decided.decisionId = null;
+  });
+}
+
+export function findConsequence(incident: IncidentView, key: string, check: string): ConsequenceView | undefined {
+  return incident.consequences.find((c) => c.targetKey === key && c.check === check);
 }
 
 function foldApprovalRequest(state: PolicyState, request: JarvisEventOf<'ApprovalRequested'>): void {
@@ -238,6 +290,9 @@ function foldDecision(state: PolicyState, decision: Decision): void {
     incident.rateLimited = decision.data.outcome === 'denied' && decision.data.rule === RULE.rateLimit ? decision : null;
   }
   if (decision.data.outcome !== 'execute') return;
+  const check = decision.data.consequenceCheck;
+  const consequence = incident && check !== undefined ? findConsequence(incident, targetKey(decision.data.target), check) : undefined;
+  if (consequence) consequence.decisionId = decision.id;
   if (incident) {
     Object.assign(incident, { pendingDecisionId: decision.id, lastExecuteDecisionId: decision.id, pendingNotBefore: decision.data.notBefore });
     incident.attempts += 1;
@@ -250,9 +305,12 @@ function foldDecision(state: PolicyState, decision: Decision): void {
 
 /**
  * A refusal counts only when it refused this incident's own latest decision: a forged decision's refusal must neither
- * make the policy act nor displace the incident's real latest trigger.
+ * make the policy act nor displace the incident's real latest trigger. Only triggers about the incident's own target
+ * count.
  */
 export function isOwnTrigger(incident: IncidentView, trigger: Trigger): boolean {
+  // The outcome of a consequence's remediation is about another target: decideConsequenceRemediation answers it.
+  if (targetKey(trigger.data.target) !== incident.targetKey) return false;
   return trigger.type !== 'ActionRefused' || trigger.data.decisionId === incident.lastExecuteDecisionId;
 }
 

@@ -79,3 +79,32 @@ describe('target dependencies', () => {
     assert.deepEqual(built.graph.allDependentsOf('ddclient:bottom'), ['ddclient:left', 'ddclient:right', 'ddclient:top']);
   });
 });
+
+describe("a Caddy's certificates on its sites' names", () => {
+  const CADDY_CONFIG = `${EDGE_CONFIG}caddy:
+  - name: lab
+    caddyfile: /etc/caddy/Caddyfile
+    httpsAddress: 127.0.0.1
+    httpsPort: 443
+  - name: other
+    caddyfile: /etc/caddy/Caddyfile
+    httpsAddress: 127.0.0.1
+    httpsPort: 8443
+`;
+
+  it('given tls endpoints reached at a Caddy, when the kinds derive their dependencies, then only its certificates check relies on the watched names it serves', () => {
+    const built = capabilityRegistry(parseConfig(CADDY_CONFIG)).dependencyGraph();
+    assert.ok(built.ok);
+    const { graph } = built;
+    assert.deepEqual(graph.dependenciesOf('caddy:lab', 'caddy_certificates'), ['dns_record:www.lab.jarvis.test', 'dns_record:api.lab.jarvis.test']);
+    assert.deepEqual(graph.dependenciesOf('caddy:lab', 'caddy_admin_api'), [], 'the admin API does not need DNS');
+    assert.deepEqual(graph.dependenciesOf('caddy:other', 'caddy_certificates'), [], 'no watched endpoint is reached at its port');
+    assert.deepEqual(graph.allDependentsOf('dns_record:www.lab.jarvis.test'), ['tls_certificate:www', 'caddy:lab']);
+  });
+
+  it('given a dependency scoped to one check, when asked without a check, then it is listed (a walk beyond the first hop)', () => {
+    const built = TargetDependencyGraph.of([{ target: targetOf('caddy', 'lab'), dependsOn: targetOf('dns_record', 'a.test'), why: 'x', check: 'caddy_certificates' }]);
+    assert.ok(built.ok);
+    assert.deepEqual(built.graph.dependenciesOf('caddy:lab'), ['dns_record:a.test']);
+  });
+});

@@ -1,20 +1,29 @@
 import { targetKey, type TargetRef } from '@jarvis/contracts';
 
-/** One target relies on another to work: its failure can be a consequence of the other's (DNS on ddclient). */
-export type TargetDependency = { target: TargetRef; dependsOn: TargetRef; why: string };
+/**
+ * One target relies on another to work: its failure can be a consequence of the other's (DNS on ddclient). `check`:
+ * only that check of `target` relies on `dependsOn` (a Caddy's certificates on its sites' names, not its admin API).
+ */
+export type TargetDependency = { target: TargetRef; dependsOn: TargetRef; why: string; check?: string };
+
+/** An edge of the graph: to whom, and for which of the dependent's checks (all when absent). */
+type Edge = { to: string; check: string | undefined };
 
 /**
  * Which targets rely on which, as the kinds derive it from jarvis.yaml, by target key. Acyclic by construction:
  * `TargetDependencyGraph.of` refuses a cycle, naming its targets.
  */
 export class TargetDependencyGraph {
-  private readonly direct = new Map<string, string[]>();
+  private readonly direct = new Map<string, Edge[]>();
   private readonly reverse = new Map<string, string[]>();
 
   private constructor(dependencies: readonly TargetDependency[]) {
-    for (const { target, dependsOn } of dependencies) {
-      addEdge(this.direct, targetKey(target), targetKey(dependsOn));
-      addEdge(this.reverse, targetKey(dependsOn), targetKey(target));
+    for (const { target, dependsOn, check } of dependencies) {
+      const from = targetKey(target);
+      const edges = this.direct.get(from) ?? [];
+      if (!edges.some((e) => e.to === targetKey(dependsOn) && e.check === check)) edges.push({ to: targetKey(dependsOn), check });
+      this.direct.set(from, edges);
+      addEdge(this.reverse, targetKey(dependsOn), from);
     }
   }
 
@@ -29,9 +38,10 @@ export class TargetDependencyGraph {
     return new TargetDependencyGraph([]);
   }
 
-  /** The targets `target` relies on directly. */
-  dependenciesOf(target: string): readonly string[] {
-    return this.direct.get(target) ?? [];
+  /** The targets `target` relies on directly; with `check`, only those that check relies on. */
+  dependenciesOf(target: string, check?: string): readonly string[] {
+    const edges = (this.direct.get(target) ?? []).filter((e) => check === undefined || e.check === undefined || e.check === check);
+    return [...new Set(edges.map((e) => e.to))];
   }
 
   /** The targets relying on `target` directly. */

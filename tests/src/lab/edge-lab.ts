@@ -1,5 +1,5 @@
 import { execFile } from 'node:child_process';
-import { mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
@@ -85,6 +85,11 @@ export type EdgeLab = {
   caddyRetry(): Promise<void>;
   /** Pebble's issuing root, PEM: it changes at every start. */
   pebbleRoot(): Promise<string>;
+  /**
+   * Stops Caddy, empties its certificate storage and starts it again: a Caddy that must order its certificates afresh
+   * (a rebuilt machine, a lost volume). It tries at once, then waits a minute after a failure.
+   */
+  restartCaddyWithoutCertificates(): Promise<void>;
   /** The lab's named (or with `at: 'resolver'`, the caching resolver) asked by the real `dig`. */
   dig(name: string, type?: 'A' | 'AAAA', at?: 'authoritative' | 'resolver'): Promise<DigAnswer>;
   /** Removes a host's A record from the zone with nsupdate and the lab's key (a record that vanished). */
@@ -206,8 +211,8 @@ function mistype(keyFile: string): string {
   return keyFile.replace(/secret "(.)/, (_match, first: string) => `secret "${first === 'A' ? 'B' : 'A'}`);
 }
 
-async function launch(dir: string, name: LabProcessName, command: string, args: string[], ready: (log: string) => boolean | Promise<boolean>, env: Record<string, string> = {}): Promise<TrackedProcess> {
-  const proc = spawnTracked(command, args, { logFile: join(dir, `${name}.log`), env: { ...process.env, ...env } });
+async function launch(dir: string, name: LabProcessName, command: string, args: string[], ready: (log: string) => boolean | Promise<boolean>, env: Record<string, string> = {}, logName: string = name): Promise<TrackedProcess> {
+  const proc = spawnTracked(command, args, { logFile: join(dir, `${logName}.log`), env: { ...process.env, ...env } });
   await waitUntilReady(name, proc, () => ready(proc.log()), START_TIMEOUT_MS);
   return proc;
 }
@@ -225,6 +230,7 @@ function edgeLab(hosts: string[], ports: EdgeLabPorts, paths: EdgeLabPaths, proc
   const goodConfig = readFileSync(paths.ddclientConf, 'utf8');
   const goodKey = readFileSync(paths.ddclientKey, 'utf8');
   let ddclientRuns = 0;
+  let caddyStarts = 1;
   return {
     zone: LAB_ZONE,
     hosts,
@@ -247,6 +253,13 @@ function edgeLab(hosts: string[], ports: EdgeLabPorts, paths: EdgeLabPaths, proc
       writeFileSync(paths.ddclientConf, goodConfig, { mode: 0o600 });
     },
     caddyRetry: () => caddyRetry(ports.caddyAdmin, paths.caddyfile),
+    restartCaddyWithoutCertificates: async () => {
+      await processes.caddy.stop('SIGTERM', 10_000);
+      rmSync(paths.caddyStorage, { recursive: true, force: true });
+      mkdirSync(paths.caddyStorage, { recursive: true });
+      caddyStarts += 1;
+      processes.caddy = await launch(paths.dir, 'caddy', 'caddy', ['run', '--config', paths.caddyfile, '--adapter', 'caddyfile'], (log) => log.includes('serving initial configuration'), caddyEnv(paths.dir), `caddy-${caddyStarts}`);
+    },
     pebbleRoot: () => httpsGet(`https://127.0.0.1:${ports.acmeManagement}/roots/0`, readFileSync(paths.pebbleListenerCa)),
     dig: (name, type = 'A', at = 'authoritative') => dig(at === 'resolver' ? ports.resolver : ports.dns, name, type),
     deleteRecord: async (host) => nsupdate(paths.tsigKey, [`server 127.0.0.1 ${ports.dns}`, `zone ${LAB_ZONE}.`, `update delete ${labHost(host)}. A`, 'send']),

@@ -1,5 +1,6 @@
 import type { CaddyConfig, JarvisConfig } from '@jarvis/config';
-import type { TargetRef } from '@jarvis/contracts';
+import { targetOf, type TargetRef } from '@jarvis/contracts';
+import type { TargetDependency } from '../../dependency-graph.js';
 import type { ComponentRestartPort } from '../../component-restart/component-restart-port.js';
 import { describeRestartComponent, RestartComponent, type RestartSpec } from '../../component-restart/restart-component.js';
 import type { TargetKindPlugin } from '../../target-kind.js';
@@ -52,7 +53,28 @@ export function caddyKind(config: JarvisConfig): TargetKindPlugin<CaddyDependenc
     fallbacks: { [CADDY_CERTIFICATES_CHECK]: [RESTART_CADDY] },
     createActions: ({ caddy, tls, restarts }) => [new RemediateSsl(config.caddy, caddy, tls), new RestartComponent(restartSpec({ caddy, tls }), restarts)],
     createProbes: ({ caddy, tls }) => config.caddy.flatMap((instance) => probesOf(instance, new CaddyLooks(instance, caddy, tls))),
+    dependencies: () => certificatesOnServedNames(config),
   };
+}
+
+/**
+ * Caddy's sites come from its running config, not from jarvis.yaml; a `tls.endpoints` entry reached at a Caddy's
+ * HTTPS address and port is one of its sites. Its certificate is ordered only once its name resolves (the ACME
+ * challenge), so the Caddy's certificates check relies on the record of each such name watched under `dns.records`;
+ * its other checks (admin API, upstreams) do not.
+ */
+function certificatesOnServedNames({ caddy, tls, dns }: JarvisConfig): TargetDependency[] {
+  const watched = new Set(dns.records.map((record) => record.domain));
+  return caddy.flatMap((instance) =>
+    tls.endpoints
+      .filter((endpoint) => endpoint.address === instance.httpsAddress && endpoint.port === instance.httpsPort && watched.has(endpoint.host))
+      .map((endpoint) => ({
+        target: targetOf('caddy', instance.name),
+        dependsOn: targetOf('dns_record', endpoint.host),
+        check: CADDY_CERTIFICATES_CHECK,
+        why: `Caddy ${instance.name} orders the certificate of ${endpoint.host} only once that name resolves`,
+      })),
+  );
 }
 
 function probesOf(instance: CaddyConfig, looks: CaddyLooks): CaddyProbe[] {

@@ -1,0 +1,3 @@
+import { dnsFailureScenarioSuite } from './dns-failure-scenario-suite.js';
+
+dnsFailureScenarioSuite('split');
