@@ -1,5 +1,5 @@
 import { execFileSync } from 'node:child_process';
-import { mkdirSync, mkdtempSync, symlinkSync, copyFileSync, existsSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, symlinkSync, copyFileSync, existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import Docker from 'dockerode';
@@ -40,8 +40,16 @@ export async function startDockerd(existingDir?: string): Promise<DockerHarness>
       const containers = await docker.listContainers({ all: true }).catch(() => []);
       await Promise.all(containers.map((c) => docker.getContainer(c.Id).remove({ force: true }).catch(() => undefined)));
       await proc.stop('SIGTERM', 30_000);
+      unmountNetnsOf(dir);
     },
   };
+}
+
+/** dockerd leaves its default network namespace bind-mounted under its exec root when it stops; nothing else unmounts it. */
+function unmountNetnsOf(dir: string): void {
+  const netns = join(dir, 'exec', 'netns', 'default');
+  const mounted = readFileSync('/proc/self/mountinfo', 'utf8').split('\n').some((line) => line.split(' ')[4] === netns);
+  if (mounted) execFileSync('umount', [netns]);
 }
 
 async function importBusybox(docker: Docker, dir: string): Promise<void> {
