@@ -7,6 +7,7 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import type { ApprovalsReply, JarvisEventOf } from '@jarvis/contracts';
 import { RESTORE_DDCLIENT_CREDENTIALS } from '@jarvis/registry';
 import { startEdgeLab, type EdgeLab } from '../lab/edge-lab.js';
+import { runJarvisCli } from '../support/jarvis-cli.js';
 import { ofIncident, timeline } from '../support/event-reader.js';
 import { onEventPublished } from '../support/event-trigger.js';
 import type { Shape } from '../support/jarvis-harness.js';
@@ -124,6 +125,10 @@ export function ddclientCredentialsSuite(shape: Shape): void {
       assert.ok(!diff.includes(edge.paths.ddclientTypoKey) && !diff.includes(edge.paths.ddclientKey), `the password values are masked:\n${diff}`);
       const listed = (await api(lab, 'GET', '/approvals')).body as ApprovalsReply;
       assert.equal(listed.approvals.find((a) => a.id === request.id)?.diff, diff, 'GET /approvals shows the same diff');
+      const printed = await runJarvisCli(['approvals'], { JARVIS_API_URL: `http://127.0.0.1:${lab.jarvis.httpPort}` });
+      assert.equal(printed.status, 0, printed.stderr);
+      assert.match(printed.stdout, new RegExp(`${request.id}[\\s\\S]*diff \\(secrets masked\\):\\n[\\s\\S]*^ {4}-password=\\*{8}$`, 'm'), printed.stdout);
+      assert.ok(!printed.stdout.includes(edge.paths.ddclientTypoKey) && !printed.stdout.includes(edge.paths.ddclientKey), `jarvis approvals masks the passwords:\n${printed.stdout}`);
     });
 
     it('once granted: backed up, validated, applied, the forced update publishes, and the incident is remediated; no secret anywhere', async () => {
