@@ -3,7 +3,7 @@ import { isIP } from 'node:net';
 import { Type } from 'class-transformer';
 import { IsInt, IsIP, IsOptional, IsString, Matches, Max, Min, ValidateNested } from 'class-validator';
 import { Describe } from './config-description.js';
-import { absolutePathProblem } from './disk-config.js';
+import { absolutePath } from './absolute-path.js';
 import { ENDPOINT_NAME_PATTERN, Satisfies } from './endpoint-config.js';
 import { RunsAsConfig } from './runs-as-config.js';
 import { CertificateExpectations } from './tls-config.js';
@@ -12,10 +12,6 @@ import { CertificateExpectations } from './tls-config.js';
 function loopbackProblem(value: unknown): string | null {
   if (typeof value !== 'string' || isIP(value) === 0) return 'must be an IPv4 or IPv6 address';
   return value.startsWith('127.') || value === '::1' ? null : 'must be a loopback address (127.0.0.0/8 or ::1): the admin API has no authentication';
-}
-
-function pathProblem(value: unknown): string | null {
-  return absolutePathProblem(value) ?? null;
 }
 
 function timeoutWithinInterval(value: unknown, owner: CaddyConfig): string | null {
@@ -43,11 +39,11 @@ export class CaddyConfig extends CertificateExpectations {
   adminPort = 2019;
 
   @Describe('The Caddyfile checked with `caddy validate` and read with `caddy adapt`; it must lie under the folders allowed for Caddyfiles (/etc/caddy).')
-  @Satisfies('caddyfilePath', pathProblem)
+  @Satisfies('absolutePath', absolutePath)
   caddyfile!: string;
 
   @Describe('The caddy program, as an absolute path: it is run with an argument list, never through a shell.')
-  @Satisfies('binaryPath', pathProblem)
+  @Satisfies('absolutePath', absolutePath)
   binary = '/usr/bin/caddy';
 
   @Describe("The IP address Caddy's HTTPS sites are reached at, for the certificate check of every site (names are not resolved).")

@@ -1,25 +1,8 @@
 import 'reflect-metadata';
-import { ArrayMaxSize, ArrayUnique, IsArray, IsInt, IsOptional, IsString, Matches, Max, Min, registerDecorator, type ValidationArguments } from 'class-validator';
+import { ArrayMaxSize, ArrayUnique, IsArray, IsInt, IsOptional, IsString, Matches, Max, Min } from 'class-validator';
 import { Describe } from './config-description.js';
-import { absolutePathProblem } from './disk-config.js';
-
-function IsAbsolutePath(each = false) {
-  return (object: object, propertyName: string) =>
-    registerDecorator({
-      name: 'isAbsolutePath',
-      target: object.constructor,
-      propertyName,
-      options: { each },
-      validator: {
-        validate: (value: unknown) => absolutePathProblem(value) === undefined && value !== '/',
-        defaultMessage: (args?: ValidationArguments) => {
-          const values = each && Array.isArray(args?.value) ? (args.value as unknown[]) : [args?.value];
-          const bad = values.find((value) => absolutePathProblem(value) !== undefined || value === '/');
-          return `${String(bad)}: ${absolutePathProblem(bad) ?? 'the whole filesystem cannot be whitelisted'}`;
-        },
-      },
-    });
-}
+import { absolutePath, allowedFolder, allowedFolders } from './absolute-path.js';
+import { Satisfies } from './endpoint-config.js';
 
 /** The config editor: the only process that writes config files, and only these. */
 export class ConfigEditorConfig {
@@ -28,19 +11,19 @@ export class ConfigEditorConfig {
   @ArrayMaxSize(256)
   @ArrayUnique()
   @IsString({ each: true })
-  @IsAbsolutePath(true)
+  @Satisfies('allowedFolders', allowedFolders)
   allowedPaths: string[] = [];
 
   @Describe('Folder holding the secret files an edit may reference as { secretFile: name }; read at apply time, never published. null: edits may not reference secrets.')
   @IsOptional()
   @IsString()
-  @IsAbsolutePath()
+  @Satisfies('allowedFolder', allowedFolder)
   secretsFolder: string | null = null;
 
   @Describe('Folder for the timestamped backups (mode 0600); null: beside the file they copy.')
   @IsOptional()
   @IsString()
-  @IsAbsolutePath()
+  @Satisfies('allowedFolder', allowedFolder)
   backupFolder: string | null = null;
 
   @Describe('Backups kept per file (the newest is always kept).')
@@ -75,6 +58,6 @@ export class ConfigEditorConfig {
 
   @Describe('The caddy binary used for caddy validate: an absolute path, never looked up on PATH.')
   @IsString()
-  @IsAbsolutePath()
+  @Satisfies('absolutePath', absolutePath)
   caddyBinary = '/usr/bin/caddy';
 }

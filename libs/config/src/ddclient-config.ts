@@ -1,31 +1,11 @@
 import 'reflect-metadata';
 import { Type } from 'class-transformer';
-import { ArrayMaxSize, ArrayUnique, IsArray, IsInt, IsOptional, IsString, Matches, Max, Min, registerDecorator, ValidateNested, type ValidationArguments } from 'class-validator';
+import { ArrayMaxSize, ArrayUnique, IsArray, IsInt, IsOptional, IsString, Matches, Max, Min, ValidateNested } from 'class-validator';
 import { CONFIGURED_NAME_PATTERN } from '@jarvis/contracts';
 import { Describe } from './config-description.js';
-import { absolutePathProblem } from './disk-config.js';
+import { absolutePath, allowedFolders } from './absolute-path.js';
+import { Satisfies } from './endpoint-config.js';
 import { RunsAsConfig } from './runs-as-config.js';
-
-function IsAbsolutePath(options: { each?: boolean } = {}): PropertyDecorator {
-  return (object, propertyName) =>
-    registerDecorator({
-      name: 'isAbsolutePath',
-      target: object.constructor,
-      propertyName: propertyName as string,
-      options: { each: options.each ?? false },
-      validator: {
-        validate: (value: unknown) => absolutePathProblem(value) === undefined,
-        defaultMessage: (args?: ValidationArguments) => (Array.isArray(args?.value) ? entryProblems(args.value) : absolutePathProblem(args?.value)) ?? 'must be an absolute, normalized path',
-      },
-    });
-}
-
-function entryProblems(values: unknown[]): string {
-  return values.flatMap((value, index) => {
-    const problem = absolutePathProblem(value);
-    return problem === undefined ? [] : [`[${index}] ${problem}`];
-  }).join('; ');
-}
 
 /** The ddclient Jarvis looks after (check ddclient_update): its config, its log and how it is run. */
 export class DdclientConfig {
@@ -36,23 +16,23 @@ export class DdclientConfig {
 
   @Describe('Absolute path of ddclient.conf; it is parsed and validated on every probe.')
   @IsString()
-  @IsAbsolutePath()
+  @Satisfies('absolutePath', absolutePath)
   config!: string;
 
   @Describe("Absolute path of a file ddclient's output or log goes to; its latest line per host says whether updates succeed.")
   @IsOptional()
   @IsString()
-  @IsAbsolutePath()
+  @Satisfies('absolutePath', absolutePath)
   log?: string;
 
   @Describe("ddclient's cache file (-cache), used when Jarvis runs ddclient itself.")
   @IsString()
-  @IsAbsolutePath()
+  @Satisfies('absolutePath', absolutePath)
   cache = '/var/cache/ddclient/ddclient.cache';
 
   @Describe('The ddclient program, an absolute path; Jarvis runs it as argv, never through a shell.')
   @IsString()
-  @IsAbsolutePath()
+  @Satisfies('absolutePath', absolutePath)
   program = '/usr/bin/ddclient';
 
   @Describe("Folders nsupdate's TSIG key files may be read from, besides the folder of ddclient.conf (symlinks resolved).")
@@ -60,7 +40,7 @@ export class DdclientConfig {
   @ArrayMaxSize(16)
   @ArrayUnique({ message: 'must not list a folder twice' })
   @IsString({ each: true })
-  @IsAbsolutePath({ each: true })
+  @Satisfies('allowedFolders', allowedFolders)
   keyFolders: string[] = [];
 
   @Describe('How often the config and the log are checked, in seconds.')

@@ -1,57 +1,19 @@
 import 'reflect-metadata';
 import { realpathSync, statSync } from 'node:fs';
-import { posix } from 'node:path';
-import { ArrayMaxSize, ArrayUnique, IsArray, IsInt, IsString, Max, Min, registerDecorator, type ValidationArguments } from 'class-validator';
+import { ArrayMaxSize, ArrayUnique, IsArray, IsInt, IsString, Max, Min } from 'class-validator';
 import { MOUNT_PATH_PATTERN } from '@jarvis/contracts';
+import { absolutePathProblem, allowedFolders } from './absolute-path.js';
+import { Satisfies } from './endpoint-config.js';
 
-/** Longer than Linux's PATH_MAX is not a path the kernel would take. */
-const PATH_MAX_BYTES = 4095;
-
-/** Why `value` is not an absolute, normalized path, or undefined when it is one. */
-export function absolutePathProblem(value: unknown): string | undefined {
-  if (typeof value !== 'string') return 'must be a string';
-  if (value.includes('\0')) return 'must not contain a NUL byte';
-  if (!value.startsWith('/')) return 'must be an absolute path';
-  if (Buffer.byteLength(value) > PATH_MAX_BYTES) return `must be at most ${PATH_MAX_BYTES} bytes`;
-  if (value !== '/' && (posix.normalize(value) !== value || value.endsWith('/'))) {
-    return 'must be normalized (no ".", "..", "//" or trailing "/")';
-  }
-  return undefined;
-}
-
-/** class-validator decorator for absolutePathProblem; with `each`, every entry is checked. */
 /** A mount is also the target id `disk:<mount>`: beyond being a clean path, plain characters only. */
-function mountPathProblem(value: unknown): string | undefined {
-  return absolutePathProblem(value) ?? (MOUNT_PATH_PATTERN.test(value as string) ? undefined : 'must use only letters, digits and . _ @ + - between slashes (it names the target disk:<mount>)');
-}
-
-function IsAbsoluteNormalizedPath(options: { each?: boolean; asTargetId?: boolean } = {}) {
-  const problemOf = options.asTargetId ? mountPathProblem : absolutePathProblem;
-  return (object: object, propertyName: string) =>
-    registerDecorator({
-      name: 'isAbsoluteNormalizedPath',
-      target: object.constructor,
-      propertyName,
-      options: { each: options.each ?? false },
-      validator: {
-        validate: (value: unknown) => problemOf(value) === undefined,
-        defaultMessage: (args?: ValidationArguments) => {
-          if (!options.each || !Array.isArray(args?.value)) return problemOf(args?.value) ?? 'must be an absolute, normalized path';
-          return (args.value as unknown[])
-            .flatMap((value, index) => {
-              const problem = absolutePathProblem(value);
-              return problem === undefined ? [] : [`[${index}] ${problem}`];
-            })
-            .join('; ');
-        },
-      },
-    });
+function mountPath(value: unknown): string | null {
+  return absolutePathProblem(value) ?? (MOUNT_PATH_PATTERN.test(value as string) ? null : 'must use only letters, digits and . _ @ + - between slashes (it names the target disk:<mount>)');
 }
 
 /** One mount watched by the disk kind (check disk_usage, actions clean_tmp_files and cleanup_old_logs). */
 export class DiskConfig {
   /** A mount point; its usage is read with statfs. It is also the target id (`disk:/srv`), so plain characters only. */
-  @IsAbsoluteNormalizedPath({ asTargetId: true })
+  @Satisfies('mountPath', mountPath)
   mount!: string;
 
   /** How often the usage is read. */
@@ -71,7 +33,7 @@ export class DiskConfig {
   @ArrayMaxSize(64)
   @ArrayUnique({ message: 'must not list a folder twice' })
   @IsString({ each: true })
-  @IsAbsoluteNormalizedPath({ each: true })
+  @Satisfies('allowedFolders', allowedFolders)
   tmpFolders: string[] = [];
 
   @IsInt()
@@ -84,7 +46,7 @@ export class DiskConfig {
   @ArrayMaxSize(64)
   @ArrayUnique({ message: 'must not list a folder twice' })
   @IsString({ each: true })
-  @IsAbsoluteNormalizedPath({ each: true })
+  @Satisfies('allowedFolders', allowedFolders)
   logFolders: string[] = [];
 
   @IsInt()

@@ -80,7 +80,7 @@ describe('HttpEndpointConfig', () => {
     ['a JSON expectation left out', { jsonField: { path: 'a' } }, 'endpoints[0].jsonField.equals: must be a string, a number'],
     ['tlsVerify as a string', { tlsVerify: 'no' }, 'endpoints[0].tlsVerify: must be a boolean value'],
     ['a relative CA file', { caFile: 'ca.pem' }, 'endpoints[0].caFile: must be an absolute path'],
-    ['a CA file climbing out', { caFile: '/etc/jarvis/../shadow' }, 'endpoints[0].caFile: must not contain ".." segments'],
+    ['a CA file climbing out', { caFile: '/etc/jarvis/../shadow' }, 'endpoints[0].caFile: must be normalized (no ".", "..", "//" or trailing "/")'],
     ['a CA file with a NUL byte', { caFile: '/etc/jarvis/ca.pem\0.txt' }, 'endpoints[0].caFile: must not contain a NUL byte'],
     ['a CA file for an http url', { url: 'http://nas.lab/', caFile: '/etc/jarvis/ca.pem' }, 'endpoints[0].caFile: needs an https url'],
     ['a CA file without verification', { tlsVerify: false, caFile: '/etc/jarvis/ca.pem' }, 'endpoints[0].caFile: has no effect with tlsVerify: false'],

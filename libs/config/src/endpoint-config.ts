@@ -16,6 +16,7 @@ import {
   type ValidationArguments,
 } from 'class-validator';
 import { CONTAINER_NAME_PATTERN } from '@jarvis/contracts';
+import { absolutePath } from './absolute-path.js';
 import { DEFAULT_EXPECTED_STATUS, parseStatusEntry, type ExpectedStatusEntry } from './expected-status.js';
 
 /** An endpoint's name is its target id: lowercase, so it is safe in subjects, keys and file names alike. */
@@ -69,16 +70,6 @@ function expectedStatusProblem(value: unknown): string | null {
 function jsonScalarProblem(value: unknown): string | null {
   if (value === null || ['string', 'number', 'boolean'].includes(typeof value)) return null;
   return 'must be a string, a number, true, false or null';
-}
-
-/** An absolute path without `..`: the probe still resolves it (symlinks too) against its allowed folders before reading. */
-export function caFilePathProblem(value: unknown): string | null {
-  if (typeof value !== 'string') return 'must be a string';
-  if (value.includes('\0')) return 'must not contain a NUL byte';
-  if (!value.startsWith('/')) return 'must be an absolute path';
-  if (value.split('/').includes('..')) return 'must not contain ".." segments';
-  if (value.length > 4096) return 'must be at most 4096 characters';
-  return null;
 }
 
 function bodyNeedsGet(_: unknown, endpoint: HttpEndpointConfig): string | null {
@@ -153,7 +144,7 @@ export class HttpEndpointConfig {
 
   /** A PEM bundle trusted for this endpoint in addition to the system's CAs (a homelab's own CA). */
   @IsOptional()
-  @Satisfies('caFilePath', caFilePathProblem)
+  @Satisfies('absolutePath', absolutePath)
   @Satisfies('caFileNeedsVerifiedHttps', caFileNeedsVerifiedHttps)
   caFile?: string;
 

@@ -1,3 +1,4 @@
+export * from './absolute-path.js';
 export * from './caddy-config.js';
 export * from './closest-name.js';
 export { CONFIG_SCHEMA_FILE, configSchemaJson } from './config-schema.js';

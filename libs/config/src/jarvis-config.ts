@@ -25,11 +25,12 @@ import { CaddyConfig } from './caddy-config.js';
 import { DdclientConfig } from './ddclient-config.js';
 import { DiskConfig } from './disk-config.js';
 import { DnsConfig } from './dns-config.js';
+import { allowedFolders } from './absolute-path.js';
 import { HttpEndpointConfig, Satisfies } from './endpoint-config.js';
 import { MaintenanceConfig } from './maintenance-config.js';
 import { ReliabilityConfig } from './reliability-config.js';
 import { RemediationConfig } from './remediation-config.js';
-import { extraFoldersProblem, TlsConfig } from './tls-config.js';
+import { TlsConfig } from './tls-config.js';
 
 export class WatchConfig {
   @Describe('Containers watched by name, in addition to those carrying the label below.')
@@ -385,7 +386,7 @@ export class JarvisConfig {
   @IsArray()
   @ArrayMaxSize(16)
   @ArrayUnique()
-  @Satisfies('extraFolders', extraFoldersProblem)
+  @Satisfies('allowedFolders', allowedFolders)
   extraCaddyfileFolders: string[] = [];
 
   @Describe('The ddclient whose config and updates are checked (check ddclient_update); absent: none.')

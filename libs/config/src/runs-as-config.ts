@@ -2,7 +2,7 @@ import 'reflect-metadata';
 import { IsOptional, IsString, Matches, MaxLength, ValidateIf } from 'class-validator';
 import { CONTAINER_NAME_PATTERN } from '@jarvis/contracts';
 import { Describe } from './config-description.js';
-import { absolutePathProblem } from './disk-config.js';
+import { absolutePath } from './absolute-path.js';
 import { Satisfies } from './endpoint-config.js';
 
 /** A systemd service unit name: it is passed to systemctl, so no leading dash, no path, no blank; it ends in .service. */
@@ -28,7 +28,7 @@ export class RunsAsConfig {
 
   @Describe('systemctl, an absolute path; only used for a systemdUnit.')
   @IsString()
-  @Satisfies<RunsAsConfig>('isAbsolutePath', (value) => absolutePathProblem(value) ?? null)
+  @Satisfies('absolutePath', absolutePath)
   systemctl = '/usr/bin/systemctl';
 }
 

@@ -45,7 +45,7 @@ describe('TlsEndpointConfig', () => {
 
   it('takes a CA file only as an absolute path without ".."', () => {
     assert.deepEqual(errorsOf({ ...VALID, caFile: 'ca.pem' }), ['caFile: must be an absolute path']);
-    assert.deepEqual(errorsOf({ ...VALID, caFile: '/etc/jarvis/../shadow' }), ['caFile: must not contain ".." segments']);
+    assert.deepEqual(errorsOf({ ...VALID, caFile: '/etc/jarvis/../shadow' }), ['caFile: must be normalized (no ".", "..", "//" or trailing "/")']);
     assert.deepEqual(errorsOf({ ...VALID, caFile: '/etc/jarvis/lab-ca.pem' }), []);
   });
 
@@ -105,9 +105,9 @@ describe('tls.extraCaFolders', () => {
   });
 
   it('refuses a relative, unnormalized, root or repeated folder, naming it and the reason', () => {
-    assert.deepEqual(errors(['/srv/pki', 'pki']), ['extraCaFolders: [1] pki: must be an absolute path']);
-    assert.deepEqual(errors(['/srv/../etc']), ['extraCaFolders: [0] /srv/../etc: must be normalized (no ".", "..", "//" or trailing "/")']);
-    assert.deepEqual(errors(['/']), ['extraCaFolders: [0] /: must not be "/": every file would be allowed']);
+    assert.deepEqual(errors(['/srv/pki', 'pki']), ['extraCaFolders: [1] must be an absolute path']);
+    assert.deepEqual(errors(['/srv/../etc']), ['extraCaFolders: [0] must be normalized (no ".", "..", "//" or trailing "/")']);
+    assert.deepEqual(errors(['/']), ['extraCaFolders: [0] must not be "/": every file on the machine would be allowed']);
     assert.deepEqual(errors(['/srv/pki', '/srv/pki']), ["extraCaFolders: All extraCaFolders's elements must be unique"]);
     assert.ok(errors('/srv/pki').includes('extraCaFolders: must be an array'));
   });
@@ -117,6 +117,6 @@ describe('extraCaddyfileFolders', () => {
   it('takes none by default, and refuses "/" naming the entry', () => {
     assert.deepEqual(parseConfig('').extraCaddyfileFolders, []);
     assert.deepEqual(parseConfig('extraCaddyfileFolders: [/srv/caddy]').extraCaddyfileFolders, ['/srv/caddy']);
-    assert.throws(() => parseConfig('extraCaddyfileFolders: [/srv/caddy, /]'), (error: Error) => error instanceof ConfigError && /extraCaddyfileFolders: \[1\] \/: must not be "\/"/.test(error.message));
+    assert.throws(() => parseConfig('extraCaddyfileFolders: [/srv/caddy, /]'), (error: Error) => error instanceof ConfigError && /extraCaddyfileFolders: \[1\] must not be "\/"/.test(error.message));
   });
 });

@@ -2,8 +2,8 @@ import 'reflect-metadata';
 import { Type } from 'class-transformer';
 import { ArrayMaxSize, ArrayUnique, IsArray, IsInt, IsIP, IsOptional, IsString, Matches, Max, Min, ValidateNested } from 'class-validator';
 import { Describe } from './config-description.js';
-import { absolutePathProblem } from './disk-config.js';
-import { caFilePathProblem, ENDPOINT_NAME_PATTERN, Satisfies } from './endpoint-config.js';
+import { absolutePath, allowedFolders } from './absolute-path.js';
+import { ENDPOINT_NAME_PATTERN, Satisfies } from './endpoint-config.js';
 
 /** A DNS name as sent in SNI: letters, digits and hyphens between dots, no trailing dot, at most 253 characters. */
 export const TLS_HOST_PATTERN = /^(?=.{1,253}$)[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?(?:\.[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?)*$/;
@@ -20,7 +20,7 @@ function timeoutWithinInterval(value: unknown, owner: { intervalSeconds: number 
 export class CertificateExpectations {
   @Describe('A PEM bundle trusted in addition to the system CAs (a homelab CA), read only from the allowed folders (/etc/jarvis, /etc/ssl/certs, /usr/local/share/ca-certificates).')
   @IsOptional()
-  @Satisfies('caFilePath', caFilePathProblem)
+  @Satisfies('absolutePath', absolutePath)
   caFile?: string;
 
   @Describe('A certificate expiring within this many days is a warning.')
@@ -86,16 +86,7 @@ export class TlsConfig {
   @IsArray()
   @ArrayMaxSize(16)
   @ArrayUnique()
-  @Satisfies('extraFolders', extraFoldersProblem)
+  @Satisfies('allowedFolders', allowedFolders)
   extraCaFolders: string[] = [];
 }
 
-/** Each folder of a whitelist a clean absolute path; "/" would allow any file on the machine. */
-export function extraFoldersProblem(value: unknown): string | null {
-  if (!Array.isArray(value)) return null;
-  for (const [index, folder] of value.entries()) {
-    const problem = absolutePathProblem(folder) ?? (folder === '/' ? 'must not be "/": every file would be allowed' : undefined);
-    if (problem) return `[${index}] ${String(folder)}: ${problem}`;
-  }
-  return null;
-}
