@@ -2,22 +2,21 @@ import type { CaddyConfig } from '@jarvis/config';
 import type { AdminReading, CaddyAdminPath, CaddyPort, CaddyRun, Reachability, UpstreamEndpoint } from '@jarvis/registry';
 import { getAdmin, reloadCurrentConfig } from './admin-client.js';
 import { DEFAULT_CADDYFILE_DIRS, resolveAllowedFile } from './allowed-file.js';
-import { ExecFileCommandRunner, type CommandRunner } from './command-runner.js';
+import { runCaddy } from './caddy-program.js';
 import { reachUpstream } from './upstream-reach.js';
 
+const CADDY_ENVIRONMENT = ['HOME', 'XDG_DATA_HOME', 'XDG_CONFIG_HOME'] as const;
+
 export type LocalCaddyOptions = {
-  runner?: CommandRunner;
   /** Folders a Caddyfile may live in (real paths, symlinks resolved). */
   caddyfileDirs?: readonly string[];
 };
 
 /** The Caddy kind's port on this machine: its admin API over loopback, its program with an argument list. */
 export class LocalCaddy implements CaddyPort {
-  private readonly runner: CommandRunner;
   private readonly caddyfileDirs: readonly string[];
 
   constructor(options: LocalCaddyOptions = {}) {
-    this.runner = options.runner ?? new ExecFileCommandRunner();
     this.caddyfileDirs = options.caddyfileDirs ?? DEFAULT_CADDYFILE_DIRS;
   }
 
@@ -44,6 +43,11 @@ export class LocalCaddy implements CaddyPort {
   /** The Caddyfile is judged on its real path and that path is what caddy gets, so a swapped symlink changes nothing. */
   private async runCaddy(instance: CaddyConfig, command: 'validate' | 'adapt', signal: AbortSignal): Promise<CaddyRun> {
     const caddyfile = await resolveAllowedFile(instance.caddyfile, this.caddyfileDirs, 'caddyfile');
-    return this.runner.run(instance.binary, [command, '--config', caddyfile, '--adapter', 'caddyfile'], { timeoutMs: instance.timeoutMs, signal });
+    return runCaddy({ binary: instance.binary, command, caddyfile, env: caddyEnvironment(), timeoutMs: instance.timeoutMs, signal });
   }
+}
+
+/** What Caddy may see of Jarvis's environment: where its home is (it keeps its data there), nothing else. */
+function caddyEnvironment(): Record<string, string> {
+  return Object.fromEntries(CADDY_ENVIRONMENT.flatMap((name) => (process.env[name] === undefined ? [] : [[name, process.env[name]!]])));
 }

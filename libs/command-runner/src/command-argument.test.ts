@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { argumentProblem, flag, MAX_ARGUMENT_BYTES, operand, value } from './command-argument.js';
+import { argumentProblem, flag, MAX_ARGUMENT_BYTES, operand, subcommand, value } from './command-argument.js';
 
 describe('argumentProblem', () => {
   const cases: Array<[string, ReturnType<typeof flag>, RegExp | null]> = [
@@ -8,6 +8,10 @@ describe('argumentProblem', () => {
     ['a long flag', flag('--verbose'), null],
     ['a flag with a value glued on', flag('--file=/etc/passwd'), /flag "--file=\/etc\/passwd" is not a plain option/],
     ['a flag without a dash', flag('force'), /not a plain option/],
+    ['a subcommand', subcommand('validate'), null],
+    ['a subcommand that is an option', subcommand('--config'), /subcommand "--config" is not a plain word/],
+    ['a subcommand with a space', subcommand('validate now'), /not a plain word/],
+    ['a subcommand with a newline', subcommand('adapt\n'), /subcommand "adapt\\n" contains a NUL, newline or other control character/],
     ['a plain value', value('config file', '/etc/ddclient.conf'), null],
     ['a value starting with a dash', value('config file', '-query'), /value config file starts with a dash/],
     ['a value starting with a unicode dash', value('host', '\u2014query'), /value host starts with a dash/],

@@ -149,14 +149,15 @@ class ProcessStopper {
 function argvOf(program: ResolvedProgram, args: readonly CommandArgument[]): string[] {
   const argv: string[] = [];
   let operandsStarted = false;
-  for (const argument of args) {
+  for (const [index, argument] of args.entries()) {
     const problem = argumentProblem(argument);
     if (problem) throw new CommandRefusedError(`${program.path}: ${problem}`);
+    if (argument.kind === 'subcommand' && index > 0) throw new CommandRefusedError(`${program.path}: subcommand ${argument.text} must come first`);
     if (argument.kind === 'operand') {
       if (!operandsStarted && program.endOfOptions) argv.push('--');
       operandsStarted = true;
     } else if (operandsStarted) {
-      throw new CommandRefusedError(`${program.path}: ${argument.kind} ${argument.kind === 'flag' ? argument.text : argument.name} comes after an operand`);
+      throw new CommandRefusedError(`${program.path}: ${argument.kind} ${argument.kind === 'value' ? argument.name : argument.text} comes after an operand`);
     }
     argv.push(argument.text);
   }

@@ -1,7 +1,8 @@
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import type { ConfigValidator, ProgramRunner, Verdict } from './ports.js';
+import { runCaddy } from '@jarvis/caddy';
+import type { ConfigValidator, Verdict } from './ports.js';
 
 export type CaddyValidatorOptions = { readonly caddyBinary: string; readonly timeoutMs: number; readonly tempRoot?: string };
 
@@ -15,10 +16,7 @@ const MAX_REASON = 600;
 export class CaddyValidator implements ConfigValidator {
   readonly name = 'caddy validate';
 
-  constructor(
-    private readonly runner: ProgramRunner,
-    private readonly options: CaddyValidatorOptions,
-  ) {}
+  constructor(private readonly options: CaddyValidatorOptions) {}
 
   async validate(content: string): Promise<Verdict> {
     const folder = await mkdtemp(join(this.options.tempRoot ?? tmpdir(), 'jarvis-caddy-validate-'));
@@ -26,7 +24,7 @@ export class CaddyValidator implements ConfigValidator {
       const candidate = join(folder, 'Caddyfile');
       await writeFile(candidate, content, { mode: 0o600, flag: 'wx' });
       const env = { HOME: folder, XDG_DATA_HOME: folder, XDG_CONFIG_HOME: folder };
-      const result = await this.runner.run({ file: this.options.caddyBinary, args: ['validate', '--config', candidate, '--adapter', 'caddyfile'], timeoutMs: this.options.timeoutMs, env });
+      const result = await runCaddy({ binary: this.options.caddyBinary, command: 'validate', caddyfile: candidate, env, timeoutMs: this.options.timeoutMs });
       if (result.timedOut) return { ok: false, reason: `caddy validate did not finish within ${this.options.timeoutMs} ms` };
       if (result.exitCode === 0) return { ok: true, evidence: 'caddy validate: valid configuration' };
       return { ok: false, reason: `caddy validate exited with ${result.exitCode ?? 'no code'}: ${lastError(result.stderr || result.stdout)}` };

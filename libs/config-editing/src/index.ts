@@ -7,7 +7,6 @@ export * from './config-edit-error.js';
 export * from './config-editor.js';
 export * from './config-files.js';
 export * from './edit-path.js';
-export * from './exec-file-runner.js';
 export * from './format-validators.js';
 export * from './ports.js';
 export * from './secret-masking.js';

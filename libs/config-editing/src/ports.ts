@@ -17,16 +17,3 @@ export type ConfigHealthCheck = {
 
 /** The health check for a file, if its component has one: injected per target by whoever wires the editor. */
 export type HealthCheckLookup = (file: { readonly realPath: string; readonly format: ConfigFormat }) => ConfigHealthCheck | undefined;
-
-export type ProgramRun = {
-  /** An absolute path: never looked up on PATH, never a shell. */
-  readonly file: string;
-  readonly args: readonly string[];
-  readonly timeoutMs: number;
-  readonly env?: Readonly<Record<string, string>>;
-};
-
-export type ProgramResult = { readonly exitCode: number | null; readonly timedOut: boolean; readonly stdout: string; readonly stderr: string };
-
-/** Runs a program with an argv array and a deadline (the command runner implements it too). */
-export type ProgramRunner = { run(run: ProgramRun): Promise<ProgramResult> };

@@ -2,7 +2,7 @@ import { Controller, Inject, Module } from '@nestjs/common';
 import { MessagePattern, Payload, RpcException } from '@nestjs/microservices';
 import { RPC, rpcError, type ConfigApplyReply, type ConfigPreviewReply, type HealthReply } from '@jarvis/contracts';
 import type { JarvisConfig } from '@jarvis/config';
-import { CaddyAdminHealthCheck, CaddyValidator, ConfigEditError, ConfigEditor, ConfigFiles, ExecFileProgramRunner, loadAllowedPaths, maskSecrets, parseConfigEdit, type HealthCheckLookup } from '@jarvis/config-editing';
+import { CaddyAdminHealthCheck, CaddyValidator, ConfigEditError, ConfigEditor, ConfigFiles, loadAllowedPaths, maskSecrets, parseConfigEdit, type HealthCheckLookup } from '@jarvis/config-editing';
 import { CLOCK, JARVIS_CONFIG, PROCESSOR_HOST, ProcessorHost, ProcessorServiceModule, processorProviders, SERVICE_HEALTH, ServiceHealth, type Clock } from '@jarvis/service-kit';
 import { parseApplyRequest } from './apply-request.js';
 import { ConfigEditSteps } from './config-edit-steps.js';
@@ -80,7 +80,7 @@ async function configEditorFrom(config: JarvisConfig, healthChecks: HealthCheckL
     ...(settings.backupFolder ? { backupFolder: settings.backupFolder } : {}),
     retention: { keep: settings.backupsKept, maxAgeMs: settings.backupMaxAgeDays * 86_400_000 },
   });
-  const caddyValidator = new CaddyValidator(new ExecFileProgramRunner(), { caddyBinary: settings.caddyBinary, timeoutMs: settings.checkTimeoutSeconds * 1000 });
+  const caddyValidator = new CaddyValidator({ caddyBinary: settings.caddyBinary, timeoutMs: settings.checkTimeoutSeconds * 1000 });
   return new ConfigEditor({ files, caddyValidator, healthChecks, validators: { ddclient: ddclientEditValidator(config.ddclient?.keyFolders ?? []) } });
 }
 

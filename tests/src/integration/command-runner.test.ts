@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { argumentProblem, CommandRefusedError, CommandRunner, flag, operand, value } from '@jarvis/command-runner';
+import { argumentProblem, CommandRefusedError, CommandRunner, flag, operand, subcommand, value } from '@jarvis/command-runner';
 import { hostileCorpus } from '../support/hostile-corpus.js';
 
 const SECRET = 'Canary-7f3a9c/secret+value=';
@@ -62,6 +62,19 @@ describe('CommandRunner with a real program that records its argv', () => {
     assert.equal(existsSync(pwned), false, 'an injection ran a command');
     assert.deepEqual(readdirSync(dir).sort(), ['record-argv']);
     assert.ok(passed > 20 && refused > 40, `passed ${passed}, refused ${refused}`);
+  });
+
+  it('puts a subcommand first, before the flags, and refuses one anywhere else or one from the hostile corpus', async () => {
+    const runner = new CommandRunner({ programs: [{ path: recorder, endOfOptions: false }], env: { ...ENV, RECORD: record } });
+    const run = (args: Parameters<typeof runner.run>[0]['args']) => runner.run({ program: recorder, args, timeoutMs: 10_000 });
+    assert.equal((await run([subcommand('validate'), flag('--config'), value('caddyfile', '/etc/caddy/Caddyfile')])).exitCode, 0);
+    assert.deepEqual(recorded(), ['validate', '--config', '/etc/caddy/Caddyfile']);
+    await assert.rejects(run([flag('--config'), subcommand('validate')]), /subcommand validate must come first/);
+    const refused = hostileCorpus(pwned).filter((hostile) => argumentProblem(subcommand(hostile)) !== null);
+    for (const hostile of refused) await assert.rejects(run([subcommand(hostile)]), CommandRefusedError, JSON.stringify(hostile).slice(0, 80));
+    assert.equal(recorded(), null, 'a refused subcommand ran');
+    assert.ok(refused.length >= 100, `${refused.length} hostile subcommands refused`);
+    assert.equal(existsSync(pwned), false);
   });
 
   it('refuses a program off the whitelist and a whitelisted program that is missing, naming it', async () => {

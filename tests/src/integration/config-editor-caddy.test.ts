@@ -4,7 +4,7 @@ import { createServer, type Server } from 'node:http';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { connect, type NatsConnection } from '@nats-io/transport-node';
-import { CaddyAdminHealthCheck, CaddyValidator, ConfigEditor, ConfigFiles, ExecFileProgramRunner, loadAllowedPaths } from '@jarvis/config-editing';
+import { CaddyAdminHealthCheck, CaddyValidator, ConfigEditor, ConfigFiles, loadAllowedPaths } from '@jarvis/config-editing';
 import { ConfigEditorProcessor, ConfigEditSteps, parseApplyRequest, type EditorState } from '@jarvis/config-editor-service';
 import { EventProcessorRunner, JetStreamEventLog } from '@jarvis/event-log';
 import { startedEdit } from '../support/config-edit-fixtures.js';
@@ -60,7 +60,7 @@ describe('config editor and a running Caddy (real caddy validate and admin API)'
     const health = new CaddyAdminHealthCheck({ adminUrl: `http://127.0.0.1:${adminPort}`, timeoutMs: 15_000 });
     const editor = new ConfigEditor({
       files,
-      caddyValidator: new CaddyValidator(new ExecFileProgramRunner(), { caddyBinary: CADDY, timeoutMs: 30_000 }),
+      caddyValidator: new CaddyValidator({ caddyBinary: CADDY, timeoutMs: 30_000 }),
       healthChecks: ({ format }) => (format === 'caddyfile' ? health : undefined),
     });
     steps = new ConfigEditSteps(editor, { applyTimeoutMs: 60_000, actionWaitMs: 2_000 });

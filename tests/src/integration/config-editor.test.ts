@@ -6,7 +6,7 @@ import { after, before, describe, it } from 'node:test';
 import { jetstreamManager } from '@nats-io/jetstream';
 import { connect, type NatsConnection } from '@nats-io/transport-node';
 import { EVENT_STREAM_NAME, type ConfigApplyReply, type ConfigEditSpec, type JarvisEvent } from '@jarvis/contracts';
-import { CaddyValidator, ConfigEditor, ConfigFiles, editedContentDigest, ExecFileProgramRunner, loadAllowedPaths, type ConfigHealthCheck } from '@jarvis/config-editing';
+import { CaddyValidator, ConfigEditor, ConfigFiles, editedContentDigest, loadAllowedPaths, type ConfigHealthCheck } from '@jarvis/config-editing';
 import { ConfigEditorProcessor, ConfigEditSteps, parseApplyRequest, stepEvent, type EditorState, type StepContext } from '@jarvis/config-editor-service';
 import { EventProcessorRunner, JetStreamEventLog } from '@jarvis/event-log';
 import { grantedApproval, startedEdit, type StartedEdit } from '../support/config-edit-fixtures.js';
@@ -47,7 +47,7 @@ async function editorSteps(): Promise<ConfigEditSteps> {
   const files = new ConfigFiles({ allowed: await loadAllowedPaths([ETC]), secretsFolder: SECRETS, backupFolder: BACKUPS, retention: { keep: 3, maxAgeMs: 86_400_000 } });
   const editor = new ConfigEditor({
     files,
-    caddyValidator: new CaddyValidator(new ExecFileProgramRunner(), { caddyBinary: CADDY, timeoutMs: 30_000 }),
+    caddyValidator: new CaddyValidator({ caddyBinary: CADDY, timeoutMs: 30_000 }),
     healthChecks: ({ realPath }) => (realPath.endsWith('unhealthy.yaml') ? failingHealth : undefined),
   });
   return new ConfigEditSteps(editor, { applyTimeoutMs: 60_000, actionWaitMs: 2_000 });
