@@ -1,5 +1,4 @@
 import assert from 'node:assert/strict';
-import { execFile } from 'node:child_process';
 import { chmodSync, mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -11,22 +10,18 @@ import { JetStreamCheckpointStream } from '@jarvis/audit-store';
 import { EVENT_STREAM_NAME } from '@jarvis/contracts';
 import { eventStreamConfig, JetStreamEventLog } from '@jarvis/event-log';
 import { incidentOpened } from '../support/event-fixtures.js';
+import { runJarvisCli, type CliResult } from '../support/jarvis-cli.js';
 import { JARVIS_BIN, REPO_ROOT } from '../support/jarvis-harness.js';
 import { startNats, type NatsHarness } from '../support/nats-harness.js';
 import { killAllTracked, spawnTracked, waitFor, type TrackedProcess } from '../support/processes.js';
 import { startSecuredNats, type SecuredNats } from '../support/secured-nats.js';
 
-type CliResult = { code: number; stdout: string; stderr: string };
 type Verification = { ok: boolean; verified: number; checkpoints: number; uncheckpointed: number; finding?: { kind: string; stream: string; seq: number } };
 
 const dir = mkdtempSync(join(tmpdir(), 'jarvis-audit-chain-'));
 
 function runCli(args: string[], env: NodeJS.ProcessEnv): Promise<CliResult> {
-  return new Promise((resolve) => {
-    execFile(process.execPath, [JARVIS_BIN, ...args], { env: { ...process.env, JARVIS_DATA_DIR: dir, ...env }, timeout: 60_000 }, (error, stdout, stderr) => {
-      resolve({ code: error ? (typeof error.code === 'number' ? error.code : -1) : 0, stdout, stderr });
-    });
-  });
+  return runJarvisCli(args, { JARVIS_DATA_DIR: dir, ...env }, 60_000);
 }
 
 function config(name: string, everyEvents: number, everySeconds: number): string {
@@ -105,10 +100,10 @@ describe('the audit chain on a live stream (deny-delete lifted for the test)', {
 
   it('the untouched stream verifies: exit 0 with the count; --json gives the same as one object', async () => {
     const human = await runCli(['audit', 'verify'], { NATS_URL: nats.url });
-    assert.equal(human.code, 0, human.stderr + human.stdout);
+    assert.equal(human.status, 0, human.stderr + human.stdout);
     assert.match(human.stdout, /audit chain intact: 45 events of JARVIS_EVENTS verified against 3 checkpoint\(s\)/);
     const json = await runCli(['audit', 'verify', '--json'], { NATS_URL: nats.url });
-    assert.equal(json.code, 0, json.stderr);
+    assert.equal(json.status, 0, json.stderr);
     const result = JSON.parse(json.stdout) as Verification;
     assert.deepEqual([result.ok, result.verified, result.checkpoints, result.uncheckpointed], [true, 45, 3, 0]);
   });
@@ -116,28 +111,28 @@ describe('the audit chain on a live stream (deny-delete lifted for the test)', {
   it('deleting one message: exit 1 naming its sequence and the kind, in JSON and in words', async () => {
     await (await jetstreamManager(nc)).streams.deleteMessage(EVENT_STREAM_NAME, 33);
     const json = await runCli(['audit', 'verify', '--json'], { NATS_URL: nats.url });
-    assert.equal(json.code, 1, json.stderr);
+    assert.equal(json.status, 1, json.stderr);
     const result = JSON.parse(json.stdout) as Verification;
     assert.deepEqual(result.finding && [result.finding.kind, result.finding.stream, result.finding.seq], ['deleted', 'events', 33]);
     const human = await runCli(['audit', 'verify'], { NATS_URL: nats.url });
-    assert.equal(human.code, 1);
+    assert.equal(human.status, 1);
     assert.match(human.stdout, /audit chain BROKEN at JARVIS_EVENTS seq 33: deleted/);
   });
 
   it('exit 2 when it cannot verify: NATS unreachable, a key file outside the data folder, a short key', async () => {
     const unreachable = await runCli(['audit', 'verify'], { NATS_URL: 'nats://127.0.0.1:1' });
-    assert.equal(unreachable.code, 2);
+    assert.equal(unreachable.status, 2);
     assert.match(unreachable.stderr, /could not verify/);
     const outside = await runCli(['audit', 'verify', '--key-file', '/etc/hostname'], { NATS_URL: nats.url });
-    assert.equal(outside.code, 2);
+    assert.equal(outside.status, 2);
     assert.match(outside.stderr, /--key-file: \/etc\/hostname resolves to .*, outside/);
     writeFileSync(join(dir, 'short.key'), 'short\n');
     chmodSync(join(dir, 'short.key'), 0o600);
     const short = await runCli(['audit', 'verify', '--key-file', 'short.key'], { NATS_URL: nats.url });
-    assert.equal(short.code, 2);
+    assert.equal(short.status, 2);
     assert.match(short.stderr, /--key-file: short\.key holds 5 bytes, a key needs at least 32/);
     const usage = await runCli(['audit', 'verify', 'extra'], { NATS_URL: nats.url });
-    assert.equal(usage.code, 2);
+    assert.equal(usage.status, 2);
   });
 });
 
@@ -174,12 +169,12 @@ describe('the audit chain under the generated NATS identities, with a signed che
       await operator.close();
     }
     const verified = await runCli(['audit', 'verify', '--json', '--key-file', 'keys/audit.key'], { NATS_URL: nats.url, ...nats.envOf('operator') });
-    assert.equal(verified.code, 0, verified.stderr + verified.stdout);
+    assert.equal(verified.status, 0, verified.stderr + verified.stdout);
     assert.equal((JSON.parse(verified.stdout) as Verification).verified, 25);
     writeFileSync(join(dir, 'keys', 'other.key'), 'o'.repeat(48));
     chmodSync(join(dir, 'keys', 'other.key'), 0o600);
     const forged = await runCli(['audit', 'verify', '--json', '--key-file', 'keys/other.key'], { NATS_URL: nats.url, ...nats.envOf('operator') });
-    assert.equal(forged.code, 1);
+    assert.equal(forged.status, 1);
     assert.deepEqual((JSON.parse(forged.stdout) as Verification).finding?.kind, 'checkpoint-forged');
     assert.deepEqual(nats.violations(), []);
   });

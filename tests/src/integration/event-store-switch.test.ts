@@ -1,24 +1,18 @@
 import assert from 'node:assert/strict';
-import { spawn } from 'node:child_process';
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { jetstreamManager } from '@nats-io/jetstream';
 import { connect } from '@nats-io/transport-node';
-import { JARVIS_BIN } from '../support/jarvis-harness.js';
+import { runJarvisCli, type CliResult } from '../support/jarvis-cli.js';
 import { startNats, type NatsHarness } from '../support/nats-harness.js';
 import { freePort, killAllTracked } from '../support/processes.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'jarvis-event-store-'));
 
-function jarvisStart(env: NodeJS.ProcessEnv): Promise<{ status: number | null; stderr: string }> {
-  return new Promise((resolve) => {
-    const child = spawn(process.execPath, [JARVIS_BIN, 'start', '--target', 'audit'], { env: { ...process.env, JARVIS_DATA_DIR: join(dir, 'data'), JARVIS_CONFIG: '', ...env }, stdio: ['ignore', 'ignore', 'pipe'], timeout: 60_000 });
-    let stderr = '';
-    child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
-    child.on('close', (status) => resolve({ status, stderr }));
-  });
+function jarvisStart(env: NodeJS.ProcessEnv): Promise<CliResult> {
+  return runJarvisCli(['start', '--target', 'audit'], { JARVIS_DATA_DIR: join(dir, 'data'), JARVIS_CONFIG: '', ...env }, 60_000);
 }
 
 /** KurrentDB cannot be installed here: these are the refusals, which need no server. */

@@ -1,20 +1,19 @@
 import assert from 'node:assert/strict';
-import { spawnSync } from 'node:child_process';
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { createServer, type Server } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { METRIC, METRICS_PATH } from '@jarvis/metrics';
+import { runJarvisCli, type CliResult } from '../support/jarvis-cli.js';
 import { JARVIS_BIN, REPO_ROOT } from '../support/jarvis-harness.js';
 import { startNats, type NatsHarness } from '../support/nats-harness.js';
 import { freePort, killAllTracked, spawnTracked, waitFor } from '../support/processes.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'jarvis-metrics-'));
 
-function jarvisStart(targets: string, env: NodeJS.ProcessEnv): { status: number | null; stderr: string } {
-  const result = spawnSync(process.execPath, [JARVIS_BIN, 'start', '--target', targets], { env: { ...process.env, JARVIS_DATA_DIR: join(dir, 'data'), ...env }, encoding: 'utf8', timeout: 30_000 });
-  return { status: result.status, stderr: result.stderr };
+function jarvisStart(targets: string, env: NodeJS.ProcessEnv): Promise<CliResult> {
+  return runJarvisCli(['start', '--target', targets], { JARVIS_DATA_DIR: join(dir, 'data'), ...env });
 }
 
 describe('the /metrics listener of a Jarvis process', { timeout: 120_000 }, () => {
@@ -29,8 +28,8 @@ describe('the /metrics listener of a Jarvis process', { timeout: 120_000 }, () =
     await killAllTracked();
   });
 
-  it('refuses a JARVIS_METRICS_PORT that is not a port, before connecting anywhere', () => {
-    const result = jarvisStart('audit', { NATS_URL: 'nats://127.0.0.1:1', JARVIS_METRICS_PORT: 'ninety' });
+  it('refuses a JARVIS_METRICS_PORT that is not a port, before connecting anywhere', async () => {
+    const result = await jarvisStart('audit', { NATS_URL: 'nats://127.0.0.1:1', JARVIS_METRICS_PORT: 'ninety' });
     assert.equal(result.status, 2);
     assert.match(result.stderr, /JARVIS_METRICS_PORT: "ninety" is not a port number/);
   });
@@ -40,7 +39,7 @@ describe('the /metrics listener of a Jarvis process', { timeout: 120_000 }, () =
     await new Promise<void>((resolve) => taken.listen(0, '127.0.0.1', resolve));
     const port = (taken.address() as { port: number }).port;
     try {
-      const result = jarvisStart('audit', { NATS_URL: nats.url, JARVIS_METRICS_PORT: String(port), JARVIS_CONFIG: '' });
+      const result = await jarvisStart('audit', { NATS_URL: nats.url, JARVIS_METRICS_PORT: String(port), JARVIS_CONFIG: '' });
       assert.equal(result.status, 2, result.stderr);
       assert.match(result.stderr, new RegExp(`metrics: cannot listen on 127\\.0\\.0\\.1:${port} \\(.*EADDRINUSE`));
     } finally {
