@@ -8,6 +8,7 @@ import { onEventPublished, type EventTrigger } from '../support/event-trigger.js
 import { ofIncident, timeline } from '../support/event-reader.js';
 import { runJarvisCli } from '../support/jarvis-cli.js';
 import { exactlyOnceProblems } from '../support/store-invariants.js';
+import { settled } from '../support/store-settled.js';
 import { waitFor } from '../support/processes.js';
 
 /** Long enough for a consumer to notice its peer gone, short enough to keep the file's runtime down. */
@@ -89,13 +90,7 @@ describe('the consequence remediation under kill -9 and a NATS restart (split)',
 
   /** Every event once nothing was appended for a few seconds: the services caught up after their restarts. */
   async function settledEvents(): Promise<JarvisEvent[]> {
-    let last = -1;
-    let since = Date.now();
-    await waitFor('the store to settle', async () => {
-      const { lastSeq } = await lab.reader.log.position();
-      if (lastSeq !== last) [last, since] = [lastSeq, Date.now()];
-      return Date.now() - since >= 5000;
-    }, 90_000, 500);
+    await settled(lab, 5000);
     return lab.reader.events();
   }
 });
