@@ -21,7 +21,10 @@ function randomFrom(seed: number): () => number {
   };
 }
 
-/** Cases of every shape (fixed alone, after an approval, failed then fixed, escalated, recovered, withdrawn) over 40 days, interleaved. */
+/**
+ * Cases of every shape (fixed alone, after an approval, failed then fixed, escalated, recovered, withdrawn, merged
+ * into another's as its consequence) over 40 days, interleaved.
+ */
 function randomRun(seed: number, cases: number): JarvisEvent[] {
   const random = randomFrom(seed);
   const pick = <T>(items: readonly T[]) => items[Math.floor(random() * items.length)]!;
@@ -48,8 +51,8 @@ function randomRun(seed: number, cases: number): JarvisEvent[] {
     const ending = random();
     if (ending < 0.15) add({ type: 'IncidentEscalated', source: 'policy', data: { target, rule: 'circuit_breaker', reason: 'too many', attempts } });
     if (ending < 0.05 || ending > 0.15) {
-      const resolution = ending > 0.9 ? 'withdrawn' : ending > 0.8 ? 'recovered' : 'remediated';
-      add({ type: 'IncidentResolved', source: 'monitor', data: { target, resolution, reason: 'fine' } });
+      if (ending > 0.95) add({ type: 'IncidentResolved', source: 'monitor', data: { target, resolution: 'merged', reason: 'a consequence', mergedInto: derivedId('root', correlationId) } });
+      else add({ type: 'IncidentResolved', source: 'monitor', data: { target, resolution: ending > 0.9 ? 'withdrawn' : ending > 0.8 ? 'recovered' : 'remediated', reason: 'fine' } });
     }
   }
   return events.sort((x, y) => x.atMs - y.atMs).map((e) => e.event);
@@ -80,7 +83,10 @@ describe('the audit projections rebuilt from zero equal the live ones', () => {
       const now = new Date(T0 + 41 * 86_400_000);
       assert.deepEqual(figures(live, now), figures(replayed, now));
       const report = figures(replayed, now).reliability;
-      assert.equal(report.incidents.detected, 400, 'every case was counted');
+      const merged = events.filter((e) => e.type === 'IncidentResolved' && e.data.resolution === 'merged').length;
+      assert.ok(merged > 0, 'some cases were merged into another');
+      assert.equal(report.incidents.detected, 400 - merged, 'every case was counted, a merged one with its root only');
+      assert.equal(report.mttd.all.samples, 400 - merged, 'a merged case takes back its MTTD sample: its detection was its root');
       assert.ok(report.actionsExecuted.last30d > 0);
       assert.ok(report.autonomousFixRate !== null && report.autonomousFixRate > 0 && report.autonomousFixRate < 1, String(report.autonomousFixRate));
     });

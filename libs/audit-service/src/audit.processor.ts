@@ -8,8 +8,8 @@ export type AuditState = { incidents: IncidentBook; reliability: ReliabilityBook
 /** Folds every event into the audit's projections; it reacts to nothing, it only remembers. */
 export class AuditProcessor implements EventProcessor<AuditState> {
   readonly name = 'jarvis-audit';
-  /** 2: incidents are kept per target and check (contracts v2). 3: the reliability figures. 4: incidents keep their consequences. */
-  readonly stateVersion = 4;
+  /** 2: incidents are kept per target and check (contracts v2). 3: the reliability figures. 4: incidents keep their consequences. 5: and their approval requests. */
+  readonly stateVersion = 5;
 
   constructor(private readonly limits: IncidentBookLimits) {}
 

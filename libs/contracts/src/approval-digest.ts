@@ -12,7 +12,12 @@ function canonical(value: unknown): string {
   return JSON.stringify(value);
 }
 
-/** What an approval is about: a grant names this, so it cannot be carried over to other parameters or another target. */
-export function approvalDigest(what: { action: string; target: TargetRef; params: ActionParams }): string {
-  return createHash('sha256').update(canonical({ action: what.action, target: targetKey(what.target), params: what.params })).digest('hex');
+/**
+ * What an approval is about: a grant names this, so it cannot be carried over to other parameters or another target.
+ * `consequenceCheck` (a consequence's remediation under its root's case) is hashed only when present, so a grant of
+ * the root's own action is never valid for the same action on a consequence, and digests without it stay as they were.
+ */
+export function approvalDigest(what: { action: string; target: TargetRef; params: ActionParams; consequenceCheck?: string | undefined }): string {
+  const about = { action: what.action, target: targetKey(what.target), params: what.params, ...(what.consequenceCheck === undefined ? {} : { consequenceCheck: what.consequenceCheck }) };
+  return createHash('sha256').update(canonical(about)).digest('hex');
 }

@@ -316,6 +316,12 @@ export class ApprovalRequestedData extends ChosenActionData {
   @IsString()
   @MaxLength(16384)
   diff?: string;
+
+  /** Set when the request is for a consequence's remediation under its root's case: the consequence's failing check. */
+  @IsOptional()
+  @IsString()
+  @MaxLength(64)
+  consequenceCheck?: string;
 }
 
 /** Who approved which request, naming the digest they saw. */

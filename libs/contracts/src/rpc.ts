@@ -141,6 +141,8 @@ export type ApprovalView = {
   expiresAt: string;
   /** The masked unified diff of a config-changing action, as its request recorded it. */
   diff?: string;
+  /** For a consequence's remediation under its root's case (`caseId`): the consequence's failing check on `target`. */
+  consequenceCheck?: string;
 };
 
 export type ApprovalsReply = { approvals: ApprovalView[] };

@@ -35,7 +35,7 @@ function refusalOf(state: ExecutorState, decision: JarvisEventOf<'RemediationDec
   return 'refused' in judged ? judged.refused : null;
 }
 
-type DecisionOverrides = { time?: number; notBefore?: number; correlationId?: string; name?: string; action?: string; params?: Record<string, unknown>; approvalId?: string };
+type DecisionOverrides = { time?: number; notBefore?: number; correlationId?: string; name?: string; action?: string; params?: Record<string, unknown>; approvalId?: string; consequenceCheck?: string };
 
 const decided = (label: string, overrides: DecisionOverrides = {}) => {
   const named = containerTarget(overrides.name ?? 'web');
@@ -47,7 +47,7 @@ const decided = (label: string, overrides: DecisionOverrides = {}) => {
     subject: `container:${named.id}`,
     correlationId: overrides.correlationId ?? INCIDENT,
     causationId: null,
-    data: { target: named, outcome: 'execute', action: overrides.action ?? 'restart_container', params: overrides.params ?? {}, risk: 'low', rule: 'r', reason: 'x', attempt: 1, notBefore: iso(overrides.notBefore ?? overrides.time ?? 0), ...(overrides.approvalId ? { approvalId: overrides.approvalId } : {}) },
+    data: { target: named, outcome: 'execute', action: overrides.action ?? 'restart_container', params: overrides.params ?? {}, risk: 'low', rule: 'r', reason: 'x', attempt: 1, notBefore: iso(overrides.notBefore ?? overrides.time ?? 0), ...(overrides.approvalId ? { approvalId: overrides.approvalId } : {}), ...(overrides.consequenceCheck ? { consequenceCheck: overrides.consequenceCheck } : {}) },
   });
 };
 
@@ -179,5 +179,31 @@ describe('refusalOf: an action beyond the autonomy runs only on a matching, unus
     const g = grant('g1');
     const decision = decided('d1', { approvalId: g.id, time: 10 });
     assert.match(refusal(given(opened(), request(iso(5)), g, decision), decision)!.reason, /expired/);
+  });
+});
+
+describe("refusalOf: a consequence's remediation beyond the autonomy runs only on a grant of exactly that consequence", () => {
+  const NEEDS_APPROVAL: GuardRules = { maxDecisionAgeMs: 120_000, autonomy: { autoRestart: false, maxAutonomousRisk: 'medium' } };
+  const api = containerTarget('api');
+  const linked = createEvent({ id: derivedId('linked'), type: 'ConsequenceLinked', source: 'monitor', time: iso(1), subject: 'container:api', correlationId: INCIDENT, causationId: null, data: { target: api, check: 'http_health', reason: 'its database is down', faultAt: iso(1), chain: ['container:api', 'container:web'] } });
+  /** A request and its grant, both naming `digest`, as the policy and the gateway record them. */
+  const answered = (digest: string) => [
+    createEvent({ id: derivedId('request'), type: 'ApprovalRequested', source: 'policy', time: iso(2), subject: 'container:api', correlationId: INCIDENT, causationId: null, data: { target: api, decisionId: derivedId('asked'), action: 'restart_container', params: {}, risk: 'low', digest, expiresAt: iso(3_600_000), reason: 'autoRestart off', consequenceCheck: 'http_health' } }),
+    createEvent({ id: derivedId('grant', 'g1'), type: 'ApprovalGranted', source: 'gateway', time: iso(3), subject: 'container:api', correlationId: INCIDENT, causationId: null, data: { target: api, requestId: derivedId('request'), digest, by: 'alice' } }),
+  ];
+  const decision = decided('d1', { name: 'api', approvalId: derivedId('grant', 'g1'), consequenceCheck: 'http_health' });
+  const judged = (state: ExecutorState) => {
+    const verdict = judgeDecision(state, decision, ACTIONS, at(1000), NEEDS_APPROVAL);
+    return 'refused' in verdict ? verdict.refused : null;
+  };
+
+  it('given the grant of the request whose digest covers the consequence check, then it is trusted', () => {
+    const digest = approvalDigest({ action: 'restart_container', target: api, params: {}, consequenceCheck: 'http_health' });
+    assert.equal(judged(given(opened(), linked, ...answered(digest), decision)), null);
+  });
+
+  it("given a grant whose digest leaves the consequence check out (a root's restart of that target), then approval_missing (digest mismatch)", () => {
+    const digest = approvalDigest({ action: 'restart_container', target: api, params: {} });
+    assert.match(judged(given(opened(), linked, ...answered(digest), decision))?.reason ?? '', /digest mismatch/);
   });
 });

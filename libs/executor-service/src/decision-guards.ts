@@ -62,7 +62,8 @@ function approvalProblem(view: CaseView, decision: Decision, action: Remediation
   const request = grant ? view.approvalRequests.get(grant.requestId) : undefined;
   if (!grant || !request) return `${action.name} needs a person's approval (${needs}) and the decision cites no grant recorded in this case`;
   if (grant.usedBy !== decision.id) return `grant ${grantId} was already used by decision ${grant.usedBy}: a grant executes once`;
-  const digest = approvalDigest({ action: decision.data.action, target: decision.data.target, params: decision.data.params });
+  const { action: name, target, params, consequenceCheck } = decision.data;
+  const digest = approvalDigest({ action: name, target, params, consequenceCheck });
   if (grant.digest !== digest || request.digest !== digest) return `grant ${grantId} approved something else than this decision would run (digest mismatch)`;
   if (Date.parse(request.expiresAt) < Date.parse(decision.time)) return `the approval request expired at ${request.expiresAt}, before the decision`;
   return null;

@@ -66,10 +66,16 @@ export function mergesInto(book: IncidentBook, root: IncidentRecord, failing: st
   });
 }
 
-/** The consequences still failing `graceMs` after the root's fix was verified: the incident escalates naming them. */
+/**
+ * The consequences still failing `graceMs` after the root's fix was verified: the incident escalates naming them.
+ * The grace does not run while a consequence's remediation waits for a person's approval, and starts afresh when it
+ * is granted; a rejection or expiry escalates at once (the policy), so the grace never waits on it.
+ */
 export function overdueConsequences(incident: IncidentRecord, now: Date, graceMs: number): ConsequenceRecord[] {
-  if (incident.status !== 'open' || incident.verifiedAt === null) return [];
-  return now.getTime() - Date.parse(incident.verifiedAt) > graceMs ? failingConsequences(incident) : [];
+  const { verifiedAt } = incident;
+  if (incident.status !== 'open' || verifiedAt === null) return [];
+  const graceFrom = (c: ConsequenceRecord) => Math.max(Date.parse(verifiedAt), c.approvedAt === null ? 0 : Date.parse(c.approvedAt));
+  return failingConsequences(incident).filter((c) => c.pendingApprovalId === null && now.getTime() - graceFrom(c) > graceMs);
 }
 
 /**

@@ -15,6 +15,10 @@ export type ConsequenceRecord = {
   recoveredAt: string | null;
   /** The consequence's own incident, opened before the root failed and merged into this one. */
   mergedIncidentId: string | null;
+  /** The approval request for its remediation while unanswered: the grace does not run out on a person's wait. */
+  pendingApprovalId: string | null;
+  /** When a grant of that request was decided: the grace counts afresh from then. */
+  approvedAt: string | null;
 };
 
 /** What the latest detection said: a later observation saying the same adds nothing. */
@@ -105,6 +109,7 @@ export function evolveIncidents(book: IncidentBook, event: JarvisEvent, limits: 
       if (incident) {
         incident.decisions += 1;
         if (event.data.approvalId) incident.pendingApprovalId = null;
+        if (event.data.approvalId) approvedConsequence(incident, event);
         if (event.data.outcome === 'execute') incident.pendingDecisionId = event.id;
         incident.awaitsDecision = event.data.outcome === 'denied';
       }
@@ -132,7 +137,7 @@ export function evolveIncidents(book: IncidentBook, event: JarvisEvent, limits: 
       if (incident) close(book, incident, event);
       break;
     case 'ApprovalRequested':
-      if (incident) incident.pendingApprovalId = event.id;
+      if (incident) requestApproval(incident, event);
       break;
     case 'ApprovalRejected':
       clearApproval(incident, event.data.requestId, false);
@@ -253,14 +258,34 @@ function link(book: IncidentBook, incident: IncidentRecord, event: JarvisEventOf
   const known = incident.consequences.find((c) => c.target === target && c.check === check);
   const fields = { chain, state: 'failing' as const, reason, recoveredAt: null };
   if (known) Object.assign(known, fields);
-  else incident.consequences.push({ target, check, linkedAt: event.time, mergedIncidentId: event.data.mergedIncidentId ?? null, ...fields });
+  else incident.consequences.push({ target, check, linkedAt: event.time, mergedIncidentId: event.data.mergedIncidentId ?? null, pendingApprovalId: null, approvedAt: null, ...fields });
   book.consequenceOf.set(caseKeyOf(target, check), incident.id);
 }
 
 function recoverConsequence(incident: IncidentRecord, event: JarvisEventOf<'ConsequenceRecovered'>): void {
   const target = targetKey(event.data.target);
   const known = incident.consequences.find((c) => c.target === target && c.check === event.data.check);
-  if (known) Object.assign(known, { state: 'recovered', reason: event.data.reason, recoveredAt: event.time });
+  if (!known) return;
+  // A request still unanswered is withdrawn with the failure it was about (the policy refuses a later grant).
+  if (known.pendingApprovalId !== null && incident.pendingApprovalId === known.pendingApprovalId) incident.pendingApprovalId = null;
+  Object.assign(known, { state: 'recovered', reason: event.data.reason, recoveredAt: event.time, pendingApprovalId: null });
+}
+
+function requestApproval(incident: IncidentRecord, request: JarvisEventOf<'ApprovalRequested'>): void {
+  incident.pendingApprovalId = request.id;
+  const check = request.data.consequenceCheck;
+  const consequence = check === undefined ? undefined : findRecord(incident, targetKey(request.data.target), check);
+  if (consequence) consequence.pendingApprovalId = request.id;
+}
+
+function approvedConsequence(incident: IncidentRecord, decision: JarvisEventOf<'RemediationDecided'>): void {
+  const check = decision.data.consequenceCheck;
+  const consequence = check === undefined ? undefined : findRecord(incident, targetKey(decision.data.target), check);
+  if (consequence) Object.assign(consequence, { pendingApprovalId: null, approvedAt: decision.time });
+}
+
+function findRecord(incident: IncidentRecord, target: string, check: string): ConsequenceRecord | undefined {
+  return incident.consequences.find((c) => c.target === target && c.check === check);
 }
 
 /** The consequences of an incident whose checks still fail. */
@@ -293,6 +318,7 @@ function keepEarly(book: IncidentBook, detection: JarvisEventOf<'DetectionRecord
 }
 
 function clearApproval(incident: IncidentRecord | undefined, requestId: string, awaitsDecision: boolean): void {
+  for (const consequence of incident?.consequences ?? []) if (consequence.pendingApprovalId === requestId) consequence.pendingApprovalId = null;
   if (!incident || incident.pendingApprovalId !== requestId) return;
   incident.pendingApprovalId = null;
   incident.awaitsDecision = awaitsDecision;

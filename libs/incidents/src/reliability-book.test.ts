@@ -24,6 +24,8 @@ function caseOf(label: string) {
     escalated: (s: number) => createEvent({ ...base('IncidentEscalated', s), type: 'IncidentEscalated', source: 'policy', data: { target, rule: 'circuit_breaker', reason: 'too many', attempts: 5 } }),
     resolved: (s: number, resolution: 'remediated' | 'recovered' | 'withdrawn' = 'remediated') =>
       createEvent({ ...base('IncidentResolved', s), type: 'IncidentResolved', source: 'monitor', data: { target, resolution, reason: 'fine' } }),
+    merged: (s: number, into: string) =>
+      createEvent({ ...base('IncidentResolved', s), type: 'IncidentResolved', source: 'monitor', data: { target, resolution: 'merged', reason: 'a consequence', mergedInto: into } }),
   };
 }
 
@@ -50,6 +52,23 @@ describe('reliability figures', () => {
     assert.deepEqual(report.mttr.byActionType['restart_container'], { samples: 2, p50Ms: 4000, p95Ms: 45_000 });
     assert.deepEqual(report.actionTypes['restart_container'], { succeeded: 2, failed: 1, successRate: 2 / 3, minutesSavedEach: 15, minutesSaved: 30 });
     assert.equal(report.minutesSaved, 30);
+  });
+
+  it('given a symptom detected first and merged into its root, then MTTD has the root\'s sample only and one incident is detected', () => {
+    const symptom = caseOf('symptom');
+    const root = caseOf('root');
+    const book = fold([symptom.opened(10, 5, 'tls_certificate'), root.opened(30, 29, 'ddclient_update'), symptom.merged(31, derivedId('case', 'root'))]);
+    const report = reliabilityReport(book, new Date(T0 + 100_000), ESTIMATES);
+    assert.equal(report.incidents.detected, 1);
+    assert.deepEqual(report.mttd.byCheck, { ddclient_update: { samples: 1, p50Ms: 1000, p95Ms: 1000 } });
+    assert.deepEqual(report.mttd.all, { samples: 1, p50Ms: 1000, p95Ms: 1000 });
+  });
+
+  it('given a merged symptom whose check has other samples, then only its own sample is taken back', () => {
+    const earlier = caseOf('earlier');
+    const symptom = caseOf('symptom');
+    const book = fold([earlier.opened(10, 8, 'tls_certificate'), earlier.resolved(12), symptom.opened(20, 13, 'tls_certificate'), symptom.merged(31, derivedId('case', 'root'))]);
+    assert.deepEqual(book.mttdMsByCheck.get('tls_certificate'), [2000]);
   });
 
   it('counts executed actions in the last 24 h, 7 d and 30 d before the time asked, forgetting older ones', () => {

@@ -10,7 +10,8 @@ export const RECENT_ACTIONS_MS = 30 * 86_400_000;
  */
 export const RECENT_ACTIONS_PRUNE_BATCH = 1024;
 
-type OpenCase = { check: string; faultAtMs: number; personStepped: boolean; escalated: boolean; actions: string[] };
+/** `mttdMs`: the MTTD sample its opening added, taken back if it turns out to be a consequence of another (merged). */
+type OpenCase = { check: string; faultAtMs: number; mttdMs: number; personStepped: boolean; escalated: boolean; actions: string[] };
 
 export type ActionTally = { succeeded: number; failed: number };
 
@@ -96,9 +97,10 @@ export function evolveReliability(book: ReliabilityBook, event: JarvisEvent): Re
 function opened(book: ReliabilityBook, event: JarvisEventOf<'IncidentOpened'>): void {
   if (book.open.has(event.correlationId)) return;
   const faultAtMs = Date.parse(event.data.faultAt);
-  book.open.set(event.correlationId, { check: event.data.check, faultAtMs, personStepped: false, escalated: false, actions: [] });
+  const mttdMs = Math.max(0, Date.parse(event.time) - faultAtMs);
+  book.open.set(event.correlationId, { check: event.data.check, faultAtMs, mttdMs, personStepped: false, escalated: false, actions: [] });
   book.cases.detected += 1;
-  sample(book.mttdMsByCheck, event.data.check, Date.parse(event.time) - faultAtMs);
+  sample(book.mttdMsByCheck, event.data.check, mttdMs);
 }
 
 function markPersonStep(book: ReliabilityBook, caseId: string): void {
@@ -147,9 +149,20 @@ function resolved(book: ReliabilityBook, event: JarvisEventOf<'IncidentResolved'
     for (const action of open.actions) sample(book.mttrMsByAction, action, mttrMs);
   } else if (resolution === 'recovered') book.cases.recovered += 1;
   else if (resolution === 'withdrawn') book.cases.withdrawn += 1;
-  // Now one incident with its root: counted there, not twice.
-  else if (resolution === 'merged') book.cases.detected -= 1;
-  else assertNever(resolution);
+  // Now one incident with its root: counted there, not twice, and its detection is the root's, not one of its own.
+  else if (resolution === 'merged') {
+    book.cases.detected -= 1;
+    unsample(book.mttdMsByCheck, open.check, open.mttdMs);
+  } else assertNever(resolution);
+}
+
+/** Takes back the latest sample equal to `value`; gone already when a thousand later ones pushed it out. */
+function unsample(samples: Map<string, number[]>, key: string, value: number): void {
+  const list = samples.get(key);
+  const at = list?.lastIndexOf(value) ?? -1;
+  if (!list || at === -1) return;
+  list.splice(at, 1);
+  if (list.length === 0) samples.delete(key);
 }
 
 function sample(samples: Map<string, number[]>, key: string, value: number): void {

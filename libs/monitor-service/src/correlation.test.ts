@@ -111,7 +111,7 @@ function given() {
     const ctx = { state: () => state, now: () => at(seconds + 1), emit: (event: JarvisEvent) => host.record(event), trace: undefined, redeliveries: 0, inProgress: () => undefined };
     await processor.handle(succeeded, ctx as unknown as HandlerContext<MonitorState>);
   };
-  return { recorded, state: () => state, observe, observeCheck, open, incidentOf, ofType, verifyRootAction, rootActionSucceeds };
+  return { recorded, state: () => state, record: (event: JarvisEvent) => host.record(event), observe, observeCheck, open, incidentOf, ofType, verifyRootAction, rootActionSucceeds };
 }
 
 describe('correlation: one incident rooted at the deepest failing dependency', () => {
@@ -218,6 +218,33 @@ describe('correlation: one incident rooted at the deepest failing dependency', (
     assert.match(escalations[0]!.data.reason, new RegExp(`${TLS} tls_certificate \\(still no certificate\\)`));
     assert.doesNotMatch(escalations[0]!.data.reason, /dns_record/);
     assert.equal(lab.ofType('IncidentOpened').length, 1, 'the certificate never opens its own incident');
+  });
+
+  it("given a consequence's remediation waiting for approval, then the grace does not run out while it waits, and counts afresh from the grant", async () => {
+    const lab = given();
+    await lab.observe(DDCLIENT, 'failed', 0);
+    await lab.observe(DNS, 'failed', 5);
+    await lab.observe(TLS, 'failed', 10);
+    const root = lab.incidentOf(DDCLIENT);
+    await lab.verifyRootAction(root.id, 60);
+    await lab.observe(DNS, 'ok', 61);
+    const fields = { source: 'policy' as const, subject: TLS, correlationId: root.id, causationId: null };
+    const about = { target: ref(TLS), action: 'infrastructure_remediate_ssl', params: {}, risk: 'high' as const, consequenceCheck: 'tls_certificate' };
+    const asked = createEvent({ ...fields, id: newId(), type: 'RemediationDecided', time: at(61).toISOString(), data: { ...about, outcome: 'needs_approval', rule: 'approval_required', reason: 'r', attempt: 2, notBefore: at(61).toISOString() } });
+    await lab.record(asked);
+    const request = createEvent({ ...fields, id: newId(), type: 'ApprovalRequested', time: at(61).toISOString(), data: { ...about, decisionId: asked.id, digest: 'a'.repeat(64), expiresAt: at(5000).toISOString(), reason: 'r' } });
+    await lab.record(request);
+    await lab.observe(TLS, 'failed', 60 + GRACE_MS / 1000 + 600, 'still no certificate');
+    assert.equal(lab.ofType('IncidentEscalated').length, 0, 'a person is still deciding');
+
+    const grantedAt = 60 + GRACE_MS / 1000 + 700;
+    const data = { ...about, outcome: 'execute' as const, rule: 'approval_granted', reason: 'approved by ann', attempt: 2, notBefore: at(grantedAt).toISOString(), approvalId: newId() };
+    await lab.record(createEvent({ ...fields, id: newId(), type: 'RemediationDecided', time: at(grantedAt).toISOString(), data }));
+    await lab.observe(TLS, 'failed', grantedAt + GRACE_MS / 1000 - 1, 'still no certificate');
+    assert.equal(lab.ofType('IncidentEscalated').length, 0, 'within the grace counted from the grant');
+    await lab.observe(TLS, 'failed', grantedAt + GRACE_MS / 1000 + 1, 'still no certificate');
+    assert.equal(lab.ofType('IncidentEscalated').length, 1);
+    assert.match(lab.ofType('IncidentEscalated')[0]!.data.reason, new RegExp(`${TLS} tls_certificate`));
   });
 
   it('given a consequence recovering before its root, then the root resolves by itself once its own check passes', async () => {

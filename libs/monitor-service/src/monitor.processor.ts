@@ -18,8 +18,8 @@ type Ctx = HandlerContext<MonitorState>;
 /** Verifies every successful action by re-running its check: the incident resolves only once the fault is gone for good. */
 export class MonitorProcessor implements EventProcessor<MonitorState> {
   readonly name = 'jarvis-monitor';
-  /** 2: incidents are kept per target and check, and actions carry parameters (contracts v2). 3: incidents keep their consequences. */
-  readonly stateVersion = 3;
+  /** 2: incidents are kept per target and check, and actions carry parameters (contracts v2). 3: incidents keep their consequences. 4: and their approval requests. */
+  readonly stateVersion = 4;
 
   constructor(
     private readonly actions: ReadonlyMap<string, RemediationAction>,

@@ -4,6 +4,7 @@ import type { EventProcessor, HandlerContext } from '@jarvis/event-log';
 import {
   decideConsequenceRemediation,
   decideOnGrant,
+  decideOnUnanswered,
   decideRemediation,
   dueRateLimitRetries,
   expiredApprovals,
@@ -30,8 +31,11 @@ type RecordFact = (event: JarvisEvent, parent?: Context) => Promise<void>;
  */
 export class PolicyProcessor implements EventProcessor<PolicyState> {
   readonly name = 'jarvis-policy';
-  /** 2: incidents are kept per target and check, and the rate limit counts every action (contracts v2). */
-  readonly stateVersion = 2;
+  /**
+   * 2: incidents are kept per target and check, and the rate limit counts every action (contracts v2). 3: decisions
+   * remember their action and target, consequences their approval request.
+   */
+  readonly stateVersion = 3;
   private exclusive: Promise<unknown> = Promise.resolve();
   private readonly choose: RemediationChooser;
 
@@ -52,7 +56,7 @@ export class PolicyProcessor implements EventProcessor<PolicyState> {
   }
 
   handles(event: JarvisEvent): boolean {
-    return isTrigger(event) || isConsequenceTrigger(event) || event.type === 'ApprovalGranted';
+    return isTrigger(event) || isConsequenceTrigger(event) || event.type === 'ApprovalGranted' || event.type === 'ApprovalRejected' || event.type === 'ApprovalExpired';
   }
 
   concurrencyKey(): string {
@@ -71,9 +75,10 @@ export class PolicyProcessor implements EventProcessor<PolicyState> {
     });
   }
 
-  /** A grant, the incident's own trigger, or else what moves its consequences on once the root is verified. */
+  /** An answer to a request, the incident's own trigger, or else what moves its consequences on once the root is verified. */
   private decide(event: JarvisEvent, state: PolicyState, now: Date): JarvisEvent[] {
     if (event.type === 'ApprovalGranted') return decideOnGrant(state, event, now);
+    if (event.type === 'ApprovalRejected' || event.type === 'ApprovalExpired') return decideOnUnanswered(state, event, now);
     const own = isTrigger(event) ? decideRemediation(state, event, this.config.policy, now, this.choose) : [];
     if (own.length > 0 || !isConsequenceTrigger(event)) return own;
     return decideConsequenceRemediation(state, event, this.config.policy, now, this.choose.choose);

@@ -4,7 +4,8 @@ type Decision = JarvisEventOf<'RemediationDecided'>;
 
 /** The request that goes with a needs_approval decision: exactly what would run, until when. */
 export function approvalRequestedFor(decision: Decision, expiresAt: Date, now: Date): JarvisEventOf<'ApprovalRequested'> {
-  const { target, action, params, risk, reason } = decision.data;
+  const { target, action, params, risk, reason, consequenceCheck } = decision.data;
+  const about = { action, target, params, ...(consequenceCheck === undefined ? {} : { consequenceCheck }) };
   return createEvent({
     id: derivedId('ApprovalRequested', decision.id),
     type: 'ApprovalRequested',
@@ -13,7 +14,7 @@ export function approvalRequestedFor(decision: Decision, expiresAt: Date, now: D
     subject: decision.subject,
     correlationId: decision.correlationId,
     causationId: decision.id,
-    data: { target, decisionId: decision.id, action, params: { ...params }, risk, digest: approvalDigest({ action, target, params }), expiresAt: expiresAt.toISOString(), reason },
+    data: { ...about, decisionId: decision.id, params: { ...params }, risk, digest: approvalDigest(about), expiresAt: expiresAt.toISOString(), reason },
   });
 }
 

@@ -1,7 +1,7 @@
-import { createEvent, derivedId, type ApprovalView, type JarvisEvent, type JarvisEventOf } from '@jarvis/contracts';
+import { createEvent, derivedId, targetKey, type ApprovalView, type JarvisEvent, type JarvisEventOf } from '@jarvis/contracts';
 import { approvalExpired, approvalRefused } from './approval-events.js';
 import { RULE } from './policy-rules.js';
-import type { ApprovalRecord, PolicyState } from './policy-state.js';
+import { findConsequence, type ApprovalRecord, type PolicyState } from './policy-state.js';
 
 type Grant = JarvisEventOf<'ApprovalGranted'>;
 
@@ -15,7 +15,7 @@ export function decideOnGrant(state: PolicyState, grant: Grant, now: Date): Jarv
   const request = state.approvals.get(grant.data.requestId);
   const refuse = (refusal: Parameters<typeof approvalRefused>[1], reason: string) => [approvalRefused(grant, refusal, reason, now)];
   if (!request || request.caseId !== grant.correlationId) return refuse('unknown_request', `no approval request ${grant.data.requestId} in case ${grant.correlationId}`);
-  if (request.status !== 'pending') return refuse('not_pending', `request ${request.id} is ${request.status === 'used' ? 'already used' : request.status}: a grant executes once`);
+  if (request.status !== 'pending') return refuse('not_pending', `request ${request.id} is ${notPendingBecause(request)}: a grant executes once`);
   if (Date.parse(request.expiresAt) <= now.getTime()) return refuse('expired', `request ${request.id} expired at ${request.expiresAt}`);
   if (grant.data.digest !== request.digest) {
     return refuse('digest_mismatch', `the grant names digest ${grant.data.digest}, the request is about ${request.digest} (${request.action} with other parameters or target)`);
@@ -28,7 +28,7 @@ export function decideOnGrant(state: PolicyState, grant: Grant, now: Date): Jarv
 }
 
 function approvedDecision(request: ApprovalRecord, grant: Grant, attempt: number, now: Date): JarvisEventOf<'RemediationDecided'> {
-  const { target, action, params, risk } = request;
+  const { target, action, params, risk, consequenceCheck } = request;
   return createEvent({
     id: derivedId('RemediationDecided', grant.id),
     type: 'RemediationDecided',
@@ -37,8 +37,56 @@ function approvedDecision(request: ApprovalRecord, grant: Grant, attempt: number
     subject: request.subject,
     correlationId: request.caseId,
     causationId: grant.id,
-    data: { target, action, params: { ...params }, risk, outcome: 'execute', rule: RULE.approvalGranted, reason: `approved by ${grant.data.by}`, attempt, notBefore: now.toISOString(), approvalId: grant.id },
+    data: {
+      target,
+      action,
+      params: { ...params },
+      risk,
+      outcome: 'execute',
+      rule: RULE.approvalGranted,
+      reason: `approved by ${grant.data.by}`,
+      attempt,
+      notBefore: now.toISOString(),
+      approvalId: grant.id,
+      ...(consequenceCheck === undefined ? {} : { consequenceCheck }),
+    },
   });
+}
+
+function notPendingBecause(request: ApprovalRecord): string {
+  if (request.status === 'used') return 'already used';
+  if (request.status === 'withdrawn') return `withdrawn (${request.subject} ${request.consequenceCheck ?? ''} passes again)`;
+  return request.status;
+}
+
+type Unanswered = JarvisEventOf<'ApprovalRejected' | 'ApprovalExpired'>;
+
+/**
+ * A consequence's remediation that a person rejected, or let expire, while the consequence still fails: the incident
+ * escalates at once naming it (the root's own request instead waits for the next trigger to ask again). Once, its id
+ * derived from the answer; nothing for a request already settled otherwise (used, withdrawn, or the other answer).
+ */
+export function decideOnUnanswered(state: PolicyState, answer: Unanswered, now: Date): JarvisEvent[] {
+  const request = state.approvals.get(answer.data.requestId);
+  if (!request?.consequenceCheck || request.caseId !== answer.correlationId) return [];
+  if (request.status !== (answer.type === 'ApprovalRejected' ? 'rejected' : 'expired')) return [];
+  const incident = state.incidents.get(request.caseId);
+  if (!incident || !incident.open || incident.escalated) return [];
+  if (!findConsequence(incident, targetKey(request.target), request.consequenceCheck)?.failing) return [];
+  const how = answer.type === 'ApprovalRejected' ? `was rejected by ${answer.data.by}: ${answer.data.reason}` : `was not answered before ${request.expiresAt}`;
+  const reason = `${incident.targetKey} is fixed and verified, but the remediation of its consequence ${request.subject} ${request.consequenceCheck} (${request.action}) ${how}: a person decides`;
+  return [
+    createEvent({
+      id: derivedId('IncidentEscalated', answer.id),
+      type: 'IncidentEscalated',
+      source: 'policy',
+      time: now.toISOString(),
+      subject: incident.targetKey,
+      correlationId: request.caseId,
+      causationId: answer.id,
+      data: { target: incident.target, rule: RULE.consequenceNotApproved, reason: reason.slice(0, 1024), attempts: incident.attempts },
+    }),
+  ];
 }
 
 /** Pending requests past their expiry: each expires once, its id derived from the request. */
@@ -54,7 +102,7 @@ export function unansweredGrants(state: PolicyState): Grant[] {
 export function pendingApprovals(state: PolicyState, now: Date): ApprovalView[] {
   return [...state.approvals.values()]
     .filter((request) => request.status === 'pending' && Date.parse(request.expiresAt) > now.getTime())
-    .map(({ id, caseId, subject, action, params, risk, digest, reason, requestedAt, expiresAt, diff }) => ({
+    .map(({ id, caseId, subject, action, params, risk, digest, reason, requestedAt, expiresAt, diff, consequenceCheck }) => ({
       id,
       caseId,
       target: subject,
@@ -66,5 +114,6 @@ export function pendingApprovals(state: PolicyState, now: Date): ApprovalView[] 
       requestedAt,
       expiresAt,
       ...(diff === undefined ? {} : { diff }),
+      ...(consequenceCheck === undefined ? {} : { consequenceCheck }),
     }));
 }

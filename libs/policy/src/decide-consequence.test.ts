@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { createEvent, derivedId, parseTargetKey, validateEvent, type JarvisEvent, type JarvisEventOf, type TargetRef } from '@jarvis/contracts';
+import { approvalDigest, createEvent, derivedId, parseTargetKey, validateEvent, type JarvisEvent, type JarvisEventOf, type TargetRef } from '@jarvis/contracts';
+import { decideOnGrant, decideOnUnanswered, expiredApprovals, pendingApprovals } from './decide-approval.js';
 import { decideConsequenceRemediation, isConsequenceTrigger } from './decide-consequence.js';
 import { decideRemediation } from './decide-remediation.js';
 import { RULE, type PolicyRules } from './policy-rules.js';
@@ -77,6 +78,27 @@ class Case {
     const facts = decideConsequenceRemediation(this.state, event, this.rules, at(seconds), this.choose);
     for (const fact of facts) this.fold(fact);
     return facts;
+  }
+
+  /** A person's answer to a request, as the gateway records it, and what the policy decides about it. */
+  answer(request: JarvisEventOf<'ApprovalRequested'>, seconds: number, answer: { granted: true; digest?: string } | { granted: false }): JarvisEvent[] {
+    const fields = { requestId: request.id, by: 'ann' };
+    const event = answer.granted
+      ? this.fold({ ...this.event('ApprovalGranted', request.subject, seconds, { ...fields, digest: answer.digest ?? request.data.digest }), source: 'gateway' })
+      : this.fold({ ...this.event('ApprovalRejected', request.subject, seconds, { ...fields, reason: 'not now' }), source: 'gateway' });
+    const facts = event.type === 'ApprovalGranted' ? decideOnGrant(this.state, event, at(seconds)) : decideOnUnanswered(this.state, event as JarvisEventOf<'ApprovalRejected'>, at(seconds));
+    for (const fact of facts) this.fold(fact);
+    return facts;
+  }
+
+  /** The policy's sweep at `seconds`: expired requests are recorded, then each comes back to the policy. */
+  sweep(seconds: number): JarvisEvent[] {
+    return expiredApprovals(this.state, at(seconds)).flatMap((expired) => {
+      this.fold(expired);
+      const facts = decideOnUnanswered(this.state, expired, at(seconds));
+      for (const fact of facts) this.fold(fact);
+      return [expired, ...facts];
+    });
   }
 
   verified(decision: Decision, seconds: number) {
@@ -196,9 +218,8 @@ describe('consequences remediated under the root case', () => {
     assert.notEqual(again.id, dns.id);
   });
 
-  it('given a consequence with no automatic remediation or one needing approval, when the root is verified, then nothing is decided (the grace escalates)', () => {
+  it('given a consequence with no automatic remediation, when the root is verified, then nothing is decided (the grace escalates)', () => {
     assert.deepEqual(new Case(() => null).rootVerified(10), []);
-    assert.deepEqual(new Case(() => ({ ...REMEDIATE_DNS, risk: 'high' })).rootVerified(10), []);
   });
 
   it("given the rate limit spent (by the root's own action), when the root is verified, then nothing is decided", () => {
@@ -232,3 +253,143 @@ describe('consequences remediated under the root case', () => {
   });
 });
 
+
+const HIGH_RISK_DNS: RemediationChoice = { ...REMEDIATE_DNS, params: { force: true }, risk: 'high' };
+const dnsNeedsApproval: ChooseRemediation = (_target, check) => (check === 'dns_resolution' ? HIGH_RISK_DNS : (byCheck[check] ?? null));
+
+type Request = JarvisEventOf<'ApprovalRequested'>;
+type Escalation = JarvisEventOf<'IncidentEscalated'>;
+
+/** Given the root verified and the DNS record's remediation above the autonomy: what the policy asked. */
+function askedForDns(): { given: Case; asked: Decision; request: Request } {
+  const given = new Case(dnsNeedsApproval);
+  const facts = given.rootVerified(10);
+  assert.deepEqual(facts.map((f) => f.type), ['RemediationDecided', 'ApprovalRequested']);
+  return { given, asked: facts[0] as Decision, request: facts[1] as Request };
+}
+
+describe('a consequence whose remediation needs a person: approval under the root case', () => {
+  it('given the root verified, then a needs_approval decision and a request naming the consequence, its digest covering the check, expiring after approvalExpirySeconds', () => {
+    const { given, asked, request } = askedForDns();
+    assert.deepEqual([asked.subject, asked.correlationId, asked.data.outcome, asked.data.rule, asked.data.consequenceCheck], [DNS, given.id, 'needs_approval', RULE.approvalRequired, 'dns_resolution']);
+    assert.match(asked.data.reason, /ddclient:lab is fixed and verified; dns_record:www\.lab\.test dns_resolution still fails: .*needs approval/);
+    assert.deepEqual([request.correlationId, request.causationId, request.data.consequenceCheck, request.data.expiresAt], [given.id, asked.id, 'dns_resolution', iso(10 + RULES.approvalExpirySeconds)]);
+    const about = { action: HIGH_RISK_DNS.action, target: targetOf(DNS), params: HIGH_RISK_DNS.params };
+    assert.equal(request.data.digest, approvalDigest({ ...about, consequenceCheck: 'dns_resolution' }));
+    assert.notEqual(request.data.digest, approvalDigest(about), "a grant of the same action as a root's is not this one");
+    const [listed] = pendingApprovals(given.state, at(11));
+    assert.deepEqual([listed?.id, listed?.caseId, listed?.target, listed?.consequenceCheck], [request.id, given.id, DNS, 'dns_resolution']);
+  });
+
+  it('given the request pending, when the consequence is linked again, another recovers or a trigger is redelivered, then nothing more is asked or decided', () => {
+    const { given } = askedForDns();
+    given.fold(given.event('ConsequenceLinked', DNS, 20, { check: 'dns_resolution', reason: 'still no A record', faultAt: iso(20), chain: [DNS, DDCLIENT] }));
+    assert.deepEqual(given.deliver(given.recovered(TLS, 'tls_certificate', 21), 21), []);
+    assert.equal(pendingApprovals(given.state, at(22)).length, 1);
+  });
+
+  it('given the request, when a person grants it, then one execute decision citing the grant with the consequence named; the grant replayed runs nothing', () => {
+    const { given, request } = askedForDns();
+    const facts = given.answer(request, 100, { granted: true });
+    const decision = onlyDecision(facts);
+    assert.deepEqual([decision.subject, decision.correlationId, decision.data.outcome, decision.data.rule, decision.data.consequenceCheck, decision.data.action], [DNS, given.id, 'execute', RULE.approvalGranted, 'dns_resolution', HIGH_RISK_DNS.action]);
+    assert.ok(decision.data.approvalId);
+    const grant = [...given.state.grants.values()][0]!;
+    assert.deepEqual(decideOnGrant(given.state, grant, at(101)), [], 'answered once');
+    const again = given.answer(request, 102, { granted: true });
+    assert.deepEqual(again.map((f) => f.type), ['ApprovalRefused'], 'a second grant of a used request executes nothing');
+    assert.deepEqual(pendingApprovals(given.state, at(103)), []);
+    const failed = given.actionFailed(decision, 110, 'nsupdate refused');
+    const [escalation] = given.deliver(failed, 110) as Escalation[];
+    assert.equal(escalation?.data.rule, RULE.consequenceRemediationFailed, 'its failure escalates as any consequence remediation');
+  });
+
+  it('given the request, when a grant names another digest, then it is refused and nothing runs', () => {
+    const { given, request } = askedForDns();
+    const facts = given.answer(request, 100, { granted: true, digest: approvalDigest({ action: HIGH_RISK_DNS.action, target: targetOf(DNS), params: HIGH_RISK_DNS.params }) });
+    assert.deepEqual(facts.map((f) => [f.type, (f as JarvisEventOf<'ApprovalRefused'>).data.refusal]), [['ApprovalRefused', 'digest_mismatch']]);
+  });
+
+  it('given the request, when a person rejects it, then the incident escalates at once naming the consequence, once', () => {
+    const { given, request } = askedForDns();
+    const [escalation, ...more] = given.answer(request, 100, { granted: false }) as Escalation[];
+    assert.deepEqual(more, []);
+    assert.deepEqual([escalation?.type, escalation?.correlationId, escalation?.subject, escalation?.data.rule], ['IncidentEscalated', given.id, DDCLIENT, RULE.consequenceNotApproved]);
+    assert.match(escalation!.data.reason, /consequence dns_record:www\.lab\.test dns_resolution \(infrastructure_remediate_dns\) was rejected by ann: not now/);
+    const rejection = given.state.approvals.get(request.id);
+    assert.equal(rejection?.status, 'rejected');
+    assert.deepEqual(given.sweep(10 + RULES.approvalExpirySeconds + 1), [], 'a rejected request does not expire later');
+    assert.deepEqual(given.deliver(given.recovered(TLS, 'tls_certificate', 200), 200), [], 'escalated: a person decides from here');
+  });
+
+  it('given the request, when nobody answers before it expires, then the sweep expires it and the incident escalates naming the consequence', () => {
+    const { given } = askedForDns();
+    assert.deepEqual(given.sweep(10 + RULES.approvalExpirySeconds - 1), [], 'not yet');
+    const facts = given.sweep(10 + RULES.approvalExpirySeconds);
+    assert.deepEqual(facts.map((f) => f.type), ['ApprovalExpired', 'IncidentEscalated']);
+    const escalation = facts[1] as Escalation;
+    assert.equal(escalation.data.rule, RULE.consequenceNotApproved);
+    assert.match(escalation.data.reason, new RegExp(`consequence ${DNS.replace(/\./g, '\\.')} dns_resolution .* was not answered before ${iso(10 + RULES.approvalExpirySeconds)}`));
+    assert.deepEqual(given.sweep(10 + RULES.approvalExpirySeconds + 60), [], 'expires once');
+  });
+
+  it('given the request, when the consequence recovers by itself, then the request is withdrawn: the next consequence goes on, a late grant runs nothing, no expiry or escalation follows', () => {
+    const { given, request } = askedForDns();
+    const next = onlyDecision(given.deliver(given.recovered(DNS, 'dns_resolution', 50), 50));
+    assert.deepEqual([next.subject, next.data.outcome, next.data.consequenceCheck], [TLS, 'execute', 'tls_certificate']);
+    assert.equal(given.state.approvals.get(request.id)?.status, 'withdrawn');
+    assert.deepEqual(pendingApprovals(given.state, at(51)), []);
+    const late = given.answer(request, 60, { granted: true });
+    assert.deepEqual(late.map((f) => [f.type, (f as JarvisEventOf<'ApprovalRefused'>).data.refusal]), [['ApprovalRefused', 'not_pending']]);
+    assert.match((late[0] as JarvisEventOf<'ApprovalRefused'>).data.reason, /withdrawn/);
+    assert.deepEqual(given.answer(request, 61, { granted: false }), [], 'a late rejection escalates nothing');
+    assert.deepEqual(given.sweep(10 + RULES.approvalExpirySeconds + 1), []);
+  });
+
+  it('given two consequences equally near the root, one needing approval, then the one that runs alone goes first and the request waits for its outcome', () => {
+    const given = new Case((_target, check) => (check === 'dns_resolution' ? HIGH_RISK_DNS : check === 'caddy_certificates' ? { action: 'infrastructure_remediate_ssl', params: {}, risk: 'low' } : null));
+    given.fold(given.event('ConsequenceLinked', 'caddy:lab', 4, { check: 'caddy_certificates', reason: 'no certificate', faultAt: iso(4), chain: ['caddy:lab', DDCLIENT] }));
+    const first = onlyDecision(given.rootVerified(10));
+    assert.equal(first.subject, 'caddy:lab');
+    const facts = given.deliver(given.verified(first, 20), 20);
+    assert.deepEqual(facts.map((f) => f.type), ['RemediationDecided', 'ApprovalRequested']);
+    assert.equal(facts[0]?.subject, DNS);
+  });
+});
+
+describe("a consequence decision's refusal counts only when the policy made that decision in that case", () => {
+  // `settles`: a refusal of the pending decision in every respect but its reason settles it: nothing refuses it twice.
+  const rows: Array<{ name: string; refusal: (dns: Decision, given: Case) => JarvisEvent; decidesAgain: boolean; settles: boolean }> = [
+    { name: 'its own decision, action and target, stale', refusal: (dns, given) => refused(given, dns, {}), decidesAgain: true, settles: true },
+    { name: 'another decision id', refusal: (dns, given) => refused(given, dns, { decisionId: derivedId('forged') }), decidesAgain: false, settles: false },
+    { name: 'another action', refusal: (dns, given) => refused(given, dns, { action: 'restart_caddy' }), decidesAgain: false, settles: false },
+    { name: 'another target', refusal: (dns, given) => refused(given, dns, { target: targetOf(TLS) }), decidesAgain: false, settles: false },
+    { name: 'another case', refusal: (dns, given) => ({ ...refused(given, dns, {}), correlationId: derivedId('another-case') }), decidesAgain: false, settles: false },
+    { name: 'another refusal than stale', refusal: (dns, given) => refused(given, dns, { refusal: 'no_open_case' }), decidesAgain: false, settles: true },
+  ];
+  for (const row of rows) {
+    it(`given the DNS record's decision in flight, when a refusal names ${row.name}, then ${row.decidesAgain ? 'it is decided again, once' : 'nothing is decided'}`, () => {
+      const given = new Case();
+      const dns = onlyDecision(given.rootVerified(10));
+      const facts = given.deliver(row.refusal(dns, given), 200);
+      assert.deepEqual(facts.map((f) => [f.type, f.subject]), row.decidesAgain ? [['RemediationDecided', DNS]] : []);
+      const replayed = given.deliver(refused(given, dns, {}), 201);
+      assert.deepEqual(replayed.map((f) => f.type), row.settles ? [] : ['RemediationDecided'], 'a second refusal of the same decision re-opens nothing; after a forged one the genuine one still counts');
+      assert.deepEqual(given.deliver(refused(given, dns, {}), 202), [], 'and only once');
+    });
+  }
+});
+
+describe('a stale refusal of a consequence decision that already settled', () => {
+  it('given the DNS record remediated and verified but still failing, when a decision_stale refusal of it arrives, then nothing is decided again', () => {
+    const given = new Case();
+    const dns = onlyDecision(given.rootVerified(10));
+    assert.deepEqual(given.deliver(given.verified(dns, 20), 20), []);
+    assert.deepEqual(given.deliver(refused(given, dns, {}), 200), [], 'the executor refuses only a decision it has not run: this one ran');
+  });
+});
+
+function refused(given: Case, decision: Decision, overrides: Record<string, unknown>): JarvisEvent {
+  const data = { decisionId: decision.id, action: decision.data.action, refusal: 'decision_stale', reason: 'decided 190s ago', ...overrides };
+  return { ...given.event('ActionRefused', DNS, 200, data), source: 'executor' };
+}

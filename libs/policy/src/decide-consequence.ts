@@ -1,6 +1,7 @@
 import { createEvent, derivedId, type JarvisEvent, type JarvisEventOf } from '@jarvis/contracts';
 import { countSince, type ConsequenceView, type IncidentView, type PolicyState } from './policy-state.js';
 import { approvalReason, RULE, type PolicyRules } from './policy-rules.js';
+import { approvalRequestedFor } from './approval-events.js';
 import type { ChooseRemediation, RemediationChoice } from './remediation-choice.js';
 
 /**
@@ -19,9 +20,11 @@ export function isConsequenceTrigger(event: JarvisEvent): event is ConsequenceTr
  * Once the root's fix is verified, each consequence still failing gets its own remediation under the root's case,
  * one at a time, nearest the root first (the DNS record before the certificate that needs it): an execute decision
  * on the consequence's target naming its check (`consequenceCheck`). A consequence gets one attempt; its failure
- * escalates the incident naming it. Nothing is decided for a consequence whose remediation needs a person, is not
- * registered, or would pass the breaker or the rate limit: the grace (`correlation.consequenceGraceSeconds`) then
- * escalates as before. Pure: the time comes in, the ids derive from the trigger.
+ * escalates the incident naming it. One whose remediation needs a person gets a needs_approval decision and an
+ * approval request under the root's case, as a root's would (`decideOnGrant` executes a grant once,
+ * `decideOnUnanswered` escalates a rejection or expiry); those that run on their own go first. Nothing is decided
+ * for a consequence with no registered remediation, or that would pass the breaker or the rate limit: the grace
+ * (`correlation.consequenceGraceSeconds`) then escalates. Pure: the time comes in, the ids derive from the trigger.
  */
 export function decideConsequenceRemediation(state: PolicyState, trigger: ConsequenceTrigger, rules: PolicyRules, now: Date, choose: ChooseRemediation): JarvisEvent[] {
   if (state.decidedTriggers.has(trigger.id)) return [];
@@ -33,10 +36,17 @@ export function decideConsequenceRemediation(state: PolicyState, trigger: Conseq
   const found = nextRemediation(incident, rules, choose);
   if (!found || !withinLimits(state, found.next, rules, now)) return [];
   const { next, choice } = found;
-  const attempt = incident.attempts + 1;
-  const reason = `${incident.targetKey} is fixed and verified; ${next.targetKey} ${next.check} still fails: ${choice.action} (${choice.risk} risk)`;
-  return [
-    createEvent({
+  const approval = approvalReason(choice, rules);
+  const why = `${incident.targetKey} is fixed and verified; ${next.targetKey} ${next.check} still fails: ${choice.action} (${choice.risk} risk)`;
+  const decision = consequenceDecision(trigger, next, choice, incident.attempts + 1, approval ? { outcome: 'needs_approval', rule: RULE.approvalRequired, reason: `${why} needs approval: ${approval}` } : { outcome: 'execute', rule: RULE.consequenceRemediation, reason: why }, now);
+  if (!approval) return [decision];
+  return [decision, approvalRequestedFor(decision, new Date(now.getTime() + rules.approvalExpirySeconds * 1000), now)];
+}
+
+type Verdict = { outcome: 'execute' | 'needs_approval'; rule: string; reason: string };
+
+function consequenceDecision(trigger: ConsequenceTrigger, next: ConsequenceView, choice: RemediationChoice, attempt: number, verdict: Verdict, now: Date): JarvisEventOf<'RemediationDecided'> {
+  return createEvent({
       id: derivedId('RemediationDecided', trigger.id),
       type: 'RemediationDecided',
       source: 'policy',
@@ -49,15 +59,13 @@ export function decideConsequenceRemediation(state: PolicyState, trigger: Conseq
         action: choice.action,
         params: { ...choice.params },
         risk: choice.risk,
-        outcome: 'execute',
-        rule: RULE.consequenceRemediation,
-        reason,
+        ...verdict,
+        reason: verdict.reason.slice(0, 1024),
         attempt,
         notBefore: now.toISOString(),
         consequenceCheck: next.check,
       },
-    }),
-  ];
+    });
 }
 
 /** The failing consequences, nearest the root first, then in the order they joined (as `remediationOrder` in @jarvis/incidents). */
@@ -71,16 +79,17 @@ export function consequencesInRemediationOrder(incident: IncidentView): Conseque
 
 /**
  * Among the failing consequences nearest the root (a certificate and the Caddy that orders it both sit behind the
- * DNS record), the first not yet acted on whose remediation runs without a person; farther ones wait for these.
+ * DNS record), the first not yet acted on that has a remediation, those running without a person before those that
+ * need one (no wait for an answer holds them up); farther ones wait for these.
  */
 function nextRemediation(incident: IncidentView, rules: PolicyRules, choose: ChooseRemediation): { next: ConsequenceView; choice: RemediationChoice } | null {
   const ordered = consequencesInRemediationOrder(incident);
   const nearest = ordered.filter((c) => c.chainLength === ordered[0]?.chainLength && c.decisionId === null);
-  for (const next of nearest) {
+  const candidates = nearest.flatMap((next) => {
     const choice = choose(next.target, next.check, { attemptsByAction: {}, facts: {} });
-    if (choice && !approvalReason(choice, rules)) return { next, choice };
-  }
-  return null;
+    return choice ? [{ next, choice }] : [];
+  });
+  return candidates.find(({ choice }) => !approvalReason(choice, rules)) ?? candidates[0] ?? null;
 }
 
 type Failure = { consequence: ConsequenceView; what: string };

@@ -25,6 +25,7 @@ export const RULE = {
   decisionTimeout: 'decision_timeout',
   consequenceRemediation: 'consequence_remediation',
   consequenceRemediationFailed: 'consequence_remediation_failed',
+  consequenceNotApproved: 'consequence_not_approved',
 } as const;
 
 /**

@@ -53,6 +53,7 @@ describe('evolvePolicy', () => {
       pendingDecisionId: null,
       lastExecuteDecisionId: null,
       pendingNotBefore: null,
+      pendingAbout: null,
       attempts: 0,
       attemptsByAction: {},
       lastTrigger: opened,

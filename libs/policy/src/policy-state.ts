@@ -19,6 +19,8 @@ export type IncidentView = {
   lastExecuteDecisionId: string | null;
   /** When the pending decision was due: the decision timeout counts from here. */
   pendingNotBefore: string | null;
+  /** What the pending decision runs on what: an outcome naming its id but another action or target is not its outcome. */
+  pendingAbout: DecisionAbout | null;
   /** Execute decisions within this incident: the backoff grows with them and starts afresh with a new incident. */
   attempts: number;
   /** The same, per action: an action's attempts per incident are counted apart, so a fallback gets its own. */
@@ -48,9 +50,15 @@ export type ConsequenceView = {
   failing: boolean;
   /** Its remediation was decided (execute) in this incident: a consequence gets one attempt, then the grace decides. */
   decisionId: string | null;
+  /** The approval request for its remediation, while a person has not answered it. */
+  approvalRequestId: string | null;
 };
 
-export type ApprovalStatus = 'pending' | 'used' | 'rejected' | 'expired';
+/** An execute decision's action and target key, as its outcomes must name them. */
+export type DecisionAbout = { action: string; targetKey: string };
+
+/** `withdrawn`: a consequence's request whose consequence passed again before anyone answered it. */
+export type ApprovalStatus = 'pending' | 'used' | 'rejected' | 'expired' | 'withdrawn';
 
 /** An approval request as the policy knows it: what it is about, and whether it may still be granted. */
 export type ApprovalRecord = {
@@ -68,6 +76,8 @@ export type ApprovalRecord = {
   status: ApprovalStatus;
   /** The masked diff of a config edit, as the request recorded it. */
   diff?: string;
+  /** For a consequence's remediation under its root's case: the consequence's failing check on `target`. */
+  consequenceCheck?: string;
 };
 
 /** The check name a maintenance case carries: nothing failed, a schedule came due. */
@@ -149,6 +159,7 @@ function foldFact(state: PolicyState, event: JarvisEvent): PolicyState {
         pendingDecisionId: null,
         lastExecuteDecisionId: null,
         pendingNotBefore: null,
+        pendingAbout: null,
         attempts: 0,
         attemptsByAction: {},
         lastTrigger: null,
@@ -169,11 +180,11 @@ function foldFact(state: PolicyState, event: JarvisEvent): PolicyState {
     case 'VerificationPassed':
     case 'VerificationFailed':
       withIncident(state, event.correlationId, (incident) => {
-        if (incident.pendingDecisionId !== event.data.decisionId) return;
-        Object.assign(incident, { pendingDecisionId: null, pendingNotBefore: null });
+        if (incident.pendingDecisionId !== event.data.decisionId || !namesPendingDecision(incident, event)) return;
+        Object.assign(incident, { pendingDecisionId: null, pendingNotBefore: null, pendingAbout: null });
         if (event.type === 'VerificationPassed' && targetKey(event.data.target) === incident.targetKey) incident.rootVerified = true;
+        if (event.type === 'ActionRefused' && event.data.refusal === 'decision_stale') forgetStaleConsequenceDecision(incident, event.data.decisionId);
       });
-      forgetStaleConsequenceDecision(state, event);
       return state;
     case 'ConsequenceLinked':
       withIncident(state, event.correlationId, (incident) => linkConsequence(incident, event));
@@ -181,7 +192,12 @@ function foldFact(state: PolicyState, event: JarvisEvent): PolicyState {
     case 'ConsequenceRecovered':
       withIncident(state, event.correlationId, (incident) => {
         const known = findConsequence(incident, targetKey(event.data.target), event.data.check);
-        if (known) known.failing = false;
+        if (!known) return;
+        known.failing = false;
+        // Nothing left to approve: the request is withdrawn, so a grant is refused and its expiry escalates nothing.
+        if (!known.approvalRequestId) return;
+        settleApproval(state, known.approvalRequestId, 'withdrawn');
+        incident.awaitingApproval = false;
       });
       return state;
     case 'IncidentEscalated':
@@ -189,7 +205,7 @@ function foldFact(state: PolicyState, event: JarvisEvent): PolicyState {
       return state;
     case 'IncidentResolved':
     case 'MaintenanceFinished':
-      withIncident(state, event.correlationId, (incident) => Object.assign(incident, { open: false, pendingDecisionId: null, pendingNotBefore: null, closedAt: event.time }));
+      withIncident(state, event.correlationId, (incident) => Object.assign(incident, { open: false, pendingDecisionId: null, pendingNotBefore: null, pendingAbout: null, closedAt: event.time }));
       return state;
     case 'ApprovalRequested':
       foldApprovalRequest(state, event);
@@ -235,16 +251,28 @@ function linkConsequence(incident: IncidentView, link: JarvisEventOf<'Consequenc
     if (!known.failing) Object.assign(known, { failing: true, decisionId: null, chainLength: link.data.chain.length });
     return;
   }
-  incident.consequences.push({ target: link.data.target, targetKey: key, check: link.data.check, chainLength: link.data.chain.length, failing: true, decisionId: null });
+  const fresh = { decisionId: null, approvalRequestId: null };
+  incident.consequences.push({ target: link.data.target, targetKey: key, check: link.data.check, chainLength: link.data.chain.length, failing: true, ...fresh });
 }
 
-/** A consequence's decision that went stale unrun (ActionRefused decision_stale) did not act: it may be decided again. */
-function forgetStaleConsequenceDecision(state: PolicyState, event: JarvisEvent): void {
-  if (event.type !== 'ActionRefused' || event.data.refusal !== 'decision_stale') return;
-  withIncident(state, event.correlationId, (incident) => {
-    const decided = incident.consequences.find((c) => c.decisionId === event.data.decisionId);
-    if (decided) decided.decisionId = null;
-  });
+/**
+ * A consequence's decision that went stale unrun (ActionRefused decision_stale) did not act: it may be decided again.
+ * Called only for the refusal of the case's pending decision naming its action and target, so a decision is
+ * forgotten once: a forged refusal, or one replayed after the decision settled, re-opens nothing.
+ */
+function forgetStaleConsequenceDecision(incident: IncidentView, decisionId: string): void {
+  const decided = incident.consequences.find((c) => c.decisionId === decisionId);
+  if (decided) decided.decisionId = null;
+}
+
+/** Outcomes that name an action must name the pending decision's action and target; verifications name only its id. */
+function namesPendingDecision(incident: IncidentView, outcome: JarvisEventOf<'ActionFailed' | 'ActionRefused' | 'DecisionSuperseded' | 'VerificationPassed' | 'VerificationFailed'>): boolean {
+  if (outcome.type === 'VerificationPassed' || outcome.type === 'VerificationFailed' || !incident.pendingAbout) return true;
+  return sameAbout(incident.pendingAbout, outcome);
+}
+
+function sameAbout(about: DecisionAbout, outcome: { data: { action: string; target: TargetRef } }): boolean {
+  return about.action === outcome.data.action && about.targetKey === targetKey(outcome.data.target);
 }
 
 export function findConsequence(incident: IncidentView, key: string, check: string): ConsequenceView | undefined {
@@ -252,7 +280,7 @@ export function findConsequence(incident: IncidentView, key: string, check: stri
 }
 
 function foldApprovalRequest(state: PolicyState, request: JarvisEventOf<'ApprovalRequested'>): void {
-  const { target, action, params, risk, digest, reason, expiresAt, diff } = request.data;
+  const { target, action, params, risk, digest, reason, expiresAt, diff, consequenceCheck } = request.data;
   state.approvals.set(request.id, {
     id: request.id,
     caseId: request.correlationId,
@@ -267,8 +295,13 @@ function foldApprovalRequest(state: PolicyState, request: JarvisEventOf<'Approva
     expiresAt,
     status: 'pending',
     ...(diff === undefined ? {} : { diff }),
+    ...(consequenceCheck === undefined ? {} : { consequenceCheck }),
   });
-  withIncident(state, request.correlationId, (incident) => (incident.pendingApprovalId = request.id));
+  withIncident(state, request.correlationId, (incident) => {
+    incident.pendingApprovalId = request.id;
+    const consequence = consequenceCheck === undefined ? undefined : findConsequence(incident, targetKey(target), consequenceCheck);
+    if (consequence) consequence.approvalRequestId = request.id;
+  });
 }
 
 function settleApproval(state: PolicyState, requestId: string, status: Exclude<ApprovalStatus, 'pending'>): void {
@@ -277,6 +310,7 @@ function settleApproval(state: PolicyState, requestId: string, status: Exclude<A
   request.status = status;
   withIncident(state, request.caseId, (incident) => {
     if (incident.pendingApprovalId === requestId) incident.pendingApprovalId = null;
+    for (const consequence of incident.consequences) if (consequence.approvalRequestId === requestId) consequence.approvalRequestId = null;
   });
 }
 
@@ -292,9 +326,10 @@ function foldDecision(state: PolicyState, decision: Decision): void {
   if (decision.data.outcome !== 'execute') return;
   const check = decision.data.consequenceCheck;
   const consequence = incident && check !== undefined ? findConsequence(incident, targetKey(decision.data.target), check) : undefined;
+  const about = { action: decision.data.action, targetKey: targetKey(decision.data.target) };
   if (consequence) consequence.decisionId = decision.id;
   if (incident) {
-    Object.assign(incident, { pendingDecisionId: decision.id, lastExecuteDecisionId: decision.id, pendingNotBefore: decision.data.notBefore });
+    Object.assign(incident, { pendingDecisionId: decision.id, lastExecuteDecisionId: decision.id, pendingNotBefore: decision.data.notBefore, pendingAbout: about });
     incident.attempts += 1;
     incident.attemptsByAction[decision.data.action] = (incident.attemptsByAction[decision.data.action] ?? 0) + 1;
   }

@@ -87,6 +87,7 @@ function describe(approval: ApprovalView): string {
   return [
     `${approval.id}`,
     `  action:  ${approval.action} on ${approval.target}`,
+    ...(approval.consequenceCheck === undefined ? [] : [`  for:     ${approval.target} ${approval.consequenceCheck}, a consequence of case ${approval.caseId}`]),
     `  params:  ${JSON.stringify(approval.params)}`,
     `  risk:    ${approval.risk}`,
     `  expires: ${approval.expiresAt}`,

@@ -19,6 +19,7 @@ import { useLab, type Lab } from '../support/lab.js';
 import { waitFor } from '../support/processes.js';
 import { seededRandom, seedFromEnv, type SeededRandom } from '../support/seeded-random.js';
 import { exactlyOnceProblems, loggedStepsNotStored } from '../support/store-invariants.js';
+import { settled } from '../support/store-settled.js';
 import { Mounts } from '../support/tmpfs.js';
 
 const SEED = seedFromEnv();
@@ -133,20 +134,6 @@ async function disrupt(lab: Lab, fleet: Fleet, plan: readonly Disruption[], done
     }
   }
   return story;
-}
-
-/** Waits until no event was appended for `quietMs`: every case closed and every service caught up. */
-async function settled(lab: Lab, quietMs: number): Promise<number> {
-  let last = -1;
-  let since = Date.now();
-  return waitFor('the store to settle', async () => {
-    const { lastSeq } = await lab.reader.log.position();
-    if (lastSeq !== last) {
-      [last, since] = [lastSeq, Date.now()];
-      return undefined;
-    }
-    return Date.now() - since >= quietMs ? lastSeq : undefined;
-  }, 90_000, 500);
 }
 
 function usedPercent(mount: string): number {

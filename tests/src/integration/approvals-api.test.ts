@@ -61,9 +61,9 @@ describe('approvals over the HTTP API and the jarvis command', { timeout: 180_00
     await killAllTracked();
   });
 
-  /** A pending request for container `name`, recorded as the policy would, once the gateway lists it. */
-  async function pendingRequest(name: string): Promise<ApprovalView> {
-    const { events, request } = pendingApprovalEvents(name);
+  /** A pending request for container `name` (or a consequence of it), recorded as the policy would, once the gateway lists it. */
+  async function pendingRequest(name: string, consequence?: { name: string; check: string }): Promise<ApprovalView> {
+    const { events, request } = pendingApprovalEvents(name, consequence);
     for (const event of events) await reader.log.append(event);
     return waitFor(`approval request ${request.id} to be listed`, async () => (await listed()).find((approval) => approval.id === request.id), 20_000);
   }
@@ -102,6 +102,24 @@ describe('approvals over the HTTP API and the jarvis command', { timeout: 180_00
     const listedByCli = await cli(['approvals']);
     assert.equal(listedByCli.status, 0, listedByCli.stderr);
     assert.match(listedByCli.stdout, new RegExp(`^${request.id}\\n  action:  restart_container on container:listed-app\\n`, 'm'));
+  });
+
+  it("lists a consequence's request with the consequence named; a rejection escalates the root's incident naming it", async () => {
+    const request = await pendingRequest('root-app', { name: 'behind-app', check: 'http_health' });
+    assert.deepEqual([request.target, request.consequenceCheck], ['container:behind-app', 'http_health']);
+    assert.equal(request.digest, approvalDigest({ action: 'restart_container', target: containerTarget('behind-app'), params: {}, consequenceCheck: 'http_health' }));
+    const listedByCli = await cli(['approvals']);
+    assert.equal(listedByCli.status, 0, listedByCli.stderr);
+    assert.match(listedByCli.stdout, new RegExp(`^${request.id}\\n  action:  restart_container on container:behind-app\\n  for:     container:behind-app http_health, a consequence of case ${request.caseId}\\n`, 'm'));
+
+    const rejected = await cli(['reject', request.id, '--by', 'ann', '--reason', 'not during the backup'], { JARVIS_API_TOKEN: token });
+    assert.equal(rejected.status, 0, rejected.stderr);
+    const escalation = await waitFor('the escalation naming the consequence', async () => {
+      const found = (await reader.events((e) => e.correlationId === request.caseId)).find((e): e is JarvisEventOf<'IncidentEscalated'> => e.type === 'IncidentEscalated');
+      return found;
+    }, 20_000);
+    assert.deepEqual([escalation.source, escalation.subject, escalation.data.rule], ['policy', 'container:root-app', 'consequence_not_approved']);
+    assert.match(escalation.data.reason, /consequence container:behind-app http_health \(restart_container\) was rejected by ann: not during the backup/);
   });
 
   it('without a token or with a wrong one: 401, nothing granted, one ApprovalRefused(unauthenticated) per minute on record', async () => {

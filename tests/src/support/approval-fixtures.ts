@@ -5,30 +5,40 @@ const STALE_MS = 10 * 60_000;
 
 /**
  * What the policy records when restarting container `name` needs a person: an opened incident, the needs_approval
- * decision and its ApprovalRequested (what would run, until when), in that order.
+ * decision and its ApprovalRequested (what would run, until when), in that order. With `consequence`: the incident
+ * is `name`'s, and the restart is of the consequence container (linked to it, its `check` failing), under its case.
  */
-export function pendingApprovalEvents(name: string): { events: JarvisEvent[]; request: JarvisEventOf<'ApprovalRequested'> } {
-  const target = containerTarget(name);
-  const subject = `container:${name}`;
+export function pendingApprovalEvents(name: string, consequence?: { name: string; check: string }): { events: JarvisEvent[]; request: JarvisEventOf<'ApprovalRequested'> } {
+  const rootTarget = containerTarget(name);
   const caseId = newId();
   const openedAt = new Date(Date.now() - STALE_MS).toISOString();
   const opened = createEvent({
-    id: newId(), type: 'IncidentOpened', source: 'monitor', time: openedAt, subject, correlationId: caseId, causationId: null,
-    data: { target, check: 'container_state', detectionId: newId(), faultAt: openedAt, summary: 'exited with code 1' },
+    id: newId(), type: 'IncidentOpened', source: 'monitor', time: openedAt, subject: `container:${name}`, correlationId: caseId, causationId: null,
+    data: { target: rootTarget, check: 'container_state', detectionId: newId(), faultAt: openedAt, summary: 'exited with code 1' },
   });
+  const target = consequence ? containerTarget(consequence.name) : rootTarget;
+  const subject = `container:${consequence?.name ?? name}`;
+  const linked = consequence
+    ? [createEvent({
+      id: newId(), type: 'ConsequenceLinked', source: 'monitor', time: openedAt, subject, correlationId: caseId, causationId: null,
+      data: { target, check: consequence.check, reason: 'fails because its dependency does', faultAt: openedAt, chain: [subject, `container:${name}`] },
+    })]
+    : [];
+  const consequenceCheck = consequence ? { consequenceCheck: consequence.check } : {};
   const now = new Date().toISOString();
   const decision = createEvent({
     id: newId(), type: 'RemediationDecided', source: 'policy', time: now, subject, correlationId: caseId, causationId: opened.id,
-    data: { target, outcome: 'needs_approval', action: 'restart_container', params: {}, risk: 'medium', rule: 'approval_required', reason: 'autoRestart is off', attempt: 1, notBefore: now },
+    data: { target, outcome: 'needs_approval', action: 'restart_container', params: {}, risk: 'medium', rule: 'approval_required', reason: 'autoRestart is off', attempt: 1, notBefore: now, ...consequenceCheck },
   });
   const request = createEvent({
     id: derivedId('ApprovalRequested', decision.id), type: 'ApprovalRequested', source: 'policy', time: now, subject, correlationId: caseId, causationId: decision.id,
     data: {
       target, decisionId: decision.id, action: 'restart_container', params: {}, risk: 'medium',
-      digest: approvalDigest({ action: 'restart_container', target, params: {} }), expiresAt: new Date(Date.now() + 3_600_000).toISOString(), reason: 'autoRestart is off',
+      digest: approvalDigest({ action: 'restart_container', target, params: {}, ...consequenceCheck }), expiresAt: new Date(Date.now() + 3_600_000).toISOString(), reason: 'autoRestart is off',
+      ...consequenceCheck,
     },
   });
-  return { events: [opened, decision, request], request };
+  return { events: [opened, ...linked, decision, request], request };
 }
 
 export type ApprovalRequest = JarvisEventOf<'ApprovalRequested'>;
