@@ -2,7 +2,8 @@ import { EVENT_CATALOG, isEventType, type EventData, type EventType } from './ca
 import { EnvelopeFields, type JarvisEvent, type JarvisEventOf } from './envelope.js';
 import type { ServiceName } from './services.js';
 import { upcast } from './upcasters.js';
-import { validatePlain, type Validated } from './validation.js';
+import { validateCompiled } from './compiled-validation.js';
+import type { Validated } from './validation.js';
 
 export type NewEvent<T extends EventType> = {
   id: string;
@@ -48,14 +49,14 @@ export function validateEvent(plain: unknown): Validated<JarvisEvent> {
     return { ok: false, errors: ['(root): must be an object'] };
   }
   const { data, ...fields } = plain as Record<string, unknown>;
-  const envelope = validatePlain(EnvelopeFields, fields);
+  const envelope = validateCompiled(EnvelopeFields, fields);
   if (!envelope.ok) return envelope;
   const type = envelope.value.type;
   if (!isEventType(type)) return { ok: false, errors: [`type: unknown event type`] };
   const current = EVENT_CATALOG[type].version;
   const stored = envelope.value.version;
   if (stored > current) return { ok: false, errors: [`version: ${type} is at schema version ${current} in this build, got ${stored}`] };
-  const payload = validatePlain(EVENT_CATALOG[type].payload as new () => object, upcast(type, stored, current, data), 'data');
+  const payload = validateCompiled(EVENT_CATALOG[type].payload as new () => object, upcast(type, stored, current, data), 'data');
   if (!payload.ok) return { ok: false, errors: stored < current ? payload.errors.map((e) => `${e} (read from version ${stored})`) : payload.errors };
   return { ok: true, value: createEvent({ ...envelope.value, data: payload.value } as NewEvent<EventType>) as JarvisEvent };
 }

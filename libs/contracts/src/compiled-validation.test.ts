@@ -1,0 +1,185 @@
+import assert from 'node:assert/strict';
+import { describe, it } from 'node:test';
+import { Transform } from 'class-transformer';
+import { IsString, registerDecorator } from 'class-validator';
+import { EVENT_CATALOG, EVENT_TYPES, type EventType } from './catalog.js';
+import { createEvent, decodeEvent, type NewEvent } from './codec.js';
+import { planOf } from './compiled-plan.js';
+import { definitelyValid, validateCompiled } from './compiled-validation.js';
+import { EnvelopeFields } from './envelope.js';
+import { ENVELOPE_SAMPLE, PAYLOAD_SAMPLES } from './event-samples.test-support.js';
+import { mutate, seededRandom } from './value-mutations.test-support.js';
+import { TargetRef } from './target.js';
+import { validatePlain } from './validation.js';
+
+type Constructor = new () => object;
+type Tally = { cases: number; slowAccepted: number; fastAccepted: number; slowThrew: number };
+
+const MUTATIONS_PER_TYPE = 400;
+const ENVELOPE_MUTATIONS = 3000;
+
+function jsonCopy<T>(value: T): T {
+  return JSON.parse(JSON.stringify(value)) as T;
+}
+
+/** Fast acceptance must imply class-validator's, with a value equal in every respect, key order included. */
+function compare(cls: Constructor, value: unknown, tally: Tally, label: string): void {
+  const fast = definitelyValid(cls, value);
+  let slow: ReturnType<typeof validatePlain> | undefined;
+  try {
+    slow = validatePlain(cls, value);
+  } catch {
+    tally.slowThrew += 1;
+  }
+  tally.cases += 1;
+  if (slow?.ok) tally.slowAccepted += 1;
+  if (fast === undefined) return;
+  tally.fastAccepted += 1;
+  assert.ok(slow?.ok, `${label}: the fast path accepted what class-validator refuses: ${describeValue(value)}`);
+  assert.deepStrictEqual(fast, slow.value, `${label}: different value for ${describeValue(value)}`);
+  assert.equal(JSON.stringify(fast), JSON.stringify(slow.value), `${label}: different encoding`);
+}
+
+function describeValue(value: unknown): string {
+  try {
+    return JSON.stringify(value).slice(0, 400);
+  } catch {
+    return String(value);
+  }
+}
+
+function newTally(): Tally {
+  return { cases: 0, slowAccepted: 0, fastAccepted: 0, slowThrew: 0 };
+}
+
+describe('definitelyValid: the compiled fast path against class-validator', () => {
+  it('accepts every valid sample, building exactly what validatePlain builds', () => {
+    for (const type of EVENT_TYPES) {
+      const cls = EVENT_CATALOG[type].payload as Constructor;
+      const sample = jsonCopy(PAYLOAD_SAMPLES[type]);
+      const slow = validatePlain(cls, sample);
+      assert.ok(slow.ok, `${type} sample is invalid: ${slow.ok ? '' : slow.errors.join('; ')}`);
+      const fast = definitelyValid(cls, sample);
+      assert.ok(fast !== undefined, `${type}: the fast path does not accept its valid sample`);
+      assert.deepStrictEqual(fast, slow.value);
+      assert.ok(fast instanceof cls && (fast as { target: unknown }).target instanceof TargetRef);
+    }
+    const envelope = validatePlain(EnvelopeFields, jsonCopy(ENVELOPE_SAMPLE));
+    assert.ok(envelope.ok);
+    assert.deepStrictEqual(definitelyValid(EnvelopeFields, jsonCopy(ENVELOPE_SAMPLE)), envelope.value);
+  });
+
+  it('accepts class instances as publishers pass them (a TargetRef inside the data)', () => {
+    const cls = EVENT_CATALOG.DetectionRecorded.payload;
+    const withInstance = { ...PAYLOAD_SAMPLES.DetectionRecorded, target: Object.assign(new TargetRef(), { kind: 'container', id: 'web' }) };
+    const fast = definitelyValid(cls, withInstance);
+    assert.ok(fast);
+    assert.notEqual(fast.target, withInstance.target, 'the nested instance is rebuilt, as class-transformer does');
+    const slow = validatePlain(cls, withInstance);
+    assert.ok(slow.ok);
+    assert.deepStrictEqual(fast, slow.value);
+  });
+
+  for (const type of EVENT_TYPES) {
+    it(`never accepts a mutated ${type} that class-validator refuses, nor builds a different value`, () => {
+      const cls = EVENT_CATALOG[type].payload as Constructor;
+      const random = seededRandom(`payload:${type}`);
+      const tally = newTally();
+      for (let i = 0; i < MUTATIONS_PER_TYPE; i++) compare(cls, mutate(PAYLOAD_SAMPLES[type], random), tally, `${type} #${i}`);
+      // The mutations must hit both sides, or the comparison proves nothing.
+      assert.ok(tally.slowAccepted > 0 && tally.slowAccepted < tally.cases / 2, `${type}: ${JSON.stringify(tally)}`);
+      assert.ok(tally.fastAccepted > 0, `${type}: the fast path accepted no valid mutation: ${JSON.stringify(tally)}`);
+    });
+  }
+
+  it('never accepts a mutated envelope that class-validator refuses, nor builds a different value', () => {
+    const random = seededRandom('envelope');
+    const tally = newTally();
+    const withCause = { ...ENVELOPE_SAMPLE, causationId: ENVELOPE_SAMPLE['correlationId'] };
+    for (let i = 0; i < ENVELOPE_MUTATIONS; i++) compare(EnvelopeFields, mutate(i % 2 ? ENVELOPE_SAMPLE : withCause, random), tally, `envelope #${i}`);
+    assert.ok(tally.slowAccepted > 0 && tally.slowAccepted < tally.cases / 2, JSON.stringify(tally));
+    assert.ok(tally.fastAccepted > 0, JSON.stringify(tally));
+  });
+});
+
+describe('decodeEvent through the fast path', () => {
+  function reference(raw: Record<string, unknown>, type: EventType): unknown {
+    const { data, ...fields } = raw;
+    const envelope = validatePlain(EnvelopeFields, fields);
+    const payload = validatePlain(EVENT_CATALOG[type].payload as Constructor, data, 'data');
+    assert.ok(envelope.ok && payload.ok);
+    return createEvent({ ...envelope.value, data: payload.value } as NewEvent<EventType>);
+  }
+
+  it('decodes every type to the event class-validator alone builds', () => {
+    for (const type of EVENT_TYPES) {
+      const raw = { ...ENVELOPE_SAMPLE, type, version: EVENT_CATALOG[type].version, data: PAYLOAD_SAMPLES[type] };
+      const decoded = decodeEvent(JSON.stringify(raw));
+      assert.ok(decoded.ok, `${type}: ${decoded.ok ? '' : decoded.errors.join('; ')}`);
+      assert.deepStrictEqual(decoded.value, reference(jsonCopy(raw), type));
+      assert.equal(JSON.stringify(decoded.value), JSON.stringify(reference(jsonCopy(raw), type)));
+      assert.ok(Object.isFrozen(decoded.value) && Object.isFrozen(decoded.value.data));
+    }
+  });
+
+  it('reads a version-1 event through its upcaster as before', () => {
+    const v1 = { ...ENVELOPE_SAMPLE, type: 'ActionSucceeded', version: 1, data: { target: { kind: 'container', name: 'web' }, decisionId: ENVELOPE_SAMPLE['id'], action: 'restart_container', result: 'restarted', durationMs: 3 } };
+    const decoded = decodeEvent(JSON.stringify(v1));
+    assert.ok(decoded.ok);
+    assert.deepStrictEqual({ ...decoded.value.data }, { target: Object.assign(new TargetRef(), { kind: 'container', id: 'web' }), decisionId: ENVELOPE_SAMPLE['id'], action: 'restart_container', result: 'restarted', durationMs: 3, details: {} });
+  });
+});
+
+function IsEven(): PropertyDecorator {
+  return (object, propertyName) =>
+    registerDecorator({ name: 'isEven', target: object.constructor, propertyName: propertyName as string, validator: { validate: (value: unknown) => typeof value === 'number' && value % 2 === 0 } });
+}
+
+class WithUnknownConstraint {
+  @IsString()
+  name!: string;
+
+  @IsEven()
+  count!: number;
+}
+
+class WithGroups {
+  @IsString({ groups: ['admin'] })
+  name!: string;
+}
+
+class WithTransform {
+  @IsString()
+  @Transform(({ value }: { value: unknown }) => (typeof value === 'string' ? value.trim() : value))
+  name!: string;
+}
+
+class WithInitialiser {
+  @IsString()
+  name: string = 'unnamed';
+}
+
+describe('classes the compiler does not know', () => {
+  const cases: Array<[string, new () => object, Record<string, unknown>, Record<string, unknown>]> = [
+    ['a custom constraint', WithUnknownConstraint, { name: 'a', count: 2 }, { name: 'a', count: 3 }],
+    ['validation groups', WithGroups, { name: 'a' }, { name: 1 }],
+    ['@Transform', WithTransform, { name: ' padded ' }, { name: 1 }],
+    ['a field initialiser', WithInitialiser, {}, { name: 1 }],
+  ];
+  for (const [what, cls, valid, invalid] of cases) {
+    it(`compiles nothing for ${what} and leaves every value to class-validator`, () => {
+      assert.equal(planOf(cls), undefined);
+      assert.equal(definitelyValid(cls, valid), undefined);
+      assert.deepStrictEqual(validateCompiled(cls, valid), validatePlain(cls, valid));
+      assert.ok(validateCompiled(cls, valid).ok);
+      assert.deepStrictEqual(validateCompiled(cls, invalid, 'data'), validatePlain(cls, invalid, 'data'));
+      assert.equal(validateCompiled(cls, invalid).ok, false);
+    });
+  }
+
+  it('so a transformation still applies', () => {
+    const result = validateCompiled(WithTransform, { name: ' padded ' });
+    assert.ok(result.ok);
+    assert.equal(result.value.name, 'padded');
+  });
+});
