@@ -31,17 +31,28 @@ export function encodeEvent(event: JarvisEvent): Uint8Array {
 export function decodeEvent(raw: Uint8Array | string): Validated<JarvisEvent> {
   let plain: unknown;
   let prototypeKey = false;
+  const text = typeof raw === 'string' ? raw : new TextDecoder().decode(raw);
   try {
-    plain = JSON.parse(typeof raw === 'string' ? raw : new TextDecoder().decode(raw), (key, value: unknown) => {
-      if (key === '__proto__') prototypeKey = true;
-      return value;
-    });
+    plain = mayHoldPrototypeKey(text)
+      ? JSON.parse(text, (key, value: unknown) => {
+          if (key === '__proto__') prototypeKey = true;
+          return value;
+        })
+      : JSON.parse(text);
   } catch (error) {
     return { ok: false, errors: [`(root): not valid JSON (${(error as Error).message})`] };
   }
   // Copying such a key later would set a prototype instead of a field: refuse the message rather than clean it.
   if (prototypeKey) return { ok: false, errors: ['(root): a "__proto__" key is not allowed anywhere in an event'] };
   return validateEvent(plain);
+}
+
+/**
+ * A key reads `__proto__` only if the text spells it out or escapes a character of it (`\u005f`): without either,
+ * the plain parse, several times faster than one calling a reviver on every value, gives the same result.
+ */
+function mayHoldPrototypeKey(text: string): boolean {
+  return text.includes('__proto__') || text.includes('\\u');
 }
 
 export function validateEvent(plain: unknown): Validated<JarvisEvent> {

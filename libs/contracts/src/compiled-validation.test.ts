@@ -122,6 +122,19 @@ describe('decodeEvent through the fast path', () => {
     }
   });
 
+  it('still refuses a __proto__ key, spelled out or escaped, skipping the reviver only when no key can read __proto__', () => {
+    const refusal = { ok: false, errors: ['(root): a "__proto__" key is not allowed anywhere in an event'] };
+    const raw = JSON.stringify({ ...ENVELOPE_SAMPLE, type: 'ActionStarted', data: { ...PAYLOAD_SAMPLES.ActionStarted, params: { keep: 1 } } });
+    assert.ok(decodeEvent(raw).ok);
+    for (const key of ['__proto__', '\\u005f_proto__', '__pr\\u006fto__']) {
+      assert.deepEqual(decodeEvent(raw.replace('"keep":1', `"${key}":{"polluted":true}`)), refusal, key);
+    }
+    const escapedValue = raw.replace('"keep":1', '"keep":"caf\\u00e9"');
+    const decoded = decodeEvent(escapedValue);
+    assert.ok(decoded.ok);
+    assert.deepEqual(decoded.value.data, { ...decoded.value.data, params: { keep: 'café' } });
+  });
+
   it('reads a version-1 event through its upcaster as before', () => {
     const v1 = { ...ENVELOPE_SAMPLE, type: 'ActionSucceeded', version: 1, data: { target: { kind: 'container', name: 'web' }, decisionId: ENVELOPE_SAMPLE['id'], action: 'restart_container', result: 'restarted', durationMs: 3 } };
     const decoded = decodeEvent(JSON.stringify(v1));

@@ -88,14 +88,15 @@ function satisfies(plan: ClassPlan, instance: Record<string, unknown>): boolean 
   for (const property of plan.properties.values()) {
     const value = instance[property.name];
     if (!conditionsHold(property, instance, value)) continue;
-    if (!property.checks.every((check) => passes(check, plan.targetName, instance, value))) return false;
+    for (const check of property.checks) if (!passes(check, plan.targetName, instance, value)) return false;
     if (property.nested && !satisfiesNested(property.nested, value)) return false;
   }
   return true;
 }
 
 function conditionsHold(property: PropertyPlan, instance: object, value: unknown): boolean {
-  return property.conditions.every((condition) => condition(instance, value));
+  for (const condition of property.conditions) if (!condition(instance, value)) return false;
+  return true;
 }
 
 /** class-validator validates a nested value against its own constructor's rules: only an instance built here is sure. */
@@ -105,8 +106,9 @@ function satisfiesNested(plan: ClassPlan, value: unknown): boolean {
 
 function passes(check: ConstraintCheck, targetName: string, object: object, value: unknown): boolean {
   const args: ValidationArguments = { targetName, property: check.property, object, value, constraints: check.constraints };
-  if (check.each && Array.isArray(value)) return value.every((item) => accepted(check.validate(item, args)));
-  return accepted(check.validate(value, args));
+  if (!check.each || !Array.isArray(value)) return accepted(check.validate(value, args));
+  for (const item of value) if (!accepted(check.validate(item, args))) return false;
+  return true;
 }
 
 /** A promise is what class-validator's synchronous run ignores: not a verdict to trust. */
