@@ -8,7 +8,7 @@ import { planOf } from './compiled-plan.js';
 import { definitelyValid, validateCompiled } from './compiled-validation.js';
 import { EnvelopeFields } from './envelope.js';
 import { ENVELOPE_SAMPLE, PAYLOAD_SAMPLES } from './event-samples.test-support.js';
-import { mutate, seededRandom } from './value-mutations.test-support.js';
+import { EDGE_VALUES, EXTRA_KEYS, holdersOf, mutate, seededRandom, setOwn, slotsOf } from './value-mutations.test-support.js';
 import { TargetRef } from './target.js';
 import { validatePlain } from './validation.js';
 
@@ -16,6 +16,7 @@ type Constructor = new () => object;
 type Tally = { cases: number; slowAccepted: number; fastAccepted: number; slowThrew: number };
 
 const MUTATIONS_PER_TYPE = 400;
+const REMOVED = Symbol('removed');
 const ENVELOPE_MUTATIONS = 3000;
 
 function jsonCopy<T>(value: T): T {
@@ -81,22 +82,66 @@ describe('definitelyValid: the compiled fast path against class-validator', () =
   });
 
   for (const type of EVENT_TYPES) {
-    it(`never accepts a mutated ${type} that class-validator refuses, nor builds a different value`, () => {
+    it(`never accepts a mutated ${type} that class-validator refuses, nor builds a different value`, (t) => {
       const cls = EVENT_CATALOG[type].payload as Constructor;
       const random = seededRandom(`payload:${type}`);
       const tally = newTally();
       for (let i = 0; i < MUTATIONS_PER_TYPE; i++) compare(cls, mutate(PAYLOAD_SAMPLES[type], random), tally, `${type} #${i}`);
+      t.diagnostic(JSON.stringify(tally));
       // The mutations must hit both sides, or the comparison proves nothing.
       assert.ok(tally.slowAccepted > 0 && tally.slowAccepted < tally.cases / 2, `${type}: ${JSON.stringify(tally)}`);
       assert.ok(tally.fastAccepted > 0, `${type}: the fast path accepted no valid mutation: ${JSON.stringify(tally)}`);
     });
   }
 
-  it('never accepts a mutated envelope that class-validator refuses, nor builds a different value', () => {
+  it('agrees on every single field, nested ones included, replaced by each edge value or removed', (t) => {
+    const tally = newTally();
+    const roots: Array<[string, Constructor, Record<string, unknown>]> = [
+      ...EVENT_TYPES.map((type): [string, Constructor, Record<string, unknown>] => [type, EVENT_CATALOG[type].payload as Constructor, PAYLOAD_SAMPLES[type]]),
+      ['envelope', EnvelopeFields, ENVELOPE_SAMPLE],
+    ];
+    for (const [label, cls, sample] of roots) {
+      const slotCount = slotsOf(jsonCopy(sample)).length;
+      for (let slot = 0; slot < slotCount; slot++) {
+        for (const edge of [...EDGE_VALUES, REMOVED]) {
+          const copy = jsonCopy(sample);
+          const { holder, key } = slotsOf(copy)[slot]!;
+          if (edge === REMOVED) delete (holder as Record<string, unknown>)[key];
+          else setOwn(holder, key, edge);
+          compare(cls, copy, tally, `${label} ${key}=${describeValue(edge)}`);
+        }
+      }
+    }
+    t.diagnostic(JSON.stringify(tally));
+    assert.ok(tally.slowAccepted > 0 && tally.fastAccepted > 0, JSON.stringify(tally));
+  });
+
+  it('agrees on every extra key, prototype-looking ones included, added to each object of each sample', (t) => {
+    const tally = newTally();
+    for (const type of EVENT_TYPES) {
+      const cls = EVENT_CATALOG[type].payload as Constructor;
+      const holderCount = holdersOf(jsonCopy(PAYLOAD_SAMPLES[type])).length;
+      for (let holder = 0; holder < holderCount; holder++) {
+        for (const key of EXTRA_KEYS) {
+          for (const value of ['x', 1, {}, undefined]) {
+            const copy = jsonCopy(PAYLOAD_SAMPLES[type]);
+            setOwn(holdersOf(copy)[holder]!, key, value);
+            compare(cls, copy, tally, `${type} +${key}=${describeValue(value)}`);
+          }
+        }
+      }
+    }
+    t.diagnostic(JSON.stringify(tally));
+    // Keys added inside params and details are valid: some extra keys must be accepted, or nothing was compared.
+    assert.ok(tally.slowAccepted > 0 && tally.fastAccepted > 0, JSON.stringify(tally));
+  });
+
+  it('never accepts a mutated envelope that class-validator refuses, nor builds a different value', (t) => {
     const random = seededRandom('envelope');
     const tally = newTally();
     const withCause = { ...ENVELOPE_SAMPLE, causationId: ENVELOPE_SAMPLE['correlationId'] };
     for (let i = 0; i < ENVELOPE_MUTATIONS; i++) compare(EnvelopeFields, mutate(i % 2 ? ENVELOPE_SAMPLE : withCause, random), tally, `envelope #${i}`);
+    t.diagnostic(JSON.stringify(tally));
     assert.ok(tally.slowAccepted > 0 && tally.slowAccepted < tally.cases / 2, JSON.stringify(tally));
     assert.ok(tally.fastAccepted > 0, JSON.stringify(tally));
   });

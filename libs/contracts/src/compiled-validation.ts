@@ -45,7 +45,8 @@ function buildInstance(plan: ClassPlan, plain: unknown, depth: number): unknown 
     const raw = (plain as Record<string, unknown>)[key];
     const value = property.nested ? buildInstance(property.nested, raw, depth + 1) : copyPlain(raw, depth + 1);
     if (value === UNSURE) return UNSURE;
-    if (value !== undefined) instance[key] = value;
+    // class-transformer's default (exposeUnsetFields) keeps a key whose value is undefined.
+    instance[key] = value;
   }
   return instance;
 }
@@ -78,7 +79,7 @@ function copyRecord(record: Record<string, unknown>, depth: number): unknown {
     if (key === '__proto__' || key in Object.prototype) return UNSURE;
     const value = copyPlain(record[key], depth + 1);
     if (value === UNSURE) return UNSURE;
-    if (value !== undefined) copy[key] = value;
+    copy[key] = value;
   }
   return copy;
 }

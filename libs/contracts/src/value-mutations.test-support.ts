@@ -21,7 +21,7 @@ export function seededRandom(seed: string): Random {
 const LENGTHS = [0, 1, 63, 64, 65, 127, 128, 129, 253, 254, 256, 257, 300, 301, 1024, 1025, 4096, 4097, 16384, 16385];
 const UNITS = ['a', 'é', '😀', '\u0000', ' ', '-', '/', 'A'];
 
-const EDGE_VALUES: readonly unknown[] = [
+export const EDGE_VALUES: readonly unknown[] = [
   null,
   undefined,
   NaN,
@@ -69,17 +69,17 @@ const EDGE_VALUES: readonly unknown[] = [
 /** Every value any sample holds somewhere: a value valid in one field is a plausible wrong value in another. */
 const SAMPLE_VALUES: readonly unknown[] = Object.values(PAYLOAD_SAMPLES).flatMap((sample) => leaves(sample));
 
-const EXTRA_KEYS = ['extra', 'constructor', 'toString', 'valueOf', 'hasOwnProperty', '__proto__', 'prototype', '', '0', 'ä', 'kind', 'id', 'data', 'target', 'then'];
+export const EXTRA_KEYS = ['extra', 'constructor', 'toString', 'valueOf', 'hasOwnProperty', '__proto__', 'prototype', '', '0', 'ä', 'kind', 'id', 'data', 'target', 'then'];
 
 function leaves(value: unknown): unknown[] {
   if (typeof value !== 'object' || value === null) return [value];
   return [value, ...Object.values(value).flatMap((item) => leaves(item))];
 }
 
-type Slot = { holder: Record<string, unknown> | unknown[]; key: string };
+export type Slot = { holder: Record<string, unknown> | unknown[]; key: string };
 
 /** Every property and array item of `root`, nested ones included, as places to change. */
-function slotsOf(root: object): Slot[] {
+export function slotsOf(root: object): Slot[] {
   const slots: Slot[] = [];
   const walk = (holder: Record<string, unknown> | unknown[]) => {
     for (const key of Object.keys(holder)) {
@@ -94,7 +94,7 @@ function slotsOf(root: object): Slot[] {
   return slots;
 }
 
-function holdersOf(root: object): Array<Record<string, unknown> | unknown[]> {
+export function holdersOf(root: object): Array<Record<string, unknown> | unknown[]> {
   return [root as Record<string, unknown>, ...slotsOf(root).map((slot) => (slot.holder as Record<string, unknown>)[slot.key]).filter((v): v is Record<string, unknown> => typeof v === 'object' && v !== null && !(v instanceof Map) && !(v instanceof Date))];
 }
 
@@ -128,7 +128,7 @@ function nudged(value: unknown, random: Random): unknown {
   return randomValue(random);
 }
 
-function setOwn(holder: object, key: string, value: unknown): void {
+export function setOwn(holder: object, key: string, value: unknown): void {
   // defineProperty makes even `__proto__` an own key, as JSON.parse does.
   Object.defineProperty(holder, key, { value, enumerable: true, writable: true, configurable: true });
 }
