@@ -25,7 +25,13 @@ export type PropertyPlan = {
 };
 
 /** What class-transformer and class-validator would do with one class, read once from their metadata. */
-export type ClassPlan = { cls: Constructor; targetName: string; properties: ReadonlyMap<string, PropertyPlan> };
+export type ClassPlan = {
+  cls: Constructor;
+  targetName: string;
+  /** By name, for the keys of a value; `ordered` for checking, in class-validator's order. */
+  properties: ReadonlyMap<string, PropertyPlan>;
+  ordered: readonly PropertyPlan[];
+};
 
 /**
  * Constraints known to be synchronous and to depend only on the value, its object and their own constraints: the
@@ -90,7 +96,7 @@ function compileClass(cls: Constructor, schema: string | undefined, compiling: S
   if (Object.keys(probe).length > 0) throw new Unsupported('field initialisers');
   const properties = new Map<string, PropertyPlan>();
   for (const [name, rules] of groupByProperty(metadatas)) properties.set(name, compileProperty(cls, probe, name, rules, nestedCompiling));
-  return { cls, targetName: cls.name, properties };
+  return { cls, targetName: cls.name, properties, ordered: [...properties.values()] };
 }
 
 function requireNoTransformerRules(cls: Constructor): void {

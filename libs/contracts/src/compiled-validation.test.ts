@@ -1,16 +1,18 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
+import { inspect } from 'node:util';
 import { Transform } from 'class-transformer';
 import { IsString, registerDecorator } from 'class-validator';
-import { EVENT_CATALOG, EVENT_TYPES, type EventType } from './catalog.js';
-import { createEvent, decodeEvent, type NewEvent } from './codec.js';
+import { EVENT_CATALOG, EVENT_TYPES, isEventType, type EventType } from './catalog.js';
+import { createEvent, decodeEvent, validateEvent, type NewEvent } from './codec.js';
 import { planOf } from './compiled-plan.js';
 import { definitelyValid, validateCompiled } from './compiled-validation.js';
-import { EnvelopeFields } from './envelope.js';
+import { EnvelopeFields, type JarvisEvent } from './envelope.js';
 import { ENVELOPE_SAMPLE, PAYLOAD_SAMPLES } from './event-samples.test-support.js';
 import { EDGE_VALUES, EXTRA_KEYS, holdersOf, mutate, seededRandom, setOwn, slotsOf } from './value-mutations.test-support.js';
 import { TargetRef } from './target.js';
-import { validatePlain } from './validation.js';
+import { upcast } from './upcasters.js';
+import { validatePlain, type Validated } from './validation.js';
 
 type Constructor = new () => object;
 type Tally = { cases: number; slowAccepted: number; fastAccepted: number; slowThrew: number };
@@ -42,11 +44,7 @@ function compare(cls: Constructor, value: unknown, tally: Tally, label: string):
 }
 
 function describeValue(value: unknown): string {
-  try {
-    return JSON.stringify(value).slice(0, 400);
-  } catch {
-    return String(value);
-  }
+  return inspect(value, { depth: 4, breakLength: Infinity }).slice(0, 400);
 }
 
 function newTally(): Tally {
@@ -239,5 +237,52 @@ describe('classes the compiler does not know', () => {
     const result = validateCompiled(WithTransform, { name: ' padded ' });
     assert.ok(result.ok);
     assert.equal(result.value.name, 'padded');
+  });
+});
+
+/** validateEvent as it was before the fast path: class-validator alone, the envelope's fields copied out. */
+function classValidatorOnly(plain: unknown): Validated<JarvisEvent> {
+  if (typeof plain !== 'object' || plain === null || Array.isArray(plain)) return { ok: false, errors: ['(root): must be an object'] };
+  const { data, ...fields } = plain as Record<string, unknown>;
+  const envelope = validatePlain(EnvelopeFields, fields);
+  if (!envelope.ok) return envelope;
+  const type = envelope.value.type;
+  if (!isEventType(type)) return { ok: false, errors: [`type: unknown event type`] };
+  const current = EVENT_CATALOG[type].version;
+  const stored = envelope.value.version;
+  if (stored > current) return { ok: false, errors: [`version: ${type} is at schema version ${current} in this build, got ${stored}`] };
+  const payload = validatePlain(EVENT_CATALOG[type].payload as Constructor, upcast(type, stored, current, data), 'data');
+  if (!payload.ok) return { ok: false, errors: stored < current ? payload.errors.map((e) => `${e} (read from version ${stored})`) : payload.errors };
+  return { ok: true, value: createEvent({ ...envelope.value, data: payload.value } as NewEvent<EventType>) as JarvisEvent };
+}
+
+function outcome(validate: (plain: unknown) => Validated<JarvisEvent>, plain: unknown): Validated<JarvisEvent> | 'threw' {
+  try {
+    return validate(plain);
+  } catch {
+    return 'threw';
+  }
+}
+
+describe('validateEvent against class-validator alone', () => {
+  it('gives the same answer, value or errors, for mutated whole events of every type and schema version', (t) => {
+    const random = seededRandom('whole events');
+    let accepted = 0;
+    let cases = 0;
+    for (const type of EVENT_TYPES) {
+      const current = { ...ENVELOPE_SAMPLE, type, version: EVENT_CATALOG[type].version, data: PAYLOAD_SAMPLES[type] };
+      const older = { ...current, version: 1, data: { ...PAYLOAD_SAMPLES[type], target: { kind: 'container', name: 'web' } } };
+      for (let i = 0; i < 200; i++) {
+        const raw = mutate(i % 4 === 3 ? older : current, random);
+        const fast = outcome(validateEvent, raw);
+        const slow = outcome(classValidatorOnly, raw);
+        assert.deepStrictEqual(fast, slow, `${type} #${i}: ${describeValue(raw)}`);
+        if (fast !== 'threw' && fast.ok) assert.equal(JSON.stringify(fast.value), JSON.stringify((slow as { value: unknown }).value));
+        cases += 1;
+        if (fast !== 'threw' && fast.ok) accepted += 1;
+      }
+    }
+    t.diagnostic(JSON.stringify({ cases, accepted }));
+    assert.ok(accepted > cases / 10 && accepted < cases / 2, JSON.stringify({ cases, accepted }));
   });
 });

@@ -19,12 +19,15 @@ export function validateCompiled<T extends object>(cls: new () => T, plain: unkn
   return value === undefined ? validatePlain(cls, plain, rootPath) : { ok: true, value };
 }
 
-/** The instance `validatePlain` would return when the compiled plan is sure `plain` is valid, undefined otherwise. */
-export function definitelyValid<T extends object>(cls: new () => T, plain: unknown): T | undefined {
+/**
+ * The instance `validatePlain` would return when the compiled plan is sure `plain` is valid, undefined otherwise.
+ * `ignoredKey` is one the caller judges apart (the envelope's `data`): the answer is then about `plain` without it.
+ */
+export function definitelyValid<T extends object>(cls: new () => T, plain: unknown, ignoredKey?: string): T | undefined {
   const plan = planOf(cls);
   if (plan === undefined) return undefined;
   try {
-    const instance = buildInstance(plan, plain, 0);
+    const instance = buildInstance(plan, plain, ignoredKey);
     return instance !== UNSURE && satisfies(plan, instance as Record<string, unknown>) ? (instance as T) : undefined;
   } catch {
     // A constraint throwing on an odd value: class-validator meets the same value and reports it its own way.
@@ -33,17 +36,18 @@ export function definitelyValid<T extends object>(cls: new () => T, plain: unkno
 }
 
 /** What `plainToInstance` makes of `plain`: a new instance with every key copied in order, nested classes built. */
-function buildInstance(plan: ClassPlan, plain: unknown, depth: number): unknown {
+function buildInstance(plan: ClassPlan, plain: unknown, ignoredKey?: string): unknown {
   if (typeof plain !== 'object' || plain === null || Array.isArray(plain)) return UNSURE;
   const prototype: unknown = Object.getPrototypeOf(plain);
   if (prototype !== Object.prototype && prototype !== plan.cls.prototype) return UNSURE;
   const instance = new plan.cls() as Record<string, unknown>;
   for (const key of Object.keys(plain)) {
+    if (key === ignoredKey) continue;
     // An undeclared key is a whitelist error, or one class-transformer silently skips (`constructor`): not sure.
     const property = plan.properties.get(key);
     if (property === undefined) return UNSURE;
     const raw = (plain as Record<string, unknown>)[key];
-    const value = property.nested ? buildInstance(property.nested, raw, depth + 1) : copyPlain(raw, depth + 1);
+    const value = property.nested ? buildInstance(property.nested, raw) : copyPlain(raw, 1);
     if (value === UNSURE) return UNSURE;
     // class-transformer's default (exposeUnsetFields) keeps a key whose value is undefined.
     instance[key] = value;
@@ -86,7 +90,7 @@ function copyRecord(record: Record<string, unknown>, depth: number): unknown {
 
 /** class-validator's verdict on a built instance, without collecting errors: false means "not sure". */
 function satisfies(plan: ClassPlan, instance: Record<string, unknown>): boolean {
-  for (const property of plan.properties.values()) {
+  for (const property of plan.ordered) {
     const value = instance[property.name];
     if (!conditionsHold(property, instance, value)) continue;
     for (const check of property.checks) if (!passes(check, plan.targetName, instance, value)) return false;
