@@ -2,6 +2,7 @@ import { EVENT_CATALOG, isEventType, type EventData, type EventType } from './ca
 import { EnvelopeFields, type JarvisEvent, type JarvisEventOf } from './envelope.js';
 import type { ServiceName } from './services.js';
 import { upcast } from './upcasters.js';
+import { definitelyValid, validateCompiled } from './compiled-validation.js';
 import { validatePlain, type Validated } from './validation.js';
 
 export type NewEvent<T extends EventType> = {
@@ -22,19 +23,25 @@ export function createEvent<T extends EventType>(spec: NewEvent<T>): JarvisEvent
   return Object.freeze(event) as unknown as JarvisEventOf<T>;
 }
 
+const encoder = new TextEncoder();
+const decoder = new TextDecoder();
+
 export function encodeEvent(event: JarvisEvent): Uint8Array {
-  return new TextEncoder().encode(JSON.stringify(event));
+  return encoder.encode(JSON.stringify(event));
 }
 
 /** Parses and validates a raw message, reading older schema versions as the current one. Errors name the field and the reason; nothing throws. */
 export function decodeEvent(raw: Uint8Array | string): Validated<JarvisEvent> {
   let plain: unknown;
   let prototypeKey = false;
+  const text = typeof raw === 'string' ? raw : decoder.decode(raw);
   try {
-    plain = JSON.parse(typeof raw === 'string' ? raw : new TextDecoder().decode(raw), (key, value: unknown) => {
-      if (key === '__proto__') prototypeKey = true;
-      return value;
-    });
+    plain = mayHoldPrototypeKey(text)
+      ? JSON.parse(text, (key, value: unknown) => {
+          if (key === '__proto__') prototypeKey = true;
+          return value;
+        })
+      : JSON.parse(text);
   } catch (error) {
     return { ok: false, errors: [`(root): not valid JSON (${(error as Error).message})`] };
   }
@@ -43,21 +50,37 @@ export function decodeEvent(raw: Uint8Array | string): Validated<JarvisEvent> {
   return validateEvent(plain);
 }
 
+/**
+ * A key reads `__proto__` only if the text spells it out or escapes a character of it (`\u005f`): without either,
+ * the plain parse, several times faster than one calling a reviver on every value, gives the same result.
+ */
+function mayHoldPrototypeKey(text: string): boolean {
+  return text.includes('__proto__') || text.includes('\\u');
+}
+
 export function validateEvent(plain: unknown): Validated<JarvisEvent> {
   if (typeof plain !== 'object' || plain === null || Array.isArray(plain)) {
     return { ok: false, errors: ['(root): must be an object'] };
   }
-  const { data, ...fields } = plain as Record<string, unknown>;
-  const envelope = validatePlain(EnvelopeFields, fields);
+  const data = (plain as Record<string, unknown>)['data'];
+  const envelope = envelopeOf(plain as Record<string, unknown>);
   if (!envelope.ok) return envelope;
   const type = envelope.value.type;
   if (!isEventType(type)) return { ok: false, errors: [`type: unknown event type`] };
   const current = EVENT_CATALOG[type].version;
   const stored = envelope.value.version;
   if (stored > current) return { ok: false, errors: [`version: ${type} is at schema version ${current} in this build, got ${stored}`] };
-  const payload = validatePlain(EVENT_CATALOG[type].payload as new () => object, upcast(type, stored, current, data), 'data');
+  const payload = validateCompiled(EVENT_CATALOG[type].payload as new () => object, upcast(type, stored, current, data), 'data');
   if (!payload.ok) return { ok: false, errors: stored < current ? payload.errors.map((e) => `${e} (read from version ${stored})`) : payload.errors };
   return { ok: true, value: createEvent({ ...envelope.value, data: payload.value } as NewEvent<EventType>) as JarvisEvent };
+}
+
+/** The envelope's own fields, everything but `data`: the fast path reads them in place instead of copying them out. */
+function envelopeOf(plain: Record<string, unknown>): Validated<EnvelopeFields> {
+  const value = definitelyValid(EnvelopeFields, plain, 'data');
+  if (value !== undefined) return { ok: true, value };
+  const { data: _payload, ...fields } = plain;
+  return validatePlain(EnvelopeFields, fields);
 }
 
 /** A message written by a newer build: its type is known here but its schema version is ahead of this build's. */
