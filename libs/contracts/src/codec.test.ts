@@ -199,6 +199,8 @@ describe('decodeEvent / validateEvent rejections', () => {
   it('bounds params: a prototype key, a non-object or an oversized blob is refused', () => {
     const polluted = JSON.stringify(decision).replace('"params":{}', '"params":{"__proto__":{"polluted":true}}');
     assert.deepEqual(decodeEvent(polluted), { ok: false, errors: ['(root): a "__proto__" key is not allowed anywhere in an event'] });
+    const inherited = JSON.stringify(decision).replace('"params":{}', '"params":{"constructor":1}');
+    assert.deepEqual(decodeEvent(inherited), { ok: false, errors: ['data.params.constructor: a key naming a member every object inherits is not allowed'] });
     assert.deepEqual(errorsOf(tampered(decision, (r) => (r.data.params = { _hidden: 1 }))), ['data.params: key "_hidden" must match /^[a-zA-Z][a-zA-Z0-9_]{0,63}$/']);
     assert.deepEqual(errorsOf(tampered(decision, (r) => (r.data.params = ['x']))), ['data.params: must be an object']);
     assert.deepEqual(errorsOf(tampered(decision, (r) => (r.data.params = { blob: 'x'.repeat(5000) }))), ['data.params: must be at most 4096 bytes of JSON']);

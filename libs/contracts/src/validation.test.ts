@@ -1,11 +1,16 @@
 import 'reflect-metadata';
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { IsInt, IsOptional, Max, Min } from 'class-validator';
+import { IsInt, IsOptional, IsString, Max, Min } from 'class-validator';
 import { validateParams, validatePlain } from './validation.js';
 
 /** An action that takes no parameter, like restart_container. */
 class NoParams {}
+
+class NoParamsWithRule {
+  @IsString()
+  name!: string;
+}
 
 /** An action with one optional, bounded parameter, like clean_tmp_files. */
 class AgeParams {
@@ -71,5 +76,19 @@ describe('validateParams: a class with rules', () => {
 describe('validatePlain', () => {
   it('given no root path and not an object, then the error names the root', () => {
     assert.deepEqual(validatePlain(AgeParams, 'x'), { ok: false, errors: ['(root): must be an object'] });
+  });
+});
+
+describe('validatePlain: keys naming members every object inherits', () => {
+  for (const key of ['constructor', 'toString', 'hasOwnProperty', 'valueOf']) {
+    it(`given "${key}" nested in a value, then it refuses naming the path instead of throwing or dropping it`, () => {
+      const plain = JSON.parse(`{"olderThanDays": 3, "nested": [{"${key}": 1}]}`) as unknown;
+      assert.deepEqual(validatePlain(AgeParams, plain, 'params'), { ok: false, errors: [`params.nested[0].${key}: a key naming a member every object inherits is not allowed`] });
+    });
+  }
+
+  it('given such a word as a value, then it is only data', () => {
+    assert.deepEqual(validatePlain(AgeParams, { olderThanDays: 3 }), { ok: true, value: Object.assign(new AgeParams(), { olderThanDays: 3 }) });
+    assert.equal(validatePlain(NoParamsWithRule, { name: 'constructor' }).ok, true);
   });
 });

@@ -14,10 +14,29 @@ export function validatePlain<T extends object>(cls: Constructor<T>, plain: unkn
   if (typeof plain !== 'object' || plain === null || Array.isArray(plain)) {
     return { ok: false, errors: [`${rootPath || '(root)'}: must be an object`] };
   }
+  const inherited = inheritedKeyPath(plain, rootPath || '(root)', 0);
+  if (inherited) return { ok: false, errors: [`${inherited}: a key naming a member every object inherits is not allowed`] };
   const instance = plainToInstance(cls, plain, { enableImplicitConversion: false });
   const errors = validateSync(instance, { whitelist: true, forbidNonWhitelisted: true, forbidUnknownValues: true });
   if (errors.length === 0) return { ok: true, value: instance };
   return { ok: false, errors: flattenErrors(errors, rootPath) };
+}
+
+/** `constructor`, `toString`, `__proto__`…: class-transformer reads such keys as the object's own members, and throws or drops them. */
+const INHERITED_KEYS: ReadonlySet<string> = new Set(Object.getOwnPropertyNames(Object.prototype));
+
+/** No JSON message or config nests this deep; past it, class-validator's own depth limits answer. */
+const MAX_KEY_SCAN_DEPTH = 64;
+
+function inheritedKeyPath(value: unknown, path: string, depth: number): string | undefined {
+  if (typeof value !== 'object' || value === null || depth > MAX_KEY_SCAN_DEPTH) return undefined;
+  for (const key of Object.keys(value)) {
+    const keyPath = Array.isArray(value) ? `${path}[${key}]` : `${path}.${key}`;
+    if (!Array.isArray(value) && INHERITED_KEYS.has(key)) return keyPath;
+    const nested = inheritedKeyPath((value as Record<string, unknown>)[key], keyPath, depth + 1);
+    if (nested) return nested;
+  }
+  return undefined;
 }
 
 export function flattenErrors(errors: ValidationError[], parentPath: string): string[] {
