@@ -79,6 +79,7 @@ describe('edge remediations against the edge lab: a forced ddclient update, then
     const verdict = await fix.verify(labDdclient);
     assert.equal(verdict.kind, 'failed');
     assert.match((verdict as { reason: string }).reason, /NOTAUTH\(BADSIG\)/);
+    assert.equal(await fix.alreadyDone(labDdclient, new FixDdclientParams(), new Date(0)), false, 'a refused update leaves no publication in the cache');
     assert.deepEqual(await lab.dig(host), { status: 'NXDOMAIN', answers: [] });
   });
 
@@ -90,8 +91,12 @@ describe('edge remediations against the edge lab: a forced ddclient update, then
     assert.match((await ddclientCheck()).reason, /skipped/);
     assert.deepEqual(await lab.dig(host), { status: 'NXDOMAIN', answers: [] });
     assert.deepEqual(await fix.reobserve(labDdclient), { kind: 'fault_holds' });
+    const decidedAt = new Date();
+    assert.equal(await fix.alreadyDone(labDdclient, new FixDdclientParams(), decidedAt), false, 'nothing published yet');
     const done = await fix.execute(labDdclient, new FixDdclientParams(), AbortSignal.timeout(fix.deadlineMs));
     assert.equal(done.result, `ddclient -force updated ${host}`);
+    assert.equal(await fix.alreadyDone(labDdclient, new FixDdclientParams(), decidedAt), true, 'the forced update is in ddclient\'s cache');
+    assert.equal(await fix.alreadyDone(labDdclient, new FixDdclientParams(), new Date(Date.now() + 2000)), false, 'not a publication after a later decision');
     assert.deepEqual(await lab.dig(host), { status: 'NOERROR', answers: ['127.0.0.1'] });
     const verdict = await fix.verify(labDdclient);
     assert.equal(verdict.kind, 'passed', JSON.stringify(verdict));
@@ -106,6 +111,7 @@ describe('edge remediations against the edge lab: a forced ddclient update, then
     const retry = new RemediateSsl([edge], new LocalCaddy({ caddyfileDirs: [lab.paths.dir] }), new NetworkTlsProbe({ caFileDirs: [lab.paths.dir] }));
     const target = targetOf('caddy', 'edge');
     assert.deepEqual(await retry.reobserve(target), { kind: 'fault_holds' });
+    assert.equal(await retry.alreadyDone(target), false, 'no certificate yet');
     const done = await retry.execute(target, new RemediateSslParams(), AbortSignal.timeout(retry.deadlineMs));
     assert.match(done.result, /must-revalidate/);
     const verdict = await waitFor('the certificates check to pass', async () => {
@@ -113,6 +119,7 @@ describe('edge remediations against the edge lab: a forced ddclient update, then
       return attempt.kind === 'pending' ? undefined : attempt;
     }, ISSUANCE_BOUND_MS, 500);
     assert.equal(verdict.kind, 'passed', JSON.stringify(verdict));
+    assert.equal(await retry.alreadyDone(target), true, 'Caddy serves a trusted certificate');
     const handshake = await tlsHandshake(lab.ports.https, host, root);
     assert.ok(handshake.ok && handshake.authorized, JSON.stringify(handshake));
     assert.match(handshake.issuer, /^Pebble Intermediate CA/);
