@@ -4,10 +4,11 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { LocalCaddy } from '@jarvis/caddy';
-import { CaddyConfig, DdclientConfig } from '@jarvis/config';
+import { CaddyConfig, DdclientConfig, DnsRecordConfig } from '@jarvis/config';
 import { targetOf } from '@jarvis/contracts';
-import { FilesystemDdclientPort } from '@jarvis/ddclient';
-import { FixDdclient, FixDdclientParams, judgeDdclient, RemediateSsl, RemediateSslParams } from '@jarvis/registry';
+import { DdclientCacheAddresses, FilesystemDdclientPort } from '@jarvis/ddclient';
+import { ResolverDnsQuery } from '@jarvis/dns-probe';
+import { DnsRecordProbe, FixDdclient, FixDdclientParams, judgeDdclient, RemediateDns, RemediateSsl, RemediateSslParams } from '@jarvis/registry';
 import { NetworkTlsProbe } from '@jarvis/tls-probe';
 import { startEdgeLab, type EdgeLab } from '../lab/edge-lab.js';
 import { tlsHandshake } from '../lab/tls-handshake.js';
@@ -31,7 +32,9 @@ describe('edge remediations against the edge lab: a forced ddclient update, then
   let ddclient: DdclientConfig;
   let port: FilesystemDdclientPort;
   let fix: FixDdclient;
+  let remediateDns: RemediateDns;
   const labDdclient = targetOf('ddclient', 'lab');
+  const labRecord = () => targetOf('dns_record', host);
 
   /** What ddclient's own scheduled run would leave in the log the check reads. */
   async function scheduledRun(): Promise<string> {
@@ -51,6 +54,9 @@ describe('edge remediations against the edge lab: a forced ddclient update, then
     writeFileSync(ddclient.log!, '');
     port = new FilesystemDdclientPort();
     fix = new FixDdclient(ddclient, port);
+    const records = [Object.assign(new DnsRecordConfig(), { domain: host, expectedFrom: 'ddclient', authoritative: [`127.0.0.1:${lab.ports.dns}`], timeoutMs: 1000, tries: 1 })];
+    const dns = new ResolverDnsQuery();
+    remediateDns = new RemediateDns(records, ddclient, (record, signal) => new DnsRecordProbe(record, dns, new DdclientCacheAddresses(ddclient)).run(signal), port);
   });
 
   after(async () => {
@@ -80,6 +86,7 @@ describe('edge remediations against the edge lab: a forced ddclient update, then
     assert.equal(verdict.kind, 'failed');
     assert.match((verdict as { reason: string }).reason, /NOTAUTH\(BADSIG\)/);
     assert.equal(await fix.alreadyDone(labDdclient, new FixDdclientParams(), new Date(0)), false, 'a refused update leaves no publication in the cache');
+    assert.equal(await remediateDns.alreadyDone(labRecord()), false, 'the record does not resolve');
     assert.deepEqual(await lab.dig(host), { status: 'NXDOMAIN', answers: [] });
   });
 
@@ -97,6 +104,7 @@ describe('edge remediations against the edge lab: a forced ddclient update, then
     assert.equal(done.result, `ddclient -force updated ${host}`);
     assert.equal(await fix.alreadyDone(labDdclient, new FixDdclientParams(), decidedAt), true, 'the forced update is in ddclient\'s cache');
     assert.equal(await fix.alreadyDone(labDdclient, new FixDdclientParams(), new Date(Date.now() + 2000)), false, 'not a publication after a later decision');
+    assert.equal(await remediateDns.alreadyDone(labRecord()), true, 'the record resolves to what ddclient published');
     assert.deepEqual(await lab.dig(host), { status: 'NOERROR', answers: ['127.0.0.1'] });
     const verdict = await fix.verify(labDdclient);
     assert.equal(verdict.kind, 'passed', JSON.stringify(verdict));
