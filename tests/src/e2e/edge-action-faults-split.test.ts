@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, describe, it } from 'node:test';
@@ -83,6 +83,7 @@ describe('edge actions through a NATS restart and a kill -9 of the executor (spl
 
   after(async () => {
     await edge?.stop();
+    if (files.backups) rmSync(files.backups, { recursive: true, force: true });
   });
 
   const backups = () => readdirSync(files.backups).filter((name) => name.endsWith('.bak')).length;

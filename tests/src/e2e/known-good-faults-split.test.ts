@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { existsSync, mkdtempSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, describe, it } from 'node:test';
@@ -58,6 +58,7 @@ describe('known-good copies of ddclient.conf through a kill -9 of the config edi
 
   after(async () => {
     await edge?.stop();
+    if (files.backups) rmSync(files.backups, { recursive: true, force: true });
   });
 
   const copiesFolder = () => join(files.backups, 'known-good');
