@@ -1,4 +1,4 @@
-import { Controller, Inject, Module } from '@nestjs/common';
+import { Controller, Inject, Logger, Module } from '@nestjs/common';
 import { MessagePattern, Payload, RpcException } from '@nestjs/microservices';
 import { RPC, rpcError, type ConfigApplyReply, type ConfigPreviewReply, type HealthReply } from '@jarvis/contracts';
 import type { JarvisConfig } from '@jarvis/config';
@@ -69,7 +69,7 @@ export class ConfigEditorController {
  * check says only that the file is valid, not that ddclient published with it.
  */
 function watchedConfigs({ ddclient }: JarvisConfig): WatchedConfig[] {
-  return ddclient?.log ? [{ target: { kind: 'ddclient', id: ddclient.name }, path: ddclient.config, writtenByRuns: ddclient.log }] : [];
+  return ddclient?.log ? [{ target: { kind: 'ddclient', id: ddclient.name }, path: ddclient.config, writtenByRuns: ddclient.log, setting: 'ddclient.config' }] : [];
 }
 
 async function configEditorFrom(config: JarvisConfig, healthChecks: HealthCheckLookup): Promise<ConfigEditor> {
@@ -96,7 +96,7 @@ async function configEditorFrom(config: JarvisConfig, healthChecks: HealthCheckL
     },
     ...processorProviders('config-editor', {
       inject: [CONFIG_EDIT_STEPS, CONFIG_EDITOR, JARVIS_CONFIG],
-      useFactory: (steps: ConfigEditSteps, editor: ConfigEditor, config: JarvisConfig) => new ConfigEditorProcessor(steps, new KnownGoodKeeper(editor, watchedConfigs(config))),
+      useFactory: (steps: ConfigEditSteps, editor: ConfigEditor, config: JarvisConfig) => new ConfigEditorProcessor(steps, new KnownGoodKeeper(editor, watchedConfigs(config), (message) => new Logger('config-editor').warn(message))),
     }),
   ],
 })

@@ -1,5 +1,6 @@
 import type { DdclientConfig } from '@jarvis/config';
-import type { DdclientConfigProblem, DdclientForcedRun, DdclientHostReading, DdclientInspection, DdclientPort } from '@jarvis/registry';
+import type { DdclientConfigProblem, DdclientForcedRun, DdclientHostReading, DdclientInspection, DdclientPort, DdclientPublications } from '@jarvis/registry';
+import { readPublications } from './ddclient-cache-publications.js';
 import { appendToDdclientLog } from './ddclient-log-append.js';
 import type { DdclientProblem } from './ddclient-document.js';
 import { loadDdclientConfig } from './ddclient-files.js';
@@ -24,6 +25,10 @@ export class FilesystemDdclientPort implements DdclientPort {
     const run = await new DdclientRunner(ddclient).run({ force: true }, signal);
     if (ddclient.log && run.output !== '') await appendToDdclientLog(ddclient.log, run.output);
     return { exitCode: run.exitCode, timedOut: run.timedOut, hosts: run.hosts };
+  }
+
+  async lastPublished(ddclient: DdclientConfig): Promise<DdclientPublications> {
+    return readPublications(ddclient, (await loadDdclientConfig(ddclient)).document);
   }
 }
 

@@ -1,4 +1,6 @@
 export * from './ddclient-cache-addresses.js';
+export * from './ddclient-cache-file.js';
+export * from './ddclient-cache-publications.js';
 export * from './ddclient-document.js';
 export * from './ddclient-files.js';
 export * from './ddclient-keywords.js';

@@ -38,11 +38,11 @@ function fold(events: JarvisEvent[], state: ExecutorState = initialExecutorState
   return state;
 }
 
-/** A decision's record without its bookkeeping time. */
+/** A decision's record without its bookkeeping time and its config edit (tested apart). */
 function recordOf(state: ExecutorState, decisionId: string) {
   const record = state.actions.get(decisionId);
   if (!record) return undefined;
-  const { lastAt: _lastAt, ...rest } = record;
+  const { lastAt: _lastAt, runId: _runId, edit: _edit, ...rest } = record;
   return rest;
 }
 
@@ -150,6 +150,7 @@ describe('evolveExecutor: retention', () => {
     fold([detected(RETENTION_MS + HOUR)], state);
     assert.equal(state.cases.has(INCIDENT), false);
     assert.equal(state.actions.has(decision.id), false);
+    assert.equal(state.runs.size, 0, 'the run index goes with its record');
   });
 
   it('keeps open cases and actions in flight whatever their age', () => {
@@ -163,5 +164,29 @@ describe('evolveExecutor: retention', () => {
     const decision = decided('d1');
     const state = fold([decision, started(decision.id, RETENTION_MS), succeeded(decision.id, RETENTION_MS + 100), detected(RETENTION_MS + 2 * HOUR)]);
     assert.ok(state.actions.has(decision.id));
+  });
+});
+
+describe('evolveExecutor: the config edit of a run, from the editor\'s events', () => {
+  const step = <T extends 'ConfigApplied' | 'ConfigRolledBack' | 'ConfigEditFailed'>(type: T, actionId: string, data: object) =>
+    createEvent({ ...envelope(`${type}-${actionId}`, 300), source: 'config-editor', type, data: { target, actionId, path: '/etc/ddclient/ddclient.conf', ...data } } as never);
+  const cases: Array<{ name: string; event: (runId: string) => JarvisEvent; edit: unknown }> = [
+    { name: 'ConfigApplied', event: (runId) => step('ConfigApplied', runId, { backupPath: '/b', health: 'ok' }), edit: { applied: true } },
+    { name: 'ConfigRolledBack', event: (runId) => step('ConfigRolledBack', runId, { backupPath: '/b', reason: 'health check failed' }), edit: { applied: false, reason: 'rolled back: health check failed' } },
+    { name: 'ConfigEditFailed', event: (runId) => step('ConfigEditFailed', runId, { stage: 'validation', reason: 'ddclient: unknown option' }), edit: { applied: false, reason: 'validation: ddclient: unknown option' } },
+  ];
+  for (const { name, event, edit } of cases) {
+    it(`given ${name} for a started run, then the run's record holds its outcome`, () => {
+      const decision = decided('d1');
+      const start = started(decision.id, 100);
+      const state = fold([decision, start, event(start.id)]);
+      assert.deepEqual(state.actions.get(decision.id)!.edit, edit);
+      assert.equal(state.actions.get(decision.id)!.runId, start.id);
+    });
+  }
+
+  it('given an edit of a run this executor never started, then no record is made', () => {
+    const state = fold([step('ConfigApplied', derivedId('test', 'elsewhere'), { backupPath: '/b', health: 'ok' })]);
+    assert.equal(state.actions.size, 0);
   });
 });

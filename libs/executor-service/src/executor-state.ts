@@ -1,8 +1,15 @@
 import { assertNever, caseKeyOf, targetKey, type JarvisEvent, type JarvisEventOf } from '@jarvis/contracts';
 
+/** How the config editor ended the edit an action asked for, as its events in the log say. */
+export type EditOutcome = { applied: true } | { applied: false; reason: string };
+
 export type ActionRecord = {
   decision: JarvisEventOf<'RemediationDecided'> | null;
   startedAt: string | null;
+  /** The ActionStarted id: the action id the config editor keys an edit by. */
+  runId: string | null;
+  /** The outcome of the run's config edit, once the editor recorded one. */
+  edit: EditOutcome | null;
   finished: boolean;
   /** Time of the latest event about this decision: the retention horizon is measured from it. */
   lastAt: string;
@@ -33,6 +40,8 @@ export type ExecutorState = {
   actions: Map<string, ActionRecord>;
   /** Per incident (correlation id). */
   cases: Map<string, CaseView>;
+  /** ActionStarted id → decision id: the editor's events name the run, the records are per decision. */
+  runs: Map<string, string>;
   /** The latest event time seen: the state's own notion of "now", so pruning never reads the clock. */
   latestMs: number;
   prunedAtMs: number;
@@ -48,7 +57,7 @@ function pruneEveryMs(retentionMs: number): number {
 }
 
 export function initialExecutorState(): ExecutorState {
-  return { actions: new Map(), cases: new Map(), latestMs: 0, prunedAtMs: 0 };
+  return { actions: new Map(), cases: new Map(), runs: new Map(), latestMs: 0, prunedAtMs: 0 };
 }
 
 /**
@@ -70,7 +79,17 @@ function foldAction(state: ExecutorState, event: JarvisEvent): void {
       if (event.data.outcome === 'execute') update(state, event.id, event.time, { decision: event });
       return;
     case 'ActionStarted':
-      update(state, event.data.decisionId, event.time, { startedAt: event.time });
+      update(state, event.data.decisionId, event.time, { startedAt: event.time, runId: event.id });
+      state.runs.set(event.id, event.data.decisionId);
+      return;
+    case 'ConfigApplied':
+      recordEdit(state, event.data.actionId, event.time, { applied: true });
+      return;
+    case 'ConfigRolledBack':
+      recordEdit(state, event.data.actionId, event.time, { applied: false, reason: `rolled back: ${event.data.reason}` });
+      return;
+    case 'ConfigEditFailed':
+      recordEdit(state, event.data.actionId, event.time, { applied: false, reason: `${event.data.stage}: ${event.data.reason}` });
       return;
     case 'ActionSucceeded':
     case 'ActionFailed':
@@ -94,9 +113,6 @@ function foldAction(state: ExecutorState, event: JarvisEvent): void {
     case 'ConfigEditProposed':
     case 'ConfigValidated':
     case 'ConfigBackedUp':
-    case 'ConfigApplied':
-    case 'ConfigRolledBack':
-    case 'ConfigEditFailed':
     case 'ConsequenceLinked':
     case 'ConsequenceRecovered':
     case 'CheckConfirmed':
@@ -184,7 +200,9 @@ function useGrant(view: CaseView, grantId: string, decisionId: string): void {
 function prune(state: ExecutorState, horizonMs: number): void {
   for (const [id, record] of state.actions) {
     const inFlight = record.startedAt !== null && !record.finished;
-    if (!inFlight && Date.parse(record.lastAt) < horizonMs) state.actions.delete(id);
+    if (inFlight || Date.parse(record.lastAt) >= horizonMs) continue;
+    state.actions.delete(id);
+    if (record.runId) state.runs.delete(record.runId);
   }
   for (const [id, view] of state.cases) {
     if (!view.open && view.closedAt !== null && Date.parse(view.closedAt) < horizonMs) state.cases.delete(id);
@@ -197,7 +215,13 @@ export function interruptedDecisions(state: ExecutorState): JarvisEventOf<'Remed
   return [...state.actions.values()].flatMap((r) => (r.decision && r.startedAt && !r.finished ? [r.decision] : []));
 }
 
+/** An edit of a run this executor started; the editor's events for anything else are not its business. */
+function recordEdit(state: ExecutorState, runId: string, at: string, edit: EditOutcome): void {
+  const decisionId = state.runs.get(runId);
+  if (decisionId) update(state, decisionId, at, { edit });
+}
+
 function update(state: ExecutorState, decisionId: string, at: string, change: Partial<ActionRecord>): void {
-  const previous = state.actions.get(decisionId) ?? { decision: null, startedAt: null, finished: false, lastAt: at };
+  const previous = state.actions.get(decisionId) ?? { decision: null, startedAt: null, runId: null, edit: null, finished: false, lastAt: at };
   state.actions.set(decisionId, { ...previous, ...change, lastAt: Date.parse(at) > Date.parse(previous.lastAt) ? at : previous.lastAt });
 }

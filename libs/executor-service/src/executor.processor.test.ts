@@ -150,4 +150,69 @@ describe('ExecutorProcessor: resuming an action interrupted by a crash', () => {
     assert.deepEqual(stored.map((e) => e.type), ['ActionSucceeded'], 'no second ActionStarted, no supersession of an action that may have acted');
     assert.equal(action.runs, 1);
   });
+
+  describe('a config edit interrupted by a crash: the editor\'s events for the run answer it', () => {
+    /** An edit through the config editor, then a forced update: done once `published` says so. */
+    class CountingEdit extends CountingRestart {
+      readonly editsConfig = true;
+      override readonly deadlineMs: number;
+      published = false;
+      constructor(deadlineMs: number) {
+        super();
+        this.deadlineMs = deadlineMs;
+      }
+      override async alreadyDone(): Promise<boolean> {
+        return this.published;
+      }
+    }
+    const editStep = (type: 'ConfigApplied' | 'ConfigRolledBack' | 'ConfigEditFailed', data: object) =>
+      createEvent({ id: derivedId(type, derivedId('ActionStarted', decision.id)), type, source: 'config-editor', time: iso(600), subject: 'container:web', correlationId: INCIDENT, causationId: derivedId('ActionStarted', decision.id), data: { target, actionId: derivedId('ActionStarted', decision.id), path: '/etc/ddclient/ddclient.conf', ...data } } as never);
+    const applied = editStep('ConfigApplied', { backupPath: '/var/backups/ddclient.conf.bak', health: 'ok' });
+    const rolledBack = editStep('ConfigRolledBack', { backupPath: '/var/backups/ddclient.conf.bak', reason: 'health check failed' });
+    const failedEdit = editStep('ConfigEditFailed', { stage: 'interrupted', reason: 'the editor stopped before replacing the file; it is unchanged' });
+
+    async function resume(action: CountingEdit, facts: JarvisEvent[]) {
+      const { processor, ctx, stored } = world(action);
+      let state = ctx.state();
+      for (const fact of [interrupted(500), ...facts]) state = processor.evolve(state, fact);
+      await processor.handle(decision, { ...ctx, state: () => state, emit: async (event: JarvisEvent) => void stored.push(event) });
+      return stored;
+    }
+
+    it('given no outcome of the edit in the log, then the run is repeated at once (the editor answers a repeat by action id), not after the deadline', { timeout: 10_000 }, async () => {
+      const action = new CountingEdit(600_000);
+      const stored = await resume(action, []);
+      assert.deepEqual(stored.map((e) => e.type), ['ActionSucceeded']);
+      assert.equal(action.runs, 1);
+    });
+
+    for (const [name, step, reason] of [
+      ['rolled back', rolledBack, /did not apply the edit \(rolled back: health check failed\)/],
+      ['failed', failedEdit, /did not apply the edit \(interrupted: the editor stopped before replacing/],
+    ] as const) {
+      it(`given the edit ${name} in the log, then the run fails at once with the editor's reason and nothing runs`, { timeout: 10_000 }, async () => {
+        const action = new CountingEdit(600_000);
+        const stored = await resume(action, [step]);
+        assert.deepEqual(stored.map((e) => e.type), ['ActionFailed']);
+        assert.match((stored[0] as JarvisEventOf<'ActionFailed'>).data.error, reason);
+        assert.equal(action.runs, 0);
+      });
+    }
+
+    it('given the edit applied and its later step\'s effect seen, then the run succeeds without acting again', { timeout: 10_000 }, async () => {
+      const action = new CountingEdit(600_000);
+      action.published = true;
+      const stored = await resume(action, [applied]);
+      assert.deepEqual(stored.map((e) => e.type), ['ActionSucceeded']);
+      assert.match((stored[0] as JarvisEventOf<'ActionSucceeded'>).data.result, /edit applied and completed before/);
+      assert.equal(action.runs, 0);
+    });
+
+    it('given the edit applied and no effect by the deadline, then the run is repeated once (its edit answered from the record)', { timeout: 10_000 }, async () => {
+      const action = new CountingEdit(0);
+      const stored = await resume(action, [applied]);
+      assert.deepEqual(stored.map((e) => e.type), ['ActionSucceeded']);
+      assert.equal(action.runs, 1);
+    });
+  });
 });

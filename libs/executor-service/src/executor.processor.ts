@@ -28,8 +28,8 @@ export class ExecutorProcessor implements EventProcessor<ExecutorState> {
   readonly name = 'jarvis-executor';
   readonly handlerTimeoutMs: number;
 
-  /** 2: actions carry parameters (contracts v2). */
-  readonly stateVersion = 2;
+  /** 3: a started run's config edit outcome is folded from the editor's events. */
+  readonly stateVersion = 3;
 
   constructor(
     private readonly actions: ReadonlyMap<string, RemediationAction>,
@@ -70,6 +70,7 @@ export class ExecutorProcessor implements EventProcessor<ExecutorState> {
     // Started means it may have acted: finish it with a result, never with a refusal or a supersession of a decision
     // whose action already ran (waiting out a deadline for what alreadyDone cannot see would make it stale).
     if (resumable?.action.rerunsWhenInterrupted) return this.run(decision, resumable, ctx, span);
+    if (startedAt && resumable?.action.editsConfig) return this.resumeEdit(decision, resumable, startedAt, ctx, span);
     if (startedAt && resumable && (await this.completedElsewhere(decision, resumable, startedAt, ctx))) {
       await this.store(ctx, outcome(decision, 'ActionSucceeded', { result: 'completed before this executor restarted', details: {}, durationMs: 0 }, ctx.now()));
       return;
@@ -139,6 +140,24 @@ export class ExecutorProcessor implements EventProcessor<ExecutorState> {
     }
     // The effect has happened: from here an append failure is retried, never reported as the action failing.
     await this.store(ctx, outcome(decision, 'ActionSucceeded', { ...done, durationMs: ctx.now().getTime() - startedMs }, ctx.now()));
+  }
+
+  /**
+   * A run whose config edit a crash interrupted: the editor's events for this run say how far it got. Not applied
+   * (rolled back, failed): the run failed, as it would have. No outcome yet: run again at once, since the editor
+   * applies once per action id and answers a repeat with the recorded outcome (after one still under way), and the
+   * action's later steps start only on an `applied` answer, which follows ConfigApplied in the log, so none runs.
+   * Applied: a later step (a forced ddclient update) may still be running in a child the crash left, so its effect
+   * is waited for as for any action; then the run is repeated, its edit answered from the record.
+   */
+  private async resumeEdit(decision: Decision, trusted: TrustedDecision, startedAt: string, ctx: Ctx, span: Span): Promise<void> {
+    const edit = ctx.state().actions.get(decision.id)?.edit ?? null;
+    if (edit === null) return this.run(decision, trusted, ctx, span);
+    if (!edit.applied) return this.store(ctx, outcome(decision, 'ActionFailed', { error: `the config editor did not apply the edit (${edit.reason})`, durationMs: 0 }, ctx.now()));
+    if (await this.completedElsewhere(decision, trusted, startedAt, ctx)) {
+      return this.store(ctx, outcome(decision, 'ActionSucceeded', { result: 'edit applied and completed before this executor restarted', details: {}, durationMs: 0 }, ctx.now()));
+    }
+    return this.run(decision, trusted, ctx, span);
   }
 
   private store(ctx: Ctx, event: JarvisEvent): Promise<void> {

@@ -40,6 +40,7 @@ export * from './kinds/caddy/site-certificates.js';
 export * from './kinds/caddy/upstream-health.js';
 export * from './kinds/ddclient/ddclient-kind.js';
 export * from './kinds/ddclient/ddclient-port.js';
+export * from './kinds/ddclient/ddclient-publications.js';
 export * from './kinds/ddclient/ddclient-update-check.js';
 export * from './kinds/ddclient/ddclient-update-probe.js';
 export * from './kinds/ddclient/config-apply-port.js';

@@ -90,6 +90,7 @@ describe('KnownGoodKeeper: a copy only of the config the component last ran with
   let conf: string;
   let log: string;
   let keeper: KnownGoodKeeper;
+  const warnings: string[] = [];
   const target = targetOf('ddclient', 'lab');
   let seq = 0;
 
@@ -115,7 +116,7 @@ describe('KnownGoodKeeper: a copy only of the config the component last ran with
     utimesSync(log, new Date(T0 + 1000), new Date(T0 + 1000));
     const files = new ConfigFiles({ allowed: await loadAllowedPaths([join(root, 'etc')]), backupFolder: join(root, 'backups'), retention: { keep: 2, maxAgeMs: 1 } });
     mkdirSync(join(root, 'backups'));
-    keeper = new KnownGoodKeeper(new ConfigEditor({ files, caddyValidator: unused, healthChecks: () => undefined }), [{ target, path: conf, writtenByRuns: log }]);
+    keeper = new KnownGoodKeeper(new ConfigEditor({ files, caddyValidator: unused, healthChecks: () => undefined }), [{ target, path: conf, writtenByRuns: log, setting: 'ddclient.config' }], (message) => warnings.push(message));
   });
 
   after(() => rmSync(root, { recursive: true, force: true }));
@@ -131,6 +132,27 @@ describe('KnownGoodKeeper: a copy only of the config the component last ran with
     utimesSync(conf, new Date(T0 + 5000), new Date(T0 + 5000));
     assert.deepEqual(await keep(), []);
     assert.equal(readdirSync(join(root, 'backups', 'known-good')).length, 1, 'no copy of the changed file');
+  });
+
+  it('given a ddclient.conf outside configEditor.allowedPaths, then each confirmation is acknowledged with nothing kept, and one warning names the file and both settings', async () => {
+    mkdirSync(join(root, 'outside'));
+    const outside = join(root, 'outside', 'ddclient.conf');
+    writeFileSync(outside, GOOD, { mode: 0o600 });
+    utimesSync(outside, new Date(T0), new Date(T0));
+    const files = new ConfigFiles({ allowed: await loadAllowedPaths([join(root, 'etc')]), backupFolder: join(root, 'backups'), retention: { keep: 2, maxAgeMs: 1 } });
+    const refused: string[] = [];
+    const strict = new KnownGoodKeeper(new ConfigEditor({ files, caddyValidator: unused, healthChecks: () => undefined }), [{ target, path: outside, writtenByRuns: log, setting: 'ddclient.config' }], (message) => refused.push(message));
+    const copiesBefore = readdirSync(join(root, 'backups', 'known-good')).length;
+    for (let i = 0; i < 3; i++) {
+      const recorded: JarvisEvent[] = [];
+      await strict.keep(confirmation(), initialEditorState(), async (event) => void recorded.push(event), new Date(T0 + seq * 60_000));
+      assert.deepEqual(recorded, []);
+    }
+    assert.equal(refused.length, 1, refused.join('\n'));
+    assert.ok(refused[0]!.includes(outside), refused[0]);
+    assert.match(refused[0]!, /\(ddclient\.config\).*not inside configEditor\.allowedPaths/);
+    assert.equal(readdirSync(join(root, 'backups', 'known-good')).length, copiesBefore, 'no copy made');
+    assert.deepEqual(warnings, [], 'the allowed keeper warned of nothing');
   });
 
   it('given no run file at all, then nothing is kept', async () => {

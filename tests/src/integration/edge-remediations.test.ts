@@ -4,10 +4,11 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { LocalCaddy } from '@jarvis/caddy';
-import { CaddyConfig, DdclientConfig } from '@jarvis/config';
+import { CaddyConfig, DdclientConfig, DnsRecordConfig } from '@jarvis/config';
 import { targetOf } from '@jarvis/contracts';
-import { FilesystemDdclientPort } from '@jarvis/ddclient';
-import { FixDdclient, FixDdclientParams, judgeDdclient, RemediateSsl, RemediateSslParams } from '@jarvis/registry';
+import { DdclientCacheAddresses, FilesystemDdclientPort } from '@jarvis/ddclient';
+import { ResolverDnsQuery } from '@jarvis/dns-probe';
+import { DnsRecordProbe, FixDdclient, FixDdclientParams, judgeDdclient, RemediateDns, RemediateSsl, RemediateSslParams } from '@jarvis/registry';
 import { NetworkTlsProbe } from '@jarvis/tls-probe';
 import { startEdgeLab, type EdgeLab } from '../lab/edge-lab.js';
 import { tlsHandshake } from '../lab/tls-handshake.js';
@@ -31,7 +32,9 @@ describe('edge remediations against the edge lab: a forced ddclient update, then
   let ddclient: DdclientConfig;
   let port: FilesystemDdclientPort;
   let fix: FixDdclient;
+  let remediateDns: RemediateDns;
   const labDdclient = targetOf('ddclient', 'lab');
+  const labRecord = () => targetOf('dns_record', host);
 
   /** What ddclient's own scheduled run would leave in the log the check reads. */
   async function scheduledRun(): Promise<string> {
@@ -51,6 +54,9 @@ describe('edge remediations against the edge lab: a forced ddclient update, then
     writeFileSync(ddclient.log!, '');
     port = new FilesystemDdclientPort();
     fix = new FixDdclient(ddclient, port);
+    const records = [Object.assign(new DnsRecordConfig(), { domain: host, expectedFrom: 'ddclient', authoritative: [`127.0.0.1:${lab.ports.dns}`], timeoutMs: 1000, tries: 1 })];
+    const dns = new ResolverDnsQuery();
+    remediateDns = new RemediateDns(records, ddclient, (record, signal) => new DnsRecordProbe(record, dns, new DdclientCacheAddresses(ddclient)).run(signal), port);
   });
 
   after(async () => {
@@ -79,6 +85,8 @@ describe('edge remediations against the edge lab: a forced ddclient update, then
     const verdict = await fix.verify(labDdclient);
     assert.equal(verdict.kind, 'failed');
     assert.match((verdict as { reason: string }).reason, /NOTAUTH\(BADSIG\)/);
+    assert.equal(await fix.alreadyDone(labDdclient, new FixDdclientParams(), new Date(0)), false, 'a refused update leaves no publication in the cache');
+    assert.equal(await remediateDns.alreadyDone(labRecord()), false, 'the record does not resolve');
     assert.deepEqual(await lab.dig(host), { status: 'NXDOMAIN', answers: [] });
   });
 
@@ -90,8 +98,13 @@ describe('edge remediations against the edge lab: a forced ddclient update, then
     assert.match((await ddclientCheck()).reason, /skipped/);
     assert.deepEqual(await lab.dig(host), { status: 'NXDOMAIN', answers: [] });
     assert.deepEqual(await fix.reobserve(labDdclient), { kind: 'fault_holds' });
+    const decidedAt = new Date();
+    assert.equal(await fix.alreadyDone(labDdclient, new FixDdclientParams(), decidedAt), false, 'nothing published yet');
     const done = await fix.execute(labDdclient, new FixDdclientParams(), AbortSignal.timeout(fix.deadlineMs));
     assert.equal(done.result, `ddclient -force updated ${host}`);
+    assert.equal(await fix.alreadyDone(labDdclient, new FixDdclientParams(), decidedAt), true, 'the forced update is in ddclient\'s cache');
+    assert.equal(await fix.alreadyDone(labDdclient, new FixDdclientParams(), new Date(Date.now() + 2000)), false, 'not a publication after a later decision');
+    assert.equal(await remediateDns.alreadyDone(labRecord()), true, 'the record resolves to what ddclient published');
     assert.deepEqual(await lab.dig(host), { status: 'NOERROR', answers: ['127.0.0.1'] });
     const verdict = await fix.verify(labDdclient);
     assert.equal(verdict.kind, 'passed', JSON.stringify(verdict));
@@ -106,6 +119,7 @@ describe('edge remediations against the edge lab: a forced ddclient update, then
     const retry = new RemediateSsl([edge], new LocalCaddy({ caddyfileDirs: [lab.paths.dir] }), new NetworkTlsProbe({ caFileDirs: [lab.paths.dir] }));
     const target = targetOf('caddy', 'edge');
     assert.deepEqual(await retry.reobserve(target), { kind: 'fault_holds' });
+    assert.equal(await retry.alreadyDone(target), false, 'no certificate yet');
     const done = await retry.execute(target, new RemediateSslParams(), AbortSignal.timeout(retry.deadlineMs));
     assert.match(done.result, /must-revalidate/);
     const verdict = await waitFor('the certificates check to pass', async () => {
@@ -113,6 +127,7 @@ describe('edge remediations against the edge lab: a forced ddclient update, then
       return attempt.kind === 'pending' ? undefined : attempt;
     }, ISSUANCE_BOUND_MS, 500);
     assert.equal(verdict.kind, 'passed', JSON.stringify(verdict));
+    assert.equal(await retry.alreadyDone(target), true, 'Caddy serves a trusted certificate');
     const handshake = await tlsHandshake(lab.ports.https, host, root);
     assert.ok(handshake.ok && handshake.authorized, JSON.stringify(handshake));
     assert.match(handshake.issuer, /^Pebble Intermediate CA/);

@@ -75,6 +75,32 @@ describe('RemediateSsl: infrastructure_remediate_ssl', () => {
     assert.equal((await action.reobserve(other)).kind, 'not_watched');
     await assert.rejects(action.execute(other, new RemediateSslParams(), AbortSignal.timeout(1000)), /target.id: other is not a Caddy/);
     assert.equal(caddy.reloads, 0);
-    assert.equal(await action.alreadyDone(), false);
+    assert.equal(await action.alreadyDone(other), false);
   });
+});
+
+describe('RemediateSsl.alreadyDone: Caddy serves a trusted certificate for every site now', () => {
+  const cases: Array<{ name: string; issued: boolean; adapt?: () => Promise<never> | Promise<{ exitCode: number; stdout: string; stderr: string; timedOut: boolean }>; done: boolean }> = [
+    { name: 'a site still without a certificate', issued: false, done: false },
+    { name: 'every site with a trusted certificate', issued: true, done: true },
+    { name: 'a Caddyfile caddy adapt cannot read', issued: true, adapt: async () => ({ exitCode: 1, stdout: '', stderr: 'Error: bad', timedOut: false }), done: false },
+    {
+      name: 'the caddy program failing to start',
+      issued: true,
+      adapt: async () => {
+        throw new Error('spawn ENOENT');
+      },
+      done: false,
+    },
+  ];
+  for (const { name, issued, adapt, done } of cases) {
+    it(`given ${name}, then ${done ? 'done' : 'not done'}, and nothing is reloaded`, async () => {
+      const caddy = caddyAnswering(loaded);
+      if (adapt) caddy.adapt = adapt;
+      const tls = tlsIssuing();
+      tls.issued = issued;
+      assert.equal(await new RemediateSsl([edge], caddy, tls).alreadyDone(target), done);
+      assert.equal(caddy.reloads, 0);
+    });
+  }
 });

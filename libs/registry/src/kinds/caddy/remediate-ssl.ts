@@ -60,9 +60,19 @@ export class RemediateSsl implements RemediationAction<RemediateSslParams> {
     return this.instanceOf(target) !== undefined;
   }
 
-  /** A reload leaves no mark to look for afterwards; a repeated one is harmless, so it runs again. */
-  async alreadyDone(): Promise<boolean> {
-    return false;
+  /**
+   * A reload leaves no mark of its own, but its effect shows: Caddy serves a trusted certificate for every site now.
+   * Whether this run's reload or Caddy's own retry got it there, nothing is left to do. A Caddy that cannot be read
+   * is not done (the executor waits out the deadline, then reloads again, which is harmless).
+   */
+  async alreadyDone(target: TargetRef): Promise<boolean> {
+    const instance = this.instanceOf(target);
+    if (!instance) return false;
+    try {
+      return (await this.looks(instance).certificates(AbortSignal.timeout(this.deadlineMs))).status === 'ok';
+    } catch {
+      return false;
+    }
   }
 
   async reobserve(target: TargetRef): Promise<Reobservation> {

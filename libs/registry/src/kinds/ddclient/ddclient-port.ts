@@ -25,6 +25,12 @@ export type DdclientForcedRun = {
   readonly hosts: readonly DdclientHostReading[];
 };
 
+/** When ddclient last published one host: the cache's `mtime`, which ddclient writes only after a successful update. */
+export type DdclientPublication = { readonly host: string; readonly publishedAt: Date | null };
+
+/** Every host of ddclient.conf with its last publication, or why the cache or the config cannot be read. */
+export type DdclientPublications = { readonly hosts: readonly DdclientPublication[] } | { readonly unreadable: string };
+
 /**
  * The port to ddclient's files; `@jarvis/ddclient`'s adapter reads them through a path whitelist. An unreadable
  * ddclient.conf is thrown (the monitor records a probe error); everything wrong inside it is a problem.
@@ -36,4 +42,6 @@ export interface DdclientPort {
    * check, which reads that log, sees what the run did.
    */
   forceUpdate(ddclient: DdclientConfig, signal: AbortSignal): Promise<DdclientForcedRun>;
+  /** Each host of ddclient.conf and when ddclient's cache says it was last published. */
+  lastPublished(ddclient: DdclientConfig, signal: AbortSignal): Promise<DdclientPublications>;
 }

@@ -18,6 +18,10 @@ class ObservedDdclient implements DdclientPort {
   async forceUpdate(): Promise<never> {
     throw new Error('the probe never forces an update');
   }
+
+  async lastPublished(): Promise<never> {
+    throw new Error('the probe never reads the cache');
+  }
 }
 
 describe('DdclientUpdateProbe', () => {

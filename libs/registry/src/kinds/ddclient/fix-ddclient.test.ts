@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { DdclientConfig } from '@jarvis/config';
 import { targetOf } from '@jarvis/contracts';
-import type { DdclientForcedRun, DdclientHostReading, DdclientInspection, DdclientPort } from './ddclient-port.js';
+import type { DdclientForcedRun, DdclientHostReading, DdclientInspection, DdclientPort, DdclientPublications } from './ddclient-port.js';
 import { FixDdclient, FixDdclientParams } from './fix-ddclient.js';
 
 const home = Object.assign(new DdclientConfig(), { name: 'home', config: '/etc/ddclient.conf', runTimeoutSeconds: 10 });
@@ -28,6 +28,12 @@ class ScriptedDdclient implements DdclientPort {
     this.forced.push(ddclient);
     return this.run;
   }
+
+  async lastPublished(): Promise<DdclientPublications> {
+    return this.publications;
+  }
+
+  publications: DdclientPublications = { unreadable: 'no cache' };
 }
 
 const signal = () => AbortSignal.timeout(1000);
@@ -77,7 +83,41 @@ describe('FixDdclient: infrastructure_fix_ddclient', () => {
     assert.equal(new FixDdclient(undefined, port).appliesTo(target), false);
   });
 
-  it('is never counted as already done: a repeated forced update is harmless', async () => {
-    assert.equal(await new FixDdclient(home, new ScriptedDdclient([[]])).alreadyDone(), false);
+});
+
+describe('FixDdclient.alreadyDone: every host published in ddclient\'s cache since the decision', () => {
+  const since = new Date('2026-03-01T12:00:00.700Z');
+  const at = (iso: string | null) => (iso === null ? null : new Date(iso));
+  const cases: Array<{ name: string; publications: DdclientPublications; done: boolean }> = [
+    { name: 'one host published after', publications: { hosts: [{ host: 'www.lab.test', publishedAt: at('2026-03-01T12:00:03Z') }] }, done: true },
+    { name: 'published in the decision\'s own second (mtime counts whole seconds)', publications: { hosts: [{ host: 'www.lab.test', publishedAt: at('2026-03-01T12:00:00Z') }] }, done: true },
+    { name: 'published the second before', publications: { hosts: [{ host: 'www.lab.test', publishedAt: at('2026-03-01T11:59:59Z') }] }, done: false },
+    {
+      name: 'one of two hosts published after, the other long before',
+      publications: { hosts: [{ host: 'www.lab.test', publishedAt: at('2026-03-01T12:00:03Z') }, { host: 'api.lab.test', publishedAt: at('2026-02-01T00:00:00Z') }] },
+      done: false,
+    },
+    { name: 'a host never published', publications: { hosts: [{ host: 'www.lab.test', publishedAt: at('2026-03-01T12:00:03Z') }, { host: 'api.lab.test', publishedAt: null }] }, done: false },
+    { name: 'no host in the config', publications: { hosts: [] }, done: false },
+    { name: 'no cache to read', publications: { unreadable: 'no ddclient cache at /var/cache/ddclient/ddclient.cache' }, done: false },
+  ];
+  for (const { name, publications, done } of cases) {
+    it(`given ${name}, then ${done ? 'done' : 'not done'}`, async () => {
+      const port = new ScriptedDdclient([[]]);
+      port.publications = publications;
+      assert.equal(await new FixDdclient(home, port).alreadyDone(target, new FixDdclientParams(), since), done);
+      assert.equal(port.forced.length, 0);
+    });
+  }
+
+  it('given a cache read that throws, or a ddclient not in jarvis.yaml, then not done', async () => {
+    const port = new ScriptedDdclient([[]]);
+    port.lastPublished = async () => {
+      throw new Error('EIO');
+    };
+    assert.equal(await new FixDdclient(home, port).alreadyDone(target, new FixDdclientParams(), since), false);
+    const published = new ScriptedDdclient([[]]);
+    published.publications = { hosts: [{ host: 'www.lab.test', publishedAt: at('2026-03-01T12:00:03Z') }] };
+    assert.equal(await new FixDdclient(home, published).alreadyDone(targetOf('ddclient', 'other'), new FixDdclientParams(), since), false);
   });
 });

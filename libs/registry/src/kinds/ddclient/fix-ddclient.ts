@@ -3,6 +3,7 @@ import type { TargetRef } from '@jarvis/contracts';
 import type { ActionDescriptor, ActionOutcome, Reobservation, RemediationAction, VerificationVerdict } from '../../remediation-action.js';
 import type { DdclientForcedRun, DdclientPort } from './ddclient-port.js';
 import { reobserveDdclient, verifyDdclient } from './ddclient-looks.js';
+import { ddclientPublishedSince } from './ddclient-publications.js';
 import { describeHost } from './ddclient-update-check.js';
 
 /** A forced update takes no parameters: which file, cache and program are the operator's settings, not a message's. */
@@ -52,9 +53,15 @@ export class FixDdclient implements RemediationAction<FixDdclientParams> {
     return this.ddclient?.name === target.id;
   }
 
-  /** A repeated forced update sends the same record again, which is harmless: running it again is the safe answer. */
-  async alreadyDone(): Promise<boolean> {
-    return false;
+  /**
+   * Done once ddclient's cache shows every host published since the decision: a forced run that outlived a killed
+   * executor (its child is not killed with it) writes that cache when it succeeds. Deliberately not
+   * `rerunsWhenInterrupted`: that orphan may still be running, ddclient takes no lock in the foreground (two runs
+   * race on one cache), and although a second `-force` sends the same record (harmless to the zone), a provider
+   * counts every update against its rate limit. So the executor waits up to the deadline for this, then runs again.
+   */
+  async alreadyDone(target: TargetRef, _params: FixDdclientParams, since: Date): Promise<boolean> {
+    return ddclientPublishedSince(this.configured(target), this.port, since, this.deadlineMs);
   }
 
   async reobserve(target: TargetRef): Promise<Reobservation> {

@@ -3,7 +3,7 @@ import { describe, it } from 'node:test';
 import { DdclientConfig } from '@jarvis/config';
 import { targetOf, validateParams, type ConfigApplyReply, type ConfigApplyRequest } from '@jarvis/contracts';
 import type { ConfigApplyPort } from './config-apply-port.js';
-import type { DdclientForcedRun, DdclientInspection, DdclientPort } from './ddclient-port.js';
+import type { DdclientForcedRun, DdclientInspection, DdclientPort, DdclientPublications } from './ddclient-port.js';
 import { RESTORE_DDCLIENT_CREDENTIALS, RestoreDdclientCredentials, RestoreDdclientCredentialsParams } from './restore-ddclient-credentials.js';
 
 const home = Object.assign(new DdclientConfig(), { name: 'home', config: '/etc/ddclient.conf', runTimeoutSeconds: 10 });
@@ -20,6 +20,9 @@ class ForcedRuns implements DdclientPort {
   async forceUpdate(): Promise<DdclientForcedRun> {
     this.forced += 1;
     return this.result;
+  }
+  async lastPublished(): Promise<DdclientPublications> {
+    return { hosts: [{ host: 'www.lab.test', publishedAt: new Date('2026-03-01T12:00:05Z') }] };
   }
 }
 
@@ -78,5 +81,11 @@ describe('RestoreDdclientCredentials: infrastructure_restore_ddclient_credential
       assert.equal(validateParams(RestoreDdclientCredentialsParams, { ...plain, change }).ok, false, JSON.stringify(change));
     }
     assert.equal(validateParams(RestoreDdclientCredentialsParams, { ...plain, format: 'yaml' }).ok, false);
+  });
+
+  it('is done once ddclient\'s cache shows the forced update after the decision, not before', async () => {
+    const action = new RestoreDdclientCredentials(home, new ForcedRuns(published), new RecordingEditor(applied));
+    assert.equal(await action.alreadyDone(target, params(), new Date('2026-03-01T12:00:01Z')), true);
+    assert.equal(await action.alreadyDone(target, params(), new Date('2026-03-01T12:00:06Z')), false);
   });
 });

@@ -7,6 +7,7 @@ import type { ActionDescriptor, ActionOffer, ActionOutcome, ActionRun, Reobserva
 import type { ConfigApplyPort } from './config-apply-port.js';
 import type { DdclientPort } from './ddclient-port.js';
 import { reobserveDdclient, verifyDdclient } from './ddclient-looks.js';
+import { ddclientPublishedSince } from './ddclient-publications.js';
 import { runProblem } from './fix-ddclient.js';
 
 export const RESTORE_DDCLIENT_CREDENTIALS = 'infrastructure_restore_ddclient_credentials';
@@ -77,8 +78,8 @@ function offerRestore(ddclient: DdclientConfig | undefined, target: TargetRef, {
 /**
  * Puts login, password and server back as they were when ddclient last published, through the config editor
  * (backup, validation, rollback; the values never leave it), then forces ddclient's update so the record is
- * published at once. A repeat of the same run gets the editor's recorded outcome and forces the update again, which
- * is harmless: nothing to ask before acting again.
+ * published at once. A repeat of the same run gets the editor's recorded outcome (one edit per action id) and forces
+ * the update again.
  */
 export class RestoreDdclientCredentials implements RemediationAction<RestoreDdclientCredentialsParams> {
   readonly name: string;
@@ -104,8 +105,12 @@ export class RestoreDdclientCredentials implements RemediationAction<RestoreDdcl
     return this.ddclient?.name === target.id;
   }
 
-  async alreadyDone(): Promise<boolean> {
-    return false;
+  /**
+   * Its last step, the forced update, shows in ddclient's cache. The executor asks this only once the log holds the
+   * edit's ConfigApplied (the edit itself is answered from the log), and waits for it as for fix_ddclient.
+   */
+  async alreadyDone(target: TargetRef, _params: RestoreDdclientCredentialsParams, since: Date): Promise<boolean> {
+    return ddclientPublishedSince(this.configured(target), this.port, since, this.deadlineMs);
   }
 
   async reobserve(target: TargetRef): Promise<Reobservation> {

@@ -4,7 +4,7 @@ import { DdclientConfig, DnsRecordConfig } from '@jarvis/config';
 import { targetOf } from '@jarvis/contracts';
 import type { DdclientForcedRun, DdclientInspection, DdclientPort } from '../ddclient/ddclient-port.js';
 import type { DnsJudgement, DnsProblem } from './dns-record-check.js';
-import { dnsRemedy, RemediateDns, RemediateDnsParams } from './remediate-dns.js';
+import { dnsRemedy, RemediateDns, RemediateDnsParams, type LookAtRecord } from './remediate-dns.js';
 
 const nxdomain: DnsProblem = { kind: 'nxdomain', role: 'authoritative', server: '127.0.0.1:53', type: 'A', said: 'NXDOMAIN' };
 const stale: DnsProblem = { kind: 'drift', role: 'resolver', server: '127.0.0.1:5353', type: 'A', said: '10.0.0.1' };
@@ -35,6 +35,7 @@ describe('RemediateDns: infrastructure_remediate_dns', () => {
     const ddclientPort: DdclientPort = {
       inspect: async (): Promise<DdclientInspection> => ({ hostCount: 1, problems: [], hosts: [], logProblem: null }),
       forceUpdate: async () => (forced.push('force'), run),
+      lastPublished: async () => ({ unreadable: 'remediate_dns never reads the cache' }),
     };
     return { forced, ddclientPort };
   };
@@ -65,5 +66,30 @@ describe('RemediateDns: infrastructure_remediate_dns', () => {
   it('does not apply to a record with neither ddclient\'s address nor resolvers: a person decides', () => {
     const action = new RemediateDns([record('www.lab.test', { expectedAddresses: ['127.0.0.1'] })], ddclient, looks(ok), port(published).ddclientPort);
     assert.equal(action.appliesTo(targetOf('dns_record', 'www.lab.test')), false);
+  });
+
+  describe('alreadyDone: the DNS check passes now', () => {
+    const www = targetOf('dns_record', 'www.lab.test');
+    const records = [record('www.lab.test', { expectedFrom: 'ddclient' })];
+    const cases: Array<{ name: string; look: LookAtRecord; target: typeof www; done: boolean }> = [
+      { name: 'the record resolving as expected', look: looks(ok), target: www, done: true },
+      { name: 'the zone still without the record', look: looks(failing([nxdomain])), target: www, done: false },
+      {
+        name: 'a look that throws',
+        look: async () => {
+          throw new Error('EAI_AGAIN');
+        },
+        target: www,
+        done: false,
+      },
+      { name: 'a record not under dns.records', look: looks(ok), target: targetOf('dns_record', 'other.lab.test'), done: false },
+    ];
+    for (const { name, look, target, done } of cases) {
+      it(`given ${name}, then ${done ? 'done' : 'not done'}, and ddclient is not run`, async () => {
+        const { forced, ddclientPort } = port(published);
+        assert.equal(await new RemediateDns(records, ddclient, look, ddclientPort).alreadyDone(target), done);
+        assert.deepEqual(forced, []);
+      });
+    }
   });
 });

@@ -78,9 +78,19 @@ export class RemediateDns implements RemediationAction<RemediateDnsParams> {
     return this.descriptor.appliesTo!(target);
   }
 
-  /** A repeated forced update publishes the same record again, which is harmless. */
-  async alreadyDone(): Promise<boolean> {
-    return false;
+  /**
+   * Done when the DNS check passes now: the record answers with the expected address from the authoritative servers
+   * and the resolvers, which is this action's effect whoever published it. Not `rerunsWhenInterrupted`, for the same
+   * reason as fix_ddclient (a forced ddclient may outlive the executor). A look that fails is not done.
+   */
+  async alreadyDone(target: TargetRef): Promise<boolean> {
+    const record = this.recordOf(target);
+    if (!record) return false;
+    try {
+      return (await this.look(record, AbortSignal.timeout(this.deadlineMs))).status === 'ok';
+    } catch {
+      return false;
+    }
   }
 
   async reobserve(target: TargetRef): Promise<Reobservation> {
