@@ -8,9 +8,10 @@
 #   3. tests/dist/bench/http-bench.js: 1,000 HTTP endpoints on loopback probed every 15 s: CPU, scheduling lag, RSS;
 #   4. tests/dist/bench/startup-bench.js at 10k and 100k events, as a check (its section of the docs is written by
 #      `--only startup`, which adds the 1M-event log and takes about 8 minutes on its own).
-# Each writes its section of docs/benchmarks.md. Not in the full run, as each takes long enough on its own:
-#   - tests/dist/bench/scenario-bench.js (`--only scenario`): the DNS failure scenario of issue 7 on the edge lab
-#     (bind9, ddclient, pebble, Caddy) against all-in-one Jarvis, 10 times, beside its steps done by hand;
+# Each writes its section of docs/benchmarks.md. Two run only on their own, as each takes 6 minutes or more:
+#   - tests/dist/bench/scenario-bench.js (`--only scenario`, 6 to 8 minutes): the DNS failure scenario of issue 7 on
+#     the edge lab (bind9, ddclient, pebble, Caddy on loopback) against all-in-one Jarvis, 10 times, beside its steps
+#     done by hand;
 #   - tests/dist/bench/audit-bench.js (`--only audit`).
 #
 #   npm run bench                       full run (about 11 minutes on 2 cores), writes docs/benchmarks.md

@@ -34,12 +34,14 @@ import { killAllTracked, waitFor } from '../support/processes.js';
 import { loadAverage, machineInfo } from './machine.js';
 import { writeMarkedSection } from './report.js';
 import { measureFloor } from './scenario-floors.js';
-import { SCENARIO_BEGIN, SCENARIO_END, mttd, mttrWithoutApproval, renderScenarioReport, type FloorRun, type ScenarioRun, type SymptomCase } from './scenario-report.js';
+import { SCENARIO_BEGIN, SCENARIO_END, mttd, mttrWithoutApproval, renderScenarioReport, type FloorRun, type OtherCase, type ScenarioRun } from './scenario-report.js';
 
 const DETECTION_TIMEOUT_MS = 120_000;
 const APPROVAL_TIMEOUT_MS = 180_000;
 const RESOLUTION_TIMEOUT_MS = 420_000;
 const CLEAN_TIMEOUT_MS = 240_000;
+/** Each run takes two actions on ddclient (the forced update, the restore): the default breaker stops a third run. */
+const BENCH_POLICY = ['rateLimit: { maxActions: 600, windowSeconds: 60 }', 'breaker: { maxAttempts: 1000, windowSeconds: 600 }'];
 const dnsTarget = (edge: EdgeLab) => `dns_record:${edge.hosts[0]!}`;
 
 const benchStart = Date.now();
@@ -68,12 +70,23 @@ async function oneRun(index: number, h: Harness): Promise<ScenarioRun> {
     if (granted.status !== 202) throw new Error(`the grant was answered ${granted.status}: ${JSON.stringify(granted.body)}`);
     run.incidentId = request.correlationId;
     const resolved = await reader.waitForEvent('IncidentResolved', (e) => e.correlationId === request.correlationId, RESOLUTION_TIMEOUT_MS);
-    fromStore(run, edge, await reader.events((e) => e.time >= since));
+    run.resolution = resolved.data.resolution;
     if (resolved.data.resolution !== 'remediated') run.error = `resolved as ${resolved.data.resolution}: ${resolved.data.reason}`;
   } catch (error) {
     run.error = (error as Error).message.split('\n')[0]!.slice(0, 300);
   }
   return run;
+}
+
+/**
+ * Fills in each run's steps once every run is over, from the events between its fault and the next run's: a symptom's
+ * own incident may close only after the root's, and the next run starts only once every check passes again.
+ */
+function fromStoreAfterwards(runs: ScenarioRun[], edge: EdgeLab, events: JarvisEvent[]): void {
+  runs.forEach((run, i) => {
+    const next = runs[i + 1]?.faultMs ?? Infinity;
+    fromStore(run, edge, events.filter((e) => Date.parse(e.time) >= run.faultMs && Date.parse(e.time) < next));
+  });
 }
 
 function fromStore(run: ScenarioRun, edge: EdgeLab, sinceFault: JarvisEvent[]): void {
@@ -85,8 +98,8 @@ function fromStore(run: ScenarioRun, edge: EdgeLab, sinceFault: JarvisEvent[]): 
   const anyDetection = sinceFault.find((e) => e.type === 'DetectionRecorded' && labTargets.has(e.subject));
   run.firstDetectionMs = at(anyDetection);
   run.firstDetectionSubject = anyDetection?.subject;
-  run.symptomCases = symptomCases(sinceFault, run.incidentId);
   run.rootDetectionMs = at(first('DetectionRecorded', (e) => e.subject === SCENARIO_DDCLIENT));
+  run.otherCases = otherCases(sinceFault, run.incidentId, run.rootDetectionMs);
   run.openedMs = at(first('IncidentOpened'));
   run.approvalRequestedMs = at(first('ApprovalRequested'));
   run.approvalGrantedMs = at(first('ApprovalGranted'));
@@ -97,18 +110,23 @@ function fromStore(run: ScenarioRun, edge: EdgeLab, sinceFault: JarvisEvent[]): 
   run.sslStartedMs = at(first('ActionStarted', (e) => e.data.action === REMEDIATE_SSL));
   run.sslSucceededMs = at(first('ActionSucceeded', (e) => e.data.action === REMEDIATE_SSL));
   run.tlsRecoveredMs = at(first('ConsequenceRecovered', (e) => e.subject === SCENARIO_TLS));
-  const resolved = first('IncidentResolved');
-  run.resolvedMs = at(resolved);
-  run.resolution = resolved?.data.resolution;
+  run.resolvedMs = at(first('IncidentResolved'));
 }
 
-/** Incidents opened after the fault other than the root's: symptoms detected before their root. */
-function symptomCases(sinceFault: JarvisEvent[], rootIncident: string | undefined): SymptomCase[] {
-  const opened = sinceFault.filter((e) => e.type === 'IncidentOpened' && e.correlationId !== rootIncident);
+/** Incidents opened after the fault besides the root's: symptoms detected before it, or anything else that failed meanwhile. */
+function otherCases(sinceFault: JarvisEvent[], rootIncident: string | undefined, rootDetectionMs: number | undefined): OtherCase[] {
+  const opened = sinceFault.filter((e): e is JarvisEventOf<'IncidentOpened'> => e.type === 'IncidentOpened' && e.correlationId !== rootIncident);
   return opened.map((o) => {
     const own = sinceFault.filter((e) => e.correlationId === o.correlationId);
     const resolved = own.find((e): e is JarvisEventOf<'IncidentResolved'> => e.type === 'IncidentResolved');
-    return { subject: o.subject, escalated: own.some((e) => e.type === 'IncidentEscalated'), resolution: resolved?.data.resolution };
+    return {
+      subject: o.subject,
+      check: o.data.check,
+      openedMs: Date.parse(o.time),
+      beforeRoot: rootDetectionMs !== undefined && Date.parse(o.time) <= rootDetectionMs,
+      escalated: own.some((e) => e.type === 'IncidentEscalated'),
+      resolution: resolved?.data.resolution,
+    };
   });
 }
 
@@ -182,7 +200,7 @@ async function main(): Promise<void> {
     await publishFromScratch(edge, files);
     [nats, dockerd] = await Promise.all([startNats(), startDockerd()]);
     const machine = await machineInfo(dockerd.docker);
-    const config = scenarioConfig(edge, files);
+    const config = scenarioConfig(edge, files, BENCH_POLICY);
     const env = { OTEL_TRACES_EXPORTER: 'none', OTEL_EXPORTER_OTLP_ENDPOINT: '', OTEL_EXPORTER_OTLP_TRACES_ENDPOINT: '' };
     jarvis = await startJarvis('all-in-one', { natsUrl: nats.url, dockerHost: dockerd.host, config, env });
     reader = await EventReader.open(nats.url);
@@ -194,9 +212,12 @@ async function main(): Promise<void> {
       await waitUntilClean(h).catch((error: Error) => log(`the lab is not clean before run ${i}: ${error.message.split('\n')[0]}`));
       const run = await oneRun(i, h);
       results.push(run);
-      log(`run ${String(i).padStart(2)}/${runs}: MTTD ${mttd(run) ?? '?'} ms, MTTR without the approval wait ${mttrWithoutApproval(run) ?? '?'} ms${run.error ? `: ${run.error}` : ''}`);
+      log(`run ${String(i).padStart(2)}/${runs}: ${run.error ?? `resolved ${run.resolution}`}`);
       if (run.error) await repairByHand(h).catch((error: Error) => log(`repair by hand failed: ${error.message}`));
     }
+    await waitUntilClean(h).catch((error: Error) => log(`the lab is not clean after the last run: ${error.message.split('\n')[0]}`));
+    fromStoreAfterwards(results, edge, await reader.events());
+    for (const run of results) log(`run ${String(run.index).padStart(2)}: MTTD ${mttd(run) ?? '?'} ms, MTTR without the approval wait ${mttrWithoutApproval(run) ?? '?'} ms`);
     const errorLines = jarvis.logs().split('\n').filter((l) => /\bERROR\b/.test(l));
     const report = renderScenarioReport({
       date: new Date(benchStart).toISOString(),

@@ -49,6 +49,18 @@ describe('the scenario report', () => {
     assert.match(report, /^\| \*\*MTTD\*\*: root DetectionRecorded \(ddclient\) − fault \| 1 \| 7\.000 s/m);
   });
 
+  it('counts the symptoms merged into the root apart from other incidents, which go under Anomalies', () => {
+    const symptom = { subject: 'dns_record:www', check: 'dns_resolution', openedMs: T0 + 3_000, beforeRoot: true, escalated: true, resolution: 'merged' };
+    const late = { subject: 'tls_certificate:www', check: 'tls_certificate', openedMs: T0 + 15_000, beforeRoot: false, escalated: true, resolution: 'recovered' };
+    const report = renderScenarioReport(results([run(1, 20_000, 500, { otherCases: [symptom, late] }), run(2, 20_000, 500)]));
+    assert.match(report, /^In 1\/2 runs a symptom, `dns_record:www` \(dns_resolution\), was detected before the root .*; in 1 of them that incident had escalated first/m);
+    assert.match(report, /^- run 1: tls_certificate:www \(tls_certificate\) opened an incident of its own 15\.000 s after the fault, after the root's detection; it escalated and ended recovered$/m);
+    const unmerged = renderScenarioReport(results([run(1, 20_000, 500, { otherCases: [{ ...symptom, resolution: 'recovered' }] })]));
+    assert.match(unmerged, /^- run 1: dns_record:www \(dns_resolution\) opened an incident of its own 3\.000 s after the fault, before the root's detection; it escalated and ended recovered$/m);
+    assert.match(unmerged, /^In no run did the root/m);
+    assert.doesNotMatch(report, /^- run 1: dns_record/m);
+  });
+
   it('compares MTTR with the sum of the floors', () => {
     const report = renderScenarioReport(results([run(1, 31_000, 1_000)]));
     assert.match(report, /^\| Jarvis MTTR, approval wait subtracted \| 30\.000 s \| 30\.000 s \| 10\.0× \|$/m);

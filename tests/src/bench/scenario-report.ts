@@ -1,8 +1,11 @@
 import type { MachineInfo } from './machine.js';
 import { seconds, summarize, type Summary } from './stats.js';
 
-/** An incident of a lab target opened after the fault besides the root's: a symptom detected before its cause. */
-export type SymptomCase = { subject: string; escalated: boolean; resolution?: string };
+/**
+ * An incident opened after the fault besides the root's: a symptom detected before its cause (`beforeRoot`), or
+ * anything else that failed during the run.
+ */
+export type OtherCase = { subject: string; check: string; openedMs: number; beforeRoot: boolean; escalated: boolean; resolution?: string };
 
 /** One DNS failure scenario, from the typo to the incident's IncidentResolved. Epoch ms (event times and bench clock). */
 export type ScenarioRun = {
@@ -13,7 +16,7 @@ export type ScenarioRun = {
   /** The first DetectionRecorded of any lab target after the fault (it may be a symptom merged into the root's incident). */
   firstDetectionMs?: number;
   firstDetectionSubject?: string;
-  symptomCases?: SymptomCase[];
+  otherCases?: OtherCase[];
   /** The incident's DetectionRecorded of ddclient, the root. */
   rootDetectionMs?: number;
   openedMs?: number;
@@ -75,7 +78,7 @@ const SLOW_DECISION_MS = 5_000;
 
 const diff = (a: number | undefined, b: number | undefined) => (a !== undefined && b !== undefined ? a - b : undefined);
 
-export const approvalWait = (run: ScenarioRun) => diff(run.approvalGrantedMs, run.approvalRequestedMs);
+const approvalWait = (run: ScenarioRun) => diff(run.approvalGrantedMs, run.approvalRequestedMs);
 export const mttd = (run: ScenarioRun) => diff(run.rootDetectionMs, run.faultMs);
 export const mttrWithApproval = (run: ScenarioRun) => diff(run.resolvedMs, run.faultMs);
 
@@ -117,12 +120,15 @@ function stepRows(ok: ScenarioRun[]): string[] {
   ];
 }
 
+/** Incidents the root's detection merged into its own: the failures it explains, seen first. */
+const symptoms = (run: ScenarioRun) => (run.otherCases ?? []).filter((c) => c.resolution === 'merged');
+
 function symptomSummary(ok: ScenarioRun[]): string {
-  const early = ok.filter((run) => (run.symptomCases ?? []).length > 0);
-  const escalated = ok.filter((run) => (run.symptomCases ?? []).some((c) => c.escalated));
-  const subjects = [...new Set(early.flatMap((run) => (run.symptomCases ?? []).map((c) => c.subject)))].map((s) => `\`${s}\``).join(', ');
-  if (early.length === 0) return `In every run the root (\`ddclient:lab\`) was the first lab target detected.`;
-  return `In ${early.length}/${ok.length} runs a symptom (${subjects}) was detected before the root and opened its own incident, which ${escalated.length === early.length ? 'in every one of them' : `in ${escalated.length} of them`} escalated before the root's detection merged it (its own remedy, \`infrastructure_remediate_dns\`, republishes through the same broken ddclient, fails, and the policy allows one attempt). Rows about the incident are about the root's.`;
+  const early = ok.filter((run) => symptoms(run).length > 0);
+  const escalated = ok.filter((run) => symptoms(run).some((c) => c.escalated));
+  const subjects = [...new Set(early.flatMap((run) => symptoms(run).map((c) => `\`${c.subject}\` (${c.check})`)))].join(', ');
+  if (early.length === 0) return 'In no run did the root (`ddclient:lab`) merge a symptom detected before it.';
+  return `In ${early.length}/${ok.length} runs a symptom, ${subjects}, was detected before the root and opened its own incident, which the root's detection merged into its own; in ${escalated.length} of them that incident had escalated first. Every row above is about the root's incident.`;
 }
 
 function floorRows(floors: FloorRun[]): string[] {
@@ -173,7 +179,7 @@ function anomalies(r: ScenarioResults, ok: ScenarioRun[]): string[] {
   return [
     ...r.runs.filter((run) => run.error).map((run) => `run ${run.index}: ${run.error}`),
     ...ok.filter((run) => (diff(run.approvalRequestedMs, run.forcedUpdateFailedMs) ?? 0) > SLOW_DECISION_MS).map((run) => `run ${run.index}: the approval was requested ${seconds(diff(run.approvalRequestedMs, run.forcedUpdateFailedMs))} after the forced update failed`),
-    ...ok.flatMap((run) => (run.symptomCases ?? []).filter((c) => c.resolution !== 'merged').map((c) => `run ${run.index}: ${c.subject}'s own incident ended ${c.resolution ?? 'unresolved'}, not merged into the root's`)),
+    ...ok.flatMap((run) => (run.otherCases ?? []).filter((c) => c.resolution !== 'merged').map((c) => `run ${run.index}: ${c.subject} (${c.check}) opened an incident of its own ${seconds(c.openedMs - run.faultMs)} after the fault, ${c.beforeRoot ? 'before' : 'after'} the root's detection${c.escalated ? '; it escalated' : ''} and ended ${c.resolution ?? 'unresolved'}`)),
     ...r.floors.filter((f) => f.error || f.note).map((f) => `floor ${f.index}: ${f.error ?? f.note}`),
     ...r.errorLines.map((line) => `Jarvis logged: \`${line.replace(/\u001b\[[0-9;]*m/g, '').trim().slice(0, 300)}\``),
   ];
@@ -183,7 +189,7 @@ function method(r: ScenarioResults): string[] {
   const i = r.intervals;
   const pebble = Object.entries(r.pebbleEnv).map(([k, v]) => `\`${k}=${v}\``).join(', ');
   return [
-    `- Not a test: nothing asserts on timing; a run that does not resolve \`remediated\` is counted and reported below. One edge lab for every run (\`tests/src/lab/edge-lab.ts\`: bind9 with the lab zone and a TSIG key, a caching bind9 resolver, pebble with ${pebble}, Caddy with pebble as its ACME CA, a busybox upstream, ddclient run on demand; all on loopback), one nats-server, one private dockerd (no containers) and all-in-one Jarvis with the scenario's config, the one the end-to-end test uses (\`tests/src/lab/dns-scenario.ts\`):`,
+    `- Not a test: nothing asserts on timing; a run that does not resolve \`remediated\` is counted and reported below. One edge lab for every run (\`tests/src/lab/edge-lab.ts\`: bind9 with the lab zone and a TSIG key, a caching bind9 resolver, pebble with ${pebble}, Caddy with pebble as its ACME CA, a busybox upstream, ddclient run on demand; all on loopback), one nats-server, one private dockerd (no containers) and all-in-one Jarvis with the scenario's config, the one the end-to-end test uses (\`tests/src/lab/dns-scenario.ts\`), but for the rate limit and the breaker, raised so they never stop the bench (each run takes two actions on \`ddclient:lab\`; the default breaker, 5 actions on a target in 10 minutes, denies the restore of the third run):`,
     '',
     `  \`\`\`yaml\n${r.config.split('\n').map((l) => `  ${l}`).join('\n')}\n  \`\`\``,
     '',
@@ -191,6 +197,7 @@ function method(r: ScenarioResults): string[] {
     `- **MTTD** is fault → the incident's DetectionRecorded of \`ddclient:lab\`. It includes ddclient's failed run (made at once by the bench: a real ddclient daemon runs every \`daemon=\` seconds, 300 by default, which would add up to that much) and the wait for the ddclient check's next reading of its log (every ${i.ddclientSeconds} s). The record is checked every ${i.dnsSeconds} s, the certificate every ${i.tlsSeconds} s and Caddy every ${i.caddySeconds} s; one failing reading detects, one passing reading recovers. The record's recovery waits for the lab's caching resolver to drop the NXDOMAIN it cached (10 s, the zone's SOA minimum).`,
     '- **Approval**: the bench waits for `ApprovalRequested` of `infrastructure_restore_ddclient_credentials` (reading the event store every 200 ms) and at once posts the grant with its digest to `POST /api/jarvis/approvals/<id>/approve`, the path the end-to-end test uses. The approval wait is ApprovalRequested → ApprovalGranted (both event times), so it holds the bench\'s polling and the gateway\'s round trip; **MTTR** is fault → IncidentResolved minus that wait, and is also given with it.',
     '- **Floors**: before Jarvis starts, on the same lab, each floor starts from the record deleted, the cache empty and Caddy restarted without certificates until its first order failed. Then `ddclient -force` is run with the good config and `dig` asks the authoritative server every 50 ms until it answers the record; from that moment Caddy is made to retry (`POST /load` of its unchanged Caddyfile with `Cache-Control: must-revalidate`, as `infrastructure_remediate_ssl` does) and the bench handshakes every 50 ms until Caddy serves a certificate validated by pebble\'s root. No ACME client but Caddy is installed, so pebble\'s issuance is timed inside Caddy\'s own order: from its log line "obtaining certificate" to "certificate obtained successfully" (authorization, pebble\'s challenge validation without its random sleep, finalize, download), which the Caddy retry row includes. The floors\' sum is the least any healer could take for the fix once it knows what to do; Jarvis adds detection, the failed first remedy, the approval round, the edit with its backup and verifications.',
+    "- Incidents of their own besides the root's and its merged symptoms are listed under Anomalies. Two kinds are expected here: Caddy's other checks (`caddy_admin_api`, `caddy_config_loaded`) fail while the bench restarts Caddy, and are not consequences of the record in the dependency graph (only `caddy_certificates` is); and `caddy_caddyfile_valid` (`caddy validate`, 3 s budget) can time out when the machine is loaded. Having no remediation, they escalate at once and then recover by themselves.",
     `- Between runs the bench waits until every check of the four lab targets passes in a diagnosis and one more ddclient interval (${i.ddclientSeconds} s), so each run starts clean: the good secret, the record present, Caddy serving its certificate, the known-good copy kept from the first start. Event times and the bench clock are the same host clock. Percentiles are nearest-rank.`,
   ];
 }
