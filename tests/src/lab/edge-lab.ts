@@ -121,7 +121,7 @@ export async function startEdgeLab(options: EdgeLabOptions = {}): Promise<EdgeLa
   return edgeLab(hosts, ports, paths, started as Record<LabProcessName, TrackedProcess>);
 }
 
-const PEBBLE_ENV = { PEBBLE_VA_NOSLEEP: '1', PEBBLE_WFE_NONCEREJECT: '0', PEBBLE_AUTHZREUSE: '0' };
+export const PEBBLE_ENV = { PEBBLE_VA_NOSLEEP: '1', PEBBLE_WFE_NONCEREJECT: '0', PEBBLE_AUTHZREUSE: '0' };
 
 /** Caddy's autosave and default data folders follow HOME/XDG: kept in the lab folder, not the user's. */
 function caddyEnv(dir: string): Record<string, string> {
