@@ -15,6 +15,13 @@ describe('readTsigKey', () => {
     assert.equal(readTsigKey(`// made by hand\nkey lab.key { algorithm HMAC-SHA512; secret "${SECRET}"; }; # end`).kind, 'key');
   });
 
+  it('reads a secret holding "//" (about 1% of tsig-keygen keys), which is no comment inside quotes', () => {
+    const slashes = 'mUnuPtAcJWYQUZdD//vphoLEPvi5D7NVI4uY5oXta7w=';
+    const text = `key "lab-key" { // the lab's key\n\talgorithm hmac-sha256;\n\tsecret "${slashes}"; /* rotated yearly */\n};\n`;
+    assert.deepEqual(readTsigKey(text), { kind: 'key', key: { name: 'lab-key', algorithm: 'hmac-sha256' } });
+    assert.equal(tsigSecretOf(text), slashes);
+  });
+
   const broken: Array<[string, string, RegExp]> = [
     ['no key clause', 'secret "x";', /not one key clause/],
     ['two key clauses', `key a { algorithm hmac-sha256; secret "${SECRET}"; };\nkey b { algorithm hmac-sha256; secret "${SECRET}"; };`, /not one key clause/],

@@ -33,8 +33,9 @@ export function tsigSecretOf(text: string): string | null {
   return /secret\s+"([^"]+)"/.exec(text)?.[1] ?? null;
 }
 
+/** A quoted string is matched first and kept whole: a base64 secret may hold `//`, which is no comment there. */
 function withoutComments(text: string): string {
-  return text.replace(/\/\*[\s\S]*?\*\//g, ' ').replace(/(?:\/\/|#)[^\n]*/g, ' ');
+  return text.replace(/"[^"\n]*"|\/\*[\s\S]*?\*\/|(?:\/\/|#)[^\n]*/g, (match) => (match.startsWith('"') ? match : ' '));
 }
 
 function invalid(reason: string): TsigKeyReading {
