@@ -17,6 +17,8 @@ export class EngineContainerEventView implements ContainerEventView {
   private readonly stream: ContainerEventStream;
   private readonly latest = new Map<string, ContainerLifecycleEvent>();
   private connectedSince: Date | null = null;
+  /** A break is reported once, not at every reconnection attempt while the engine stays away. */
+  private breakReported = false;
 
   constructor(
     docker: Docker,
@@ -26,9 +28,16 @@ export class EngineContainerEventView implements ContainerEventView {
   ) {
     this.stream = new ContainerEventStream(docker, limits, {
       onEvent: (event) => this.record(event),
-      onConnected: () => this.restart(this.clock()),
+      onConnected: () => {
+        this.breakReported = false;
+        this.restart(this.clock());
+      },
       onDisconnected: () => this.restart(null),
-      onError,
+      onError: (error) => {
+        if (this.breakReported) return;
+        this.breakReported = true;
+        onError(error);
+      },
     });
   }
 
