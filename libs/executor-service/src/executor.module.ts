@@ -57,7 +57,8 @@ const CONTAINER_EVENTS = Symbol('executor container events');
 function containerEventsFor(config: JarvisConfig, env: RuntimeEnv, clock: Clock): EngineContainerEventView {
   const logger = new Logger('executor');
   return new EngineContainerEventView(dockerFromEnv(env.dockerHost), dockerLimits(config, env), clock, (error) =>
-    logger.warn(`Docker events: ${error.message}; a crash is confirmed by an inspect until they are back`),
+    // Informational: the engine's reachability is the monitor's to warn about; here it only costs an inspect.
+    logger.log(`Docker events unavailable to the executor (${error.message}); a crash is confirmed by an inspect until they are back`),
   );
 }
 
