@@ -22,6 +22,8 @@ export type ContainerEventHandlers = {
   onEvent(event: ContainerEvent): void;
   /** The stream (re)connected: whatever happened while it was down must be reconciled. */
   onConnected(): void;
+  /** The stream broke or could not be opened: events may be missed until the next onConnected. */
+  onDisconnected?(): void;
   onError(error: Error): void;
 };
 
@@ -71,7 +73,10 @@ export class ContainerEventStream {
           if (line) this.dispatch(line);
         }
       });
-      stream.on('error', (error: Error) => this.handlers.onError(error));
+      stream.on('error', (error: Error) => {
+        this.handlers.onDisconnected?.();
+        this.handlers.onError(error);
+      });
       stream.on('close', () => this.scheduleReconnect());
       stream.on('end', () => this.scheduleReconnect());
       this.handlers.onConnected();
@@ -82,6 +87,7 @@ export class ContainerEventStream {
   }
 
   private scheduleReconnect(): void {
+    this.handlers.onDisconnected?.();
     if (this.stopped || this.retryTimer) return;
     const delay = RECONNECT_MS[Math.min(this.failures++, RECONNECT_MS.length - 1)]!;
     this.retryTimer = setTimeout(() => {

@@ -125,7 +125,7 @@ describe('evolveExecutor: cases', () => {
   it('knows an opened incident as open, with the execute decision it is waiting on', () => {
     const decision = decided('d1');
     const state = fold([opened(INCIDENT, 0), decision]);
-    assert.deepEqual(state.cases.get(INCIDENT), { target: 'container:web', maintenance: false, open: true, escalated: false, pendingDecisionId: decision.id, closedAt: null, approvalRequests: new Map(), grants: new Map(), failingConsequences: new Set() });
+    assert.deepEqual(state.cases.get(INCIDENT), { target: 'container:web', maintenance: false, fault: { check: 'container_state', faultAt: iso(0) }, open: true, escalated: false, pendingDecisionId: decision.id, closedAt: null, approvalRequests: new Map(), grants: new Map(), failingConsequences: new Set() });
   });
 
   it('clears the pending decision on its outcome, and only on its own', () => {
@@ -136,7 +136,7 @@ describe('evolveExecutor: cases', () => {
 
   it('closes the case when the incident is resolved', () => {
     const state = fold([opened(INCIDENT, 0), decided('d1'), resolved(INCIDENT, 500)]);
-    assert.deepEqual(state.cases.get(INCIDENT), { target: 'container:web', maintenance: false, open: false, escalated: false, pendingDecisionId: null, closedAt: iso(500), approvalRequests: new Map(), grants: new Map(), failingConsequences: new Set() });
+    assert.deepEqual(state.cases.get(INCIDENT), { target: 'container:web', maintenance: false, fault: { check: 'container_state', faultAt: iso(0) }, open: false, escalated: false, pendingDecisionId: null, closedAt: iso(500), approvalRequests: new Map(), grants: new Map(), failingConsequences: new Set() });
   });
 });
 

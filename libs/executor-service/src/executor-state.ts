@@ -23,6 +23,8 @@ export type CaseView = {
   target: string;
   /** A scheduled maintenance run: it runs whether or not anything is failing. */
   maintenance: boolean;
+  /** The incident's check and when its fault began (IncidentOpened); null for a maintenance run. */
+  fault: { check: string; faultAt: string } | null;
   open: boolean;
   escalated: boolean;
   pendingDecisionId: string | null;
@@ -131,6 +133,7 @@ function foldCase(state: ExecutorState, event: JarvisEvent): void {
       state.cases.set(event.correlationId, {
         target: targetKey(event.data.target),
         maintenance: event.type === 'MaintenanceStarted',
+        fault: event.type === 'IncidentOpened' ? { check: event.data.check, faultAt: event.data.faultAt } : null,
         open: true,
         escalated: false,
         pendingDecisionId: null,

@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { containerTarget, createEvent, derivedId, type JarvisEvent, type JarvisEventOf } from '@jarvis/contracts';
 import type { HandlerContext } from '@jarvis/event-log';
-import type { Reobservation, RemediationAction } from '@jarvis/registry';
+import type { FaultInQuestion, Reobservation, RemediationAction } from '@jarvis/registry';
 import { extractContext } from '@jarvis/telemetry';
 import { ExecutorProcessor } from './executor.processor.js';
 import type { ExecutorState } from './executor-state.js';
@@ -40,7 +40,7 @@ class CountingRestart implements RemediationAction {
   async alreadyDone(): Promise<boolean> {
     return this.runs > 0;
   }
-  async reobserve(): Promise<Reobservation> {
+  async reobserve(_target?: unknown, _now?: Date, _fault?: FaultInQuestion): Promise<Reobservation> {
     return { kind: 'fault_holds' };
   }
   async execute() {
@@ -214,5 +214,35 @@ describe('ExecutorProcessor: resuming an action interrupted by a crash', () => {
       assert.deepEqual(stored.map((e) => e.type), ['ActionSucceeded']);
       assert.equal(action.runs, 1);
     });
+  });
+});
+
+/** A restart that remembers the fault each re-observation was asked about. */
+class AskedAbout extends CountingRestart {
+  readonly faults: Array<FaultInQuestion | undefined> = [];
+  override async reobserve(_target: unknown, _now: Date, fault?: FaultInQuestion): Promise<Reobservation> {
+    this.faults.push(fault);
+    return { kind: 'fault_holds' };
+  }
+}
+
+describe('ExecutorProcessor: the fault a re-observation is asked about', () => {
+  it('given a decision on the incident\'s own target, then the action is told the incident\'s check and fault time', async () => {
+    const action = new AskedAbout();
+    const { processor, ctx } = world(action);
+    await processor.handle(decision, ctx);
+    assert.deepEqual(action.faults, [{ check: 'container_state', faultAt: new Date(iso(0)) }]);
+  });
+
+  it('given a decision about a consequence, then no fault is named: the action looks for itself', async () => {
+    const action = new AskedAbout();
+    const { processor, ctx } = world(action);
+    const api = containerTarget('api');
+    const linked = createEvent({ id: derivedId('linked'), type: 'ConsequenceLinked', source: 'monitor', time: iso(1), subject: 'container:api', correlationId: INCIDENT, causationId: null, data: { target: api, check: 'container_state', reason: 'down', faultAt: iso(1), chain: ['container:api', 'container:web'] } });
+    const consequence = createEvent({ ...decision, id: derivedId('consequence decision'), subject: 'container:api', data: { ...decision.data, target: api, consequenceCheck: 'container_state' } });
+    let state = processor.evolve(ctx.state(), linked);
+    state = processor.evolve(state, consequence);
+    await processor.handle(consequence, { ...ctx, state: () => state, emit: async () => undefined });
+    assert.deepEqual(action.faults, [undefined]);
   });
 });

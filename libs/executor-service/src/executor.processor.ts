@@ -1,7 +1,7 @@
 import { setTimeout as sleep } from 'node:timers/promises';
-import { createEvent, derivedId, validateParams, type ActionDetails, type JarvisEvent, type JarvisEventOf } from '@jarvis/contracts';
+import { createEvent, derivedId, targetKey, validateParams, type ActionDetails, type JarvisEvent, type JarvisEventOf } from '@jarvis/contracts';
 import type { EventProcessor, HandleResult, HandlerContext } from '@jarvis/event-log';
-import type { ActionRun, RemediationAction } from '@jarvis/registry';
+import type { ActionRun, FaultInQuestion, RemediationAction } from '@jarvis/registry';
 import { inSpan, SPAN, eventAttributes, type Span } from '@jarvis/telemetry';
 import { judgeDecision, type GuardRules, type Refusal, type TrustedDecision } from './decision-guards.js';
 import { appendPatiently, type AppendRetry } from './append-patiently.js';
@@ -28,8 +28,8 @@ export class ExecutorProcessor implements EventProcessor<ExecutorState> {
   readonly name = 'jarvis-executor';
   readonly handlerTimeoutMs: number;
 
-  /** 3: a started run's config edit outcome is folded from the editor's events. */
-  readonly stateVersion = 3;
+  /** 2: actions carry parameters (contracts v2). 3: a started run's config edit outcome is folded from the editor's events. 4: cases keep their fault. */
+  readonly stateVersion = 4;
 
   constructor(
     private readonly actions: ReadonlyMap<string, RemediationAction>,
@@ -110,7 +110,7 @@ export class ExecutorProcessor implements EventProcessor<ExecutorState> {
     const action = this.actions.get(decision.data.action)!;
     let verdict;
     try {
-      verdict = await action.reobserve(decision.data.target, ctx.now());
+      verdict = await action.reobserve(decision.data.target, ctx.now(), faultAnswered(decision, ctx.state()));
     } catch (error) {
       // Fail closed: a target that cannot be read is no ground for acting, and the policy's backoff applies.
       span.recordException(error as Error);
@@ -175,6 +175,13 @@ export class ExecutorProcessor implements EventProcessor<ExecutorState> {
       await sleep(RESUME_POLL_MS);
     }
   }
+}
+
+/** The incident's own fault, when the decision answers it on the incident's target (not a consequence's). */
+function faultAnswered(decision: Decision, state: ExecutorState): FaultInQuestion | undefined {
+  const view = state.cases.get(decision.correlationId);
+  if (!view?.fault || decision.data.consequenceCheck !== undefined || view.target !== targetKey(decision.data.target)) return undefined;
+  return { check: view.fault.check, faultAt: new Date(view.fault.faultAt) };
 }
 
 /** The run's ids: the ActionStarted id (derived from the decision, so a resumed run keeps it), the case, the grant. */

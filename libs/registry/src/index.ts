@@ -7,6 +7,7 @@ export * from './remediation-action.js';
 export * from './scheduled-probe.js';
 export * from './target-kind.js';
 export * from './target-kinds.js';
+export * from './kinds/container/container-event-view.js';
 export * from './kinds/container/container-kind.js';
 export * from './kinds/container/container-runtime.js';
 export * from './kinds/container/container-state-check.js';

@@ -2,6 +2,9 @@ import type { ActionDetails, Risk, TargetKind, TargetRef } from '@jarvis/contrac
 
 export type ActionOutcome = { result: string; details: ActionDetails };
 
+/** The fault a decision answers, as the incident recorded it. */
+export type FaultInQuestion = { check: string; faultAt: Date };
+
 /** What a fresh look at the target says just before acting: act only while the fault holds. */
 export type Reobservation =
   | { kind: 'fault_holds' }
@@ -50,7 +53,11 @@ export interface RemediationAction<Params extends object = object> extends Actio
    * the executor waits up to `deadlineMs` for `alreadyDone` (Docker may still be finishing a restart its client left).
    */
   readonly rerunsWhenInterrupted?: boolean;
-  reobserve(target: TargetRef, now: Date): Promise<Reobservation>;
+  /**
+   * `fault` is the incident's own fault when the decision answers it (absent for a maintenance run or a
+   * consequence): an action may use it to confirm the fault more cheaply than by probing again.
+   */
+  reobserve(target: TargetRef, now: Date, fault?: FaultInQuestion): Promise<Reobservation>;
   execute(target: TargetRef, params: Params, signal: AbortSignal, run?: ActionRun): Promise<ActionOutcome>;
   /** Re-runs the check that triggered the action: `pending` means look again later, until the verification timeout. */
   verify(target: TargetRef, params: Params, actionStartedAt: Date, now: Date): Promise<VerificationVerdict>;

@@ -127,8 +127,10 @@ export function executorGuardsSuite(shape: Shape): void {
         assert.equal(await countEngineEvents(lab.docker, 'owned', 0, ['start']), 3, 'its first run, one restart by Jarvis, the owner start');
       });
 
+      // A health fault, not an exit: the executor's view of the engine's events cannot confirm it (the container runs),
+      // so the executor must inspect, and a stopped engine leaves that inspect hanging.
       it('escalates a decision the executor could not answer (engine stopped), after policy.decisionTimeoutSeconds', async () => {
-        await runContainer(lab.docker.docker, { name: 'stuck', cmd: ['sh', '-c', 'sleep 0.4; exit 3'], watched: true });
+        await runContainer(lab.docker.docker, { name: 'stuck', cmd: ['sleep', '100000'], watched: true, healthcheck: { test: ['CMD', 'false'], intervalMs: 500, retries: 1 } });
         const second = await lab.reader.waitForEvent('RemediationDecided', (e) => e.subject === 'container:stuck' && e.data.outcome === 'execute' && e.data.attempt === 2, 60_000);
         const engine = lab.docker.process.pid;
         process.kill(engine, 'SIGSTOP');

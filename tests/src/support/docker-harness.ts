@@ -52,7 +52,9 @@ function unmountNetnsOf(dir: string): void {
   if (mounted) execFileSync('umount', [netns]);
 }
 
+/** An engine restarted on an existing folder keeps its image: importing it again would trip over the old rootfs. */
 async function importBusybox(docker: Docker, dir: string): Promise<void> {
+  if (await docker.getImage(TEST_IMAGE).inspect().then(() => true, () => false)) return;
   const rootfs = join(dir, 'rootfs');
   mkdirSync(join(rootfs, 'bin'), { recursive: true });
   mkdirSync(join(rootfs, 'tmp'), { recursive: true });

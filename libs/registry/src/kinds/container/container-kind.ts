@@ -1,10 +1,12 @@
 import type { JarvisConfig } from '@jarvis/config';
 import type { TargetKindPlugin } from '../../target-kind.js';
+import type { ContainerEventView } from './container-event-view.js';
 import type { ContainerRuntime } from './container-runtime.js';
 import { ContainerStateCheck } from './container-state-check.js';
 import { describeRestartContainer, RESTART_CONTAINER, RESTART_GRACE_SECONDS, RestartContainer, type RestartContainerSettings } from './restart-container.js';
 
-export type ContainerDependencies = { containers: ContainerRuntime };
+/** `containerEvents`: the executor's live view of the engine's events, which spares it an inspect (see RestartContainer). */
+export type ContainerDependencies = { containers: ContainerRuntime; containerEvents?: ContainerEventView };
 
 
 function restartSettings(config: JarvisConfig): RestartContainerSettings {
@@ -28,6 +30,6 @@ export function containerKind(config: JarvisConfig): TargetKindPlugin<ContainerD
     checks: [stateCheck],
     actions: [describeRestartContainer(settings)],
     remediation: { [stateCheck]: RESTART_CONTAINER },
-    createActions: ({ containers }) => [new RestartContainer(containers, settings)],
+    createActions: ({ containers, containerEvents }) => [new RestartContainer(containers, settings, containerEvents)],
   };
 }

@@ -2,6 +2,7 @@ import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { WatchConfig } from '@jarvis/config';
 import { containerTarget } from '@jarvis/contracts';
+import type { ContainerEventReading, ContainerEventView } from './container-event-view.js';
 import type { ContainerRuntime, ContainerSnapshot } from './container-runtime.js';
 import { RestartContainer, RestartContainerParams } from './restart-container.js';
 
@@ -28,17 +29,27 @@ const watch = Object.assign(new WatchConfig(), { containers: ['named'], label: '
 /** Answers every inspect with what the test says the engine shows; counts restarts. */
 class EngineShowing implements ContainerRuntime {
   restarts: Array<{ name: string; stopTimeoutSeconds: number }> = [];
+  inspects = 0;
   constructor(private readonly shown: ContainerSnapshot | null) {}
-  inspect = async () => this.shown;
+  inspect = async () => {
+    this.inspects += 1;
+    return this.shown;
+  };
   list = async () => ({ snapshots: this.shown ? [this.shown] : [], unreadable: [] });
   restart = async (name: string, stopTimeoutSeconds: number) => {
     this.restarts.push({ name, stopTimeoutSeconds });
   };
 }
 
-function restartWith(shown: ContainerSnapshot | null) {
+/** The events as the test says this process has seen them, for any container asked about. */
+class EventsShowing implements ContainerEventView {
+  constructor(private readonly seen: ContainerEventReading) {}
+  reading = () => this.seen;
+}
+
+function restartWith(shown: ContainerSnapshot | null, events?: ContainerEventView) {
   const engine = new EngineShowing(shown);
-  const action = new RestartContainer(engine, { watch, stopTimeoutSeconds: 3, graceSeconds: 30, verification: { stableForMs: 2000, timeoutMs: 20_000 } });
+  const action = new RestartContainer(engine, { watch, stopTimeoutSeconds: 3, graceSeconds: 30, verification: { stableForMs: 2000, timeoutMs: 20_000 } }, events);
   return { engine, action };
 }
 
@@ -72,6 +83,47 @@ describe('RestartContainer: reobserve, what a fresh look at the target says', ()
   it('given a container named in the config without the label, then it is watched', async () => {
     const verdict = await restartWith(snapshot({ name: 'named', labels: {} })).action.reobserve(containerTarget('named'), at(0));
     assert.deepEqual(verdict, { kind: 'fault_holds' });
+  });
+});
+
+describe('RestartContainer: reobserve from the events this process has seen', () => {
+  const fault = { check: 'container_state', faultAt: at(-1000) };
+  const died = (labels: Record<string, string> = { 'jarvis.watch': 'true' }, name = 'web'): ContainerEventReading => ({
+    connectedSince: at(-60_000),
+    latest: { kind: 'die', time: at(-1000), exitCode: 137, name, labels },
+  });
+
+  it('given a die seen live since the fault, then the fault holds without an inspect', async () => {
+    const { engine, action } = restartWith(snapshot({ state: 'running' }), new EventsShowing(died()));
+    assert.deepEqual(await action.reobserve(web, at(0), fault), { kind: 'fault_holds' });
+    assert.equal(engine.inspects, 0);
+  });
+
+  it('given a die of a container neither named nor labelled, then it is not watched, without an inspect', async () => {
+    const { engine, action } = restartWith(snapshot(), new EventsShowing(died({}, 'stranger')));
+    assert.equal((await action.reobserve(containerTarget('stranger'), at(0), fault)).kind, 'not_watched');
+    assert.equal(engine.inspects, 0);
+  });
+
+  it('given a start seen after the die, then the engine is inspected and a running container supersedes the decision', async () => {
+    const started: ContainerEventReading = { connectedSince: at(-60_000), latest: { kind: 'start', time: at(-500), exitCode: null, name: 'web', labels: {} } };
+    const { engine, action } = restartWith(snapshot({ state: 'running' }), new EventsShowing(started));
+    assert.equal((await action.reobserve(web, at(0), fault)).kind, 'superseded');
+    assert.equal(engine.inspects, 1);
+  });
+
+  it('given a stream that reconnected after the fault, then the engine is inspected', async () => {
+    const { engine, action } = restartWith(snapshot({ state: 'running' }), new EventsShowing({ ...died(), connectedSince: at(-10) }));
+    assert.equal((await action.reobserve(web, at(0), fault)).kind, 'superseded');
+    assert.equal(engine.inspects, 1);
+  });
+
+  it('given no fault named (a maintenance run, a consequence) or another check, then the engine is inspected', async () => {
+    for (const named of [undefined, { check: 'http_health', faultAt: at(-1000) }]) {
+      const { engine, action } = restartWith(snapshot({ state: 'running' }), new EventsShowing(died()));
+      assert.equal((await action.reobserve(web, at(0), named)).kind, 'superseded');
+      assert.equal(engine.inspects, 1);
+    }
   });
 });
 

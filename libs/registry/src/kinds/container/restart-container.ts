@@ -1,9 +1,10 @@
 import type { TargetRef } from '@jarvis/contracts';
 import type { WatchConfig } from '@jarvis/config';
 import { worstOf } from '../../check.js';
-import type { ActionDescriptor, ActionOutcome, Reobservation, RemediationAction, VerificationVerdict } from '../../remediation-action.js';
+import type { ActionDescriptor, ActionOutcome, FaultInQuestion, Reobservation, RemediationAction, VerificationVerdict } from '../../remediation-action.js';
+import { judgeByEvents, type ContainerEventView } from './container-event-view.js';
 import type { ContainerRuntime } from './container-runtime.js';
-import { containerChecks } from './container-state-check.js';
+import { containerChecks, ContainerStateCheck } from './container-state-check.js';
 import { verifyContainer, type VerificationRules } from './container-verification.js';
 import { watchedBecause } from './watch-selector.js';
 
@@ -43,9 +44,13 @@ export class RestartContainer implements RemediationAction<RestartContainerParam
   readonly defaultParams;
   readonly deadlineMs: number;
 
+  private readonly stateCheck = new ContainerStateCheck().name;
+
+  /** `events`: this process's view of the engine's events, which confirms an exit without an inspect. */
   constructor(
     private readonly runtime: ContainerRuntime,
     private readonly settings: RestartContainerSettings,
+    private readonly events?: ContainerEventView,
   ) {
     ({ name: this.name, kind: this.kind, risk: this.risk, params: this.params, defaultParams: this.defaultParams, deadlineMs: this.deadlineMs } = describeRestartContainer(settings));
   }
@@ -56,17 +61,26 @@ export class RestartContainer implements RemediationAction<RestartContainerParam
     return Boolean(snapshot?.startedAt && Date.parse(snapshot.startedAt) >= since.getTime());
   }
 
-  /** Act only on a watched container whose fault still holds: its owner may have started it, or it recovered. */
-  async reobserve(target: TargetRef, now: Date): Promise<Reobservation> {
+  /**
+   * Act only on a watched container whose fault still holds: its owner may have started it, or it recovered. An
+   * exit the event stream has shown live since the fault needs no inspect, which the engine answers only once it has
+   * finished handling the exit (tens of ms); every other case is inspected.
+   */
+  async reobserve(target: TargetRef, now: Date, fault?: FaultInQuestion): Promise<Reobservation> {
+    const byEvents = this.events && fault?.check === this.stateCheck ? judgeByEvents(this.events.reading(target.id), fault.faultAt) : null;
+    if (byEvents?.kind === 'exited') return this.notWatched(byEvents.event.name, byEvents.event.labels) ?? { kind: 'fault_holds' };
     const snapshot = await this.runtime.inspect(target.id);
     if (!snapshot) return { kind: 'superseded', evidence: 'the container no longer exists' };
-    const watch = this.settings.watch;
-    if (!watchedBecause(snapshot.name, snapshot.labels, watch)) {
-      return { kind: 'not_watched', reason: `${snapshot.name} is not watched (not named in jarvis.yaml, no label ${watch.label})` };
-    }
+    const notWatched = this.notWatched(snapshot.name, snapshot.labels);
+    if (notWatched) return notWatched;
     const result = worstOf(containerChecks().map((check) => check.evaluate({ snapshot, stoppedByOperator: false }, now)));
     if (result.status === 'failed') return { kind: 'fault_holds' };
     return { kind: 'superseded', evidence: `${result.check} ${result.status} when the executor looked again: ${result.reason}` };
+  }
+
+  private notWatched(name: string, labels: Record<string, string>): Reobservation | null {
+    const watch = this.settings.watch;
+    return watchedBecause(name, labels, watch) ? null : { kind: 'not_watched', reason: `${name} is not watched (not named in jarvis.yaml, no label ${watch.label})` };
   }
 
   async execute(target: TargetRef, _params: RestartContainerParams, _signal: AbortSignal): Promise<ActionOutcome> {
