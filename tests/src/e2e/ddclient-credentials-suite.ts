@@ -6,6 +6,7 @@ import { after, describe, it } from 'node:test';
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { ApprovalsReply, JarvisEventOf } from '@jarvis/contracts';
 import { RESTORE_DDCLIENT_CREDENTIALS } from '@jarvis/registry';
+import { breakDdclient, ddclientOnlyConfig, jarvisApi, labSecrets, scheduledRun } from '../lab/dns-scenario.js';
 import { startEdgeLab, type EdgeLab } from '../lab/edge-lab.js';
 import { runJarvisCli } from '../support/jarvis-cli.js';
 import { ofIncident, timeline } from '../support/event-reader.js';
@@ -14,62 +15,6 @@ import type { Shape } from '../support/jarvis-harness.js';
 import { useLab, type Lab } from '../support/lab.js';
 
 const SUBJECT = 'ddclient:lab';
-
-/** The TSIG secrets of the lab's key files: none may appear in an event, a log line or a reply. */
-function labSecrets(edge: EdgeLab): string[] {
-  return [edge.paths.ddclientKey, edge.paths.ddclientTypoKey, edge.paths.tsigKey].map((file) => /secret "([^"]+)"/.exec(readFileSync(file, 'utf8'))![1]!);
-}
-
-type Files = { log: string; backups: string };
-
-function configFor(edge: EdgeLab, files: Files): string {
-  return `
-ddclient:
-  name: lab
-  config: ${edge.paths.ddclientConf}
-  log: ${files.log}
-  cache: ${edge.paths.ddclientCache}
-  intervalSeconds: 10
-  runTimeoutSeconds: 30
-configEditor:
-  allowedPaths: [${edge.paths.ddclientConf}]
-  backupFolder: ${files.backups}
-probes:
-  failuresBeforeDetection: 1
-  passesBeforeRecovery: 1
-policy:
-  approvalExpirySeconds: 600
-`;
-}
-
-/** What ddclient's own scheduled run (or, with `force`, a person's `ddclient -force`) would leave in the log the check reads. */
-async function scheduledRun(edge: EdgeLab, log: string, force = false): Promise<void> {
-  const run = await edge.runDdclient({ force });
-  writeFileSync(log, `${readFileSync(log, 'utf8')}${run.output}\n`);
-}
-
-async function api(lab: Lab, method: 'GET' | 'POST', path: string, body?: unknown): Promise<{ status: number; body: unknown }> {
-  const token = readFileSync(join(lab.jarvis.dir, 'api-token'), 'utf8').trim();
-  const reply = await fetch(`http://127.0.0.1:${lab.jarvis.httpPort}/api/jarvis${path}`, {
-    method,
-    headers: { authorization: `Bearer ${token}`, ...(body === undefined ? {} : { 'content-type': 'application/json' }) },
-    ...(body === undefined ? {} : { body: JSON.stringify(body) }),
-    signal: AbortSignal.timeout(10_000),
-  });
-  return { status: reply.status, body: await reply.json() };
-}
-
-/**
- * Breaks ddclient's secret in ddclient.conf, removes the record and empties ddclient's cache (as an address change
- * would: ddclient skips hosts whose cached address is current), then lets a scheduled run fail: the monitor's next
- * look opens an incident.
- */
-async function breakDdclient(edge: EdgeLab, log: string): Promise<void> {
-  edge.breakSecret('config');
-  await edge.deleteRecord(edge.hosts[0]!);
-  writeFileSync(edge.paths.ddclientCache, '');
-  await scheduledRun(edge, log);
-}
 
 /** The approval request for the credential restore in a case ddclient's break opened (not one of `earlier`). */
 async function restoreRequested(lab: Lab, earlier: readonly string[] = []): Promise<JarvisEventOf<'ApprovalRequested'>> {
@@ -89,9 +34,9 @@ function assertNoSecret(where: string, text: string, secrets: readonly string[])
 export function ddclientCredentialsSuite(shape: Shape): void {
   describe(`ddclient's credentials restored from the last known good, with approval (${shape})`, { timeout: 600_000 }, () => {
     let edge: EdgeLab;
-    const files: Files = { log: '', backups: '' };
+    const files = { log: '', backups: '' };
     let goodConfig = '';
-    const lab = useLab(shape, () => configFor(edge, files), {
+    const lab = useLab(shape, () => ddclientOnlyConfig(edge, files), {
       beforeJarvis: async () => {
         edge = await startEdgeLab({ dir: mkdtempSync(join(tmpdir(), 'jarvis-ddclient-credentials-')) });
         files.log = join(edge.paths.dir, 'ddclient.log');
@@ -123,7 +68,7 @@ export function ddclientCredentialsSuite(shape: Shape): void {
       assert.match(diff, /^-password=\*{8}$/m, diff);
       assert.match(diff, /^\+password=\*{8}$/m, diff);
       assert.ok(!diff.includes(edge.paths.ddclientTypoKey) && !diff.includes(edge.paths.ddclientKey), `the password values are masked:\n${diff}`);
-      const listed = (await api(lab, 'GET', '/approvals')).body as ApprovalsReply;
+      const listed = (await jarvisApi(lab.jarvis, 'GET', '/approvals')).body as ApprovalsReply;
       assert.equal(listed.approvals.find((a) => a.id === request.id)?.diff, diff, 'GET /approvals shows the same diff');
       const printed = await runJarvisCli(['approvals'], { JARVIS_API_URL: `http://127.0.0.1:${lab.jarvis.httpPort}` });
       assert.equal(printed.status, 0, printed.stderr);
@@ -133,7 +78,7 @@ export function ddclientCredentialsSuite(shape: Shape): void {
 
     it('once granted: backed up, validated, applied, the forced update publishes, and the incident is remediated; no secret anywhere', async () => {
       const request = await restoreRequested(lab);
-      const granted = await api(lab, 'POST', `/approvals/${request.id}/approve`, { by: 'test', digest: request.data.digest });
+      const granted = await jarvisApi(lab.jarvis, 'POST', `/approvals/${request.id}/approve`, { by: 'test', digest: request.data.digest });
       assert.equal(granted.status, 202, JSON.stringify(granted.body));
       const resolved = await lab.explained(SUBJECT, lab.reader.waitForEvent('IncidentResolved', (e) => e.correlationId === request.correlationId, 180_000));
       const incident = ofIncident(await lab.reader.events(), request.correlationId);
@@ -161,7 +106,7 @@ export function ddclientCredentialsSuite(shape: Shape): void {
       const request = await restoreRequested(lab, earlier);
       rejectedCase = request.correlationId;
       const broken = readFileSync(edge.paths.ddclientConf, 'utf8');
-      const rejected = await api(lab, 'POST', `/approvals/${request.id}/reject`, { by: 'test', reason: 'not now' });
+      const rejected = await jarvisApi(lab.jarvis, 'POST', `/approvals/${request.id}/reject`, { by: 'test', reason: 'not now' });
       assert.equal(rejected.status, 202, JSON.stringify(rejected.body));
       await lab.reader.waitForEvent('ApprovalRejected', (e) => e.data.requestId === request.id, 30_000);
       await sleep(15_000);
@@ -182,7 +127,7 @@ export function ddclientCredentialsSuite(shape: Shape): void {
       const executor = lab.jarvis.processOf('executor');
       const kill = await onEventPublished(lab.nats.url, 'ActionStarted', (e) => e.correlationId === request.correlationId && e.data.action === RESTORE_DDCLIENT_CREDENTIALS, () => executor.proc.kill9());
       try {
-        const granted = await api(lab, 'POST', `/approvals/${request.id}/approve`, { by: 'test', digest: request.data.digest });
+        const granted = await jarvisApi(lab.jarvis, 'POST', `/approvals/${request.id}/approve`, { by: 'test', digest: request.data.digest });
         assert.equal(granted.status, 202, JSON.stringify(granted.body));
         await kill.fired(60_000);
       } finally {

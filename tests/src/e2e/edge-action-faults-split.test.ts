@@ -5,6 +5,7 @@ import { join } from 'node:path';
 import { after, describe, it } from 'node:test';
 import type { JarvisEvent, JarvisEventOf } from '@jarvis/contracts';
 import { FIX_DDCLIENT, RESTORE_DDCLIENT_CREDENTIALS } from '@jarvis/registry';
+import { breakDdclient, ddclientOnlyConfig, grantApproval, scheduledRun } from '../lab/dns-scenario.js';
 import { startEdgeLab, type EdgeLab } from '../lab/edge-lab.js';
 import { ofIncident, timeline } from '../support/event-reader.js';
 import { onEventPublished, type EventTrigger } from '../support/event-trigger.js';
@@ -13,50 +14,9 @@ import { exactlyOnceProblems } from '../support/store-invariants.js';
 
 const SUBJECT = 'ddclient:lab';
 
-type Files = { log: string; backups: string };
-
-function configFor(edge: EdgeLab, files: Files): string {
-  return `
-ddclient:
-  name: lab
-  config: ${edge.paths.ddclientConf}
-  log: ${files.log}
-  cache: ${edge.paths.ddclientCache}
-  intervalSeconds: 10
-  runTimeoutSeconds: 10
-configEditor:
-  allowedPaths: [${edge.paths.ddclientConf}]
-  backupFolder: ${files.backups}
-probes:
-  failuresBeforeDetection: 1
-  passesBeforeRecovery: 1
-policy:
-  approvalExpirySeconds: 600
-`;
-}
-
-async function scheduledRun(edge: EdgeLab, log: string, force = false): Promise<void> {
-  const run = await edge.runDdclient({ force });
-  writeFileSync(log, `${readFileSync(log, 'utf8')}${run.output}\n`);
-}
-
-/** A typo in ddclient.conf's secret, the record gone and the cache emptied, then a scheduled run that fails. */
-async function breakDdclient(edge: EdgeLab, log: string): Promise<void> {
-  edge.breakSecret('config');
-  await edge.deleteRecord(edge.hosts[0]!);
-  writeFileSync(edge.paths.ddclientCache, '');
-  await scheduledRun(edge, log);
-}
-
 async function grant(lab: Lab, request: JarvisEventOf<'ApprovalRequested'>): Promise<void> {
-  const token = readFileSync(join(lab.jarvis.dir, 'api-token'), 'utf8').trim();
-  const reply = await fetch(`http://127.0.0.1:${lab.jarvis.httpPort}/api/jarvis/approvals/${request.id}/approve`, {
-    method: 'POST',
-    headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' },
-    body: JSON.stringify({ by: 'test', digest: request.data.digest }),
-    signal: AbortSignal.timeout(10_000),
-  });
-  assert.equal(reply.status, 202, await reply.text());
+  const reply = await grantApproval(lab.jarvis, request, 'test');
+  assert.equal(reply.status, 202, JSON.stringify(reply.body));
 }
 
 const ofAction = (incident: readonly JarvisEvent[], type: JarvisEvent['type'], action: string) =>
@@ -68,9 +28,9 @@ const ofAction = (incident: readonly JarvisEvent[], type: JarvisEvent['type'], a
  */
 describe('edge actions through a NATS restart and a kill -9 of the executor (split)', { timeout: 420_000 }, () => {
   let edge: EdgeLab;
-  const files: Files = { log: '', backups: '' };
+  const files = { log: '', backups: '' };
   let goodConfig = '';
-  const lab = useLab('split', () => configFor(edge, files), {
+  const lab = useLab('split', () => ddclientOnlyConfig(edge, files, 10), {
     beforeJarvis: async () => {
       edge = await startEdgeLab({ dir: mkdtempSync(join(tmpdir(), 'jarvis-edge-action-faults-')) });
       files.log = join(edge.paths.dir, 'ddclient.log');

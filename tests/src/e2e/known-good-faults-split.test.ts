@@ -5,6 +5,7 @@ import { join } from 'node:path';
 import { after, describe, it } from 'node:test';
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { JarvisEventOf } from '@jarvis/contracts';
+import { ddclientOnlyConfig, scheduledRun } from '../lab/dns-scenario.js';
 import { startEdgeLab, type EdgeLab } from '../lab/edge-lab.js';
 import { onEventPublished } from '../support/event-trigger.js';
 import { useLab } from '../support/lab.js';
@@ -13,46 +14,20 @@ import { exactlyOnceProblems } from '../support/store-invariants.js';
 const SUBJECT = 'ddclient:lab';
 const COPY_WAIT_MS = 90_000;
 
-type Files = { log: string; backups: string };
-
-function configFor(edge: EdgeLab, files: Files): string {
-  return `
-ddclient:
-  name: lab
-  config: ${edge.paths.ddclientConf}
-  log: ${files.log}
-  cache: ${edge.paths.ddclientCache}
-  intervalSeconds: 10
-  runTimeoutSeconds: 30
-configEditor:
-  allowedPaths: [${edge.paths.ddclientConf}]
-  backupFolder: ${files.backups}
-probes:
-  failuresBeforeDetection: 1
-  passesBeforeRecovery: 1
-`;
-}
-
-/** A forced run, as a person's `ddclient -force` would leave it in the log the check reads: it publishes. */
-async function forcedRun(edge: EdgeLab, log: string): Promise<void> {
-  const run = await edge.runDdclient({ force: true });
-  writeFileSync(log, `${readFileSync(log, 'utf8')}${run.output}\n`);
-}
-
 /**
  * The config editor's known-good keeper (its consumer of CheckConfirmed) through faults: each confirmation of a new
  * content gets exactly one ConfigKnownGoodRecorded, naming an intact 0600 copy.
  */
 describe('known-good copies of ddclient.conf through a kill -9 of the config editor and a NATS restart (split)', { timeout: 300_000 }, () => {
   let edge: EdgeLab;
-  const files: Files = { log: '', backups: '' };
-  const lab = useLab('split', () => configFor(edge, files), {
+  const files = { log: '', backups: '' };
+  const lab = useLab('split', () => ddclientOnlyConfig(edge, files), {
     beforeJarvis: async () => {
       edge = await startEdgeLab({ dir: mkdtempSync(join(tmpdir(), 'jarvis-known-good-faults-')) });
       files.log = join(edge.paths.dir, 'ddclient.log');
       files.backups = mkdtempSync(join(tmpdir(), 'jarvis-known-good-backups-'));
       writeFileSync(files.log, '');
-      await forcedRun(edge, files.log);
+      await scheduledRun(edge, files.log, true);
     },
   });
 
@@ -71,7 +46,7 @@ describe('known-good copies of ddclient.conf through a kill -9 of the config edi
   async function confirmNewContent(label: string): Promise<string> {
     const content = `${readFileSync(edge.paths.ddclientConf, 'utf8')}# ${label}\n`;
     writeFileSync(edge.paths.ddclientConf, content);
-    await forcedRun(edge, files.log);
+    await scheduledRun(edge, files.log, true);
     const monitor = lab.jarvis.processOf('monitor');
     await monitor.proc.kill9();
     await lab.jarvis.restart(monitor);

@@ -39,18 +39,7 @@ export async function prepareScenarioFiles(edge: EdgeLab, prefix: string): Promi
 export function scenarioConfig(edge: EdgeLab, files: ScenarioFiles, policyLines: string[] = []): string {
   const host = edge.hosts[0]!;
   const caFile = join(files.caDir, 'pebble-root.pem');
-  return `
-ddclient:
-  name: lab
-  config: ${edge.paths.ddclientConf}
-  log: ${files.log}
-  cache: ${edge.paths.ddclientCache}
-  intervalSeconds: ${SCENARIO_INTERVALS.ddclientSeconds}
-  runTimeoutSeconds: 30
-configEditor:
-  allowedPaths: [${edge.paths.ddclientConf}]
-  backupFolder: ${files.backups}
-dns:
+  return `${ddclientOnlyConfig(edge, files)}${policyLines.map((line) => `  ${line}\n`).join('')}dns:
   records:
     - domain: ${host}
       expectedFrom: ddclient
@@ -79,18 +68,48 @@ caddy:
     caFile: ${caFile}
     timeoutMs: 2000
     intervalSeconds: ${SCENARIO_INTERVALS.caddySeconds}
+`;
+}
+
+
+/** What ddclient's own scheduled run (or, with `force`, a person's `ddclient -force`) leaves in the log the check reads. */
+export async function scheduledRun(edge: EdgeLab, log: string, force = false): Promise<void> {
+  const run = await edge.runDdclient({ force });
+  writeFileSync(log, `${readFileSync(log, 'utf8')}${run.output}\n`);
+}
+
+/**
+ * Jarvis's config for ddclient alone (no record, certificate or Caddy watched): its check, the config editor that
+ * restores its credentials, and probes that react to one reading.
+ */
+/** Ends with the `policy:` section, so lines indented by two may follow it. */
+export function ddclientOnlyConfig(edge: EdgeLab, files: Pick<ScenarioFiles, 'log' | 'backups'>, runTimeoutSeconds = 30): string {
+  return `
+ddclient:
+  name: lab
+  config: ${edge.paths.ddclientConf}
+  log: ${files.log}
+  cache: ${edge.paths.ddclientCache}
+  intervalSeconds: ${SCENARIO_INTERVALS.ddclientSeconds}
+  runTimeoutSeconds: ${runTimeoutSeconds}
+configEditor:
+  allowedPaths: [${edge.paths.ddclientConf}]
+  backupFolder: ${files.backups}
 probes:
   failuresBeforeDetection: 1
   passesBeforeRecovery: 1
 policy:
   approvalExpirySeconds: 600
-${policyLines.map((line) => `  ${line}\n`).join('')}`;
+`;
 }
 
-/** What ddclient's own scheduled run leaves in the log the check reads. */
-export async function scheduledRun(edge: EdgeLab, log: string): Promise<void> {
-  const run = await edge.runDdclient();
-  writeFileSync(log, `${readFileSync(log, 'utf8')}${run.output}\n`);
+/**
+ * The lab's own typo in ddclient.conf's secret, then the record lost as an address change would leave it (ddclient
+ * skips hosts whose cached address is current, so the cache is emptied) and a scheduled run that fails.
+ */
+export async function breakDdclient(edge: EdgeLab, log: string): Promise<void> {
+  edge.breakSecret('config');
+  await loseRecordAndRunDdclient(edge, log);
 }
 
 /** `lab.breakSecret('config')` on the file as it is now (the lab's own copy predates anything added to it since). */
@@ -140,4 +159,9 @@ export function grantApproval(jarvis: JarvisDeployment, request: JarvisEventOf<'
 export async function diagnosed(jarvis: JarvisDeployment, target: string): Promise<CheckResultView | undefined> {
   const response = await fetch(`http://127.0.0.1:${jarvis.httpPort}/api/jarvis/diagnose`, { method: 'POST', signal: AbortSignal.timeout(40_000) });
   return ((await response.json()) as DiagnoseReply).results.find((r) => r.target === target);
+}
+
+/** The TSIG secrets of the lab's key files: none may appear in an event, a log line, a span or a reply. */
+export function labSecrets(edge: EdgeLab): string[] {
+  return [edge.paths.ddclientKey, edge.paths.ddclientTypoKey, edge.paths.tsigKey].map((file) => /secret "([^"]+)"/.exec(readFileSync(file, 'utf8'))![1]!);
 }

@@ -25,7 +25,7 @@ import { useLab, type Lab } from './lab.js';
 import { OtlpReceiver } from './otlp-receiver.js';
 import { waitFor } from './processes.js';
 
-export { SCENARIO_CADDY as CADDY, SCENARIO_DDCLIENT as DDCLIENT, SCENARIO_TLS as TLS } from '../lab/dns-scenario.js';
+export { labSecrets, SCENARIO_CADDY as CADDY, SCENARIO_DDCLIENT as DDCLIENT, SCENARIO_TLS as TLS } from '../lab/dns-scenario.js';
 
 export type Setup = ScenarioFiles & { canaries: string[] };
 
@@ -40,9 +40,6 @@ function plantCanaries(edge: EdgeLab): string[] {
   return canaries;
 }
 
-export function labSecrets(edge: EdgeLab): string[] {
-  return [edge.paths.ddclientKey, edge.paths.ddclientTypoKey, edge.paths.tsigKey].map((file) => /secret "([^"]+)"/.exec(readFileSync(file, 'utf8'))![1]!);
-}
 
 export function first<T extends JarvisEvent['type']>(incident: JarvisEvent[], type: T, wanted: (e: JarvisEventOf<T>) => boolean = () => true): JarvisEventOf<T> | undefined {
   return incident.find((e): e is JarvisEventOf<T> => e.type === type && wanted(e as JarvisEventOf<T>));
