@@ -1,0 +1,3 @@
+import { caddyfileRollbackSuite } from './caddyfile-rollback-suite.js';
+
+caddyfileRollbackSuite('all-in-one');
