@@ -35,8 +35,9 @@ export async function prepareScenarioFiles(edge: EdgeLab, prefix: string): Promi
 /**
  * Jarvis's config for the scenario. `policyLines` go under `policy:` as they are (YAML, indented by two): the
  * benchmark raises the breaker there, which would otherwise stop acting on ddclient at its third run in ten minutes.
+ * `intervals`: the checks' intervals, when a test needs others than the scenario's.
  */
-export function scenarioConfig(edge: EdgeLab, files: ScenarioFiles, policyLines: string[] = []): string {
+export function scenarioConfig(edge: EdgeLab, files: ScenarioFiles, policyLines: string[] = [], intervals: Record<keyof typeof SCENARIO_INTERVALS, number> = SCENARIO_INTERVALS): string {
   const host = edge.hosts[0]!;
   const caFile = join(files.caDir, 'pebble-root.pem');
   return `
@@ -45,7 +46,7 @@ ddclient:
   config: ${edge.paths.ddclientConf}
   log: ${files.log}
   cache: ${edge.paths.ddclientCache}
-  intervalSeconds: ${SCENARIO_INTERVALS.ddclientSeconds}
+  intervalSeconds: ${intervals.ddclientSeconds}
   runTimeoutSeconds: 30
 configEditor:
   allowedPaths: [${edge.paths.ddclientConf}]
@@ -58,7 +59,7 @@ dns:
       resolvers: ["127.0.0.1:${edge.ports.resolver}"]
       timeoutMs: 500
       tries: 1
-      intervalSeconds: ${SCENARIO_INTERVALS.dnsSeconds}
+      intervalSeconds: ${intervals.dnsSeconds}
 tls:
   extraCaFolders: [${files.caDir}]
   endpoints:
@@ -68,7 +69,7 @@ tls:
       port: ${edge.ports.https}
       caFile: ${caFile}
       timeoutMs: 2000
-      intervalSeconds: ${SCENARIO_INTERVALS.tlsSeconds}
+      intervalSeconds: ${intervals.tlsSeconds}
 extraCaddyfileFolders: [${edge.paths.dir}]
 caddy:
   - name: lab
@@ -78,7 +79,7 @@ caddy:
     httpsPort: ${edge.ports.https}
     caFile: ${caFile}
     timeoutMs: 2000
-    intervalSeconds: ${SCENARIO_INTERVALS.caddySeconds}
+    intervalSeconds: ${intervals.caddySeconds}
 probes:
   failuresBeforeDetection: 1
   passesBeforeRecovery: 1
