@@ -28,6 +28,8 @@ export class ScheduledChecks {
   private readonly scheduler: ProbeScheduler<ProbeFinding>;
   private readonly hysteresis: Hysteresis;
   private readonly probes = new Map<string, ScheduledProbe>();
+  /** Probe keys by target key: a dependency is read through all its probes. */
+  private readonly probeKeysOf = new Map<string, string[]>();
   private readonly streakStartedAt = new Map<string, string>();
   private readonly latest = new Map<string, Latest>();
   private readonly lag = new ProbeLagWindow(LAG_WINDOW_RUNS);
@@ -63,7 +65,10 @@ export class ScheduledChecks {
       onResult: (run) => this.onResult(run),
       stopGraceMs: STOP_GRACE_MS,
     });
-    for (const probe of probes) this.probes.set(keyOf(probe), probe);
+    for (const probe of probes) {
+      this.probes.set(keyOf(probe), probe);
+      this.probeKeysOf.set(targetKey(probe.target), [...(this.probeKeysOf.get(targetKey(probe.target)) ?? []), keyOf(probe)]);
+    }
   }
 
   start(): void {
@@ -178,6 +183,8 @@ export class ScheduledChecks {
    */
   private async lookUpstream(probe: ScheduledProbe, now: number): Promise<void> {
     const keys = upstreamProbesToRun({ target: targetKey(probe.target), check: probe.check, graph: this.graph, probesOf: (target) => this.upstreamProbesOf(target), now, recentMs: RECENT_READING_MS });
+    if (keys.length === 0) return;
+    this.logger.log(`${keyOf(probe)} failed: reading ${keys.join(', ')} first, which it relies on`);
     await Promise.all(keys.map((key) => this.runOnDemand(key)));
   }
 
@@ -206,11 +213,7 @@ export class ScheduledChecks {
   }
 
   private upstreamProbesOf(target: string): UpstreamProbe[] {
-    return this.keysOf(target).map((key) => ({ key, failing: this.hysteresis.status(key) === 'failing', lastReadAt: this.lastReadAt.get(key) ?? null, readingOnDemand: this.onDemand.has(key) }));
-  }
-
-  private keysOf(target: string): string[] {
-    return [...this.probes].filter(([, probe]) => targetKey(probe.target) === target).map(([key]) => key);
+    return (this.probeKeysOf.get(target) ?? []).map((key) => ({ key, failing: this.hysteresis.status(key) === 'failing', lastReadAt: this.lastReadAt.get(key) ?? null, readingOnDemand: this.onDemand.has(key) }));
   }
 }
 
