@@ -8,7 +8,7 @@ import { ProbeLagWindow } from './probe-lag-window.js';
 import { firstRunDelays } from './probe-phases.js';
 import type { ProbeResultRecorder } from './probe-result-recorder.js';
 import type { TargetLocks } from './target-locks.js';
-import { onDemandReadingCounts, RECENT_READING_MS, upstreamProbesToRun, type UpstreamProbe } from './upstream-look.js';
+import { onDemandReadingCounts, upstreamProbesToRun, type UpstreamProbe } from './upstream-look.js';
 
 /** The last word of one probe, for the status page and `diagnose`. */
 type Latest = { result: CheckResult; observedAt: string };
@@ -157,7 +157,7 @@ export class ScheduledChecks {
     if (failing) this.confirmed.delete(run.key);
     // Between the first failure and the Nth, and between the first pass and the Mth, nothing has changed yet.
     if (passed === failing) return;
-    if (!passed && !(await this.stillFailingAfterLookingUpstream(run.key, probe, result))) return;
+    if (!passed && !(await this.stillFailingAfterLookingUpstream(run, probe, result))) return;
     const now = this.clock();
     await this.locks.run(targetKey(probe.target), () => this.recorder.record({ target: probe.target, result, eventDriven: false, removed: false, now, readAt: new Date(run.startedAt) }));
     if (passed && probe.confirmsPasses && !this.confirmed.has(run.key)) {
@@ -170,10 +170,10 @@ export class ScheduledChecks {
    * A failure that would open an incident of a check relying on other targets waits for their readings first. False
    * when a reading of the dependent that came in meanwhile ended this failure, or began another one.
    */
-  private async stillFailingAfterLookingUpstream(key: string, probe: ScheduledProbe, result: CheckResult): Promise<boolean> {
+  private async stillFailingAfterLookingUpstream({ key, startedAt }: ProbeRun<ProbeFinding>, probe: ScheduledProbe, result: CheckResult): Promise<boolean> {
     const target = targetKey(probe.target);
     if (this.graph.dependenciesOf(target, probe.check).length === 0 || !this.recorder.isUnexplained(target, probe.check)) return true;
-    await this.lookUpstream(probe, this.clock().getTime());
+    await this.lookUpstream(probe, startedAt);
     return this.hysteresis.status(key) === 'failing' && this.streakStartedAt.get(key) === result.faultAt;
   }
 
@@ -181,8 +181,8 @@ export class ScheduledChecks {
    * Before a failure of `probe` is recorded: its dependencies' probes, run now and recorded first, so a failing one
    * has its incident (or is a consequence) when the failure is correlated. Waits for any already running on demand.
    */
-  private async lookUpstream(probe: ScheduledProbe, now: number): Promise<void> {
-    const keys = upstreamProbesToRun({ target: targetKey(probe.target), check: probe.check, graph: this.graph, probesOf: (target) => this.upstreamProbesOf(target), now, recentMs: RECENT_READING_MS });
+  private async lookUpstream(probe: ScheduledProbe, failureReadAt: number): Promise<void> {
+    const keys = upstreamProbesToRun({ target: targetKey(probe.target), check: probe.check, graph: this.graph, probesOf: (target) => this.upstreamProbesOf(target), failureReadAt });
     if (keys.length === 0) return;
     this.logger.log(`${keyOf(probe)} failed: reading ${keys.join(', ')} first, which it relies on`);
     await Promise.all(keys.map((key) => this.runOnDemand(key)));

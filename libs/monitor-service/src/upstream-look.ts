@@ -1,12 +1,6 @@
 import type { Dependencies } from '@jarvis/incidents';
 import type { HysteresisKeyState } from '@jarvis/schedule';
 
-/**
- * A dependency read this recently is not read again before a dependent's failure is recorded: that reading is as
- * good as a new one, and a chain of failing dependents must not make one dependency run for each of them.
- */
-export const RECENT_READING_MS = 5000;
-
 /** What the monitor knows of one scheduled probe, by the probe's key. */
 export type UpstreamProbe = {
   key: string;
@@ -25,23 +19,24 @@ export type UpstreamQuery = {
   graph: Pick<Dependencies, 'dependenciesOf'>;
   /** The scheduled probes of a target, by target key; none for a target with no scheduled probe (a container). */
   probesOf(target: string): readonly UpstreamProbe[];
-  now: number;
-  recentMs: number;
+  /** When the failing reading of `check` was taken (ms): a dependency read since then is not read again. */
+  failureReadAt: number;
 };
 
 /**
  * The probes to read now (or to wait for, when already being read on demand) before a failure of `check` on `target`
  * opens an incident, so that a failing dependency is recorded first and the failure joins its incident: the
- * scheduled probes of the targets that check relies on directly, not already failing and not read within
- * `recentMs`. Deeper dependencies are looked at the same way when a dependency's own failure is recorded. Empty for
+ * scheduled probes of the targets that check relies on directly, not already failing and not read since the failure
+ * was (a reading from before it may predate the cause, as ddclient's last run before its secret broke; one from
+ * after it is as good as a new one, and spares a dependency shared by several failing dependents). Deeper dependencies are looked at the same way when a dependency's own failure is recorded. Empty for
  * a target that relies on nothing.
  */
 export function upstreamProbesToRun(query: UpstreamQuery): string[] {
-  const { target, check, graph, now, recentMs } = query;
+  const { target, check, graph, failureReadAt } = query;
   return graph
     .dependenciesOf(target, check)
     .flatMap((dependency) => query.probesOf(dependency))
-    .filter((probe) => probe.readingOnDemand || (!probe.failing && (probe.lastReadAt === null || now - probe.lastReadAt >= recentMs)))
+    .filter((probe) => probe.readingOnDemand || (!probe.failing && (probe.lastReadAt === null || probe.lastReadAt < failureReadAt)))
     .map((probe) => probe.key);
 }
 
