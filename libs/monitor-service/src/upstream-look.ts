@@ -26,10 +26,11 @@ export type UpstreamQuery = {
 /**
  * The probes to read now (or to wait for, when already being read on demand) before a failure of `check` on `target`
  * opens an incident, so that a failing dependency is recorded first and the failure joins its incident: the
- * scheduled probes of the targets that check relies on directly, not already failing and not read since the failure
- * was (a reading from before it may predate the cause, as ddclient's last run before its secret broke; one from
- * after it is as good as a new one, and spares a dependency shared by several failing dependents). Deeper dependencies are looked at the same way when a dependency's own failure is recorded. Empty for
- * a target that relies on nothing.
+ * scheduled probes of the targets that check relies on directly, not already failing and not read since the
+ * failure was. A reading from before it may predate the cause (ddclient's last check before its secret broke); one
+ * from after it is as good as a new one, and spares a dependency shared by several failing dependents. Deeper
+ * dependencies are looked at the same way when a dependency's own failure is recorded. Empty for a target that
+ * relies on nothing.
  */
 export function upstreamProbesToRun(query: UpstreamQuery): string[] {
   const { target, check, graph, failureReadAt } = query;
