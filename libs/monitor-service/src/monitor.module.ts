@@ -135,7 +135,7 @@ const NO_RESTARTS: ComponentRestartPort = {
       provide: ScheduledChecks,
       inject: [CAPABILITY_DEPENDENCIES, ProbeResultRecorder, TARGET_LOCKS, JARVIS_CONFIG, CLOCK],
       useFactory: (dependencies: CapabilityDependencies, recorder: ProbeResultRecorder, locks: TargetLocks, config: JarvisConfig, clock: Clock) =>
-        new ScheduledChecks(capabilityRegistry(config).createProbes(dependencies), recorder, locks, config.probes, clock),
+        new ScheduledChecks(capabilityRegistry(config).createProbes(dependencies), recorder, locks, config.probes, clock, dependencyGraphOf(config)),
     },
     {
       provide: MaintenancePlanner,

@@ -86,6 +86,12 @@ export class ProbeResultRecorder {
     }
   }
 
+  /** Whether a failure of this check would be new: no incident of its own is open and it is no open incident's consequence. */
+  isUnexplained(key: string, check: string): boolean {
+    const { incidents } = this.host.state();
+    return !openIncidentFor(incidents, key, check) && !rootIncidentOf(incidents, key, check);
+  }
+
   /** A passing streak of a check whose passes confirm the target's config: recorded once per streak, outside any case. */
   confirm(target: TargetRef, result: CheckResult, now: Date): Promise<void> {
     const id = newId();

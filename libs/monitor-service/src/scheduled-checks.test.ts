@@ -227,3 +227,98 @@ describe('ScheduledChecks: views and targets', () => {
     assert.equal(checks.targets()[0]!.health, null);
   });
 });
+
+describe('ScheduledChecks: a failing dependent reads its dependencies first', () => {
+  const DDCLIENT = 'ddclient:lab';
+
+  /** Reports what `failing` says when read, after `delayMs` (real time); counts its reads. */
+  class SwitchProbe implements ScheduledProbe {
+    readonly target: TargetRef;
+    readonly timeoutMs = 2000;
+    reads = 0;
+    constructor(
+      kind: TargetKind,
+      id: string,
+      readonly check: string,
+      readonly intervalMs: number,
+      public failing: boolean,
+      private readonly delayMs = 0,
+    ) {
+      this.target = targetOf(kind, id);
+    }
+
+    async run(): Promise<ProbeFinding> {
+      this.reads += 1;
+      if (this.delayMs > 0) await new Promise((resolve) => setTimeout(resolve, this.delayMs));
+      return this.failing ? { status: 'failed', reason: `${this.check} failed` } : { status: 'ok', reason: `${this.check} ok` };
+    }
+  }
+
+  /** Records rely on ddclient. Real clock and timers: the dependents every 100 ms, ddclient's own slot an hour away. */
+  async function playUpstream(dependents: SwitchProbe[], ddclient: SwitchProbe, failures: number, until: (recorded: string[]) => boolean) {
+    const recorded: string[] = [];
+    // Unexplained until its first failure is recorded, as a failure that opened an incident of its own.
+    const recorder = {
+      record: async ({ target, result }: ProbeObservation) => void recorded.push(`${target.kind}:${target.id} ${result.status}`),
+      confirm: async () => undefined,
+      isUnexplained: (key: string) => !recorded.includes(`${key} failed`),
+    };
+    const settings = Object.assign(new ProbesConfig(), { concurrency: 4, jitterFraction: 0, failuresBeforeDetection: failures, passesBeforeRecovery: 1 });
+    const graph = { dependenciesOf: (target: string) => (target.startsWith('dns_record:') ? [DDCLIENT] : []) };
+    const checks = new ScheduledChecks([...dependents, ddclient], recorder as unknown as ProbeResultRecorder, new TargetLocks(), settings, () => new Date(), graph);
+    checks.start();
+    try {
+      for (let waited = 0; !until(recorded) && waited < 5000; waited += 20) await new Promise((resolve) => setTimeout(resolve, 20));
+      return { recorded: [...new Set(recorded)], views: checks.views(), targets: checks.targets() };
+    } finally {
+      await checks.stop();
+    }
+  }
+
+  const record = (id: string, delayMs = 0) => new SwitchProbe('dns_record', id, 'dns_record', 100, true, delayMs);
+  const ddclientProbe = (failing: boolean, delayMs = 0) => new SwitchProbe('ddclient', 'lab', 'ddclient_update', 3_600_000, failing, delayMs);
+
+  it('given N=1 and a failing ddclient not read yet, when the record fails, then ddclient is read now and its failure recorded first', async () => {
+    const ddclient = ddclientProbe(true);
+    const { recorded } = await playUpstream([record('www')], ddclient, 1, (r) => r.length >= 2);
+    assert.deepEqual(recorded, [`${DDCLIENT} failed`, 'dns_record:www failed']);
+    assert.equal(ddclient.reads, 1);
+  });
+
+  it('given N=1 and a passing ddclient, when the record fails, then ddclient is read, nothing is recorded for it, and the record\'s failure is', async () => {
+    const ddclient = ddclientProbe(false);
+    const { recorded, views, targets } = await playUpstream([record('www')], ddclient, 1, (r) => r.length >= 1);
+    assert.deepEqual(recorded, ['dns_record:www failed']);
+    assert.equal(ddclient.reads, 1);
+    assert.equal(views.find((v) => v.target === DDCLIENT)?.status, 'ok', 'the reading shows on the status page');
+    assert.equal(targets.find((t) => t.target === DDCLIENT)?.health, null);
+  });
+
+  it('given N=2 and a failing ddclient, when the record fails twice, then ddclient is read once but its single failure is not reported', async () => {
+    const ddclient = ddclientProbe(true);
+    const { recorded, views, targets } = await playUpstream([record('www')], ddclient, 2, (r) => r.length >= 1);
+    assert.deepEqual(recorded, ['dns_record:www failed']);
+    assert.equal(ddclient.reads, 1);
+    assert.equal(views.find((v) => v.target === DDCLIENT)?.status, 'failed');
+    assert.equal(targets.find((t) => t.target === DDCLIENT)?.health, null, 'not reported failing sooner than its schedule could');
+  });
+
+  it('given two records failing while ddclient is being read, then ddclient is read once and both failures wait for its result', async () => {
+    const ddclient = ddclientProbe(true, 300);
+    const { recorded } = await playUpstream([record('www'), record('api')], ddclient, 1, (r) => r.length >= 3);
+    assert.equal(recorded[0], `${DDCLIENT} failed`);
+    assert.deepEqual(recorded.slice(1).sort(), ['dns_record:api failed', 'dns_record:www failed']);
+    assert.equal(ddclient.reads, 1);
+  });
+
+  it('given ddclient read before another record\'s failure was read, when that record fails, then ddclient is read again', async () => {
+    const ddclient = ddclientProbe(false);
+    const late = new SwitchProbe('dns_record', 'late', 'dns_record', 100, false);
+    const { recorded } = await playUpstream([record('www'), late], ddclient, 1, (r) => {
+      if (r.length >= 1) late.failing = true;
+      return r.length >= 2;
+    });
+    assert.deepEqual(recorded, ['dns_record:www failed', 'dns_record:late failed']);
+    assert.equal(ddclient.reads, 2);
+  });
+});

@@ -2,11 +2,13 @@ import { Logger } from '@nestjs/common';
 import type { ProbesConfig } from '@jarvis/config';
 import { targetKey, type CheckResultView, type WatchedTargetView } from '@jarvis/contracts';
 import type { CheckResult, ProbeFinding, ScheduledProbe } from '@jarvis/registry';
-import { Hysteresis, ProbeScheduler, type ProbeRun } from '@jarvis/schedule';
+import type { Dependencies } from '@jarvis/incidents';
+import { Hysteresis, ProbeScheduler, runProbeOnce, type ProbeRun, type SchedulerTimers } from '@jarvis/schedule';
 import { ProbeLagWindow } from './probe-lag-window.js';
 import { firstRunDelays } from './probe-phases.js';
 import type { ProbeResultRecorder } from './probe-result-recorder.js';
 import type { TargetLocks } from './target-locks.js';
+import { onDemandReadingCounts, upstreamProbesToRun, type UpstreamProbe } from './upstream-look.js';
 
 /** The last word of one probe, for the status page and `diagnose`. */
 type Latest = { result: CheckResult; observedAt: string };
@@ -26,6 +28,8 @@ export class ScheduledChecks {
   private readonly scheduler: ProbeScheduler<ProbeFinding>;
   private readonly hysteresis: Hysteresis;
   private readonly probes = new Map<string, ScheduledProbe>();
+  /** Probe keys by target key: a dependency is read through all its probes. */
+  private readonly probeKeysOf = new Map<string, string[]>();
   private readonly streakStartedAt = new Map<string, string>();
   private readonly latest = new Map<string, Latest>();
   private readonly lag = new ProbeLagWindow(LAG_WINDOW_RUNS);
@@ -33,6 +37,14 @@ export class ScheduledChecks {
   private readonly confirmed = new Set<string>();
   /** Probes waiting for their first run's phase, before they are handed to the scheduler. */
   private readonly phasing = new Set<NodeJS.Timeout>();
+  /** When each probe's latest reading was taken, scheduled or on demand (ms). */
+  private readonly lastReadAt = new Map<string, number>();
+  /** On-demand runs in flight with their recording, by probe key: a dependency runs once for all who wait on it. */
+  private readonly onDemand = new Map<string, Promise<void>>();
+  /** Aborted at stop: on-demand runs in flight then report nothing. */
+  private readonly stopping = new AbortController();
+  private readonly timers: SchedulerTimers;
+  private readonly failuresToFail: number;
 
   constructor(
     probes: readonly ScheduledProbe[],
@@ -40,17 +52,23 @@ export class ScheduledChecks {
     private readonly locks: TargetLocks,
     settings: ProbesConfig,
     private readonly clock: () => Date,
+    private readonly graph: Pick<Dependencies, 'dependenciesOf'> = { dependenciesOf: () => [] },
   ) {
+    this.failuresToFail = settings.failuresBeforeDetection;
+    this.timers = { now: () => this.clock().getTime(), setTimeout: (fn, ms) => setTimeout(fn, ms), clearTimeout: (h) => clearTimeout(h as NodeJS.Timeout) };
     this.hysteresis = new Hysteresis({ failuresToFail: settings.failuresBeforeDetection, passesToRecover: settings.passesBeforeRecovery });
     this.scheduler = new ProbeScheduler<ProbeFinding>({
       concurrency: settings.concurrency,
       jitterFraction: settings.jitterFraction,
       random: Math.random,
-      timers: { now: () => this.clock().getTime(), setTimeout: (fn, ms) => setTimeout(fn, ms), clearTimeout: (h) => clearTimeout(h as NodeJS.Timeout) },
+      timers: this.timers,
       onResult: (run) => this.onResult(run),
       stopGraceMs: STOP_GRACE_MS,
     });
-    for (const probe of probes) this.probes.set(keyOf(probe), probe);
+    for (const probe of probes) {
+      this.probes.set(keyOf(probe), probe);
+      this.probeKeysOf.set(targetKey(probe.target), [...(this.probeKeysOf.get(targetKey(probe.target)) ?? []), keyOf(probe)]);
+    }
   }
 
   start(): void {
@@ -71,6 +89,7 @@ export class ScheduledChecks {
   async stop(): Promise<void> {
     for (const timer of this.phasing) clearTimeout(timer);
     this.phasing.clear();
+    this.stopping.abort();
     const { unsettled } = await this.scheduler.stop();
     if (unsettled.length > 0) this.logger.warn(`stopped with probes still running: ${unsettled.join(', ')}`);
   }
@@ -116,27 +135,85 @@ export class ScheduledChecks {
     void this.record(run).catch((error: Error) => this.logger.warn(`${run.key}: cannot record the reading: ${error.message}`));
   }
 
-  private async record(run: ProbeRun<ProbeFinding>): Promise<void> {
+  /** `onDemand`: read outside the schedule, before a dependent's failure; counted as `onDemandReadingCounts` says. */
+  private async record(run: ProbeRun<ProbeFinding>, onDemand = false): Promise<void> {
     const probe = this.probes.get(run.key);
     if (!probe) return;
     const passed = run.outcome.ok && run.outcome.value.status === 'ok';
     const reason = run.outcome.ok ? run.outcome.value.reason : run.outcome.reason;
     const readAt = new Date(run.startedAt).toISOString();
+    this.lastReadAt.set(run.key, run.startedAt);
+    if (onDemand && !this.countsOnDemand(run.key, probe, passed, run.startedAt)) {
+      const result: CheckResult = { check: probe.check, status: passed ? 'ok' : 'failed', reason, faultAt: readAt };
+      this.latest.set(run.key, { result, observedAt: this.clock().toISOString() });
+      return;
+    }
     if (!passed && !this.streakStartedAt.has(run.key)) this.streakStartedAt.set(run.key, readAt);
     this.hysteresis.record(run.key, passed);
     const failing = this.hysteresis.status(run.key) === 'failing';
     if (passed && !failing) this.streakStartedAt.delete(run.key);
-    const now = this.clock();
     const result: CheckResult = { check: probe.check, status: passed ? 'ok' : 'failed', reason, faultAt: passed ? readAt : this.streakStartedAt.get(run.key)! };
-    this.latest.set(run.key, { result, observedAt: now.toISOString() });
+    this.latest.set(run.key, { result, observedAt: this.clock().toISOString() });
     if (failing) this.confirmed.delete(run.key);
     // Between the first failure and the Nth, and between the first pass and the Mth, nothing has changed yet.
     if (passed === failing) return;
+    if (!passed && !(await this.stillFailingAfterLookingUpstream(run, probe, result))) return;
+    const now = this.clock();
     await this.locks.run(targetKey(probe.target), () => this.recorder.record({ target: probe.target, result, eventDriven: false, removed: false, now, readAt: new Date(run.startedAt) }));
     if (passed && probe.confirmsPasses && !this.confirmed.has(run.key)) {
       await this.recorder.confirm(probe.target, result, now);
       this.confirmed.add(run.key);
     }
+  }
+
+  /**
+   * A failure that would open an incident of a check relying on other targets waits for their readings first. False
+   * when a reading of the dependent that came in meanwhile ended this failure, or began another one.
+   */
+  private async stillFailingAfterLookingUpstream({ key, startedAt }: ProbeRun<ProbeFinding>, probe: ScheduledProbe, result: CheckResult): Promise<boolean> {
+    const target = targetKey(probe.target);
+    if (this.graph.dependenciesOf(target, probe.check).length === 0 || !this.recorder.isUnexplained(target, probe.check)) return true;
+    await this.lookUpstream(probe, startedAt);
+    return this.hysteresis.status(key) === 'failing' && this.streakStartedAt.get(key) === result.faultAt;
+  }
+
+  /**
+   * Before a failure of `probe` is recorded: its dependencies' probes, run now and recorded first, so a failing one
+   * has its incident (or is a consequence) when the failure is correlated. Waits for any already running on demand.
+   */
+  private async lookUpstream(probe: ScheduledProbe, failureReadAt: number): Promise<void> {
+    const keys = upstreamProbesToRun({ target: targetKey(probe.target), check: probe.check, graph: this.graph, probesOf: (target) => this.upstreamProbesOf(target), failureReadAt });
+    if (keys.length === 0) return;
+    this.logger.log(`${keyOf(probe)} failed: reading ${keys.join(', ')} first, which it relies on`);
+    await Promise.all(keys.map((key) => this.runOnDemand(key)));
+  }
+
+  private runOnDemand(key: string): Promise<void> {
+    const running = this.onDemand.get(key);
+    if (running) return running;
+    const probe = this.probes.get(key)!;
+    const done = runProbeOnce({ key, intervalMs: probe.intervalMs, timeoutMs: probe.timeoutMs, run: (signal) => probe.run(signal) }, this.timers, this.stopping.signal)
+      .then((run) => (run ? this.record(run, true) : undefined))
+      .catch((error: Error) => this.logger.warn(`${key}: cannot record the reading taken on demand: ${error.message}`))
+      .finally(() => this.onDemand.delete(key));
+    this.onDemand.set(key, done);
+    return done;
+  }
+
+  private countsOnDemand(key: string, probe: ScheduledProbe, passed: boolean, readAt: number): boolean {
+    const streakStartedAt = this.streakStartedAt.get(key);
+    return onDemandReadingCounts({
+      passed,
+      state: this.hysteresis.state(key),
+      failuresToFail: this.failuresToFail,
+      streakStartedAt: streakStartedAt === undefined ? null : Date.parse(streakStartedAt),
+      intervalMs: probe.intervalMs,
+      readAt,
+    });
+  }
+
+  private upstreamProbesOf(target: string): UpstreamProbe[] {
+    return (this.probeKeysOf.get(target) ?? []).map((key) => ({ key, failing: this.hysteresis.status(key) === 'failing', lastReadAt: this.lastReadAt.get(key) ?? null, readingOnDemand: this.onDemand.has(key) }));
   }
 }
 

@@ -86,6 +86,11 @@ export class Hysteresis {
     return (this.states.get(key) ?? INITIAL_HYSTERESIS_STATE).status;
   }
 
+  /** The key's state: its reported status and the streak of results contradicting it. */
+  state(key: string): HysteresisKeyState {
+    return this.states.get(key) ?? INITIAL_HYSTERESIS_STATE;
+  }
+
   /** A key whose probe was removed is dropped, so a re-added one starts from the initial state. */
   forget(key: string): void {
     this.states.delete(key);

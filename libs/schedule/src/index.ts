@@ -4,3 +4,4 @@ export * from './hysteresis.js';
 export * from './manual-clock.js';
 export * from './probe.js';
 export * from './probe-scheduler.js';
+export * from './probe-once.js';

@@ -1,4 +1,5 @@
-import { PROBE_ERROR_PREFIX, type Probe, type ProbeOutcome, type ProbeRun, type SchedulerTimers } from './probe.js';
+import { type Probe, type ProbeOutcome, type ProbeRun, type SchedulerTimers } from './probe.js';
+import { errorText, failure } from './probe-failure.js';
 import { assertProbe, assertSchedulerOptions } from './probe-validation.js';
 
 export interface ProbeSchedulerOptions<R> {
@@ -61,7 +62,6 @@ interface Unsettled {
 }
 
 const DEFAULT_STOP_GRACE_MS = 1000;
-const MAX_REASON_LENGTH = 300;
 
 /** Runs registered probes, each on its own interval with jitter, under a concurrency cap and a per-run timeout. */
 export class ProbeScheduler<R> {
@@ -289,15 +289,4 @@ export class ProbeScheduler<R> {
       });
     });
   }
-}
-
-function failure(reason: string): ProbeOutcome<never> {
-  return { ok: false, reason: `${PROBE_ERROR_PREFIX}${reason}` };
-}
-
-/** One line, bounded: the reason goes into an event, and a probe's error may carry a whole response body. */
-function errorText(error: unknown): string {
-  const text = error instanceof Error ? error.message || error.name : String(error);
-  const line = text.replace(/\s+/g, ' ').trim() || 'failed without a message';
-  return line.length > MAX_REASON_LENGTH ? `${line.slice(0, MAX_REASON_LENGTH)}…` : line;
 }

@@ -30,7 +30,7 @@ describe('edge actions through a NATS restart and a kill -9 of the executor (spl
   let edge: EdgeLab;
   const files = { log: '', backups: '' };
   let goodConfig = '';
-  const lab = useLab('split', () => ddclientOnlyConfig(edge, files, 10), {
+  const lab = useLab('split', () => ddclientOnlyConfig(edge, files, { runTimeoutSeconds: 10 }), {
     beforeJarvis: async () => {
       edge = await startEdgeLab({ dir: mkdtempSync(join(tmpdir(), 'jarvis-edge-action-faults-')) });
       files.log = join(edge.paths.dir, 'ddclient.log');

@@ -35,11 +35,12 @@ export async function prepareScenarioFiles(edge: EdgeLab, prefix: string): Promi
 /**
  * Jarvis's config for the scenario. `policyLines` go under `policy:` as they are (YAML, indented by two): the
  * benchmark raises the breaker there, which would otherwise stop acting on ddclient at its third run in ten minutes.
+ * `intervals`: the checks' intervals, when a test needs others than the scenario's.
  */
-export function scenarioConfig(edge: EdgeLab, files: ScenarioFiles, policyLines: string[] = []): string {
+export function scenarioConfig(edge: EdgeLab, files: ScenarioFiles, policyLines: string[] = [], intervals: Record<keyof typeof SCENARIO_INTERVALS, number> = SCENARIO_INTERVALS): string {
   const host = edge.hosts[0]!;
   const caFile = join(files.caDir, 'pebble-root.pem');
-  return `${ddclientOnlyConfig(edge, files)}${policyLines.map((line) => `  ${line}\n`).join('')}dns:
+  return `${ddclientOnlyConfig(edge, files, { intervalSeconds: intervals.ddclientSeconds })}${policyLines.map((line) => `  ${line}\n`).join('')}dns:
   records:
     - domain: ${host}
       expectedFrom: ddclient
@@ -47,7 +48,7 @@ export function scenarioConfig(edge: EdgeLab, files: ScenarioFiles, policyLines:
       resolvers: ["127.0.0.1:${edge.ports.resolver}"]
       timeoutMs: 500
       tries: 1
-      intervalSeconds: ${SCENARIO_INTERVALS.dnsSeconds}
+      intervalSeconds: ${intervals.dnsSeconds}
 tls:
   extraCaFolders: [${files.caDir}]
   endpoints:
@@ -57,7 +58,7 @@ tls:
       port: ${edge.ports.https}
       caFile: ${caFile}
       timeoutMs: 2000
-      intervalSeconds: ${SCENARIO_INTERVALS.tlsSeconds}
+      intervalSeconds: ${intervals.tlsSeconds}
 extraCaddyfileFolders: [${edge.paths.dir}]
 caddy:
   - name: lab
@@ -67,10 +68,9 @@ caddy:
     httpsPort: ${edge.ports.https}
     caFile: ${caFile}
     timeoutMs: 2000
-    intervalSeconds: ${SCENARIO_INTERVALS.caddySeconds}
+    intervalSeconds: ${intervals.caddySeconds}
 `;
 }
-
 
 /** What ddclient's own scheduled run (or, with `force`, a person's `ddclient -force`) leaves in the log the check reads. */
 export async function scheduledRun(edge: EdgeLab, log: string, force = false): Promise<void> {
@@ -80,17 +80,17 @@ export async function scheduledRun(edge: EdgeLab, log: string, force = false): P
 
 /**
  * Jarvis's config for ddclient alone (no record, certificate or Caddy watched): its check, the config editor that
- * restores its credentials, and probes that react to one reading.
+ * restores its credentials, and probes that react to one reading. It ends with the `policy:` section, so lines
+ * indented by two may follow it.
  */
-/** Ends with the `policy:` section, so lines indented by two may follow it. */
-export function ddclientOnlyConfig(edge: EdgeLab, files: Pick<ScenarioFiles, 'log' | 'backups'>, runTimeoutSeconds = 30): string {
+export function ddclientOnlyConfig(edge: EdgeLab, files: Pick<ScenarioFiles, 'log' | 'backups'>, { runTimeoutSeconds = 30, intervalSeconds = SCENARIO_INTERVALS.ddclientSeconds } = {}): string {
   return `
 ddclient:
   name: lab
   config: ${edge.paths.ddclientConf}
   log: ${files.log}
   cache: ${edge.paths.ddclientCache}
-  intervalSeconds: ${SCENARIO_INTERVALS.ddclientSeconds}
+  intervalSeconds: ${intervalSeconds}
   runTimeoutSeconds: ${runTimeoutSeconds}
 configEditor:
   allowedPaths: [${edge.paths.ddclientConf}]

@@ -1,0 +1,3 @@
+import { upstreamLookSuite } from './upstream-look-suite.js';
+
+upstreamLookSuite('split');
