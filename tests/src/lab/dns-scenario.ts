@@ -83,7 +83,7 @@ export async function scheduledRun(edge: EdgeLab, log: string, force = false): P
  * restores its credentials, and probes that react to one reading. It ends with the `policy:` section, so lines
  * indented by two may follow it.
  */
-export function ddclientOnlyConfig(edge: EdgeLab, files: Pick<ScenarioFiles, 'log' | 'backups'>, { runTimeoutSeconds = 30, intervalSeconds = SCENARIO_INTERVALS.ddclientSeconds as number }: { runTimeoutSeconds?: number; intervalSeconds?: number } = {}): string {
+export function ddclientOnlyConfig(edge: EdgeLab, files: Pick<ScenarioFiles, 'log' | 'backups'>, { runTimeoutSeconds = 30, intervalSeconds = SCENARIO_INTERVALS.ddclientSeconds }: { runTimeoutSeconds?: number; intervalSeconds?: number } = {}): string {
   return `
 ddclient:
   name: lab
