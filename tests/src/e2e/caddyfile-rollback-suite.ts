@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
-import { createServer, type Server } from 'node:http';
+import { createServer, get, type Server } from 'node:http';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
@@ -34,13 +34,22 @@ configEditor:
 `;
 }
 
-async function siteAnswer(port: number): Promise<string | undefined> {
-  try {
-    const answer = await fetch(`http://127.0.0.1:${port}/`, { signal: AbortSignal.timeout(2_000) });
-    return await answer.text();
-  } catch {
-    return undefined;
-  }
+/**
+ * Over a fresh connection each time: Caddy lets the config it replaces finish serving the connections it holds, so a
+ * kept-alive one from an earlier request may still be answered by the old site.
+ */
+function siteAnswer(port: number): Promise<string | undefined> {
+  return new Promise((resolve) => {
+    const request = get({ host: '127.0.0.1', port, path: '/', agent: false, timeout: 2_000 }, (response) => {
+      let body = '';
+      response.setEncoding('utf8');
+      response.on('data', (chunk: string) => (body += chunk));
+      response.on('end', () => resolve(body));
+      response.on('error', () => resolve(undefined));
+    });
+    request.on('timeout', () => request.destroy());
+    request.on('error', () => resolve(undefined));
+  });
 }
 
 function backupsIn(folder: string): string[] {
@@ -133,7 +142,8 @@ export function caddyfileRollbackSuite(shape: Shape): void {
       assert.deepEqual(configSteps(events), ['ConfigEditProposed', 'ConfigValidated', 'ConfigBackedUp', 'ConfigApplied'], story);
       assert.equal(readFileSync(site.caddyfile, 'utf8'), caddyfileText(site).replace('respond "v1"', 'respond "v2"'));
       assert.equal(backupsIn(site.backups).length, 2, 'a second backup, of the file before this edit');
-      assert.equal(await siteAnswer(site.sitePort), 'v2', 'Caddy serves the edited site');
+      // Caddy stops the replaced config's server only after /load has answered: for a moment that one may still answer.
+      await waitFor('Caddy to serve the edited site', async () => (await siteAnswer(site.sitePort)) === 'v2', 10_000, 100);
     });
   });
 }
