@@ -1,4 +1,5 @@
 import type { JarvisEvent, NewerSchema, ServiceName } from '@jarvis/contracts';
+import { keepNewest } from '@jarvis/ordered-maps';
 import { annotateActiveSpan, extractContext, type Context } from '@jarvis/telemetry';
 import { AppliedSequences } from './applied-sequences.js';
 import { InvalidEventError, type Delivery, type DeliveryOutcome, type EventLog, type StoredEvent, type Subscription } from './event-log.js';
@@ -130,7 +131,7 @@ export class EventProcessorRunner<S> {
       read += 1;
       this.applyStored(stored);
       recent.set(stored.event.id, stored);
-      if (recent.size > RECENT_FOR_RESUME) recent.delete(recent.keys().next().value!);
+      keepNewest(recent, RECENT_FOR_RESUME);
     }
     this.replaying = false;
     this.logger.log(`${this.processor.name}: read ${read} events from seq ${from}; state covers seq ${this.applied.through}`);

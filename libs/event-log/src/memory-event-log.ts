@@ -1,4 +1,5 @@
 import { decodeEvent, encodeEvent, validateEvent, type JarvisEvent } from '@jarvis/contracts';
+import { deleteOldestWhile } from '@jarvis/ordered-maps';
 import { injectContext, type Context, type HeaderCarrier } from '@jarvis/telemetry';
 import { EVENT_TYPE_HEADER, InvalidEventError, type AppendResult, type Delivery, type DeliveryOutcome, type EventLog, type LogPosition, type StoredEvent, type Subscription } from './event-log.js';
 import { DUPLICATE_WINDOW_MS } from './store-configuration.js';
@@ -105,10 +106,7 @@ export class MemoryEventLog implements EventLog {
 
   /** Forgets the ids appended at or before `cutoff`: their window has passed. */
   private forgetIdsFrom(cutoff: number): void {
-    for (const [id, { at }] of this.recentIds) {
-      if (at > cutoff) return;
-      this.recentIds.delete(id);
-    }
+    deleteOldestWhile(this.recentIds, (_, { at }) => at <= cutoff);
   }
 
   /** Deliveries leave on a later turn of the event loop, as from a server: never inside append() or settle(). */

@@ -1,3 +1,5 @@
+import { keepNewest } from '@jarvis/ordered-maps';
+
 /**
  * The last decodings of stream messages, by sequence. Every durable of a process receives each event; decoding and
  * validating it is most of the CPU a delivery costs, and a stored message never changes, so the first consumer's
@@ -24,6 +26,6 @@ export class RecentDecodes<T> {
 
   private remember(seq: number, decoded: T): void {
     this.bySeq.set(seq, decoded);
-    if (this.bySeq.size > this.capacity) this.bySeq.delete(this.bySeq.keys().next().value!);
+    keepNewest(this.bySeq, this.capacity);
   }
 }

@@ -1,4 +1,5 @@
 import { assertNever, caseKeyOf, targetKey, type DetectionStatus, type JarvisEvent, type JarvisEventOf } from '@jarvis/contracts';
+import { beforeDeleting, deleteOldestWhile, keepNewest } from '@jarvis/ordered-maps';
 import { summarize } from './incident-summary.js';
 import { appendToTimeline, type Timeline, type TimelineEntry } from './incident-timeline.js';
 
@@ -200,6 +201,7 @@ export function openIncidentsOf(book: IncidentBook, target: string): IncidentRec
 
 function open(book: IncidentBook, event: JarvisEventOf<'IncidentOpened'>): void {
   const detection = book.earlyDetections.get(event.correlationId);
+  beforeDeleting(book.earlyDetections, event.correlationId);
   book.earlyDetections.delete(event.correlationId);
   const detectedAt = detection?.time ?? event.time;
   const record: IncidentRecord = {
@@ -247,6 +249,7 @@ function close(book: IncidentBook, incident: IncidentRecord, event: JarvisEventO
     const consequenceKey = caseKeyOf(consequence.target, consequence.check);
     if (book.consequenceOf.get(consequenceKey) === incident.id) book.consequenceOf.delete(consequenceKey);
   }
+  beforeDeleting(book.closedAt, incident.id);
   book.closedAt.delete(incident.id);
   book.closedAt.set(incident.id, Date.parse(event.time));
 }
@@ -302,19 +305,12 @@ export function rootIncidentOf(book: IncidentBook, target: string, check: string
 
 /** Closing order is (nearly) time order, so the expired ones are at the front. */
 function forgetClosedBefore(book: IncidentBook, horizon: number): void {
-  for (const [id, closedAt] of book.closedAt) {
-    if (closedAt > horizon) return;
-    book.closedAt.delete(id);
-    book.byId.delete(id);
-  }
+  deleteOldestWhile(book.closedAt, (_, closedAt) => closedAt <= horizon, (id) => book.byId.delete(id));
 }
 
 function keepEarly(book: IncidentBook, detection: JarvisEventOf<'DetectionRecorded'>, max: number): void {
   book.earlyDetections.set(detection.correlationId, detection);
-  for (const id of book.earlyDetections.keys()) {
-    if (book.earlyDetections.size <= max) return;
-    book.earlyDetections.delete(id);
-  }
+  keepNewest(book.earlyDetections, max);
 }
 
 function clearApproval(incident: IncidentRecord | undefined, requestId: string, awaitsDecision: boolean): void {

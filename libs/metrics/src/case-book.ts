@@ -1,4 +1,5 @@
 import { assertNever, targetKey, type JarvisEvent } from '@jarvis/contracts';
+import { beforeDeleting, keepNewest } from '@jarvis/ordered-maps';
 
 /** What the metrics need to know of an incident still open (or escalated) when it ends. */
 export type OpenCase = { target: string; check: string; faultAtMs: number; lastAction: string | null };
@@ -88,8 +89,8 @@ export class CaseBook {
     if (this.closed.has(id) || this.open.has(id)) return;
     this.open.set(id, incident);
     this.pairs.set(pairKey(incident), { target: incident.target, check: incident.check });
-    if (this.pairs.size > MAX_OPEN) this.pairs.delete(this.pairs.keys().next().value!);
-    if (this.open.size > MAX_OPEN) this.open.delete(this.open.keys().next().value!);
+    keepNewest(this.pairs, MAX_OPEN);
+    keepNewest(this.open, MAX_OPEN);
   }
 
   private update(id: string, change: (incident: OpenCase) => void): void {
@@ -98,9 +99,10 @@ export class CaseBook {
   }
 
   private resolved(id: string): void {
+    beforeDeleting(this.open, id);
     this.open.delete(id);
     this.closed.add(id);
-    if (this.closed.size > MAX_CLOSED) this.closed.delete(this.closed.keys().next().value!);
+    keepNewest(this.closed, MAX_CLOSED);
   }
 
   private decided(target: string, tripped: boolean, atMs: number): void {

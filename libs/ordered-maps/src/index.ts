@@ -1,0 +1,1 @@
+export * from './oldest-first.js';
