@@ -18,9 +18,13 @@ export type NewEvent<T extends EventType> = {
 
 /** Builds an immutable event at the catalog's current schema version. */
 export function createEvent<T extends EventType>(spec: NewEvent<T>): JarvisEventOf<T> {
-  const event = { ...spec, version: EVENT_CATALOG[spec.type].version, data: { ...spec.data } };
-  Object.freeze(event.data);
-  return Object.freeze(event) as unknown as JarvisEventOf<T>;
+  return frozenEvent(spec, spec.data, EVENT_CATALOG[spec.type].version) as JarvisEventOf<T>;
+}
+
+/** Every event, created or decoded, has its fields in this one order: one shape for the engine, one for the eye. */
+function frozenEvent(fields: Omit<EnvelopeFields, 'version'>, data: object, version: number): JarvisEvent {
+  const { id, type, source, time, subject, correlationId, causationId } = fields;
+  return Object.freeze({ id, type, source, time, subject, correlationId, causationId, version, data: Object.freeze({ ...data }) }) as unknown as JarvisEvent;
 }
 
 const encoder = new TextEncoder();
@@ -72,7 +76,7 @@ export function validateEvent(plain: unknown): Validated<JarvisEvent> {
   if (stored > current) return { ok: false, errors: [`version: ${type} is at schema version ${current} in this build, got ${stored}`] };
   const payload = validateCompiled(EVENT_CATALOG[type].payload as new () => object, upcast(type, stored, current, data), 'data');
   if (!payload.ok) return { ok: false, errors: stored < current ? payload.errors.map((e) => `${e} (read from version ${stored})`) : payload.errors };
-  return { ok: true, value: createEvent({ ...envelope.value, data: payload.value } as NewEvent<EventType>) as JarvisEvent };
+  return { ok: true, value: frozenEvent(envelope.value, payload.value, current) };
 }
 
 /** The envelope's own fields, everything but `data`: the fast path reads them in place instead of copying them out. */

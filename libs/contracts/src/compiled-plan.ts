@@ -143,13 +143,38 @@ function checksOf(rule: ValidationMetadata): ConstraintCheck[] {
     .map((constraint) => {
       if (constraint.async || !KNOWN_CONSTRAINTS.has(constraint.name)) throw new Unsupported(`constraint ${constraint.name}`);
       const instance = constraint.instance;
+      const validate = (value: unknown, args: ValidationArguments) => instance.validate(value, args);
       return {
         property: rule.propertyName,
         each: rule.each === true,
         constraints: rule.constraints,
-        validate: (value: unknown, args: ValidationArguments) => instance.validate(value, args),
+        validate: constraint.name === 'isIso8601' ? (value: unknown, args: ValidationArguments) => isCanonicalInstant(value) || validate(value, args) : validate,
       };
     });
+}
+
+const CANONICAL_INSTANT = /^(?:0[1-9]|[1-9]\d)\d{2}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{3}Z$/;
+
+/**
+ * `Date#toISOString`'s own form of a real instant, what every event time is: valid under every `@IsISO8601` option,
+ * and several times cheaper to recognise than the general rule, which still judges anything else. Years 0–99 are
+ * left to it: its strict check reads them as 1900–1999 and refuses some.
+ */
+export function isCanonicalInstant(value: unknown): boolean {
+  if (typeof value !== 'string' || !CANONICAL_INSTANT.test(value)) return false;
+  const number = (from: number, digits: number) => {
+    let n = 0;
+    for (let i = from; i < from + digits; i += 1) n = n * 10 + value.charCodeAt(i) - 48;
+    return n;
+  };
+  const year = number(0, 4);
+  const month = number(5, 2);
+  return month >= 1 && month <= 12 && number(8, 2) >= 1 && number(8, 2) <= daysIn(year, month) && number(11, 2) <= 23 && number(14, 2) <= 59 && number(17, 2) <= 59;
+}
+
+function daysIn(year: number, month: number): number {
+  if (month !== 2) return [31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31][month - 1]!;
+  return year % 4 === 0 && (year % 100 !== 0 || year % 400 === 0) ? 29 : 28;
 }
 
 /** The class `@Type` names for the property, if any; anything class-transformer would treat specially is unsupported. */
