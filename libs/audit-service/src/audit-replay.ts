@@ -1,11 +1,11 @@
 import { jetstreamManager } from '@nats-io/jetstream';
 import { connect, type NatsConnection } from '@nats-io/transport-node';
-import { readRawRange } from '@jarvis/audit-store';
+import { readStoredBatches } from '@jarvis/audit-store';
 import { defaultConfig, loadConfigFile, type JarvisConfig } from '@jarvis/config';
-import { decodeEvent, EVENT_STREAM_NAME, type ReliabilityReply } from '@jarvis/contracts';
-import { DEFAULT_INCIDENT_BOOK_LIMITS, incidentMetrics, reliabilityReport, type IncidentMetrics } from '@jarvis/incidents';
+import { EVENT_STREAM_NAME, type ReliabilityReply } from '@jarvis/contracts';
+import { DEFAULT_INCIDENT_BOOK_LIMITS, type IncidentMetrics } from '@jarvis/incidents';
 import { natsClientOptionsFrom, progressLine, StartupError, type CommandInput, type ProgressLine, type Terminal } from '@jarvis/service-kit';
-import { AuditProcessor } from './audit.processor.js';
+import { ReplayFold } from './replay-fold.js';
 import { timeSavedEstimatesOf } from './time-saved.js';
 
 const DONE = 0;
@@ -36,30 +36,18 @@ export async function auditReplay({ values, env }: CommandInput, terminal: Termi
 
 /** Every stored event, in order, through the audit processor's evolve; the figures as of now. */
 export async function replayAudit(nc: NatsConnection, config: JarvisConfig, progress: Pick<ProgressLine, 'show'>): Promise<AuditReplay> {
-  const processor = new AuditProcessor({ closedRetentionMs: config.events.closedCaseRetentionHours * 3_600_000, maxEarlyDetections: DEFAULT_INCIDENT_BOOK_LIMITS.maxEarlyDetections });
   const jsm = await jetstreamManager(nc);
   const { state: stream } = await jsm.streams.info(EVENT_STREAM_NAME);
   const started = performance.now();
-  let state = processor.initialState();
-  let events = 0;
-  let invalid = 0;
-  for await (const record of readRawRange(nc, EVENT_STREAM_NAME, stream.first_seq, stream.last_seq)) {
-    const decoded = decodeEvent(record.data);
-    if (decoded.ok) {
-      state = processor.evolve(state, decoded.value);
-      events += 1;
-    } else invalid += 1;
-    if (record.seq % 1000 === 0) progress.show(record.seq, stream.last_seq, `${Math.round(events / ((performance.now() - started) / 1000))} events/s`);
+  const fold = new ReplayFold({ closedRetentionMs: config.events.closedCaseRetentionHours * 3_600_000, maxEarlyDetections: DEFAULT_INCIDENT_BOOK_LIMITS.maxEarlyDetections });
+  for await (const batch of readStoredBatches(nc, EVENT_STREAM_NAME, stream.first_seq, stream.last_seq)) {
+    for (const message of batch) fold.add(message.subject, message.data);
+    const { events, invalid } = fold.counts;
+    progress.show(events + invalid, stream.messages, `${Math.round(events / ((performance.now() - started) / 1000))} events/s`);
   }
+  const figures = fold.figures(new Date(), timeSavedEstimatesOf(config));
   const seconds = (performance.now() - started) / 1000;
-  return {
-    events,
-    invalid,
-    seconds,
-    eventsPerSecond: seconds > 0 ? events / seconds : events,
-    incidents: incidentMetrics([...state.incidents.byId.values()]),
-    reliability: reliabilityReport(state.reliability, new Date(), timeSavedEstimatesOf(config)),
-  };
+  return { ...figures, seconds, eventsPerSecond: seconds > 0 ? figures.events / seconds : figures.events };
 }
 
 function describe(replay: AuditReplay): string {

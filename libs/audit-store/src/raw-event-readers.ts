@@ -6,7 +6,8 @@ import { EVENT_TYPE_HEADER } from '@jarvis/event-log';
 
 const MSG_ID_HEADER = 'Nats-Msg-Id';
 
-type StoredMessage = { seq: number; subject: string; data: Uint8Array; headers: MsgHdrs | undefined };
+/** A stored message as read; a delivered one decodes its headers only when asked (the replay never asks). */
+export type StoredMessage = { readonly seq: number; readonly subject: string; readonly data: Uint8Array; readonly headers: MsgHdrs | undefined };
 
 /** The stored message as the chain hashes it: whatever it holds, valid or not, since the bytes are the record. */
 export function chainRecordOf(message: StoredMessage): ChainRecord {
@@ -24,7 +25,7 @@ const PULL_BATCH = 512;
 export async function* readRawFrom(jsm: JetStreamManager, js: JetStreamClient, stream: string, fromSeq: number): AsyncIterable<ChainRecord> {
   const reader = await addReader(jsm, stream, fromSeq, 60_000);
   try {
-    yield* consumeReader(js, stream, reader, Number.POSITIVE_INFINITY);
+    for await (const batch of consumeReader(js, stream, reader, Number.POSITIVE_INFINITY)) yield* batch.map(chainRecordOf);
   } finally {
     await jsm.consumers.delete(stream, reader.name).catch(() => undefined);
   }
@@ -37,6 +38,14 @@ export async function* readRawFrom(jsm: JetStreamManager, js: JetStreamClient, s
  * one, not delete anything.
  */
 export async function* readRawRange(nc: NatsConnection, stream: string, from: number, to: number): AsyncIterable<ChainRecord> {
+  for await (const batch of readStoredBatches(nc, stream, from, to)) yield* batch.map(chainRecordOf);
+}
+
+/**
+ * `readRawRange` a pull's worth at a time, headers left undecoded: what a reader that keeps up with the log needs,
+ * one step of iteration per batch instead of per message.
+ */
+export async function* readStoredBatches(nc: NatsConnection, stream: string, from: number, to: number): AsyncIterable<StoredMessage[]> {
   if (from > to) return;
   const jsm = await jetstreamManager(nc);
   let reader: ConsumerInfo;
@@ -44,7 +53,7 @@ export async function* readRawRange(nc: NatsConnection, stream: string, from: nu
     reader = await addReader(jsm, stream, from, READER_IDLE_MS);
   } catch (error) {
     if (!isRefused(error)) throw error;
-    yield* readRawBySequence(jsm, stream, from, to);
+    yield* batchesOf(readBySequence(jsm, stream, from, to));
     return;
   }
   yield* consumeReader(jetstream(nc), stream, reader, to);
@@ -63,20 +72,38 @@ function addReader(jsm: JetStreamManager, stream: string, fromSeq: number, idleM
   });
 }
 
-/** Up to `to` or what was pending when the consumer was made, whichever comes first. */
-async function* consumeReader(js: JetStreamClient, stream: string, reader: ConsumerInfo, to: number): AsyncIterable<ChainRecord> {
+/** Up to `to` or what was pending when the consumer was made, whichever comes first, in batches of a pull's size. */
+async function* consumeReader(js: JetStreamClient, stream: string, reader: ConsumerInfo, to: number): AsyncIterable<StoredMessage[]> {
   if (reader.num_pending === 0) return;
   const consumer = await js.consumers.get(stream, reader.name);
   const messages = await consumer.consume({ max_messages: PULL_BATCH });
+  let batch: StoredMessage[] = [];
   try {
     for await (const msg of messages) {
       if (msg.seq > to) break;
-      yield chainRecordOf({ seq: msg.seq, subject: msg.subject, data: msg.data, headers: msg.headers });
+      batch.push(msg);
       if (msg.seq === to || msg.info.pending === 0) break;
+      if (batch.length === PULL_BATCH) {
+        yield batch;
+        batch = [];
+      }
     }
+    if (batch.length > 0) yield batch;
   } finally {
     await messages.close().catch(() => undefined);
   }
+}
+
+async function* batchesOf(messages: AsyncIterable<StoredMessage>): AsyncIterable<StoredMessage[]> {
+  let batch: StoredMessage[] = [];
+  for await (const message of messages) {
+    batch.push(message);
+    if (batch.length === PULL_BATCH) {
+      yield batch;
+      batch = [];
+    }
+  }
+  if (batch.length > 0) yield batch;
 }
 
 function isRefused(error: unknown): boolean {
@@ -91,15 +118,19 @@ function isRefused(error: unknown): boolean {
  * call), `window` requests in flight; a sequence holding no message is skipped, which the verifier sees as a gap.
  */
 export async function* readRawBySequence(jsm: JetStreamManager, stream: string, from: number, to: number, window = 64): AsyncIterable<ChainRecord> {
-  const inFlight: Promise<ChainRecord | undefined>[] = [];
+  for await (const message of readBySequence(jsm, stream, from, to, window)) yield chainRecordOf(message);
+}
+
+async function* readBySequence(jsm: JetStreamManager, stream: string, from: number, to: number, window = 64): AsyncIterable<StoredMessage> {
+  const inFlight: Promise<StoredMessage | undefined>[] = [];
   let next = from;
   const request = (seq: number) =>
-    jsm.streams.getMessage(stream, { seq }).then((message) => (message ? chainRecordOf({ seq: message.seq, subject: message.subject, data: message.data, headers: message.header }) : undefined));
+    jsm.streams.getMessage(stream, { seq }).then((message) => (message ? { seq: message.seq, subject: message.subject, data: message.data, headers: message.header } : undefined));
   try {
     while (next <= to || inFlight.length > 0) {
       while (next <= to && inFlight.length < window) inFlight.push(request(next++));
-      const record = await inFlight.shift()!;
-      if (record) yield record;
+      const message = await inFlight.shift()!;
+      if (message) yield message;
     }
   } finally {
     // A reader that stops early leaves requests in flight: their answers, or failures, are not anyone's to handle.

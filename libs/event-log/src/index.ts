@@ -8,3 +8,4 @@ export * from './redelivery-escalation.js';
 export * from './snapshot-codec.js';
 export * from './snapshot-store.js';
 export * from './store-configuration.js';
+export * from './stored-message-decoding.js';

@@ -10,10 +10,11 @@ import {
   type StreamConfig,
 } from '@nats-io/jetstream';
 import { headers as natsHeaders, nanos, type NatsConnection, type MsgHdrs } from '@nats-io/transport-node';
-import { decodeEvent, encodeEvent, newerSchemaOf, validateEvent, EVENT_STREAM_NAME, subjectOf, type JarvisEvent } from '@jarvis/contracts';
+import { encodeEvent, validateEvent, EVENT_STREAM_NAME, subjectOf, type JarvisEvent } from '@jarvis/contracts';
 import { injectContext, type Context, type HeaderCarrier } from '@jarvis/telemetry';
 import { EVENT_TYPE_HEADER, InvalidEventError, type AppendResult, type Delivery, type EventLog, type LogPosition, type StoredEvent, type Subscription, type Undecodable } from './event-log.js';
 import { RecentDecodes } from './recent-decodes.js';
+import { decodeStoredMessage } from './stored-message-decoding.js';
 import { eventStreamConfig, EventStoreMisconfigured, KEEP_FOREVER, storeConfigProblems, storeHardeningGaps, type StreamRetention } from './store-configuration.js';
 
 export type JetStreamEventLogOptions = {
@@ -158,18 +159,10 @@ export class JetStreamEventLog implements EventLog {
 
 }
 
-/** Decodes a stored message; an event whose type belongs on another subject is refused as forged or misrouted. */
 function decodeDelivered(msg: JsMsg): { ok: true; stored: StoredEvent } | Undecodable {
-  const decoded = decodeEvent(msg.data);
-  if (!decoded.ok) {
-    const newer = newerSchemaOf(msg.data);
-    return newer ? { ok: false, errors: decoded.errors, newer } : { ok: false, errors: decoded.errors };
-  }
-  const expected = subjectOf(decoded.value.type);
-  if (msg.subject !== expected) {
-    return { ok: false, errors: [`type: ${decoded.value.type} published on subject ${msg.subject}, belongs on ${expected}`] };
-  }
-  return { ok: true, stored: { seq: msg.seq, event: decoded.value, headers: msg.headers ? headerCarrier(msg.headers) : undefined } };
+  const decoded = decodeStoredMessage(msg.subject, msg.data);
+  if (!decoded.ok) return decoded;
+  return { ok: true, stored: { seq: msg.seq, event: decoded.event, headers: msg.headers ? headerCarrier(msg.headers) : undefined } };
 }
 
 function toDelivery(msg: JsMsg, decoded: ReturnType<typeof decodeDelivered>): Delivery {
