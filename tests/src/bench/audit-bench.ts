@@ -12,7 +12,7 @@
 import { join } from 'node:path';
 import { jetstream, jetstreamManager, type JetStreamClient } from '@nats-io/jetstream';
 import { connect, headers as natsHeaders, type NatsConnection } from '@nats-io/transport-node';
-import { AuditCheckpointer, readRawRange, verifyEventChain } from '@jarvis/audit-store';
+import { AuditCheckpointer, readRawRange, readStoredBatches, verifyEventChain } from '@jarvis/audit-store';
 import { replayAudit } from '@jarvis/audit-service';
 import { defaultConfig } from '@jarvis/config';
 import { decodeEvent, encodeEvent, EVENT_STREAM_NAME, subjectOf, type JarvisEvent } from '@jarvis/contracts';
@@ -79,6 +79,14 @@ async function rawOrderedRead(js: JetStreamClient, lastSeq: number): Promise<Rat
 
 /** The replay's own reader without the replay: nothing decoded. */
 async function readerRead(nc: NatsConnection, firstSeq: number, lastSeq: number): Promise<Rate> {
+  const started = performance.now();
+  let read = 0;
+  for await (const batch of readStoredBatches(nc, EVENT_STREAM_NAME, firstSeq, lastSeq)) read += batch.length;
+  return rateOf(read, performance.now() - started);
+}
+
+/** The reader of verify and export: each message's chain record, headers read. */
+async function chainReaderRead(nc: NatsConnection, firstSeq: number, lastSeq: number): Promise<Rate> {
   const started = performance.now();
   let read = 0;
   for await (const _record of readRawRange(nc, EVENT_STREAM_NAME, firstSeq, lastSeq)) read += 1;
@@ -174,6 +182,8 @@ async function run(nats: NatsHarness, args: Args) {
     log(`raw ordered read: ${raw.events} in ${(raw.ms / 1000).toFixed(1)} s`);
     const reader = await readerRead(nc, state.first_seq, state.last_seq);
     log(`reader alone: ${reader.events} in ${(reader.ms / 1000).toFixed(1)} s`);
+    const chainReader = await chainReaderRead(nc, state.first_seq, state.last_seq);
+    log(`chain records alone: ${chainReader.events} in ${(chainReader.ms / 1000).toFixed(1)} s`);
     const decode = decodeOnly(Math.min(DECODE_SAMPLE, args.events));
     log(`decoding alone: ${decode.events} in ${(decode.ms / 1000).toFixed(1)} s`);
     const replayed = await replayAudit(nc, defaultConfig(), progressLine(false, 'replaying'));
@@ -188,7 +198,7 @@ async function run(nats: NatsHarness, args: Args) {
     log(`verify: ${verification.ok ? 'ok' : 'FAILED'}, ${verification.verified} verified in ${(verify.ms / 1000).toFixed(1)} s`);
 
     const appends = await measureAppends(nc, args.appends);
-    return { stored, generateMs, raw, reader, decode, replay, replayInvalid: replayed.invalid, checkpoints: checkpointing.checkpoints, checkpointing: checkpointing.rate, verify, verified: verification.verified, verifyOk: verification.ok, appends };
+    return { stored, generateMs, raw, reader, chainReader, decode, replay, replayInvalid: replayed.invalid, checkpoints: checkpointing.checkpoints, checkpointing: checkpointing.rate, verify, verified: verification.verified, verifyOk: verification.ok, appends };
   } finally {
     await nc.close();
   }

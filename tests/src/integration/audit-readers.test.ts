@@ -7,7 +7,7 @@ import { after, before, describe, it } from 'node:test';
 import { jetstreamManager } from '@nats-io/jetstream';
 import { connect, type NatsConnection } from '@nats-io/transport-node';
 import type { ChainRecord } from '@jarvis/audit-chain';
-import { readRawBySequence, readRawRange } from '@jarvis/audit-store';
+import { chainRecordOf, readRawBySequence, readRawRange, readStoredBatches, type StoredMessage } from '@jarvis/audit-store';
 import { EVENT_STREAM_NAME } from '@jarvis/contracts';
 import { JetStreamEventLog } from '@jarvis/event-log';
 import { incidentOpened } from '../support/event-fixtures.js';
@@ -19,6 +19,14 @@ const EVENTS = 300;
 function fingerprint(record: ChainRecord): string {
   const digest = createHash('sha256').update(record.subject).update(record.msgId).update(record.eventType).update(record.data).digest('hex');
   return `${record.seq}:${digest}`;
+}
+
+/** The replay's reader, batch by batch, as chain records: it must hand on exactly what the record reader does. */
+async function* flattened(batches: AsyncIterable<StoredMessage[]>, sizes: number[]): AsyncIterable<ChainRecord> {
+  for await (const batch of batches) {
+    sizes.push(batch.length);
+    yield* batch.map(chainRecordOf);
+  }
 }
 
 async function collect(records: AsyncIterable<ChainRecord>): Promise<string[]> {
@@ -85,6 +93,14 @@ describe('the audit commands read the event stream with a consumer, or by sequen
     const names: string[] = [];
     for await (const consumer of (await jetstreamManager(writer)).consumers.list(EVENT_STREAM_NAME)) names.push(consumer.name);
     assert.ok(names.some((name) => name.startsWith('reader-')), `a reader consumer was used: ${names.join(', ')}`);
+  });
+
+  it('hands on the same messages a pull at a time for the replay, through a consumer or by sequence', async () => {
+    for (const [connection, from, to] of [[writer, 1, EVENTS], [writer, 21, 250], [reader, 21, 250]] as const) {
+      const sizes: number[] = [];
+      assert.deepEqual(await collect(flattened(readStoredBatches(connection, EVENT_STREAM_NAME, from, to), sizes)), expected.slice(from - 1, to));
+      assert.ok(sizes.every((size) => size > 0 && size <= 512), `batch sizes ${sizes.join(',')}`);
+    }
   });
 
   it('stops at the end of the range given, though more is stored after it', async () => {
