@@ -15,8 +15,14 @@ export function chainRecordOf(message: StoredMessage): ChainRecord {
   return { seq: message.seq, subject: message.subject, msgId: header(MSG_ID_HEADER), eventType: header(EVENT_TYPE_HEADER), data: message.data };
 }
 
-/** Messages per pull: what the benchmark's raw read uses too. */
+/** Messages per batch handed on. */
 const PULL_BATCH = 512;
+
+/**
+ * How the readers pull (what the benchmark's raw read uses too): up to 2,048 messages outstanding, topped up once 512
+ * are left. The client's default tops up at three quarters, one pull request (a socket write) per 128 messages.
+ */
+export const READER_PULL = { max_messages: 2048, threshold_messages: 512 } as const;
 
 /**
  * Every message stored from `fromSeq` on as of the call, through a short-lived named consumer (what the services'
@@ -76,7 +82,7 @@ function addReader(jsm: JetStreamManager, stream: string, fromSeq: number, idleM
 async function* consumeReader(js: JetStreamClient, stream: string, reader: ConsumerInfo, to: number): AsyncIterable<StoredMessage[]> {
   if (reader.num_pending === 0) return;
   const consumer = await js.consumers.get(stream, reader.name);
-  const messages = await consumer.consume({ max_messages: PULL_BATCH });
+  const messages = await consumer.consume(READER_PULL);
   let batch: StoredMessage[] = [];
   try {
     for await (const msg of messages) {
