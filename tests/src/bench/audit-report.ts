@@ -47,6 +47,11 @@ const ISSUE_EVENTS = 1_000_000;
 const perSecond = (r: Rate) => `${Math.round(r.perSecond).toLocaleString('en-US')} events/s`;
 const secs = (r: Rate) => `${(r.ms / 1000).toFixed(2)} s`;
 const percent = (a: Rate, b: Rate) => `${Math.round((a.perSecond / b.perSecond) * 100)}%`;
+/** Two steps done one after the other for each event: their times per event add up. */
+const inSeries = (a: Rate, b: Rate): Rate => {
+  const perSecond = 1 / (1 / a.perSecond + 1 / b.perSecond);
+  return { events: a.events, ms: (a.events * 1000) / perSecond, perSecond };
+};
 const met = (a: Rate, b: Rate) => (a.perSecond / b.perSecond >= RATIO_TARGET ? '**yes**' : '**no**');
 
 function appendRows(a: AppendResult): string[] {
@@ -79,7 +84,7 @@ export function renderAuditReport(r: AuditResults): string {
     '|---|---|---|',
     `| Replay ≥ ${RATIO_TARGET * 100}% of the raw read (${n} events) | ${percent(r.replay, r.raw)} | ${met(r.replay, r.raw)} |`,
     `| (not a target) Replay vs the reader alone: what decoding and folding cost | ${percent(r.replay, r.reader)} | |`,
-    `| (not a target) Decoding alone vs the raw read: the most a validating replay can reach here | ${percent(r.decode, r.raw)} | |`,
+    `| (not a target) Reading and decoding one after the other, nothing folded: the most a validating replay on one thread can reach here | ${percent(inSeries(r.reader, r.decode), r.raw)} | |`,
     ...r.appends.map((a) => `| Append through the port ≥ ${RATIO_TARGET * 100}% of raw publish, ${a.inFlight} in flight | ${percent(a.port, a.raw)} | ${met(a.port, a.raw)} |`),
     '',
     '### Method',
