@@ -8,6 +8,15 @@ export type StoredEvent = { seq: number; event: JarvisEvent; headers: HeaderCarr
 
 export type AppendResult = { seq: number; duplicate: boolean };
 
+export type AppendOptions = {
+  /**
+   * Store the event only as the one right after the event with this id; otherwise refuse it (NotRightAfter) and store
+   * nothing. A caller can then send an event before the one it follows is acknowledged, and it is still never stored
+   * without that one.
+   */
+  rightAfter?: string;
+};
+
 /** What a subscriber tells the log about one delivery. */
 export type DeliveryOutcome = { kind: 'done' } | { kind: 'retry'; afterMs: number } | { kind: 'reject'; reason: string };
 
@@ -42,7 +51,7 @@ export type LogPosition = { lastSeq: number; createdAt: string };
  * passes the same contract suite (`@jarvis/event-log/contract`).
  */
 export interface EventLog {
-  append(event: JarvisEvent, parent?: Context): Promise<AppendResult>;
+  append(event: JarvisEvent, parent?: Context, options?: AppendOptions): Promise<AppendResult>;
   /** Every valid event stored from `fromSeq` on as of the call, in order; it ends once it has read what exists now. */
   readFrom(fromSeq: number): AsyncIterable<StoredEvent>;
   position(): Promise<LogPosition>;
@@ -58,5 +67,13 @@ export class InvalidEventError extends Error {
   ) {
     super(`refusing to append an invalid ${type}: ${problems.join('; ')}`);
     this.name = 'InvalidEventError';
+  }
+}
+
+/** Nothing was stored: the last stored event is not the one this event must follow, or the store cannot tell. */
+export class NotRightAfter extends Error {
+  constructor(type: string, id: string, after: string) {
+    super(`${type} ${id} not stored: the last stored event is not ${after}`);
+    this.name = 'NotRightAfter';
   }
 }

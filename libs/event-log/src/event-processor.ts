@@ -2,7 +2,7 @@ import type { JarvisEvent, NewerSchema, ServiceName } from '@jarvis/contracts';
 import { keepNewest } from '@jarvis/ordered-maps';
 import { annotateActiveSpan, extractContext, type Context } from '@jarvis/telemetry';
 import { AppliedSequences } from './applied-sequences.js';
-import { InvalidEventError, type Delivery, type DeliveryOutcome, type EventLog, type StoredEvent, type Subscription } from './event-log.js';
+import { InvalidEventError, NotRightAfter, type AppendResult, type Delivery, type DeliveryOutcome, type EventLog, type StoredEvent, type Subscription } from './event-log.js';
 import { ProcessorSnapshots } from './processor-snapshots.js';
 import { redeliveryExhausted } from './redelivery-escalation.js';
 import type { SnapshotStore } from './snapshot-store.js';
@@ -159,10 +159,40 @@ export class EventProcessorRunner<S> {
   }
 
   /** Appends a fact observed outside a delivery (a Docker event, a timer) and applies it to the state. */
-  async record(event: JarvisEvent, parent?: Context): Promise<void> {
+  record(event: JarvisEvent, parent?: Context): Promise<void> {
+    return this.applyAppended(event, this.log.append(event, parent));
+  }
+
+  /**
+   * Appends facts observed together (a detection and the incident it opens) in this order, and applies them. Each is
+   * sent without waiting for the acknowledgement of the one before, but the store keeps it only right after that
+   * one; when another event came between, it is sent again once the one before is acknowledged. So none is ever
+   * stored without those before it, and a pair costs the store one round trip instead of two.
+   */
+  async recordInOrder(events: readonly JarvisEvent[], parent?: Context): Promise<void> {
+    const appends: Promise<AppendResult>[] = [];
+    for (const [i, event] of events.entries()) {
+      appends.push(i === 0 ? this.log.append(event, parent) : this.appendRightAfter(event, events[i - 1]!.id, appends[i - 1]!, parent));
+    }
+    // A failure stops at the first event that failed: the later ones' outcomes are left to their delivery.
+    for (const append of appends) append.catch(() => undefined);
+    for (const [i, event] of events.entries()) await this.applyAppended(event, appends[i]!);
+  }
+
+  private async appendRightAfter(event: JarvisEvent, previousId: string, previous: Promise<AppendResult>, parent?: Context): Promise<AppendResult> {
+    try {
+      return await this.log.append(event, parent, { rightAfter: previousId });
+    } catch (error) {
+      if (!(error instanceof NotRightAfter)) throw error;
+      await previous;
+      return this.log.append(event, parent);
+    }
+  }
+
+  private async applyAppended(event: JarvisEvent, append: Promise<AppendResult>): Promise<void> {
     let seq: number;
     try {
-      seq = (await this.log.append(event, parent)).seq;
+      seq = (await append).seq;
     } catch (error) {
       if (!(error instanceof InvalidEventError)) this.options.health?.degrade(EVENT_STORE_COMPONENT, `appends are failing: ${(error as Error).message}`);
       throw error;

@@ -4,6 +4,7 @@ import {
   DeliverPolicy,
   jetstream,
   jetstreamManager,
+  JetStreamApiError,
   type JetStreamClient,
   type JetStreamManager,
   type JsMsg,
@@ -12,7 +13,7 @@ import {
 import { headers as natsHeaders, nanos, type NatsConnection, type MsgHdrs } from '@nats-io/transport-node';
 import { encodeEvent, validateEvent, EVENT_STREAM_NAME, subjectOf, type JarvisEvent } from '@jarvis/contracts';
 import { injectContext, type Context, type HeaderCarrier } from '@jarvis/telemetry';
-import { EVENT_TYPE_HEADER, InvalidEventError, type AppendResult, type Delivery, type EventLog, type LogPosition, type StoredEvent, type Subscription, type Undecodable } from './event-log.js';
+import { EVENT_TYPE_HEADER, InvalidEventError, NotRightAfter, type AppendOptions, type AppendResult, type Delivery, type EventLog, type LogPosition, type StoredEvent, type Subscription, type Undecodable } from './event-log.js';
 import { RecentDecodes } from './recent-decodes.js';
 import { decodeStoredMessage } from './stored-message-decoding.js';
 import { eventStreamConfig, EventStoreMisconfigured, KEEP_FOREVER, storeConfigProblems, storeHardeningGaps, type StreamRetention } from './store-configuration.js';
@@ -25,6 +26,9 @@ export type JetStreamEventLogOptions = {
   /** `events.retention`: what the stream is created with, and what an existing one must have. */
   retention?: StreamRetention;
 };
+
+/** The server's refusal of a publish whose expected last message id is not the stream's last (JSStreamWrongLastMsgIDErrF). */
+const WRONG_LAST_MSG_ID = 10070;
 
 /** Enough for the durables of one process, which receive each event within moments of one another. */
 const DECODES_KEPT = 1024;
@@ -74,14 +78,20 @@ export class JetStreamEventLog implements EventLog {
     }
   }
 
-  async append(event: JarvisEvent, parent?: Context): Promise<AppendResult> {
+  async append(event: JarvisEvent, parent?: Context, options: AppendOptions = {}): Promise<AppendResult> {
     const checked = validateEvent(event);
     if (!checked.ok) throw new InvalidEventError(event.type, checked.errors);
     const hdrs = natsHeaders();
     hdrs.set(EVENT_TYPE_HEADER, event.type);
     injectContext(headerCarrier(hdrs), parent);
-    const ack = await this.js.publish(subjectOf(event.type), encodeEvent(event), { msgID: event.id, headers: hdrs, timeout: 10_000 });
-    return { seq: ack.seq, duplicate: ack.duplicate };
+    const expect = options.rightAfter === undefined ? {} : { expect: { lastMsgID: options.rightAfter } };
+    try {
+      const ack = await this.js.publish(subjectOf(event.type), encodeEvent(event), { msgID: event.id, headers: hdrs, timeout: 10_000, ...expect });
+      return { seq: ack.seq, duplicate: ack.duplicate };
+    } catch (error) {
+      if (options.rightAfter !== undefined && error instanceof JetStreamApiError && error.code === WRONG_LAST_MSG_ID) throw new NotRightAfter(event.type, event.id, options.rightAfter);
+      throw error;
+    }
   }
 
   async position(): Promise<LogPosition> {

@@ -1,7 +1,7 @@
 import { decodeEvent, encodeEvent, validateEvent, type JarvisEvent } from '@jarvis/contracts';
 import { deleteOldestWhile } from '@jarvis/ordered-maps';
 import { injectContext, type Context, type HeaderCarrier } from '@jarvis/telemetry';
-import { EVENT_TYPE_HEADER, InvalidEventError, type AppendResult, type Delivery, type DeliveryOutcome, type EventLog, type LogPosition, type StoredEvent, type Subscription } from './event-log.js';
+import { EVENT_TYPE_HEADER, InvalidEventError, NotRightAfter, type AppendOptions, type AppendResult, type Delivery, type DeliveryOutcome, type EventLog, type LogPosition, type StoredEvent, type Subscription } from './event-log.js';
 import { DUPLICATE_WINDOW_MS } from './store-configuration.js';
 
 export type MemoryEventLogOptions = {
@@ -49,6 +49,8 @@ export class MemoryEventLog implements EventLog {
   private readonly duplicateWindowMs: number;
   private readonly clock: () => Date;
   private readonly createdAt: string;
+  /** The id of the last stored event, which an append `rightAfter` must name. */
+  private lastId: string | undefined;
 
   constructor(options: MemoryEventLogOptions = {}) {
     this.ackWaitMs = options.ackWaitMs ?? 15_000;
@@ -58,18 +60,20 @@ export class MemoryEventLog implements EventLog {
     this.createdAt = this.clock().toISOString();
   }
 
-  async append(event: JarvisEvent, parent?: Context): Promise<AppendResult> {
+  async append(event: JarvisEvent, parent?: Context, options: AppendOptions = {}): Promise<AppendResult> {
     const checked = validateEvent(event);
     if (!checked.ok) throw new InvalidEventError(event.type, checked.errors);
     const now = this.clock().getTime();
     this.forgetIdsFrom(now - this.duplicateWindowMs);
     const seen = this.recentIds.get(event.id);
     if (seen) return { seq: seen.seq, duplicate: true };
+    if (options.rightAfter !== undefined && options.rightAfter !== this.lastId) throw new NotRightAfter(event.type, event.id, options.rightAfter);
     const headers = new Map([[EVENT_TYPE_HEADER, event.type]]);
     injectContext(mapCarrier(headers), parent);
     const seq = this.messages.length + 1;
     this.messages.push({ seq, data: encodeEvent(event), headers });
     this.recentIds.set(event.id, { seq, at: now });
+    this.lastId = event.id;
     for (const durable of this.durables.values()) this.schedulePump(durable);
     return { seq, duplicate: false };
   }

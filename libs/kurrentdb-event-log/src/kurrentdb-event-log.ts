@@ -13,7 +13,7 @@ import {
   type KurrentDBClient,
 } from '@kurrent/kurrentdb-client';
 import { validateEvent, type JarvisEvent } from '@jarvis/contracts';
-import { EVENT_TYPE_HEADER, InvalidEventError, type AppendResult, type Delivery, type EventLog, type LogPosition, type StoredEvent, type Subscription } from '@jarvis/event-log';
+import { EVENT_TYPE_HEADER, InvalidEventError, NotRightAfter, type AppendOptions, type AppendResult, type Delivery, type EventLog, type LogPosition, type StoredEvent, type Subscription } from '@jarvis/event-log';
 import { injectContext, type Context } from '@jarvis/telemetry';
 import { appendOutcome, fromRecorded, mapCarrier, revisionOfSeq, toEventData } from './event-mapping.js';
 import { PersistentDeliveries } from './persistent-deliveries.js';
@@ -67,9 +67,11 @@ export class KurrentDbEventLog implements EventLog {
    * repeat with the original's revision (with an exact expected revision equal to the current one it would write
    * the repeat again). The revision read just before tells a repeat from a new write.
    */
-  async append(event: JarvisEvent, parent?: Context): Promise<AppendResult> {
+  /** An append `rightAfter` is always refused: the stream's last event cannot be asked for in the append itself. */
+  async append(event: JarvisEvent, parent?: Context, options: AppendOptions = {}): Promise<AppendResult> {
     const checked = validateEvent(event);
     if (!checked.ok) throw new InvalidEventError(event.type, checked.errors);
+    if (options.rightAfter !== undefined) throw new NotRightAfter(event.type, event.id, options.rightAfter);
     const headers = new Map([[EVENT_TYPE_HEADER, event.type]]);
     injectContext(mapCarrier(headers), parent);
     const before = await this.lastRevision();

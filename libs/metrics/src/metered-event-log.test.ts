@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { after, describe, it } from 'node:test';
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { JarvisEvent } from '@jarvis/contracts';
-import { MemoryEventLog, type AppendResult, type Delivery, type Subscription } from '@jarvis/event-log';
+import { MemoryEventLog, NotRightAfter, type AppendResult, type Delivery, type Subscription } from '@jarvis/event-log';
 import type { Context } from '@jarvis/telemetry';
 import { IncidentStory } from './incident-story.test-support.js';
 import { JarvisMetrics } from './jarvis-metrics.js';
@@ -87,6 +87,15 @@ describe('MeteredEventLog', () => {
     assert.equal(valueOf(text, `${METRIC.consumerPending}{durable="jarvis-policy"}`), 3, text);
     assert.equal(valueOf(text, `${METRIC.consumerAckPending}{durable="jarvis-policy"}`), 1, text);
     assert.equal(valueOf(text, METRIC.eventStoreUp), 1, text);
+  });
+
+  it('passes an append that must follow another through, and counts its refusal as no failure: it is sent again', async () => {
+    const { metrics, scrape } = await scrapeable();
+    const log = new MeteredEventLog(new MemoryEventLog(), metrics);
+    const opened = WEB.opened();
+    await assert.rejects(log.append(opened, undefined, { rightAfter: 'an event never stored' }), NotRightAfter);
+    assert.equal((await log.position()).lastSeq, 0, 'the inner log was asked, and stored nothing');
+    assert.equal(valueOf(await scrape(), `${METRIC.appendFailures}{event_type="IncidentOpened",reason="store"}`), undefined);
   });
 
   it('exports every metric of the constants file once its events happened', async () => {

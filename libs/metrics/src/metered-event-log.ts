@@ -1,5 +1,5 @@
 import type { JarvisEvent } from '@jarvis/contracts';
-import { InvalidEventError, type AppendResult, type Delivery, type EventLog, type LogPosition, type StoredEvent, type Subscription } from '@jarvis/event-log';
+import { InvalidEventError, NotRightAfter, type AppendOptions, type AppendResult, type Delivery, type EventLog, type LogPosition, type StoredEvent, type Subscription } from '@jarvis/event-log';
 import type { Context } from '@jarvis/telemetry';
 import type { JarvisMetrics } from './jarvis-metrics.js';
 import type { Observation } from './observations.js';
@@ -14,12 +14,14 @@ export class MeteredEventLog implements EventLog {
     private readonly metrics: JarvisMetrics,
   ) {}
 
-  async append(event: JarvisEvent, parent?: Context): Promise<AppendResult> {
+  async append(event: JarvisEvent, parent?: Context, options?: AppendOptions): Promise<AppendResult> {
     const observations = this.observationsOf(event);
     let result: AppendResult;
     try {
-      result = await this.inner.append(event, parent);
+      result = await this.inner.append(event, parent, options);
     } catch (error) {
+      // Not a failure: the caller appends it again once the event it follows is stored.
+      if (error instanceof NotRightAfter) throw error;
       this.metrics.appendFailed(event, error instanceof InvalidEventError ? 'invalid' : 'store');
       throw error;
     }

@@ -52,6 +52,9 @@ function given(snapshot: ContainerSnapshot) {
       state = evolveMonitor(state, event);
       return Promise.resolve();
     },
+    recordInOrder: async (events: JarvisEvent[]) => {
+      for (const event of events) await host.record(event);
+    },
   } as unknown as ProcessorHost<MonitorState>;
   const recorder = new ProbeResultRecorder(host, { redetectAfterMs: 30_000, restateStopAfterMs: 3_600_000 });
   const observer = new ContainerObserver(engine, host, new TargetLocks(), recorder, () => NOW);

@@ -66,6 +66,9 @@ function given() {
       state = evolveMonitor(state, event);
       return Promise.resolve();
     },
+    recordInOrder: async (events: JarvisEvent[]) => {
+      for (const event of events) await host.record(event);
+    },
   } as unknown as ProcessorHost<MonitorState>;
   const locks = new TargetLocks();
   const recorder = new ProbeResultRecorder(host, { redetectAfterMs: 30_000, restateStopAfterMs: 3_600_000 }, new ConsequenceRecorder(host, graph.graph, GRACE_MS), locks);

@@ -22,6 +22,9 @@ function givenResolvedAt(resolvedMs: number) {
       state = evolveMonitor(state, event);
       return Promise.resolve();
     },
+    recordInOrder: async (events: JarvisEvent[]) => {
+      for (const event of events) await host.record(event);
+    },
   } as unknown as ProcessorHost<MonitorState>;
   const incidentId = derivedId('incident', 'disk');
   const envelope = { source: 'monitor' as const, subject: 'disk:/srv', correlationId: incidentId, causationId: null };

@@ -105,10 +105,9 @@ export class ProbeResultRecorder {
     const key = targetKey(target);
     if (await this.consequences.join(target, key, result, now)) return;
     const detected = caseEvents.detection(target, result, newId(), now);
-    await inSpan(SPAN.detect, { kind: SpanKind.PRODUCER, attributes: publishAttributes(detected) }, async () => {
-      await this.host.record(detected);
-      await this.host.record(caseEvents.incidentOpened(detected, now));
-    });
+    await inSpan(SPAN.detect, { kind: SpanKind.PRODUCER, attributes: publishAttributes(detected) }, () =>
+      this.host.recordInOrder([detected, caseEvents.incidentOpened(detected, now)]),
+    );
     const opened = openIncidentFor(this.host.state().incidents, key, result.check);
     if (opened) await this.consequences.mergeDependents(opened, key, [key], now);
   }

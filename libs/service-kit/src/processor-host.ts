@@ -48,6 +48,11 @@ export class ProcessorHost<S> {
     return this.runner.record(event, parent);
   }
 
+  /** Appends facts observed together, in this order, with one round trip to the store (EventProcessorRunner.recordInOrder). */
+  recordInOrder(events: readonly JarvisEvent[], parent?: Context): Promise<void> {
+    return this.runner.recordInOrder(events, parent);
+  }
+
   state(): S {
     return this.runner.currentState();
   }

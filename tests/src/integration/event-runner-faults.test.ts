@@ -43,7 +43,7 @@ function collector(name: string, handle: EventProcessor<string[]>['handle'] = as
 class CountingLog implements EventLog {
   readonly reads: { from: number; count: number }[] = [];
   constructor(private readonly inner: JetStreamEventLog) {}
-  append: EventLog['append'] = (event, parent) => this.inner.append(event, parent);
+  append: EventLog['append'] = (event, parent, options) => this.inner.append(event, parent, options);
   position: EventLog['position'] = () => this.inner.position();
   subscribe: EventLog['subscribe'] = (durable, onDelivery) => this.inner.subscribe(durable, onDelivery);
   async *readFrom(fromSeq: number): AsyncIterable<StoredEvent> {

@@ -1,8 +1,8 @@
 import assert from 'node:assert/strict';
 import { before, describe, it } from 'node:test';
-import { encodeEvent, EVENT_CATALOG, subjectOf } from '@jarvis/contracts';
+import { encodeEvent, EVENT_CATALOG, newId, subjectOf } from '@jarvis/contracts';
 import { extractContext, startTelemetry } from '@jarvis/telemetry';
-import { InvalidEventError, type EventLog } from '../event-log.js';
+import { InvalidEventError, NotRightAfter, type EventLog } from '../event-log.js';
 import { idOf, quietFor, readAll, Recorder, sampleEvent } from './deliveries.js';
 import { restartedProcessorEmitsOnce } from './processor-restart.js';
 
@@ -75,6 +75,31 @@ export function describeEventLogContract(adapter: string, open: EventLogFactory,
           assert.deepEqual(await log.append(event), { seq: 1, duplicate: true });
           assert.deepEqual(await log.append(next), { seq: 2, duplicate: false });
           assert.deepEqual((await readAll(log)).map((s) => s.event.id), [event.id, next.id]);
+        }));
+
+      it('stores an event appended right after the last stored one next, or refuses it when the store cannot tell', () =>
+        withLog(async ({ log }) => {
+          const first = sampleEvent('first');
+          const second = sampleEvent('second');
+          await log.append(first);
+          const stored = await log.append(second, undefined, { rightAfter: first.id }).catch((error: unknown) => {
+            assert.ok(error instanceof NotRightAfter, `refused as not right after, not by ${String(error)}`);
+            return undefined;
+          });
+          if (stored) assert.deepEqual(stored, { seq: 2, duplicate: false });
+          assert.deepEqual((await readAll(log)).map((s) => s.event.id), stored ? [first.id, second.id] : [first.id]);
+        }));
+
+      it('refuses an event to be stored right after one that is not the last stored, and stores nothing', () =>
+        withLog(async ({ log }) => {
+          const first = sampleEvent('first');
+          const between = sampleEvent('between');
+          const follower = sampleEvent('follower');
+          await log.append(first);
+          await log.append(between);
+          await assert.rejects(log.append(follower, undefined, { rightAfter: first.id }), (error: unknown) => error instanceof NotRightAfter && error.message.includes(first.id));
+          await assert.rejects(log.append(follower, undefined, { rightAfter: newId() }), NotRightAfter, 'an id never stored');
+          assert.deepEqual((await readAll(log)).map((s) => s.event.id), [first.id, between.id]);
         }));
 
       it('refuses an invalid event, naming the field, and stores nothing', () =>
