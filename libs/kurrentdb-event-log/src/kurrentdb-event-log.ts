@@ -65,9 +65,9 @@ export class KurrentDbEventLog implements EventLog {
   /**
    * Appended with stream state `any`: only then does KurrentDB look the event id up among recent writes and answer a
    * repeat with the original's revision (with an exact expected revision equal to the current one it would write
-   * the repeat again). The revision read just before tells a repeat from a new write.
+   * the repeat again). The revision read just before tells a repeat from a new write. An append `rightAfter` is always
+   * refused: the stream's last event cannot be asked for in the append itself.
    */
-  /** An append `rightAfter` is always refused: the stream's last event cannot be asked for in the append itself. */
   async append(event: JarvisEvent, parent?: Context, options: AppendOptions = {}): Promise<AppendResult> {
     const checked = validateEvent(event);
     if (!checked.ok) throw new InvalidEventError(event.type, checked.errors);
