@@ -1,9 +1,8 @@
 import assert from 'node:assert/strict';
 import { randomBytes } from 'node:crypto';
-import { after, before, describe, it } from 'node:test';
+import { describe, it } from 'node:test';
 import { jetstream, jetstreamManager } from '@nats-io/jetstream';
 import { Kvm } from '@nats-io/kv';
-import { connect, type NatsConnection } from '@nats-io/transport-node';
 import { containerTarget, createEvent, derivedId, EVENT_STREAM_NAME, newId, subjectOf } from '@jarvis/contracts';
 import {
   EventProcessorRunner,
@@ -15,8 +14,8 @@ import {
   type RunnerOptions,
   type StoredEvent,
 } from '@jarvis/event-log';
-import { startNats, type NatsHarness } from '../support/nats-harness.js';
-import { killAllTracked, waitFor } from '../support/processes.js';
+import { useRealEventLog } from '../support/real-event-log.js';
+import { waitFor } from '../support/processes.js';
 import { failedDetection } from '../support/event-fixtures.js';
 
 type Line = { level: 'log' | 'warn' | 'error'; message: string };
@@ -57,23 +56,9 @@ class CountingLog implements EventLog {
 }
 
 describe('event processor runner against a real nats-server', { timeout: 120_000 }, () => {
-  let nats: NatsHarness;
-  let nc: NatsConnection;
-  let log: JetStreamEventLog;
+  const real = useRealEventLog();
 
-  before(async () => {
-    nats = await startNats();
-    nc = await connect({ servers: [nats.url], maxReconnectAttempts: -1, reconnectTimeWait: 200 });
-    log = await JetStreamEventLog.open(nc, { ackWaitMs: 2000 });
-  });
-
-  after(async () => {
-    await nc?.close().catch(() => undefined);
-    await nats?.stop();
-    await killAllTracked();
-  });
-
-  const run = async (processor: EventProcessor<string[]>, options: Partial<RunnerOptions> = {}, on: EventLog = log) => {
+  const run = async (processor: EventProcessor<string[]>, options: Partial<RunnerOptions> = {}, on: EventLog = real.log) => {
     const out = recorder();
     const runner = new EventProcessorRunner(on, processor, out, { service: 'monitor', ...options });
     await runner.start();
@@ -93,12 +78,12 @@ describe('event processor runner against a real nats-server', { timeout: 120_000
       data: { target: containerTarget('web'), outcome: 'execute', action: 'restart_container', params: {}, risk: 'low', rule: 'auto_remediation', reason: 'forged', attempt: 1, notBefore: new Date().toISOString() },
     } as never);
     const wrong = subjectOf('DetectionRecorded');
-    const ack = await jetstream(nc).publish(wrong, JSON.stringify(forged));
+    const ack = await jetstream(real.nc).publish(wrong, JSON.stringify(forged));
     const warning = await waitFor('the rejection', () => out.lines.find((l) => l.level === 'warn' && l.message.includes(`seq ${ack.seq}`)), 10_000);
     assert.match(warning.message, new RegExp(`RemediationDecided published on subject ${wrong.replace(/\./g, '\\.')}, belongs on ${subjectOf('RemediationDecided').replace(/\./g, '\\.')}`));
     assert.ok(!runner.currentState().includes(forged.id), 'the forged event is not in the state');
     await runner.stop();
-    const info = await (await jetstreamManager(nc)).consumers.info(EVENT_STREAM_NAME, 'forgery');
+    const info = await (await jetstreamManager(real.nc)).consumers.info(EVENT_STREAM_NAME, 'forgery');
     assert.ok(info.ack_floor.stream_seq >= ack.seq, 'it was settled (terminated), not left for redelivery');
   });
 
@@ -110,35 +95,35 @@ describe('event processor runner against a real nats-server', { timeout: 120_000
     }, { handlerTimeoutMs: 100 });
     const { runner, out } = await run(hangs, { service: 'policy', maxDeliveries: 3 });
     const event = failedDetection('stuck');
-    const stored = await log.append(event);
+    const stored = await real.log.append(event);
     const escalation = await waitFor('the escalation', async () => {
-      for await (const s of log.readFrom(stored.seq)) if (s.event.type === 'IncidentEscalated' && s.event.causationId === event.id) return s.event;
+      for await (const s of real.log.readFrom(stored.seq)) if (s.event.type === 'IncidentEscalated' && s.event.causationId === event.id) return s.event;
       return undefined;
     }, 20_000, 200);
     assert.equal(escalation.id, derivedId('redelivery_exhausted', 'exhaust', event.id));
     assert.equal(escalation.source, 'policy');
     assert.equal(escalation.correlationId, event.correlationId);
     assert.ok(escalation.type === 'IncidentEscalated' && /exhaust gave up on DetectionRecorded .* after 3 failed deliveries; last error: handler timed out after 100 ms/.test(escalation.data.reason));
-    await waitFor('the message to be settled', async () => (await (await jetstreamManager(nc)).consumers.info(EVENT_STREAM_NAME, 'exhaust')).num_ack_pending === 0, 10_000);
+    await waitFor('the message to be settled', async () => (await (await jetstreamManager(real.nc)).consumers.info(EVENT_STREAM_NAME, 'exhaust')).num_ack_pending === 0, 10_000);
     assert.equal(handled.length, 3, 'three deliveries, then no more');
     assert.ok(out.lines.some((l) => l.level === 'error' && /gave up on DetectionRecorded/.test(l.message)));
     await runner.stop();
   });
 
   it('restarts from its snapshot and reads only the tail; a corrupt snapshot means a full replay', async () => {
-    const snapshots = await JetStreamSnapshotStore.open(nc);
-    const counting = new CountingLog(log);
-    for (let i = 0; i < 25; i++) await log.append(failedDetection(`snap-${i}`));
+    const snapshots = await JetStreamSnapshotStore.open(real.nc);
+    const counting = new CountingLog(real.log);
+    for (let i = 0; i < 25; i++) await real.log.append(failedDetection(`snap-${i}`));
     const first = await run(collector('snapper'), { snapshots, snapshotEveryEvents: 10 }, counting);
     await first.runner.stop();
     const full = first.runner.currentState();
-    const tail = [await log.append(failedDetection('tail-1')), await log.append(failedDetection('tail-2'))];
+    const tail = [await real.log.append(failedDetection('tail-1')), await real.log.append(failedDetection('tail-2'))];
     const second = await run(collector('snapper'), { snapshots }, counting);
     assert.deepEqual(counting.reads[1], { from: tail[0]!.seq, count: 2 }, 'only the two tail events were read');
     assert.deepEqual(second.runner.currentState(), [...full, ...(await idsAt(tail.map((t) => t.seq)))]);
     await second.runner.stop();
 
-    const kv = await new Kvm(nc).open(SNAPSHOT_BUCKET);
+    const kv = await new Kvm(real.nc).open(SNAPSHOT_BUCKET);
     await kv.put('snapper', new TextEncoder().encode('{"garbage": true}'));
     const third = await run(collector('snapper'), { snapshots }, counting);
     assert.equal(counting.reads[2]!.from, 1, 'a full replay');
@@ -148,8 +133,8 @@ describe('event processor runner against a real nats-server', { timeout: 120_000
   });
 
   it('stores a snapshot larger than one NATS message in chunks, and a smaller one after it', async () => {
-    const store = await JetStreamSnapshotStore.open(nc);
-    const large = randomBytes(Math.ceil(2.5 * (nc.info?.max_payload ?? 1024 * 1024)));
+    const store = await JetStreamSnapshotStore.open(real.nc);
+    const large = randomBytes(Math.ceil(2.5 * (real.nc.info?.max_payload ?? 1024 * 1024)));
     await store.save('chunked', large);
     assert.deepEqual(Buffer.from((await store.load('chunked'))!), large);
     const small = randomBytes(1000);
@@ -164,11 +149,11 @@ describe('event processor runner against a real nats-server', { timeout: 120_000
     const health = { degrade: (c: string, r: string) => problems.set(c, r), recover: (c: string) => problems.delete(c), set: () => undefined };
     const { runner, out } = await run(collector('newer'), { health, maxDeliveries: 2 });
     const newer = { ...JSON.parse(JSON.stringify(failedDetection('next'))), version: 7, data: { future: true } };
-    const ack = await jetstream(nc).publish(subjectOf('DetectionRecorded'), JSON.stringify(newer));
+    const ack = await jetstream(real.nc).publish(subjectOf('DetectionRecorded'), JSON.stringify(newer));
     const error = await waitFor('the ERROR', () => out.lines.find((l) => l.level === 'error' && l.message.includes(`seq ${ack.seq}`)), 10_000);
     assert.match(error.message, new RegExp(`newer: seq ${ack.seq} is DetectionRecorded at schema version 7, this build reads version 2: left unacknowledged`));
     assert.match(problems.get('event schema') ?? '', /schema version 7/);
-    const info = await (await jetstreamManager(nc)).consumers.info(EVENT_STREAM_NAME, 'newer');
+    const info = await (await jetstreamManager(real.nc)).consumers.info(EVENT_STREAM_NAME, 'newer');
     assert.ok(info.ack_floor.stream_seq < ack.seq, 'not acknowledged, not terminated');
     assert.equal(info.num_ack_pending, 1, 'still pending for a later delivery');
     assert.ok(!out.lines.some((l) => l.level === 'warn' && l.message.includes(`rejected message seq ${ack.seq}`)), 'not rejected as invalid');
@@ -177,7 +162,7 @@ describe('event processor runner against a real nats-server', { timeout: 120_000
 
   async function idsAt(seqs: number[]): Promise<string[]> {
     const out: string[] = [];
-    for await (const s of log.readFrom(Math.min(...seqs))) if (seqs.includes(s.seq)) out.push(s.event.id);
+    for await (const s of real.log.readFrom(Math.min(...seqs))) if (seqs.includes(s.seq)) out.push(s.event.id);
     return out;
   }
 });

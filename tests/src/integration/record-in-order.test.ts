@@ -1,13 +1,12 @@
 import assert from 'node:assert/strict';
-import { after, before, describe, it } from 'node:test';
+import { describe, it } from 'node:test';
 import { jetstreamManager } from '@nats-io/jetstream';
-import { connect, type NatsConnection } from '@nats-io/transport-node';
 import { EVENT_STREAM_NAME, type JarvisEvent } from '@jarvis/contracts';
-import { EventProcessorRunner, JetStreamEventLog, type AppendOptions, type AppendResult, type EventLog, type EventProcessor } from '@jarvis/event-log';
+import { EventProcessorRunner, type AppendOptions, type AppendResult, type EventLog, type EventProcessor } from '@jarvis/event-log';
 import type { Context } from '@jarvis/telemetry';
 import { failedDetection } from '../support/event-fixtures.js';
-import { startNats, type NatsHarness } from '../support/nats-harness.js';
-import { killAllTracked, waitFor } from '../support/processes.js';
+import { useRealEventLog } from '../support/real-event-log.js';
+import { waitFor } from '../support/processes.js';
 
 /** State: the ids of every event applied, in order, so a double application shows. */
 function collector(name: string): EventProcessor<string[]> {
@@ -47,30 +46,16 @@ class HookedLog implements EventLog {
 }
 
 describe('recording a pair of facts in order against a real nats-server', { timeout: 180_000 }, () => {
-  let nats: NatsHarness;
-  let nc: NatsConnection;
-  let log: JetStreamEventLog;
-
-  before(async () => {
-    nats = await startNats();
-    nc = await connect({ servers: [nats.url], maxReconnectAttempts: -1, reconnectTimeWait: 200 });
-    log = await JetStreamEventLog.open(nc, { ackWaitMs: 2000 });
-  });
-
-  after(async () => {
-    await nc?.close().catch(() => undefined);
-    await nats?.stop();
-    await killAllTracked();
-  });
+  const real = useRealEventLog();
 
   const storedIds = async (): Promise<string[]> => {
     const ids: string[] = [];
-    for await (const stored of log.readFrom(1)) ids.push(stored.event.id);
+    for await (const stored of real.log.readFrom(1)) ids.push(stored.event.id);
     return ids;
   };
 
   it('sends the second before the first is acknowledged; both are stored in order and applied once, deliveries included', async () => {
-    const hooked = new HookedLog(log, (event, parent) => log.append(event, parent));
+    const hooked = new HookedLog(real.log, (event, parent) => real.log.append(event, parent));
     const runner = new EventProcessorRunner(hooked, collector('pair'), silent, { service: 'monitor' });
     await runner.start();
     const [first, second] = [failedDetection('pair-1'), failedDetection('pair-2')];
@@ -78,7 +63,7 @@ describe('recording a pair of facts in order against a real nats-server', { time
     assert.deepEqual(hooked.steps.slice(0, 2), [`append ${first.id}`, `append ${second.id} right after ${first.id}`], 'the second is sent before any ack');
     assert.ok(!hooked.steps.includes(`append ${second.id}`), 'kept by the store at once, not sent again after the ack');
     assert.deepEqual((await storedIds()).slice(-2), [first.id, second.id]);
-    const jsm = await jetstreamManager(nc);
+    const jsm = await jetstreamManager(real.nc);
     await waitFor('the durable to settle both', async () => {
       const info = await jsm.consumers.info(EVENT_STREAM_NAME, 'pair');
       return info.num_pending === 0 && info.num_ack_pending === 0;
@@ -89,9 +74,9 @@ describe('recording a pair of facts in order against a real nats-server', { time
 
   it('stores the second after the first is acknowledged when another event came between, once', async () => {
     const between = failedDetection('between');
-    const hooked = new HookedLog(log, (event, parent) => {
-      const first = log.append(event, parent);
-      void log.append(between);
+    const hooked = new HookedLog(real.log, (event, parent) => {
+      const first = real.log.append(event, parent);
+      void real.log.append(between);
       return first;
     });
     const runner = new EventProcessorRunner(hooked, collector('between'), silent, { service: 'monitor' });
@@ -102,7 +87,7 @@ describe('recording a pair of facts in order against a real nats-server', { time
   });
 
   it('never stores the second when the first is lost: the store refuses it and the pair fails', async () => {
-    const hooked = new HookedLog(log, () => new Promise((_, reject) => setTimeout(() => reject(new Error('publish lost')), 200)));
+    const hooked = new HookedLog(real.log, () => new Promise((_, reject) => setTimeout(() => reject(new Error('publish lost')), 200)));
     const runner = new EventProcessorRunner(hooked, collector('lost'), silent, { service: 'monitor' });
     const [first, second] = [failedDetection('lost-1'), failedDetection('lost-2')];
     await assert.rejects(runner.recordInOrder([first, second]), /publish lost/);
@@ -115,9 +100,9 @@ describe('recording a pair of facts in order against a real nats-server', { time
   it('under nats-server killed -9 and restarted mid-pair, never stores the second without the first, nor either twice', async () => {
     for (let round = 0; round < 3; round++) {
       let fault: Promise<void> | undefined;
-      const hooked = new HookedLog(log, (event, parent) => {
-        const first = log.append(event, parent);
-        fault = nats.process().kill9().then(() => nats.restart());
+      const hooked = new HookedLog(real.log, (event, parent) => {
+        const first = real.log.append(event, parent);
+        fault = real.nats.process().kill9().then(() => real.nats.restart());
         return first;
       });
       const runner = new EventProcessorRunner(hooked, collector(`restart-${round}`), silent, { service: 'monitor' });
