@@ -48,8 +48,8 @@ export async function* readRawRange(nc: NatsConnection, stream: string, from: nu
 }
 
 /**
- * `readRawRange` a pull's worth at a time, headers left undecoded: what a reader that keeps up with the log needs,
- * one step of iteration per batch instead of per message.
+ * `readRawRange` up to 512 messages at a time, headers left undecoded: what a reader that keeps up with the log
+ * needs, one step of iteration per batch instead of per message.
  */
 export async function* readStoredBatches(nc: NatsConnection, stream: string, from: number, to: number): AsyncIterable<StoredMessage[]> {
   if (from > to) return;
@@ -78,7 +78,7 @@ function addReader(jsm: JetStreamManager, stream: string, fromSeq: number, idleM
   });
 }
 
-/** Up to `to` or what was pending when the consumer was made, whichever comes first, in batches of a pull's size. */
+/** Up to `to` or what was pending when the consumer was made, whichever comes first, in batches of up to 512. */
 async function* consumeReader(js: JetStreamClient, stream: string, reader: ConsumerInfo, to: number): AsyncIterable<StoredMessage[]> {
   if (reader.num_pending === 0) return;
   const consumer = await js.consumers.get(stream, reader.name);

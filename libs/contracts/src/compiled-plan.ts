@@ -167,9 +167,9 @@ export function isCanonicalInstant(value: unknown): boolean {
     for (let i = from; i < from + digits; i += 1) n = n * 10 + value.charCodeAt(i) - 48;
     return n;
   };
-  const year = number(0, 4);
   const month = number(5, 2);
-  return month >= 1 && month <= 12 && number(8, 2) >= 1 && number(8, 2) <= daysIn(year, month) && number(11, 2) <= 23 && number(14, 2) <= 59 && number(17, 2) <= 59;
+  const day = number(8, 2);
+  return month >= 1 && month <= 12 && day >= 1 && day <= daysIn(number(0, 4), month) && number(11, 2) <= 23 && number(14, 2) <= 59 && number(17, 2) <= 59;
 }
 
 function daysIn(year: number, month: number): number {
