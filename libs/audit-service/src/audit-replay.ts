@@ -3,8 +3,9 @@ import { connect, type NatsConnection } from '@nats-io/transport-node';
 import { readStoredBatches } from '@jarvis/audit-store';
 import { defaultConfig, loadConfigFile, type JarvisConfig } from '@jarvis/config';
 import { EVENT_STREAM_NAME, type ReliabilityReply } from '@jarvis/contracts';
-import { DEFAULT_INCIDENT_BOOK_LIMITS, type IncidentMetrics } from '@jarvis/incidents';
+import type { IncidentMetrics } from '@jarvis/incidents';
 import { natsClientOptionsFrom, progressLine, StartupError, type CommandInput, type ProgressLine, type Terminal } from '@jarvis/service-kit';
+import { auditLimitsOf } from './audit-limits.js';
 import { ReplayFold } from './replay-fold.js';
 import { timeSavedEstimatesOf } from './time-saved.js';
 
@@ -39,7 +40,7 @@ export async function replayAudit(nc: NatsConnection, config: JarvisConfig, prog
   const jsm = await jetstreamManager(nc);
   const { state: stream } = await jsm.streams.info(EVENT_STREAM_NAME);
   const started = performance.now();
-  const fold = new ReplayFold({ closedRetentionMs: config.events.closedCaseRetentionHours * 3_600_000, maxEarlyDetections: DEFAULT_INCIDENT_BOOK_LIMITS.maxEarlyDetections });
+  const fold = new ReplayFold(auditLimitsOf(config));
   for await (const batch of readStoredBatches(nc, EVENT_STREAM_NAME, stream.first_seq, stream.last_seq)) {
     for (const message of batch) fold.add(message.subject, message.data);
     const { events, invalid } = fold.counts;

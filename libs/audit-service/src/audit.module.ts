@@ -1,11 +1,12 @@
 import { Controller, Inject, Module } from '@nestjs/common';
 import { MessagePattern, Payload, RpcException } from '@nestjs/microservices';
 import { IncidentListQuery, IncidentQuery, RPC, rpcError, type HealthReply, type IncidentListReply, type IncidentView, type ReliabilityReply } from '@jarvis/contracts';
-import { DEFAULT_INCIDENT_BOOK_LIMITS, incidentMetrics, reliabilityReport } from '@jarvis/incidents';
+import { incidentMetrics, reliabilityReport } from '@jarvis/incidents';
 import type { JarvisConfig } from '@jarvis/config';
 import type { NatsConnection } from '@nats-io/transport-node';
 import { CLOCK, JARVIS_CONFIG, NATS_CONNECTION, PROCESSOR_HOST, ProcessorHost, ProcessorServiceModule, processorProviders, SERVICE_HEALTH, ServiceHealth, type Clock } from '@jarvis/service-kit';
 import { AuditCheckpoints } from './audit-checkpoints.js';
+import { auditLimitsOf } from './audit-limits.js';
 import { AuditProcessor, type AuditState } from './audit.processor.js';
 import { ReliabilityGauges } from './reliability-gauges.js';
 import { incidentListReply } from './incident-list-reply.js';
@@ -57,8 +58,7 @@ export class AuditController {
   providers: [
     ...processorProviders('audit', {
       inject: [JARVIS_CONFIG],
-      useFactory: (config: JarvisConfig) =>
-        new AuditProcessor({ closedRetentionMs: config.events.closedCaseRetentionHours * 3_600_000, maxEarlyDetections: DEFAULT_INCIDENT_BOOK_LIMITS.maxEarlyDetections }),
+      useFactory: (config: JarvisConfig) => new AuditProcessor(auditLimitsOf(config)),
     }),
     AuditCheckpoints,
     ReliabilityGauges,
