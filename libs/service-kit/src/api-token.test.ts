@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { createHash } from 'node:crypto';
-import { chmodSync, mkdirSync, mkdtempSync, readFileSync, rmSync, statSync, symlinkSync, writeFileSync } from 'node:fs';
+import { chmodSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, it } from 'node:test';
@@ -65,6 +65,26 @@ describe('ensureApiToken', () => {
     assert.equal(setup.created, 'hash');
     assert.equal(readFileSync(apiTokenPaths(dir).hash, 'utf8').trim(), createHash('sha256').update('chosen-by-a-person').digest('hex'));
     assert.equal(statSync(apiTokenPaths(dir).hash).mode & 0o777, 0o600);
+  });
+
+  it('given several gateways starting on one empty folder at once, all start with the one token that was written, and leave no drafts', async () => {
+    for (let round = 0; round < 20; round += 1) {
+      const dir = freshDir();
+      const setups = await Promise.all(Array.from({ length: 4 }, () => ensureApiToken(dir)));
+      const token = readFileSync(apiTokenPaths(dir).token, 'utf8').trim();
+      for (const setup of setups) assert.ok(setup.hash.matches(token));
+      assert.equal(setups.filter((setup) => setup.created === 'token').length, 1);
+      assert.deepEqual(readdirSync(dir).sort(), ['api-token', 'api-token.sha256']);
+    }
+  });
+
+  it('given gateways starting at once from a token a person wrote, all take its hash and one writes it', async () => {
+    const dir = freshDir();
+    mkdirSync(dir);
+    writeFileSync(apiTokenPaths(dir).token, 'chosen-by-a-person\n', { mode: 0o600 });
+    const setups = await Promise.all(Array.from({ length: 4 }, () => ensureApiToken(dir)));
+    assert.deepEqual(setups.map((setup) => setup.created).sort(), ['hash', 'none', 'none', 'none']);
+    for (const setup of setups) assert.ok(setup.hash.matches('chosen-by-a-person'));
   });
 
   for (const [mode, which] of [

@@ -1,7 +1,7 @@
 import { createHash, randomBytes, timingSafeEqual } from 'node:crypto';
 import { constants, type Stats } from 'node:fs';
-import { lstat, mkdir, open, readFile } from 'node:fs/promises';
-import { join, resolve } from 'node:path';
+import { link, lstat, mkdir, open, readFile, unlink } from 'node:fs/promises';
+import { dirname, join, resolve } from 'node:path';
 import { StartupError } from './startup-error.js';
 
 /** Read by the person and the CLI; the gateway only needs the hash beside it. */
@@ -52,6 +52,7 @@ export type ApiTokenSetup = { hash: ApiTokenHash; tokenPath: string; hashPath: s
 /**
  * At gateway start: creates the token (and its hash) when absent, else checks the files are private regular files
  * and agree. The split shape may mount only the hash file; the token then lives wherever the person keeps it.
+ * Several gateways may start on one folder at once: each file appears whole or not at all, and the first written wins.
  */
 export async function ensureApiToken(dataDir: string): Promise<ApiTokenSetup> {
   const paths = apiTokenPaths(dataDir);
@@ -61,24 +62,27 @@ export async function ensureApiToken(dataDir: string): Promise<ApiTokenSetup> {
   const setup = (hash: ApiTokenHash, created: ApiTokenSetup['created']): ApiTokenSetup => ({ hash, tokenPath: paths.token, hashPath: paths.hash, created });
   if (hashStat) {
     const hash = await readHash(paths.hash);
-    if (tokenStat && !hash.matches(await readTokenFile(paths.token))) {
-      throw new StartupError(`${paths.token} does not match ${paths.hash}: delete both and restart the gateway to make a new token`);
-    }
+    if (tokenStat) checkAgreement(paths, hash, await readTokenFile(paths.token));
     return setup(hash, 'none');
   }
-  if (tokenStat) {
-    const hash = ApiTokenHash.ofToken(await readTokenFile(paths.token));
-    await writePrivateFile(paths.hash, `${hash.hex()}\n`);
-    return setup(hash, 'hash');
-  }
+  const tokenCreated = !tokenStat && (await createToken(dataDir, paths.token));
+  const token = await readTokenFile(paths.token);
+  const hash = ApiTokenHash.ofToken(token);
+  if (await publishPrivateFile(paths.hash, `${hash.hex()}\n`)) return setup(hash, tokenCreated ? 'token' : 'hash');
+  checkAgreement(paths, await readHash(paths.hash), token);
+  return setup(hash, tokenCreated ? 'token' : 'none');
+}
+
+/** False when another gateway's token got there first. */
+async function createToken(dataDir: string, path: string): Promise<boolean> {
   await mkdir(dataDir, { recursive: true, mode: 0o700 }).catch((error: Error) => {
     throw new StartupError(`JARVIS_DATA_DIR: cannot create ${dataDir} for the API token (${error.message})`);
   });
-  const token = randomBytes(TOKEN_BYTES).toString('base64url');
-  await writePrivateFile(paths.token, `${token}\n`);
-  const hash = ApiTokenHash.ofToken(token);
-  await writePrivateFile(paths.hash, `${hash.hex()}\n`);
-  return setup(hash, 'token');
+  return publishPrivateFile(path, `${randomBytes(TOKEN_BYTES).toString('base64url')}\n`);
+}
+
+function checkAgreement(paths: { token: string; hash: string }, hash: ApiTokenHash, token: string): void {
+  if (!hash.matches(token)) throw new StartupError(`${paths.token} does not match ${paths.hash}: delete both and restart the gateway to make a new token`);
 }
 
 /** The token for the CLI: `JARVIS_API_TOKEN`, else the token file in the data dir. */
@@ -117,9 +121,24 @@ async function readHash(path: string): Promise<ApiTokenHash> {
   return ApiTokenHash.fromHex(hex);
 }
 
+/**
+ * Written whole under a name of its own, then linked into place: a link never replaces an existing file, so a
+ * gateway starting beside this one, or after a crash mid-write, finds the file complete or absent, never partial.
+ * False when a file is already at the path; it is then checked like any file found there.
+ */
+async function publishPrivateFile(path: string, content: string): Promise<boolean> {
+  const draft = `${path}.${process.pid}.${randomBytes(6).toString('hex')}.new`;
+  try {
+    await writeNewPrivateFile(draft, path, content);
+    return await linkInPlace(draft, path);
+  } finally {
+    await unlink(draft).catch(() => undefined);
+  }
+}
+
 /** Created exclusively and never through a symlink, so nothing planted at the path is overwritten or followed. */
-async function writePrivateFile(path: string, content: string): Promise<void> {
-  const file = await open(path, constants.O_WRONLY | constants.O_CREAT | constants.O_EXCL | constants.O_NOFOLLOW, 0o600).catch((error: Error) => {
+async function writeNewPrivateFile(draft: string, path: string, content: string): Promise<void> {
+  const file = await open(draft, constants.O_WRONLY | constants.O_CREAT | constants.O_EXCL | constants.O_NOFOLLOW, 0o600).catch((error: Error) => {
     throw new StartupError(`${path}: cannot create (${error.message}); JARVIS_DATA_DIR must be a folder Jarvis may write`);
   });
   try {
@@ -127,5 +146,27 @@ async function writePrivateFile(path: string, content: string): Promise<void> {
     await file.sync();
   } finally {
     await file.close();
+  }
+}
+
+async function linkInPlace(draft: string, path: string): Promise<boolean> {
+  try {
+    await link(draft, path);
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw new StartupError(`${path}: cannot create (${(error as Error).message})`);
+    await privateFileStat(path);
+    return false;
+  }
+  await syncFolder(dirname(path));
+  return true;
+}
+
+/** The new name must survive a power cut as surely as the content it names. */
+async function syncFolder(folder: string): Promise<void> {
+  const handle = await open(folder, constants.O_RDONLY | constants.O_DIRECTORY);
+  try {
+    await handle.sync();
+  } finally {
+    await handle.close();
   }
 }
