@@ -9,6 +9,8 @@ type ValidationMetadata = ReturnType<ValidatorStorage['getTargetValidationMetada
 
 /** One constraint as class-validator runs it: the constraint's own validate function with the arguments it gets there. */
 export type ConstraintCheck = {
+  /** The constraint's registered name (`isString`, `maxLength`...): one of the known ones. */
+  name: string;
   property: string;
   each: boolean;
   constraints: unknown[];
@@ -143,38 +145,14 @@ function checksOf(rule: ValidationMetadata): ConstraintCheck[] {
     .map((constraint) => {
       if (constraint.async || !KNOWN_CONSTRAINTS.has(constraint.name)) throw new Unsupported(`constraint ${constraint.name}`);
       const instance = constraint.instance;
-      const validate = (value: unknown, args: ValidationArguments) => instance.validate(value, args);
       return {
+        name: constraint.name,
         property: rule.propertyName,
         each: rule.each === true,
         constraints: rule.constraints,
-        validate: constraint.name === 'isIso8601' ? (value: unknown, args: ValidationArguments) => isCanonicalInstant(value) || validate(value, args) : validate,
+        validate: (value: unknown, args: ValidationArguments) => instance.validate(value, args),
       };
     });
-}
-
-const CANONICAL_INSTANT = /^(?:0[1-9]|[1-9]\d)\d{2}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{3}Z$/;
-
-/**
- * `Date#toISOString`'s own form of a real instant, what every event time is: valid under every `@IsISO8601` option,
- * and several times cheaper to recognise than the general rule, which still judges anything else. Years 0–99 are
- * left to it: its strict check reads them as 1900–1999 and refuses some.
- */
-export function isCanonicalInstant(value: unknown): boolean {
-  if (typeof value !== 'string' || !CANONICAL_INSTANT.test(value)) return false;
-  const number = (from: number, digits: number) => {
-    let n = 0;
-    for (let i = from; i < from + digits; i += 1) n = n * 10 + value.charCodeAt(i) - 48;
-    return n;
-  };
-  const month = number(5, 2);
-  const day = number(8, 2);
-  return month >= 1 && month <= 12 && day >= 1 && day <= daysIn(number(0, 4), month) && number(11, 2) <= 23 && number(14, 2) <= 59 && number(17, 2) <= 59;
-}
-
-function daysIn(year: number, month: number): number {
-  if (month !== 2) return [31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31][month - 1]!;
-  return year % 4 === 0 && (year % 100 !== 0 || year % 400 === 0) ? 29 : 28;
 }
 
 /** The class `@Type` names for the property, if any; anything class-transformer would treat specially is unsupported. */

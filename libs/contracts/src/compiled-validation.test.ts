@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { inspect } from 'node:util';
 import { Transform } from 'class-transformer';
-import { IsString, registerDecorator } from 'class-validator';
+import { ArrayMaxSize, IsIn, IsInt, IsOptional, IsString, IsUUID, MaxLength, Min, registerDecorator } from 'class-validator';
 import { EVENT_CATALOG, EVENT_TYPES, isEventType, type EventType } from './catalog.js';
 import { createEvent, decodeEvent, validateEvent, type NewEvent } from './codec.js';
 import { planOf } from './compiled-plan.js';
@@ -284,5 +284,63 @@ describe('validateEvent against class-validator alone', () => {
     }
     t.diagnostic(JSON.stringify({ cases, accepted }));
     assert.ok(accepted > cases / 10 && accepted < cases / 2, JSON.stringify({ cases, accepted }));
+  });
+});
+
+/** Names that would break, or escape from, code written by pasting them in unquoted. */
+const ODD_NAME = 'a"b\'c`${d}\\e\nf}); throw new Error("escaped"); ({';
+
+class WithOddNamesAndBounds {
+  @IsString()
+  @MaxLength(3)
+  [ODD_NAME]!: string;
+
+  @IsIn(['x', NaN])
+  listed!: unknown;
+
+  @IsInt({ each: true })
+  @Min(-0, { each: true })
+  @ArrayMaxSize(2)
+  counts!: number[];
+
+  @IsOptional()
+  @IsUUID()
+  id?: string;
+}
+
+describe('the code written for a class', () => {
+  const valid = { [ODD_NAME]: 'abc', listed: 'x', counts: [0, 7], id: '0b6f1a52-3c1e-4c7a-9f0e-1d2c3b4a5e6f' };
+
+  it('quotes every name: an odd one is read, copied and checked like any other', () => {
+    const fast = definitelyValid(WithOddNamesAndBounds, valid);
+    assert.ok(fast);
+    assert.deepStrictEqual(fast, (validatePlain(WithOddNamesAndBounds, valid) as { value: unknown }).value);
+    assert.equal(definitelyValid(WithOddNamesAndBounds, { ...valid, [ODD_NAME]: 'abcd' }), undefined);
+  });
+
+  it('agrees with class-validator on bounds, lists holding NaN, each-rules, optional fields and shortcuts', () => {
+    const cases: Array<Record<string, unknown>> = [
+      { ...valid, listed: NaN },
+      { ...valid, listed: 'y' },
+      { ...valid, counts: [-0, 1] },
+      { ...valid, counts: [-1] },
+      { ...valid, counts: [1, 2, 3] },
+      { ...valid, counts: 4 },
+      { ...valid, counts: [1.5] },
+      { ...valid, id: undefined },
+      { ...valid, id: null },
+      { ...valid, id: '0B6F1A52-3C1E-4C7A-9F0E-1D2C3B4A5E6F' },
+      { ...valid, id: '0b6f1a52-3c1e-4c7a-cf0e-1d2c3b4a5e6f' },
+      // Three characters to validator's count (two surrogate pairs), six to `length`: left to class-validator.
+      { ...valid, [ODD_NAME]: '😀😀a' },
+    ];
+    for (const plain of cases) {
+      const fast = definitelyValid(WithOddNamesAndBounds, plain);
+      const slow = validatePlain(WithOddNamesAndBounds, plain);
+      if (fast !== undefined) assert.deepStrictEqual({ ok: true, value: fast }, slow, inspect(plain));
+      assert.deepStrictEqual(validateCompiled(WithOddNamesAndBounds, plain), slow, inspect(plain));
+    }
+    assert.equal(definitelyValid(WithOddNamesAndBounds, { ...valid, [ODD_NAME]: '😀😀a' }), undefined);
+    assert.ok(validateCompiled(WithOddNamesAndBounds, { ...valid, [ODD_NAME]: '😀😀a' }).ok);
   });
 });

@@ -12,3 +12,4 @@ export * from './rpc-queries.js';
 export * from './bounded-record.js';
 export * from './publishers.js';
 export * from './approval-digest.js';
+export { instantMs } from './canonical-forms.js';

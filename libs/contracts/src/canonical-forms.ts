@@ -1,0 +1,92 @@
+/** Shortcuts in front of general rules: the one form Jarvis itself writes, recognised cheaply; anything else goes to the rule. */
+
+const CANONICAL_INSTANT = /^(?:0[1-9]|[1-9]\d)\d{2}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{3}Z$/;
+
+/**
+ * `Date#toISOString`'s own form of a real instant, what every event time is: valid under every `@IsISO8601` option,
+ * and several times cheaper to recognise than the general rule, which still judges anything else. Years 0–99 are
+ * left to it: its strict check reads them as 1900–1999 and refuses some.
+ */
+export function isCanonicalInstant(value: unknown): boolean {
+  if (typeof value !== 'string' || !CANONICAL_INSTANT.test(value)) return false;
+  const number = (from: number, digits: number) => {
+    let n = 0;
+    for (let i = from; i < from + digits; i += 1) n = n * 10 + value.charCodeAt(i) - 48;
+    return n;
+  };
+  const month = number(5, 2);
+  const day = number(8, 2);
+  return month >= 1 && month <= 12 && day >= 1 && day <= daysIn(number(0, 4), month) && number(11, 2) <= 23 && number(14, 2) <= 59 && number(17, 2) <= 59;
+}
+
+function daysIn(year: number, month: number): number {
+  if (month !== 2) return [31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31][month - 1]!;
+  return year % 4 === 0 && (year % 100 !== 0 || year % 400 === 0) ? 29 : 28;
+}
+
+
+const CANONICAL_UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[1-8][0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/;
+
+/**
+ * A lower-case RFC 9562 UUID of versions 1 to 8, what `randomUUID` and the derived ids write: valid under `@IsUUID()`
+ * (validator's `all`, which also takes upper case, nil and max, left to it). One plain pattern instead of its
+ * case-blind alternation behind three calls.
+ */
+export function isCanonicalUuid(value: unknown): boolean {
+  return typeof value === 'string' && value.length === 36 && CANONICAL_UUID.test(value);
+}
+
+const MS_PER_DAY = 86_400_000;
+
+/**
+ * `Date.parse(text)`, read by arithmetic when the text is an instant in `Date#toISOString`'s form (what every event
+ * time is): folds parse several times per event, and `Date.parse` was a tenth of a replay.
+ */
+export function instantMs(text: string): number {
+  if (text.length !== 24 || !hasInstantSeparators(text)) return Date.parse(text);
+  const year = digits(text, 0, 4);
+  const month = digits(text, 5, 2);
+  const day = digits(text, 8, 2);
+  const hour = digits(text, 11, 2);
+  const minute = digits(text, 14, 2);
+  const second = digits(text, 17, 2);
+  const ms = digits(text, 20, 3);
+  if (year < 0 || month < 1 || month > 12 || day < 1 || day > daysIn(year, month) || hour < 0 || hour > 23 || minute < 0 || minute > 59 || second < 0 || second > 59 || ms < 0) {
+    return Date.parse(text);
+  }
+  return daysFromCivil(year, month, day) * MS_PER_DAY + ((hour * 60 + minute) * 60 + second) * 1000 + ms;
+}
+
+/** `-`, `-`, `T`, `:`, `:`, `.` and `Z` where `YYYY-MM-DDTHH:MM:SS.sssZ` has them. */
+function hasInstantSeparators(text: string): boolean {
+  return (
+    text.charCodeAt(4) === 45 &&
+    text.charCodeAt(7) === 45 &&
+    text.charCodeAt(10) === 84 &&
+    text.charCodeAt(13) === 58 &&
+    text.charCodeAt(16) === 58 &&
+    text.charCodeAt(19) === 46 &&
+    text.charCodeAt(23) === 90
+  );
+}
+
+/** The decimal number written at `from`, -1 when a character there is not a digit. */
+function digits(text: string, from: number, count: number): number {
+  let n = 0;
+  for (let i = from; i < from + count; i += 1) {
+    const digit = text.charCodeAt(i) - 48;
+    if (digit < 0 || digit > 9) return -1;
+    n = n * 10 + digit;
+  }
+  return n;
+}
+
+/** Days from 1970-01-01 to a proleptic Gregorian date (H. Hinnant's algorithm); every year literal, 0–99 too. */
+function daysFromCivil(year: number, month: number, day: number): number {
+  const y = month <= 2 ? year - 1 : year;
+  const era = Math.floor(y / 400);
+  const yearOfEra = y - era * 400;
+  const dayOfYear = Math.floor((153 * (month + (month > 2 ? -3 : 9)) + 2) / 5) + day - 1;
+  const dayOfEra = yearOfEra * 365 + Math.floor(yearOfEra / 4) - Math.floor(yearOfEra / 100) + dayOfYear;
+  return era * 146_097 + dayOfEra - 719_468;
+}
