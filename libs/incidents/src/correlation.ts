@@ -1,4 +1,4 @@
-import { caseKeyOf, MAX_CHAIN_LENGTH } from '@jarvis/contracts';
+import { caseKeyOf, instantMs, MAX_CHAIN_LENGTH } from '@jarvis/contracts';
 import { failingConsequences, openIncidentsOf, type ConsequenceRecord, type IncidentBook, type IncidentRecord } from './incident-projection.js';
 
 /** What correlation needs of the dependency graph (`TargetDependencyGraph` in @jarvis/registry), by target key. */
@@ -74,7 +74,7 @@ export function mergesInto(book: IncidentBook, root: IncidentRecord, failing: st
 export function overdueConsequences(incident: IncidentRecord, now: Date, graceMs: number): ConsequenceRecord[] {
   const { verifiedAt } = incident;
   if (incident.status !== 'open' || verifiedAt === null) return [];
-  const graceFrom = (c: ConsequenceRecord) => Math.max(Date.parse(verifiedAt), c.approvedAt === null ? 0 : Date.parse(c.approvedAt));
+  const graceFrom = (c: ConsequenceRecord) => Math.max(instantMs(verifiedAt), c.approvedAt === null ? 0 : instantMs(c.approvedAt));
   return failingConsequences(incident).filter((c) => c.pendingApprovalId === null && now.getTime() - graceFrom(c) > graceMs);
 }
 

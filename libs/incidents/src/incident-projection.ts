@@ -1,4 +1,4 @@
-import { assertNever, caseKeyOf, targetKey, type DetectionStatus, type JarvisEvent, type JarvisEventOf } from '@jarvis/contracts';
+import { assertNever, caseKeyOf, instantMs, targetKey, type DetectionStatus, type JarvisEvent, type JarvisEventOf } from '@jarvis/contracts';
 import { beforeDeleting, deleteOldestWhile, keepNewest } from '@jarvis/ordered-maps';
 import { summarize } from './incident-summary.js';
 import { appendToTimeline, type Timeline, type TimelineEntry } from './incident-timeline.js';
@@ -92,7 +92,7 @@ export function emptyIncidentBook(): IncidentBook {
  * configuration, not from the book, so that a book restored from a snapshot follows the current configuration.
  */
 export function evolveIncidents(book: IncidentBook, event: JarvisEvent, limits: IncidentBookLimits = DEFAULT_INCIDENT_BOOK_LIMITS): IncidentBook {
-  forgetClosedBefore(book, Date.parse(event.time) - limits.closedRetentionMs);
+  forgetClosedBefore(book, instantMs(event.time) - limits.closedRetentionMs);
   const incident = book.byId.get(event.correlationId);
   switch (event.type) {
     case 'IncidentOpened':
@@ -222,7 +222,7 @@ function open(book: IncidentBook, event: JarvisEventOf<'IncidentOpened'>): void 
     lastDetectionAt: detectedAt,
     lastCondition: detection ? conditionOf(detection) : null,
     awaitsDecision: true,
-    mttdMs: Math.max(0, Date.parse(detectedAt) - Date.parse(event.data.faultAt)),
+    mttdMs: Math.max(0, instantMs(detectedAt) - instantMs(event.data.faultAt)),
     mttrMs: null,
     consequences: [],
     verifiedAt: null,
@@ -241,7 +241,7 @@ function close(book: IncidentBook, incident: IncidentRecord, event: JarvisEventO
   incident.resolution = event.data.resolution;
   incident.pendingDecisionId = null;
   incident.awaitsDecision = false;
-  incident.mttrMs = Math.max(0, Date.parse(event.time) - Date.parse(incident.faultAt));
+  incident.mttrMs = Math.max(0, instantMs(event.time) - instantMs(incident.faultAt));
   incident.mergedInto = event.data.mergedInto ?? null;
   const key = caseKeyOf(incident.target, incident.check);
   if (book.openByCase.get(key) === incident.id) book.openByCase.delete(key);
@@ -251,7 +251,7 @@ function close(book: IncidentBook, incident: IncidentRecord, event: JarvisEventO
   }
   beforeDeleting(book.closedAt, incident.id);
   book.closedAt.delete(incident.id);
-  book.closedAt.set(incident.id, Date.parse(event.time));
+  book.closedAt.set(incident.id, instantMs(event.time));
 }
 
 /** A consequence joins once per target and check; linked again after it recovered, it is failing again. */

@@ -13,9 +13,10 @@ export const TIMELINE_TAIL = 80;
 /** Long error messages are cut: 100 entries of at most this many characters stay far below 1 MB. */
 export const SUMMARY_MAX_CHARS = 2000;
 
+/** Keeps `entry` itself (a fresh object from the caller) unless its summary must be cut: one object per event kept, not two made. */
 export function appendToTimeline(record: Timeline, entry: TimelineEntry): void {
-  const summary = entry.summary.length > SUMMARY_MAX_CHARS ? `${entry.summary.slice(0, SUMMARY_MAX_CHARS - 1)}…` : entry.summary;
-  record.timeline.push({ ...entry, summary });
+  const { summary } = entry;
+  record.timeline.push(summary.length > SUMMARY_MAX_CHARS ? { ...entry, summary: `${summary.slice(0, SUMMARY_MAX_CHARS - 1)}…` } : entry);
   if (record.timeline.length > TIMELINE_HEAD + TIMELINE_TAIL) {
     record.timeline.splice(TIMELINE_HEAD, 1);
     record.timelineOmitted += 1;

@@ -1,4 +1,4 @@
-import { assertNever, type JarvisEvent, type JarvisEventOf } from '@jarvis/contracts';
+import { assertNever, instantMs, type JarvisEvent, type JarvisEventOf } from '@jarvis/contracts';
 
 /** Samples kept per check or action for the percentiles: the most recent ones, so the figures follow the present. */
 export const RELIABILITY_SAMPLE_LIMIT = 1000;
@@ -96,8 +96,8 @@ export function evolveReliability(book: ReliabilityBook, event: JarvisEvent): Re
 
 function opened(book: ReliabilityBook, event: JarvisEventOf<'IncidentOpened'>): void {
   if (book.open.has(event.correlationId)) return;
-  const faultAtMs = Date.parse(event.data.faultAt);
-  const mttdMs = Math.max(0, Date.parse(event.time) - faultAtMs);
+  const faultAtMs = instantMs(event.data.faultAt);
+  const mttdMs = Math.max(0, instantMs(event.time) - faultAtMs);
   book.open.set(event.correlationId, { check: event.data.check, faultAtMs, mttdMs, personStepped: false, escalated: false, actions: [] });
   book.cases.detected += 1;
   sample(book.mttdMsByCheck, event.data.check, mttdMs);
@@ -114,7 +114,7 @@ function actionEnded(book: ReliabilityBook, event: JarvisEventOf<'ActionSucceede
   if (event.type === 'ActionSucceeded') tally.succeeded += 1;
   else tally.failed += 1;
   book.actions.set(action, tally);
-  const atMs = Date.parse(event.time);
+  const atMs = instantMs(event.time);
   book.recentActions.push({ atMs, action });
   pruneRecentActions(book.recentActions, atMs - RECENT_ACTIONS_MS);
   const open = book.open.get(event.correlationId);
@@ -144,7 +144,7 @@ function resolved(book: ReliabilityBook, event: JarvisEventOf<'IncidentResolved'
   if (resolution === 'remediated') {
     book.cases.remediated += 1;
     if (!open.personStepped) book.cases.remediatedAlone += 1;
-    const mttrMs = Date.parse(event.time) - open.faultAtMs;
+    const mttrMs = instantMs(event.time) - open.faultAtMs;
     sample(book.mttrMsByCheck, open.check, mttrMs);
     for (const action of open.actions) sample(book.mttrMsByAction, action, mttrMs);
   } else if (resolution === 'recovered') book.cases.recovered += 1;
