@@ -1,8 +1,9 @@
 import { randomUUID } from 'node:crypto';
-import { AckPolicy, DeliverPolicy, jetstream, jetstreamManager, type ConsumerInfo, type JetStreamClient, type JetStreamManager } from '@nats-io/jetstream';
+import { AckPolicy, DeliverPolicy, jetstream, jetstreamManager, type ConsumerInfo, type JetStreamClient, type JetStreamManager, type JsMsg } from '@nats-io/jetstream';
 import { nanos, PermissionViolationError, type MsgHdrs, type NatsConnection } from '@nats-io/transport-node';
 import type { ChainRecord } from '@jarvis/audit-chain';
 import { EVENT_TYPE_HEADER } from '@jarvis/event-log';
+import { deliveryPosition } from './delivery-position.js';
 
 const MSG_ID_HEADER = 'Nats-Msg-Id';
 
@@ -86,9 +87,10 @@ async function* consumeReader(js: JetStreamClient, stream: string, reader: Consu
   let batch: StoredMessage[] = [];
   try {
     for await (const msg of messages) {
-      if (msg.seq > to) break;
-      batch.push(msg);
-      if (msg.seq === to || msg.info.pending === 0) break;
+      const { seq, pending } = deliveryPosition(replyOf(msg)) ?? { seq: msg.seq, pending: msg.info.pending };
+      if (seq > to) break;
+      batch.push(new DeliveredMessage(msg, seq));
+      if (seq === to || pending === 0) break;
       if (batch.length === PULL_BATCH) {
         yield batch;
         batch = [];
@@ -97,6 +99,32 @@ async function* consumeReader(js: JetStreamClient, stream: string, reader: Consu
     if (batch.length > 0) yield batch;
   } finally {
     await messages.close().catch(() => undefined);
+  }
+}
+
+/** The delivery's reply subject: the client's message holds it though its type does not say so; '' leaves the position to `info`. */
+function replyOf(msg: JsMsg): string {
+  const reply = (msg as { reply?: unknown }).reply;
+  return typeof reply === 'string' ? reply : '';
+}
+
+/** A delivery as a stored message, its sequence read once; headers are decoded only if asked for. */
+class DeliveredMessage implements StoredMessage {
+  constructor(
+    private readonly msg: JsMsg,
+    readonly seq: number,
+  ) {}
+
+  get subject(): string {
+    return this.msg.subject;
+  }
+
+  get data(): Uint8Array {
+    return this.msg.data;
+  }
+
+  get headers(): MsgHdrs | undefined {
+    return this.msg.headers;
   }
 }
 

@@ -4,10 +4,10 @@ import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
-import { jetstreamManager } from '@nats-io/jetstream';
+import { AckPolicy, jetstream, jetstreamManager } from '@nats-io/jetstream';
 import { connect, type NatsConnection } from '@nats-io/transport-node';
 import type { ChainRecord } from '@jarvis/audit-chain';
-import { chainRecordOf, readRawBySequence, readRawRange, readStoredBatches, type StoredMessage } from '@jarvis/audit-store';
+import { chainRecordOf, deliveryPosition, readRawBySequence, readRawRange, readStoredBatches, type StoredMessage } from '@jarvis/audit-store';
 import { EVENT_STREAM_NAME } from '@jarvis/contracts';
 import { JetStreamEventLog } from '@jarvis/event-log';
 import { incidentOpened } from '../support/event-fixtures.js';
@@ -101,6 +101,20 @@ describe('the audit commands read the event stream with a consumer, or by sequen
       assert.deepEqual(await collect(flattened(readStoredBatches(connection, EVENT_STREAM_NAME, from, to), sizes)), expected.slice(from - 1, to));
       assert.ok(sizes.every((size) => size > 0 && size <= 512), `batch sizes ${sizes.join(',')}`);
     }
+  });
+
+  it('reads where each delivery sits from its reply subject, as the client would: the replay never needs the client parse', async () => {
+    const jsm = await jetstreamManager(writer);
+    await jsm.consumers.add(EVENT_STREAM_NAME, { name: 'position-check', ack_policy: AckPolicy.None });
+    const messages = await (await jetstream(writer).consumers.get(EVENT_STREAM_NAME, 'position-check')).fetch({ max_messages: 50 });
+    let seen = 0;
+    for await (const msg of messages) {
+      const reply = (msg as unknown as { reply: string }).reply;
+      assert.deepEqual(deliveryPosition(reply), { seq: msg.info.streamSequence, pending: msg.info.pending }, reply);
+      seen += 1;
+    }
+    assert.equal(seen, 50);
+    await jsm.consumers.delete(EVENT_STREAM_NAME, 'position-check');
   });
 
   it('stops at the end of the range given, though more is stored after it', async () => {
