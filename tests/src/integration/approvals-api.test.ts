@@ -20,7 +20,7 @@ import { EventReader, timeline } from '../support/event-reader.js';
 import { runJarvisCli } from '../support/jarvis-cli.js';
 import { JARVIS_BIN, REPO_ROOT } from '../support/jarvis-harness.js';
 import { startNats, type NatsHarness } from '../support/nats-harness.js';
-import { freePort, killAllTracked, spawnTracked, waitFor, type TrackedProcess } from '../support/processes.js';
+import { exitWithin, freePort, killAllTracked, spawnTracked, waitFor, type TrackedProcess } from '../support/processes.js';
 
 /**
  * The approval edge against real parts: a nats-server, and policy, audit and gateway in one `jarvis start`. The test
@@ -244,7 +244,7 @@ describe('approvals over the HTTP API and the jarvis command', { timeout: 180_00
       logFile: join(dir, 'loose-gateway.log'),
       cwd: REPO_ROOT,
     });
-    const code = await Promise.race([gateway.exited(), new Promise<'running'>((resolve) => setTimeout(() => resolve('running'), 30_000).unref())]);
+    const code = await exitWithin(gateway, 30_000);
     await gateway.stop('SIGTERM');
     assert.equal(code, 2, gateway.log());
     assert.match(gateway.log(), new RegExp(`jarvis: ${join(loose, 'api-token')}: mode 0644 lets group or others use it; it must be 0600`));

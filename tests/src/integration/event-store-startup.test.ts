@@ -10,7 +10,7 @@ import { eventStreamConfig, JetStreamEventLog } from '@jarvis/event-log';
 import { callRpc } from '../support/jarvis-rpc.js';
 import { JARVIS_BIN, REPO_ROOT } from '../support/jarvis-harness.js';
 import { startNats } from '../support/nats-harness.js';
-import { freePort, killAllTracked, spawnTracked, waitFor, type TrackedProcess } from '../support/processes.js';
+import { exitWithin, freePort, killAllTracked, spawnTracked, waitFor, type TrackedProcess } from '../support/processes.js';
 import { incidentOpened } from '../support/event-fixtures.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'jarvis-store-'));
@@ -73,7 +73,7 @@ describe('jarvis start and the event store', { timeout: 180_000 }, () => {
       const jsm = await jetstreamManager(nc);
       await jsm.streams.add({ name: EVENT_STREAM_NAME, subjects: ['jarvis.events.>'], storage: StorageType.Memory, retention: RetentionPolicy.Limits, duplicate_window: nanos(120_000) });
       const proc = launch(nats.url);
-      const code = await Promise.race([proc.exited(), new Promise<'running'>((resolve) => setTimeout(() => resolve('running'), 30_000))]);
+      const code = await exitWithin(proc, 30_000);
       if (code === 'running') await proc.kill9();
       assert.equal(code, 2, proc.log());
       assert.match(proc.log(), /jarvis: event store: stream JARVIS_EVENTS is not configured as Jarvis needs:\n {2}- storage is memory, must be file/);

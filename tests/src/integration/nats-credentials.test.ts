@@ -8,7 +8,7 @@ import { createAccount, createOperator, createUser, defaultNatsLimits, encodeAcc
 import { connect } from '@nats-io/transport-node';
 import { natsClientOptionsFrom } from '@jarvis/service-kit';
 import { JARVIS_BIN, REPO_ROOT } from '../support/jarvis-harness.js';
-import { freePort, killAllTracked, spawnTracked, waitFor, type TrackedProcess } from '../support/processes.js';
+import { exitWithin, freePort, killAllTracked, spawnTracked, waitFor, type TrackedProcess } from '../support/processes.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'jarvis-nats-credentials-'));
 const path = (name: string) => join(dir, name);
@@ -101,7 +101,7 @@ describe('NATS credentials and TLS against real nats-servers', { timeout: 180_00
       logFile: path('jarvis-refused.log'),
       cwd: REPO_ROOT,
     });
-    const code = await Promise.race([refused.exited(), new Promise<'running'>((resolve) => setTimeout(() => resolve('running'), 30_000))]);
+    const code = await exitWithin(refused, 30_000);
     if (code === 'running') await refused.kill9();
     assert.equal(code, 2, refused.log());
     assert.match(refused.log(), /jarvis: NATS_URL: cannot connect to nats:\/\/127\.0\.0\.1:\d+ as user gateway \(.*[Aa]uthorization/);
