@@ -62,7 +62,13 @@ export class AuditCheckpointer {
    */
   async stop(): Promise<void> {
     this.stopping.abort();
-    await Promise.race([this.loop, sleep(STOP_WAIT_MS)]);
+    // The wait's timer goes with the answer: left running, it would keep the process alive 2 s after a clean stop.
+    const waited = new AbortController();
+    try {
+      await Promise.race([this.loop, sleep(STOP_WAIT_MS, undefined, { signal: waited.signal })]);
+    } finally {
+      waited.abort();
+    }
   }
 
   private async run(): Promise<void> {
