@@ -1,11 +1,10 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import type { JarvisEvent, JarvisEventOf } from '@jarvis/contracts';
+import type { JarvisEventOf } from '@jarvis/contracts';
 import type { ContainerListing, ContainerRuntime, ContainerSnapshot } from '@jarvis/registry';
-import type { ProcessorHost } from '@jarvis/service-kit';
 import { ContainerObserver } from './container-observer.js';
-import { evolveMonitor, initialMonitorState, type MonitorState } from './monitor-state.js';
 import { ProbeResultRecorder } from './probe-result-recorder.js';
+import { recordingMonitorHost } from './recording-host.test-support.js';
 import { TargetLocks } from './target-locks.js';
 
 const NOW = new Date('2025-03-01T12:00:00.000Z');
@@ -43,19 +42,7 @@ class ScriptedEngine implements ContainerRuntime {
 
 function given(snapshot: ContainerSnapshot) {
   const engine = new ScriptedEngine(snapshot);
-  const recorded: JarvisEvent[] = [];
-  let state = initialMonitorState();
-  const host = {
-    state: () => state,
-    record: (event: JarvisEvent) => {
-      recorded.push(event);
-      state = evolveMonitor(state, event);
-      return Promise.resolve();
-    },
-    recordInOrder: async (events: JarvisEvent[]) => {
-      for (const event of events) await host.record(event);
-    },
-  } as unknown as ProcessorHost<MonitorState>;
+  const { host, recorded } = recordingMonitorHost();
   const recorder = new ProbeResultRecorder(host, { redetectAfterMs: 30_000, restateStopAfterMs: 3_600_000 });
   const observer = new ContainerObserver(engine, host, new TargetLocks(), recorder, () => NOW);
   const detections = () => recorded.filter((e): e is JarvisEventOf<'DetectionRecorded'> => e.type === 'DetectionRecorded').map((e) => e.data);

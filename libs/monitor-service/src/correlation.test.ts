@@ -4,12 +4,12 @@ import { createEvent, decodeEvent, encodeEvent, newId, parseTargetKey, type Jarv
 import { decodeSnapshot, encodeSnapshot, type HandlerContext } from '@jarvis/event-log';
 import { DEFAULT_INCIDENT_BOOK_LIMITS, emptyReliabilityBook, evolveReliability, openIncidentsOf, remediationOrder, type IncidentRecord } from '@jarvis/incidents';
 import { TargetDependencyGraph, type RemediationAction, type TargetDependency } from '@jarvis/registry';
-import type { ProcessorHost } from '@jarvis/service-kit';
 import { CONSEQUENCE_UNRECOVERED } from './case-events.js';
 import { ConsequenceRecorder } from './consequence-recorder.js';
 import { MonitorProcessor } from './monitor.processor.js';
 import { evolveMonitor, initialMonitorState, type MonitorState } from './monitor-state.js';
 import { ProbeResultRecorder } from './probe-result-recorder.js';
+import { recordingMonitorHost } from './recording-host.test-support.js';
 import { TargetLocks } from './target-locks.js';
 
 const T0 = Date.parse('2026-11-29T05:00:00.000Z');
@@ -55,21 +55,13 @@ const VERIFIED_FIX: RemediationAction = {
 function given() {
   const graph = TargetDependencyGraph.of(EDGES);
   assert.ok(graph.ok);
-  const recorded: JarvisEvent[] = [];
-  let state = initialMonitorState();
-  const host = {
-    state: () => state,
-    record: (event: JarvisEvent) => {
+  const { host, recorded } = recordingMonitorHost({
+    inspect: (event) => {
       const decoded = decodeEvent(encodeEvent(event));
       assert.ok(decoded.ok, `${event.type} is invalid: ${decoded.ok ? '' : decoded.errors.join('; ')}`);
-      recorded.push(event);
-      state = evolveMonitor(state, event);
-      return Promise.resolve();
     },
-    recordInOrder: async (events: JarvisEvent[]) => {
-      for (const event of events) await host.record(event);
-    },
-  } as unknown as ProcessorHost<MonitorState>;
+  });
+  const state = () => host.state();
   const locks = new TargetLocks();
   const recorder = new ProbeResultRecorder(host, { redetectAfterMs: 30_000, restateStopAfterMs: 3_600_000 }, new ConsequenceRecorder(host, graph.graph, GRACE_MS), locks);
   const observe = (key: string, status: 'failed' | 'ok', seconds: number, reason = `${key} ${status}`) =>
@@ -77,9 +69,9 @@ function given() {
   /** A check of a target with several (a Caddy's). */
   const observeCheck = (key: string, check: string, status: 'failed' | 'ok', seconds: number) =>
     recorder.record({ target: ref(key), result: { check, status, reason: `${check} ${status}`, faultAt: at(seconds).toISOString() }, eventDriven: false, removed: false, now: at(seconds) });
-  const open = () => [DDCLIENT, DNS, TLS, OTHER_TLS, CADDY].flatMap((key) => openIncidentsOf(state.incidents, key));
+  const open = () => [DDCLIENT, DNS, TLS, OTHER_TLS, CADDY].flatMap((key) => openIncidentsOf(state().incidents, key));
   const incidentOf = (key: string): IncidentRecord => {
-    const [incident] = openIncidentsOf(state.incidents, key);
+    const [incident] = openIncidentsOf(state().incidents, key);
     assert.ok(incident, `${key} has no open incident`);
     return incident;
   };
@@ -111,10 +103,10 @@ function given() {
     const succeeded = createEvent({ ...fields, id: newId(), type: 'ActionSucceeded', data: { target: ref(DDCLIENT), decisionId, action: VERIFIED_FIX.name, result: 'updated', details: {}, durationMs: 10 } });
     await host.record(succeeded);
     const processor = new MonitorProcessor(new Map([[VERIFIED_FIX.name, VERIFIED_FIX]]), locks, DEFAULT_INCIDENT_BOOK_LIMITS, 10_000);
-    const ctx = { state: () => state, now: () => at(seconds + 1), emit: (event: JarvisEvent) => host.record(event), trace: undefined, redeliveries: 0, inProgress: () => undefined };
+    const ctx = { state, now: () => at(seconds + 1), emit: (event: JarvisEvent) => host.record(event), trace: undefined, redeliveries: 0, inProgress: () => undefined };
     await processor.handle(succeeded, ctx as unknown as HandlerContext<MonitorState>);
   };
-  return { recorded, state: () => state, record: (event: JarvisEvent) => host.record(event), observe, observeCheck, open, incidentOf, ofType, verifyRootAction, rootActionSucceeds };
+  return { recorded, state, record: (event: JarvisEvent) => host.record(event), observe, observeCheck, open, incidentOf, ofType, verifyRootAction, rootActionSucceeds };
 }
 
 describe('correlation: one incident rooted at the deepest failing dependency', () => {

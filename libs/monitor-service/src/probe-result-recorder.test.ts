@@ -1,10 +1,9 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { createEvent, derivedId, type JarvisEvent, type TargetRef } from '@jarvis/contracts';
+import { createEvent, derivedId, type TargetRef } from '@jarvis/contracts';
 import type { CheckResult } from '@jarvis/registry';
-import type { ProcessorHost } from '@jarvis/service-kit';
-import { evolveMonitor, initialMonitorState, type MonitorState } from './monitor-state.js';
 import { ProbeResultRecorder } from './probe-result-recorder.js';
+import { recordingMonitorHost } from './recording-host.test-support.js';
 
 const T0 = Date.parse('2026-11-29T05:00:00.000Z');
 const at = (offsetMs: number) => new Date(T0 + offsetMs);
@@ -13,25 +12,13 @@ const FULL: CheckResult = { check: 'disk_usage', status: 'failed', reason: '62.5
 
 /** The monitor's recorder over a host that stores what it is given, with one disk incident resolved at `resolvedMs`. */
 function givenResolvedAt(resolvedMs: number) {
-  const recorded: JarvisEvent[] = [];
-  let state = initialMonitorState();
-  const host = {
-    state: () => state,
-    record: (event: JarvisEvent) => {
-      recorded.push(event);
-      state = evolveMonitor(state, event);
-      return Promise.resolve();
-    },
-    recordInOrder: async (events: JarvisEvent[]) => {
-      for (const event of events) await host.record(event);
-    },
-  } as unknown as ProcessorHost<MonitorState>;
   const incidentId = derivedId('incident', 'disk');
   const envelope = { source: 'monitor' as const, subject: 'disk:/srv', correlationId: incidentId, causationId: null };
-  for (const event of [
+  const seed = [
     createEvent({ ...envelope, id: derivedId('opened'), type: 'IncidentOpened', time: at(-5000).toISOString(), data: { target: DISK, check: 'disk_usage', detectionId: derivedId('detection'), faultAt: at(-5000).toISOString(), summary: 'full' } }),
     createEvent({ ...envelope, id: derivedId('resolved'), type: 'IncidentResolved', time: at(resolvedMs).toISOString(), data: { target: DISK, resolution: 'remediated', reason: 'cleaned and verified' } }),
-  ]) state = evolveMonitor(state, event);
+  ];
+  const { host, recorded } = recordingMonitorHost({ seed });
   const recorder = new ProbeResultRecorder(host, { redetectAfterMs: 30_000, restateStopAfterMs: 3_600_000 });
   return { recorder, opened: () => recorded.filter((e) => e.type === 'IncidentOpened') };
 }
