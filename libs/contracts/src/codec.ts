@@ -1,8 +1,8 @@
-import { EVENT_CATALOG, isEventType, type EventData, type EventType } from './catalog.js';
+import { EVENT_CATALOG, EVENT_TYPES, isEventType, type EventData, type EventType } from './catalog.js';
 import { EnvelopeFields, type JarvisEvent, type JarvisEventOf } from './envelope.js';
-import type { ServiceName } from './services.js';
+import { SERVICE_NAMES, type ServiceName } from './services.js';
 import { upcast } from './upcasters.js';
-import { definitelyValid, validateCompiled } from './compiled-validation.js';
+import { adoptedInPlace, definitelyValid, validateCompiled } from './compiled-validation.js';
 import { validatePlain, type Validated } from './validation.js';
 
 export type NewEvent<T extends EventType> = {
@@ -23,8 +23,24 @@ export function createEvent<T extends EventType>(spec: NewEvent<T>): JarvisEvent
 
 /** Every event, created or decoded, has its fields in this one order: one shape for the engine, one for the eye. */
 function frozenEvent(fields: Omit<EnvelopeFields, 'version'>, data: object, version: number): JarvisEvent {
-  const { id, type, source, time, subject, correlationId, causationId } = fields;
-  return Object.freeze({ id, type, source, time, subject, correlationId, causationId, version, data: Object.freeze({ ...data }) }) as unknown as JarvisEvent;
+  return eventOf(fields, Object.freeze({ ...data }), version);
+}
+
+function eventOf(fields: Omit<EnvelopeFields, 'version'>, frozenData: object, version: number): JarvisEvent {
+  const { id, time, subject, correlationId, causationId } = fields;
+  const type = shared(fields.type);
+  const source = shared(fields.source);
+  return Object.freeze({ id, type, source, time, subject, correlationId, causationId, version, data: frozenData }) as unknown as JarvisEvent;
+}
+
+/**
+ * The catalog's own strings for an event's type and source: a decoded event otherwise holds copies of its own, and
+ * the incident timelines keep one per event for a week.
+ */
+const SHARED_NAMES = new Map<string, string>([...EVENT_TYPES, ...SERVICE_NAMES].map((name) => [name, name]));
+
+function shared<T extends string>(name: T): T {
+  return (SHARED_NAMES.get(name) as T | undefined) ?? name;
 }
 
 const encoder = new TextEncoder();
@@ -51,7 +67,20 @@ export function decodeEvent(raw: Uint8Array | string): Validated<JarvisEvent> {
   }
   // Copying such a key later would set a prototype instead of a field: refuse the message rather than clean it.
   if (prototypeKey) return { ok: false, errors: ['(root): a "__proto__" key is not allowed anywhere in an event'] };
-  return validateEvent(plain);
+  const adopted = adoptedEvent(plain);
+  return adopted === undefined ? validateEvent(plain) : { ok: true, value: adopted };
+}
+
+/**
+ * The parsed value made the event itself, when the fast path is sure of all of it at the current schema version: the
+ * same event `validateEvent` builds, without copying the payload twice. A replay decodes a million of them.
+ */
+function adoptedEvent(plain: unknown): JarvisEvent | undefined {
+  if (!adoptedInPlace(EnvelopeFields, plain, 'data')) return undefined;
+  const fields = plain as EnvelopeFields & { data: unknown };
+  if (!isEventType(fields.type) || fields.version !== EVENT_CATALOG[fields.type].version) return undefined;
+  if (!adoptedInPlace(EVENT_CATALOG[fields.type].payload as new () => object, fields.data)) return undefined;
+  return eventOf(fields, Object.freeze(fields.data as object), fields.version);
 }
 
 /**

@@ -1,16 +1,26 @@
 import { isCanonicalInstant, isCanonicalUuid } from './canonical-forms.js';
 import type { ClassPlan, ConstraintCheck, PropertyPlan } from './compiled-plan.js';
-import { copyPlain, UNSURE } from './plain-copy.js';
+import { copiesWhole, copyPlain, UNSURE } from './plain-copy.js';
 
-/** A class plan as two functions written for it, straight-line code with one shape per class for the engine to optimise. */
+/** A class plan as functions written for it, straight-line code with one shape per class for the engine to optimise. */
 export type CompiledClass = {
   /** What `plainToInstance` makes of `plain`: a new instance, every key copied in order, nested classes built; or UNSURE. */
   build(plain: unknown, ignoredKey?: string): unknown;
   /** class-validator's verdict on an instance `build` made, without collecting errors: false means "not sure". */
   check(instance: object): boolean;
+  /**
+   * `build` and `check` together, judged in place instead of on a copy: true when both would say yes and every field
+   * `build` copies would equal the value's own. False too for a class whose rules might read its prototype.
+   */
+  accepts(plain: unknown, ignoredKey?: string): boolean;
+  /**
+   * `accepts`, for a value its caller owns (fresh from `JSON.parse`), whose nested values are then replaced by the
+   * instances `build` makes of them: it then holds what the instance would, under the plain prototype. On false, untouched.
+   */
+  adopt(owned: unknown, ignoredKey?: string): boolean;
 };
 
-type Factory = (refs: readonly unknown[], unsure: typeof UNSURE, copy: typeof copyPlain, passes: typeof passesCheck) => CompiledClass;
+type Factory = (refs: readonly unknown[], unsure: typeof UNSURE, copy: typeof copyPlain, passes: typeof passesCheck, whole: typeof copiesWhole) => CompiledClass;
 
 const compiled = new WeakMap<ClassPlan, CompiledClass>();
 
@@ -38,9 +48,23 @@ class Source {
 
 function generate(plan: ClassPlan): CompiledClass {
   const source = new Source();
-  const body = `"use strict"; return { build: ${buildSource(plan, source)}, check: ${checkSource(plan, source)} };`;
-  const factory = new Function('r', 'UNSURE', 'copyPlain', 'passes', body) as Factory;
-  return factory(source.refs, UNSURE, copyPlain, passesCheck);
+  const accepts = readsOnlyOwnFields(plan) ? `const checkInPlace = ${checkSource(plan, source, 'inPlace')};\n  const accepts = ${acceptsSource(plan, source)};` : 'const accepts = () => false;';
+  const body = `"use strict";
+  ${accepts}
+  return { build: ${buildSource(plan, source)}, check: ${checkSource(plan, source, 'built')}, accepts, adopt: ${adoptSource(plan, source)} };`;
+  const factory = new Function('r', 'UNSURE', 'copyPlain', 'passes', 'copiesWhole', body) as Factory;
+  return factory(source.refs, UNSURE, copyPlain, passesCheck, copiesWhole);
+}
+
+/**
+ * Rules are handed the object they judge: checked in place, that is the plain value instead of the instance. Only a
+ * class whose prototypes, its nested classes' too, hold nothing but constructors gives its rules nothing more.
+ */
+function readsOnlyOwnFields(plan: ClassPlan): boolean {
+  for (let proto: object | null = plan.cls.prototype as object; proto !== null && proto !== Object.prototype; proto = Object.getPrototypeOf(proto)) {
+    if (Reflect.ownKeys(proto).some((key) => key !== 'constructor')) return false;
+  }
+  return plan.ordered.every((property) => property.nested === undefined || readsOnlyOwnFields(property.nested));
 }
 
 function buildSource(plan: ClassPlan, source: Source): string {
@@ -69,9 +93,46 @@ function buildSource(plan: ClassPlan, source: Source): string {
   }`;
 }
 
-function checkSource(plan: ClassPlan, source: Source): string {
+/** The keys `build` would take, each value one it would copy whole and nested values accepted in turn; then the rules, in place. */
+function acceptsSource(plan: ClassPlan, source: Source): string {
+  const cases = plan.ordered.map((property) => {
+    const key = JSON.stringify(property.name);
+    const judged = property.nested ? `${source.ref(compiledClassOf(property.nested))}.accepts(plain[${key}])` : `copiesWhole(plain[${key}], 1)`;
+    return `case ${key}: if (!${judged}) return false; break;`;
+  });
+  return `function accepts(plain, ignoredKey) {
+    if (typeof plain !== 'object' || plain === null || Object.getPrototypeOf(plain) !== Object.prototype) return false;
+    const keys = Object.keys(plain);
+    for (let i = 0; i < keys.length; i += 1) {
+      const key = keys[i];
+      if (key === ignoredKey) continue;
+      switch (key) {
+        ${cases.join('\n        ')}
+        default: return false;
+      }
+    }
+    return checkInPlace(plain);
+  }`;
+}
+
+/** Nested values are replaced only once the whole value is accepted, so a refused one is left as it was. */
+function adoptSource(plan: ClassPlan, source: Source): string {
+  const replacements = plan.ordered.flatMap((property) => {
+    if (!property.nested) return [];
+    const key = JSON.stringify(property.name);
+    return [`if (owned[${key}] !== undefined) owned[${key}] = ${source.ref(compiledClassOf(property.nested))}.build(owned[${key}]);`];
+  });
+  return `function adopt(owned, ignoredKey) {
+    if (!accepts(owned, ignoredKey)) return false;
+    ${replacements.join('\n    ')}
+    return true;
+  }`;
+}
+
+/** `inPlace`: the object judged is the plain value itself, its nested values already accepted in place. */
+function checkSource(plan: ClassPlan, source: Source, mode: 'built' | 'inPlace'): string {
   const targetName = JSON.stringify(plan.targetName);
-  const properties = plan.ordered.map((property) => propertySource(property, targetName, source));
+  const properties = plan.ordered.map((property) => propertySource(property, targetName, source, mode));
   return `function check(instance) {
     let value;
     ${properties.join('\n    ')}
@@ -80,9 +141,11 @@ function checkSource(plan: ClassPlan, source: Source): string {
 }
 
 /** The property's rules, skipped as a whole when one of its conditions (`@IsOptional`, `@ValidateIf`) is false. */
-function propertySource(property: PropertyPlan, targetName: string, source: Source): string {
+function propertySource(property: PropertyPlan, targetName: string, source: Source, mode: 'built' | 'inPlace'): string {
   const tests = property.checks.map((check) => checkTestSource(check, targetName, source));
-  if (property.nested) {
+  if (property.nested && mode === 'inPlace') {
+    tests.push(`if (!(typeof value === 'object' && value !== null)) return false;`);
+  } else if (property.nested) {
     const nested = property.nested;
     // class-validator validates a nested value against its own constructor's rules: only an instance built here is sure.
     tests.push(`if (!(typeof value === 'object' && value !== null && Object.getPrototypeOf(value) === ${source.ref(nested.cls)}.prototype && ${source.ref(compiledClassOf(nested))}.check(value))) return false;`);

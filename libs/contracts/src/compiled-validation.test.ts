@@ -6,7 +6,7 @@ import { ArrayMaxSize, IsIn, IsInt, IsOptional, IsString, IsUUID, MaxLength, Min
 import { EVENT_CATALOG, EVENT_TYPES, isEventType, type EventType } from './catalog.js';
 import { createEvent, decodeEvent, validateEvent, type NewEvent } from './codec.js';
 import { planOf } from './compiled-plan.js';
-import { definitelyValid, validateCompiled } from './compiled-validation.js';
+import { adoptedInPlace, definitelyValid, validateCompiled } from './compiled-validation.js';
 import { EnvelopeFields, type JarvisEvent } from './envelope.js';
 import { ENVELOPE_SAMPLE, PAYLOAD_SAMPLES } from './event-samples.test-support.js';
 import { EDGE_VALUES, EXTRA_KEYS, holdersOf, mutate, seededRandom, setOwn, slotsOf } from './value-mutations.test-support.js';
@@ -15,7 +15,7 @@ import { upcast } from './upcasters.js';
 import { validatePlain, type Validated } from './validation.js';
 
 type Constructor = new () => object;
-type Tally = { cases: number; slowAccepted: number; fastAccepted: number; slowThrew: number };
+type Tally = { cases: number; slowAccepted: number; fastAccepted: number; adopted: number; slowThrew: number };
 
 const MUTATIONS_PER_TYPE = 400;
 const REMOVED = Symbol('removed');
@@ -25,7 +25,10 @@ function jsonCopy<T>(value: T): T {
   return JSON.parse(JSON.stringify(value)) as T;
 }
 
-/** Fast acceptance must imply class-validator's, with a value equal in every respect, key order included. */
+/**
+ * Fast acceptance must imply class-validator's, with a value equal in every respect, key order included; so must
+ * adoption in place (last, as it changes the value), which leaves a value it refuses untouched.
+ */
 function compare(cls: Constructor, value: unknown, tally: Tally, label: string): void {
   const fast = definitelyValid(cls, value);
   let slow: ReturnType<typeof validatePlain> | undefined;
@@ -36,6 +39,7 @@ function compare(cls: Constructor, value: unknown, tally: Tally, label: string):
   }
   tally.cases += 1;
   if (slow?.ok) tally.slowAccepted += 1;
+  compareAdoption(cls, value, slow, tally, label);
   if (fast === undefined) return;
   tally.fastAccepted += 1;
   assert.ok(slow?.ok, `${label}: the fast path accepted what class-validator refuses: ${describeValue(value)}`);
@@ -43,12 +47,25 @@ function compare(cls: Constructor, value: unknown, tally: Tally, label: string):
   assert.equal(JSON.stringify(fast), JSON.stringify(slow.value), `${label}: different encoding`);
 }
 
+function compareAdoption(cls: Constructor, value: unknown, slow: Validated<object> | undefined, tally: Tally, label: string): void {
+  const before = inspect(value, { depth: Infinity, showHidden: true });
+  if (!adoptedInPlace(cls, value)) {
+    assert.equal(inspect(value, { depth: Infinity, showHidden: true }), before, `${label}: a value refused in place was changed`);
+    return;
+  }
+  tally.adopted += 1;
+  assert.ok(slow?.ok, `${label}: adoption accepted what class-validator refuses: ${before}`);
+  assert.equal(Object.getPrototypeOf(value), Object.prototype);
+  assert.deepStrictEqual({ ...(value as object) }, { ...slow.value }, `${label}: adopted ${before} differs from the instance`);
+  assert.equal(JSON.stringify(value), JSON.stringify(slow.value), `${label}: different encoding`);
+}
+
 function describeValue(value: unknown): string {
   return inspect(value, { depth: 4, breakLength: Infinity }).slice(0, 400);
 }
 
 function newTally(): Tally {
-  return { cases: 0, slowAccepted: 0, fastAccepted: 0, slowThrew: 0 };
+  return { cases: 0, slowAccepted: 0, fastAccepted: 0, adopted: 0, slowThrew: 0 };
 }
 
 describe('definitelyValid: the compiled fast path against class-validator', () => {
@@ -62,10 +79,17 @@ describe('definitelyValid: the compiled fast path against class-validator', () =
       assert.ok(fast !== undefined, `${type}: the fast path does not accept its valid sample`);
       assert.deepStrictEqual(fast, slow.value);
       assert.ok(fast instanceof cls && (fast as { target: unknown }).target instanceof TargetRef);
+      const owned = jsonCopy(sample);
+      assert.ok(adoptedInPlace(cls, owned), `${type}: its valid sample is not adopted in place`);
+      assert.deepStrictEqual({ ...owned }, { ...slow.value });
+      assert.ok((owned as { target: unknown }).target instanceof TargetRef, 'the nested value is replaced by the instance class-transformer builds');
     }
     const envelope = validatePlain(EnvelopeFields, jsonCopy(ENVELOPE_SAMPLE));
     assert.ok(envelope.ok);
     assert.deepStrictEqual(definitelyValid(EnvelopeFields, jsonCopy(ENVELOPE_SAMPLE)), envelope.value);
+    const owned = { ...jsonCopy(ENVELOPE_SAMPLE), data: { anything: [1] } };
+    assert.ok(adoptedInPlace(EnvelopeFields, owned, 'data'));
+    assert.ok(!adoptedInPlace(EnvelopeFields, owned), 'data is an unknown key unless ignored');
   });
 
   it('accepts class instances as publishers pass them (a TargetRef inside the data)', () => {
@@ -88,7 +112,7 @@ describe('definitelyValid: the compiled fast path against class-validator', () =
       t.diagnostic(JSON.stringify(tally));
       // The mutations must hit both sides, or the comparison proves nothing.
       assert.ok(tally.slowAccepted > 0 && tally.slowAccepted < tally.cases / 2, `${type}: ${JSON.stringify(tally)}`);
-      assert.ok(tally.fastAccepted > 0, `${type}: the fast path accepted no valid mutation: ${JSON.stringify(tally)}`);
+      assert.ok(tally.fastAccepted > 0 && tally.adopted > 0, `${type}: the fast path accepted no valid mutation: ${JSON.stringify(tally)}`);
     });
   }
 
@@ -111,7 +135,7 @@ describe('definitelyValid: the compiled fast path against class-validator', () =
       }
     }
     t.diagnostic(JSON.stringify(tally));
-    assert.ok(tally.slowAccepted > 0 && tally.fastAccepted > 0, JSON.stringify(tally));
+    assert.ok(tally.slowAccepted > 0 && tally.fastAccepted > 0 && tally.adopted > 0, JSON.stringify(tally));
   });
 
   it('agrees on every extra key, prototype-looking ones included, added to each object of each sample', (t) => {
@@ -131,7 +155,7 @@ describe('definitelyValid: the compiled fast path against class-validator', () =
     }
     t.diagnostic(JSON.stringify(tally));
     // Keys added inside params and details are valid: some extra keys must be accepted, or nothing was compared.
-    assert.ok(tally.slowAccepted > 0 && tally.fastAccepted > 0, JSON.stringify(tally));
+    assert.ok(tally.slowAccepted > 0 && tally.fastAccepted > 0 && tally.adopted > 0, JSON.stringify(tally));
   });
 
   it('never accepts a mutated envelope that class-validator refuses, nor builds a different value', (t) => {
@@ -141,7 +165,7 @@ describe('definitelyValid: the compiled fast path against class-validator', () =
     for (let i = 0; i < ENVELOPE_MUTATIONS; i++) compare(EnvelopeFields, mutate(i % 2 ? ENVELOPE_SAMPLE : withCause, random), tally, `envelope #${i}`);
     t.diagnostic(JSON.stringify(tally));
     assert.ok(tally.slowAccepted > 0 && tally.slowAccepted < tally.cases / 2, JSON.stringify(tally));
-    assert.ok(tally.fastAccepted > 0, JSON.stringify(tally));
+    assert.ok(tally.fastAccepted > 0 && tally.adopted > 0, JSON.stringify(tally));
   });
 });
 
@@ -285,7 +309,39 @@ describe('validateEvent against class-validator alone', () => {
     t.diagnostic(JSON.stringify({ cases, accepted }));
     assert.ok(accepted > cases / 10 && accepted < cases / 2, JSON.stringify({ cases, accepted }));
   });
+
+  it('decodes, adopting the parsed value where it can, exactly as class-validator alone reads the same text', (t) => {
+    const random = seededRandom('decoded events');
+    let accepted = 0;
+    let cases = 0;
+    for (const type of EVENT_TYPES) {
+      const current = { ...ENVELOPE_SAMPLE, type, version: EVENT_CATALOG[type].version, data: PAYLOAD_SAMPLES[type] };
+      for (let i = 0; i < 200; i++) {
+        const text = jsonOrUndefined(mutate(current, random));
+        // A "__proto__" key is refused before anything else, as its own test shows.
+        if (text === undefined || text.includes('__proto__')) continue;
+        const decoded = outcome((plain) => decodeEvent(plain as string), text);
+        assert.deepStrictEqual(decoded, outcome(classValidatorOnly, JSON.parse(text)), `${type} #${i}: ${text}`);
+        cases += 1;
+        if (decoded !== 'threw' && decoded.ok) {
+          accepted += 1;
+          assert.ok(Object.isFrozen(decoded.value) && Object.isFrozen(decoded.value.data));
+        }
+      }
+    }
+    t.diagnostic(JSON.stringify({ cases, accepted }));
+    assert.ok(accepted > cases / 10 && accepted < cases / 2, JSON.stringify({ cases, accepted }));
+  });
 });
+
+/** A mutated value as text, when JSON can hold it (a BigInt it cannot). */
+function jsonOrUndefined(value: unknown): string | undefined {
+  try {
+    return JSON.stringify(value);
+  } catch {
+    return undefined;
+  }
+}
 
 /** Names that would break, or escape from, code written by pasting them in unquoted. */
 const ODD_NAME = 'a"b\'c`${d}\\e\nf}); throw new Error("escaped"); ({';
@@ -308,12 +364,29 @@ class WithOddNamesAndBounds {
   id?: string;
 }
 
+class WithMethod {
+  @IsString()
+  name!: string;
+
+  shout(): string {
+    return this.name.toUpperCase();
+  }
+}
+
 describe('the code written for a class', () => {
+  it('checks a class with members on its prototype only on the instance it builds, never in place', () => {
+    assert.ok(definitelyValid(WithMethod, { name: 'a' }) instanceof WithMethod);
+    const owned = { name: 'a' };
+    assert.equal(adoptedInPlace(WithMethod, owned), false);
+    assert.deepStrictEqual(owned, { name: 'a' });
+  });
+
   const valid = { [ODD_NAME]: 'abc', listed: 'x', counts: [0, 7], id: '0b6f1a52-3c1e-4c7a-9f0e-1d2c3b4a5e6f' };
 
   it('quotes every name: an odd one is read, copied and checked like any other', () => {
     const fast = definitelyValid(WithOddNamesAndBounds, valid);
     assert.ok(fast);
+    assert.ok(adoptedInPlace(WithOddNamesAndBounds, { ...valid }));
     assert.deepStrictEqual(fast, (validatePlain(WithOddNamesAndBounds, valid) as { value: unknown }).value);
     assert.equal(definitelyValid(WithOddNamesAndBounds, { ...valid, [ODD_NAME]: 'abcd' }), undefined);
   });

@@ -42,3 +42,18 @@ export function definitelyValid<T extends object>(cls: new () => T, plain: unkno
     return undefined;
   }
 }
+
+/**
+ * Whether the compiled plan is sure `owned` is valid as it stands, judged in place: then nested values are replaced by
+ * the instances `validatePlain` would build, and `owned` holds what its instance would. For a value the caller owns
+ * (fresh from `JSON.parse`); on false it is untouched.
+ */
+export function adoptedInPlace(cls: new () => object, owned: unknown, ignoredKey?: string): boolean {
+  const code = compiledOf(cls);
+  if (code === null) return false;
+  try {
+    return code.adopt(owned, ignoredKey);
+  } catch {
+    return false;
+  }
+}
