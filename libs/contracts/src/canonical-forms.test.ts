@@ -106,9 +106,36 @@ describe('isCanonicalUuid: the shortcut in front of @IsUUID()', () => {
       if (isCanonicalUuid(mutated)) assert.equal(isUUID(mutated), true, mutated);
     }
   });
+
+  it('says exactly what its pattern says, for one or two characters changed anywhere in a UUID', () => {
+    const pattern = /^[0-9a-f]{8}-[0-9a-f]{4}-[1-8][0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/;
+    const random = seededRandom('uuid-pattern');
+    const alphabet = [...'0123456789abcdefgABCDEF-/:`@G{ \u00e9'];
+    let recognised = 0;
+    for (let i = 0; i < 20_000; i += 1) {
+      let id = randomUUID();
+      for (let change = 0; change <= i % 2; change += 1) {
+        const at = random.below(id.length);
+        id = id.slice(0, at) + random.pick(alphabet) + id.slice(at + 1);
+      }
+      assert.equal(isCanonicalUuid(id), pattern.test(id), id);
+      if (pattern.test(id)) recognised += 1;
+    }
+    // Both answers must come up often, or the comparison proves little.
+    assert.ok(recognised > 2_000 && recognised < 18_000, String(recognised));
+  });
 });
 
 describe('instantMs: Date.parse, by arithmetic for the canonical form', () => {
+  it('reads the same text twice, or an equal text, to the same answer, and the next one afresh', () => {
+    const text = '2024-02-29T23:59:59.999Z';
+    assert.equal(instantMs(text), Date.parse(text));
+    assert.equal(instantMs(text), Date.parse(text));
+    assert.equal(instantMs(['2024-02-29T', '23:59:59.999Z'].join('')), Date.parse(text));
+    assert.equal(instantMs('2024-03-01T00:00:00.000Z'), Date.parse('2024-03-01T00:00:00.000Z'));
+    for (const odd of ['2024-02-30T00:00:00.000Z', '2024-02-30T00:00:00.000Z', 'soon', 'soon']) assert.equal(instantMs(odd), Date.parse(odd), odd);
+  });
+
   it('gives Date.parse answer for instants of every year from 0000 to 9999, leap days and the last millisecond of a day included', () => {
     const random = seededRandom('instant-ms');
     const first = Date.parse('0000-01-01T00:00:00.000Z');
