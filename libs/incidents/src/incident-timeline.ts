@@ -1,4 +1,5 @@
 import type { JarvisEvent } from '@jarvis/contracts';
+import { flatText } from './flat-text.js';
 
 export type TimelineEntry = { id: string; type: JarvisEvent['type']; time: string; source: string; summary: string };
 
@@ -16,7 +17,8 @@ export const SUMMARY_MAX_CHARS = 2000;
 /** Keeps `entry` itself (a fresh object from the caller) unless its summary must be cut: one object per event kept, not two made. */
 export function appendToTimeline(record: Timeline, entry: TimelineEntry): void {
   const { summary } = entry;
-  record.timeline.push(summary.length > SUMMARY_MAX_CHARS ? { ...entry, summary: `${summary.slice(0, SUMMARY_MAX_CHARS - 1)}…` } : entry);
+  // Written whole (flatText): a slice would keep the long original alive with it.
+  record.timeline.push(summary.length > SUMMARY_MAX_CHARS ? { ...entry, summary: flatText`${summary.slice(0, SUMMARY_MAX_CHARS - 1)}…` } : entry);
   if (record.timeline.length > TIMELINE_HEAD + TIMELINE_TAIL) {
     record.timeline.splice(TIMELINE_HEAD, 1);
     record.timelineOmitted += 1;
