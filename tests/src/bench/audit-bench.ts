@@ -64,7 +64,7 @@ function usage(problem: string): never {
 const rateOf = (events: number, ms: number): Rate => ({ events, ms, perSecond: ms > 0 ? (events * 1000) / ms : NaN });
 const fastest = (rates: Rate[]): Rate => rates.reduce((best, rate) => (rate.ms < best.ms ? rate : best));
 /** Raw reads and replays, one after the other, this many times each. */
-const RATIO_ROUNDS = 2;
+const RATIO_ROUNDS = 4;
 
 /** Every message of the stream through an ordered consumer, nothing decoded: what reading the log costs at least. */
 async function rawOrderedRead(js: JetStreamClient, lastSeq: number): Promise<Rate> {
