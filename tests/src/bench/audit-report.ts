@@ -20,7 +20,7 @@ export type AuditResults = {
   eventsAsked: number;
   stored: number;
   generateMs: number;
-  /** The faster of `raws`; likewise `replay` of `replays`. */
+  /** The faster of `raws`; likewise `replay` of `replays`. `raws[i]` ran just before `replays[i]`. */
   raw: Rate;
   raws: Rate[];
   reader: Rate;
@@ -53,6 +53,24 @@ const inSeries = (a: Rate, b: Rate): Rate => {
   return { events: a.events, ms: (a.events * 1000) / perSecond, perSecond };
 };
 const met = (a: Rate, b: Rate) => (a.perSecond / b.perSecond >= RATIO_TARGET ? '**yes**' : '**no**');
+const share = (ratio: number) => `${Math.round(ratio * 100)}%`;
+
+/** Each replay against the raw read just before it: the two fastest of each may fall in moments of different load. */
+function pairedRatios(r: AuditResults): number[] {
+  return r.raws.map((raw, i) => r.replays[i]!.perSecond / raw.perSecond);
+}
+
+function median(values: number[]): number {
+  const sorted = [...values].sort((a, b) => a - b);
+  const middle = Math.floor(sorted.length / 2);
+  return sorted.length % 2 === 1 ? sorted[middle]! : (sorted[middle - 1]! + sorted[middle]!) / 2;
+}
+
+function replayTargetRow(r: AuditResults, n: string): string {
+  const ratios = pairedRatios(r);
+  const figure = median(ratios);
+  return `| Replay ≥ ${RATIO_TARGET * 100}% of the raw read (${n} events; each replay against the raw read just before it, the median of ${ratios.length}: ${ratios.map(share).join(', ')}) | ${share(figure)} | ${figure >= RATIO_TARGET ? '**yes**' : '**no**'} |`;
+}
 
 function appendRows(a: AppendResult): string[] {
   const mode = a.inFlight === 1 ? 'sequential (1 in flight)' : `${a.inFlight} in flight`;
@@ -82,7 +100,8 @@ export function renderAuditReport(r: AuditResults): string {
     '',
     '| Target | Measured | Met |',
     '|---|---|---|',
-    `| Replay ≥ ${RATIO_TARGET * 100}% of the raw read (${n} events) | ${percent(r.replay, r.raw)} | ${met(r.replay, r.raw)} |`,
+    replayTargetRow(r, n),
+    `| (not a target) The faster replay against the faster raw read | ${percent(r.replay, r.raw)} | |`,
     `| (not a target) Replay vs the reader alone: what decoding and folding cost | ${percent(r.replay, r.reader)} | |`,
     `| (not a target) Reading and decoding one after the other, nothing folded: the most a validating replay on one thread can reach here | ${percent(inSeries(r.reader, r.decode), r.raw)} | |`,
     ...r.appends.map((a) => `| Append through the port ≥ ${RATIO_TARGET * 100}% of raw publish, ${a.inFlight} in flight | ${percent(a.port, a.raw)} | ${met(a.port, a.raw)} |`),
@@ -90,7 +109,7 @@ export function renderAuditReport(r: AuditResults): string {
     '### Method',
     '',
     `- Not a test: nothing asserts on timing. One nats-server (JetStream, file store in a temp folder, loopback port), one Node process. The log \`JARVIS_EVENTS\` is filled with ${n} generated, contract-valid events (the start-up benchmark's history: closed incidents of 500 containers plus 5 escalated ones) published with 256 acks in flight, in ${(r.generateMs / 1000).toFixed(1)} s.${r.quick || r.eventsAsked >= ISSUE_EVENTS ? '' : ` The issue asks for ${ISSUE_EVENTS.toLocaleString('en-US')} events (the default); this run was given \`--events\`.`}`,
-    `- **Raw read**: an ordered consumer over the whole stream, pulling as the readers do (\`READER_PULL\`: up to 2,048 messages outstanding, topped up when 512 are left), counting messages up to the last sequence; nothing decoded. Raw reads and replays run one after the other, ${r.raws.length} of each, and the faster of each is compared: on a 2-core machine shared with other work either swings by a third from one run to the next. **Reader alone**: \`readStoredBatches\`, a short-lived named pull consumer (pulling the same way, handed on 512 messages at a time, headers left undecoded; an identity refused consumers falls back to \`STREAM.MSG.GET\` by sequence, not measured here), nothing decoded. **Chain records alone**: \`readRawRange\` over the same, one record per message with the message id and event type read from the headers. **Decoding alone**: \`decodeEvent\` over ${r.decode.events.toLocaleString('en-US')} encoded events held in memory, no I/O. **Replay**: \`replayAudit\` as \`jarvis audit replay\` runs it: the same reader, each message decoded and validated (and refused on another type's subject, as the live consumers refuse it) and folded through the audit processor (incidents and reliability projections), on one thread; its own timer, from the first pull to the last fold.` +
+    `- **Raw read**: an ordered consumer over the whole stream, pulling as the readers do (\`READER_PULL\`: up to 2,048 messages outstanding, topped up when 512 are left), counting messages up to the last sequence; nothing decoded. Raw reads and replays alternate, ${r.raws.length} of each: on a 2-core machine shared with other work either swings by a third from one run to the next. The target's figure is the median of each replay against the raw read just before it; the faster of each, also shown, may fall in moments of different load. **Reader alone** (like chain records and decoding alone, measured once): \`readStoredBatches\`, a short-lived named pull consumer (pulling the same way, handed on 512 messages at a time, headers left undecoded; an identity refused consumers falls back to \`STREAM.MSG.GET\` by sequence, not measured here), nothing decoded. **Chain records alone**: \`readRawRange\` over the same, one record per message with the message id and event type read from the headers. **Decoding alone**: \`decodeEvent\` over ${r.decode.events.toLocaleString('en-US')} encoded events held in memory, no I/O. **Replay**: \`replayAudit\` as \`jarvis audit replay\` runs it: the same reader, each message decoded and validated (and refused on another type's subject, as the live consumers refuse it) and folded through the audit processor (incidents and reliability projections), on one thread; its own timer, from the first pull to the last fold.` +
       (r.replayInvalid > 0 ? ` ${r.replayInvalid} messages failed to decode.` : ''),
     `- **Append**: after the rest, into the same stream, ${r.appends[0]?.port.events.toLocaleString('en-US') ?? 0} events per row (fresh ids each row, so nothing is deduplicated), sequentially and with ${r.inFlight} in flight. Port: \`JetStreamEventLog.append\` (validation, encoding, trace-context headers, msg id). Raw: \`js.publish\` of the same kind of events, encoded beforehand, with the msg id and the event-type header: what JetStream costs at least.`,
     `- **Verify**: the \`AuditCheckpointer\` (policy: every ${r.checkpointPolicy.everyEvents} events or ${r.checkpointPolicy.everySeconds} s) runs until its checkpoints cover the last sequence (row "Checkpointing", polled every 100 ms); then \`verifyEventChain\`, what \`jarvis audit verify\` calls, reads the checkpoints and every event through \`readRawRange\` and compares the chain (${r.verified.toLocaleString('en-US')} events verified).`,
