@@ -80,17 +80,22 @@ function buildSource(plan: ClassPlan, source: Source): string {
     const prototype = Object.getPrototypeOf(plain);
     if (prototype !== Object.prototype && prototype !== ${cls}.prototype) return UNSURE;
     const instance = new ${cls}();
-    const keys = Object.keys(plain);
+    ${keyLoopSource(cases, 'UNSURE')}
+    return instance;
+  }`;
+}
+
+/** Each own key of `plain` but `ignoredKey`, one case per declared property; any other key returns `otherwise`. */
+function keyLoopSource(cases: string[], otherwise: string): string {
+  return `const keys = Object.keys(plain);
     for (let i = 0; i < keys.length; i += 1) {
       const key = keys[i];
       if (key === ignoredKey) continue;
       switch (key) {
         ${cases.join('\n        ')}
-        default: return UNSURE;
+        default: return ${otherwise};
       }
-    }
-    return instance;
-  }`;
+    }`;
 }
 
 /** The keys `build` would take, each value one it would copy whole and nested values accepted in turn; then the rules, in place. */
@@ -102,15 +107,7 @@ function acceptsSource(plan: ClassPlan, source: Source): string {
   });
   return `function accepts(plain, ignoredKey) {
     if (typeof plain !== 'object' || plain === null || Object.getPrototypeOf(plain) !== Object.prototype) return false;
-    const keys = Object.keys(plain);
-    for (let i = 0; i < keys.length; i += 1) {
-      const key = keys[i];
-      if (key === ignoredKey) continue;
-      switch (key) {
-        ${cases.join('\n        ')}
-        default: return false;
-      }
-    }
+    ${keyLoopSource(cases, 'false')}
     return checkInPlace(plain);
   }`;
 }
