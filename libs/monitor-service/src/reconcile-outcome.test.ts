@@ -80,6 +80,14 @@ describe('reconcileOutcome: failed', () => {
     assert.equal(outcome({ incident: incident({ awaitsDecision: true, lastDetectionAt: iso(500) }), eventDriven: true, now: new Date(T0 + 600) }), 'nothing');
   });
 
+  it("takes one exit dated by the die event and by an inspect's FinishedAt, a few ms apart either way, for one occurrence", () => {
+    const recorded = incident({ awaitsDecision: true, lastDetectionAt: iso(500) });
+    for (const offsetMs of [-3, -40, -5_000, 2, 250]) {
+      assert.equal(outcome({ incident: recorded, result: result('failed', offsetMs), eventDriven: true, now: new Date(T0 + 600) }), 'nothing', String(offsetMs));
+    }
+    assert.equal(outcome({ incident: recorded, result: result('failed', 251), eventDriven: true, now: new Date(T0 + 600) }), 'redetect');
+  });
+
   it('does not re-record an unchanged fault that a decision already answered, however long it lasts', () => {
     const answered = incident({ awaitsDecision: false });
     for (const passes of [1, 10, 1000]) assert.equal(outcome({ incident: answered, now: new Date(T0 + passes * REDETECT_MS) }), 'nothing');

@@ -1,4 +1,4 @@
-import { assertNever } from '@jarvis/contracts';
+import { assertNever, instantMs } from '@jarvis/contracts';
 import type { CheckResult } from '@jarvis/registry';
 import type { DetectedCondition, IncidentRecord } from '@jarvis/incidents';
 
@@ -59,11 +59,18 @@ function sameFault(last: DetectedCondition | null, result: CheckResult): boolean
 }
 
 /**
- * The very occurrence already recorded: Docker tells one crash with several events (kill, die, stop), while a crash
- * loop repeats the reason with a new start each time.
+ * Docker's `die` event and an inspect date one exit apart: the event by its own time, the inspect by
+ * `State.FinishedAt`, a few milliseconds earlier. A crash loop's next exit comes a restart later.
+ */
+const SAME_EXIT_MS = 250;
+
+/**
+ * The very occurrence already recorded: Docker tells one crash with several events (kill, die, stop) and dates it two
+ * ways, while a crash loop repeats the reason with a later start each time. A fault dated no later than the one
+ * recorded is never a new occurrence.
  */
 function sameOccurrence(last: DetectedCondition | null, result: CheckResult): boolean {
-  return last !== null && last.check === result.check && last.status === result.status && last.faultAt === result.faultAt;
+  return last !== null && last.check === result.check && last.status === result.status && instantMs(result.faultAt) - instantMs(last.faultAt) <= SAME_EXIT_MS;
 }
 
 function awaitsRetry(incident: IncidentRecord, { now, redetectAfterMs }: ReconcileInput): boolean {
