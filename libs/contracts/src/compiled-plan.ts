@@ -30,8 +30,7 @@ export type PropertyPlan = {
 export type ClassPlan = {
   cls: Constructor;
   targetName: string;
-  /** By name, for the keys of a value; `ordered` for checking, in class-validator's order. */
-  properties: ReadonlyMap<string, PropertyPlan>;
+  /** In class-validator's order. */
   ordered: readonly PropertyPlan[];
 };
 
@@ -96,9 +95,8 @@ function compileClass(cls: Constructor, schema: string | undefined, compiling: S
   const probe = new cls() as Record<string, unknown>;
   // Own fields of a new instance (initialisers) would survive where the plain value has no key: left to class-transformer.
   if (Object.keys(probe).length > 0) throw new Unsupported('field initialisers');
-  const properties = new Map<string, PropertyPlan>();
-  for (const [name, rules] of groupByProperty(metadatas)) properties.set(name, compileProperty(cls, probe, name, rules, nestedCompiling));
-  return { cls, targetName: cls.name, properties, ordered: [...properties.values()] };
+  const ordered = [...groupByProperty(metadatas)].map(([name, rules]) => compileProperty(cls, probe, name, rules, nestedCompiling));
+  return { cls, targetName: cls.name, ordered };
 }
 
 function requireNoTransformerRules(cls: Constructor): void {
