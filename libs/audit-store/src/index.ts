@@ -3,4 +3,3 @@ export * from './checkpoint-stream.js';
 export * from './raw-event-readers.js';
 export * from './verify-event-chain.js';
 export * from './audit-key.js';
-export * from './delivery-position.js';

@@ -1,4 +1,3 @@
-import { randomUUID } from 'node:crypto';
 import {
   AckPolicy,
   DeliverPolicy,
@@ -14,6 +13,7 @@ import { headers as natsHeaders, nanos, type NatsConnection, type MsgHdrs } from
 import { encodeEvent, validateEvent, EVENT_STREAM_NAME, subjectOf, type JarvisEvent } from '@jarvis/contracts';
 import { injectContext, type Context, type HeaderCarrier } from '@jarvis/telemetry';
 import { EVENT_TYPE_HEADER, InvalidEventError, NotRightAfter, type AppendOptions, type AppendResult, type Delivery, type EventLog, type LogPosition, type StoredEvent, type Subscription, type Undecodable } from './event-log.js';
+import { addReader, readerBatches, type StoredMessage } from './reader-consumers.js';
 import { RecentDecodes } from './recent-decodes.js';
 import { decodeStoredMessage } from './stored-message-decoding.js';
 import { eventStreamConfig, EventStoreMisconfigured, KEEP_FOREVER, storeConfigProblems, storeHardeningGaps, type StreamRetention } from './store-configuration.js';
@@ -101,29 +101,17 @@ export class JetStreamEventLog implements EventLog {
 
   /**
    * Stops on the consumer's pending count, not on the stream's last sequence: a purge or a deleted last message
-   * leaves a last sequence that no message will ever reach.
+   * leaves a last sequence that no message will ever reach. Deliveries lost to a dropped connection are read by
+   * sequence (`readerBatches`): a start-up replay that skipped one would leave it out of the state for good.
    */
   async *readFrom(fromSeq: number): AsyncIterable<StoredEvent> {
-    const reader = await this.jsm.consumers.add(this.stream, {
-      // Named in the request subject, which least-privilege NATS permissions can allow; a name-less create cannot be.
-      name: `reader-${randomUUID()}`,
-      ack_policy: AckPolicy.None,
-      deliver_policy: DeliverPolicy.StartSequence,
-      opt_start_seq: Math.max(1, fromSeq),
-      inactive_threshold: nanos(60_000),
-    });
+    const reader = await addReader(this.jsm, this.stream, fromSeq, 60_000);
     try {
-      if (reader.num_pending === 0) return;
-      const consumer = await this.js.consumers.get(this.stream, reader.name);
-      const messages = await consumer.consume({ max_messages: 512 });
-      try {
-        for await (const msg of messages) {
-          const decoded = decodeDelivered(msg);
+      for await (const batch of readerBatches(this.jsm, this.js, this.stream, reader, fromSeq, Number.POSITIVE_INFINITY)) {
+        for (const message of batch) {
+          const decoded = decodeDelivered(message);
           if (decoded.ok) yield decoded.stored;
-          if (msg.info.pending === 0) break;
         }
-      } finally {
-        await messages.close().catch(() => undefined);
       }
     } finally {
       await this.jsm.consumers.delete(this.stream, reader.name).catch(() => undefined);
@@ -169,10 +157,10 @@ export class JetStreamEventLog implements EventLog {
 
 }
 
-function decodeDelivered(msg: JsMsg): { ok: true; stored: StoredEvent } | Undecodable {
-  const decoded = decodeStoredMessage(msg.subject, msg.data);
+function decodeDelivered(message: StoredMessage): { ok: true; stored: StoredEvent } | Undecodable {
+  const decoded = decodeStoredMessage(message.subject, message.data);
   if (!decoded.ok) return decoded;
-  return { ok: true, stored: { seq: msg.seq, event: decoded.event, headers: msg.headers ? headerCarrier(msg.headers) : undefined } };
+  return { ok: true, stored: { seq: message.seq, event: decoded.event, headers: message.headers ? headerCarrier(message.headers) : undefined } };
 }
 
 function toDelivery(msg: JsMsg, decoded: ReturnType<typeof decodeDelivered>): Delivery {

@@ -127,9 +127,12 @@ function ackAccess(layout: JetStreamLayout, service: ServiceName): string {
  * Consumers on the event stream, always named in the subject (never the legacy name-less subject, which takes the
  * name from the body and can rewrite another consumer): the processor's durable, and the short-lived readers that
  * rebuild state, whose names are random, hence the wildcard. The denials keep it off other services' durables.
+ * Reading one message by sequence is how a reader recovers deliveries lost to a dropped connection.
  */
 function readerAccess(layout: JetStreamLayout): string[] {
-  return ['CREATE', 'INFO', 'DELETE'].map((op) => `$JS.API.CONSUMER.${op}.${layout.stream}.*`).concat(`$JS.API.CONSUMER.MSG.NEXT.${layout.stream}.*`);
+  return ['CREATE', 'INFO', 'DELETE']
+    .map((op) => `$JS.API.CONSUMER.${op}.${layout.stream}.*`)
+    .concat(`$JS.API.CONSUMER.MSG.NEXT.${layout.stream}.*`, `$JS.API.STREAM.MSG.GET.${layout.stream}`);
 }
 
 function durableDenials(layout: JetStreamLayout, durable: string): string[] {

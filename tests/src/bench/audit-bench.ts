@@ -12,11 +12,11 @@
 import { join } from 'node:path';
 import { jetstream, jetstreamManager, type JetStreamClient } from '@nats-io/jetstream';
 import { connect, headers as natsHeaders, type NatsConnection } from '@nats-io/transport-node';
-import { AuditCheckpointer, READER_PULL, readRawRange, readStoredBatches, verifyEventChain } from '@jarvis/audit-store';
+import { AuditCheckpointer, readRawRange, readStoredBatches, verifyEventChain } from '@jarvis/audit-store';
 import { replayAudit } from '@jarvis/audit-service';
 import { defaultConfig } from '@jarvis/config';
 import { decodeEvent, encodeEvent, EVENT_STREAM_NAME, subjectOf, type JarvisEvent } from '@jarvis/contracts';
-import { EVENT_TYPE_HEADER, JetStreamEventLog } from '@jarvis/event-log';
+import { EVENT_TYPE_HEADER, JetStreamEventLog, READER_PULL } from '@jarvis/event-log';
 import { progressLine } from '@jarvis/service-kit';
 import { REPO_ROOT } from '../support/jarvis-harness.js';
 import { startNats, type NatsHarness } from '../support/nats-harness.js';

@@ -8,6 +8,7 @@ import { jetstreamManager } from '@nats-io/jetstream';
 import { AuditProcessor } from '@jarvis/audit-service';
 import { EVENT_STREAM_NAME, type IncidentListReply, type JarvisEvent, type JarvisEventOf, type ReliabilityReply } from '@jarvis/contracts';
 import { DEFAULT_INCIDENT_BOOK_LIMITS } from '@jarvis/incidents';
+import { durableOf } from '@jarvis/nats-identities';
 import { writeAgedFile } from '../support/aged-files.js';
 import { loggedCaseSteps } from '../support/case-step-journal.js';
 import { crashMainProcess, runContainer, waitRunning } from '../support/docker-harness.js';
@@ -256,6 +257,12 @@ describe(`reliability under kill -9: ${FAULTS} faults, split shape (seed ${SEED}
   });
 
   it('rebuilds from zero exactly the incidents and reliability figures the live audit serves', async () => {
+    // The audit service may have been killed late in the run: its figures count once it has taken every stored event.
+    const jsm = await jetstreamManager(lab.reader.nc);
+    await waitFor('the live audit to take every stored event', async () => {
+      const audit = await jsm.consumers.info(EVENT_STREAM_NAME, durableOf('audit'));
+      return audit.num_pending === 0 && audit.num_ack_pending === 0;
+    }, 60_000, 200);
     const live = await apiGet<ReliabilityReply>(lab, 'metrics/reliability');
     const liveIncidents = await apiGet<IncidentListReply>(lab, `incidents?status=all&limit=${LISTED_INCIDENTS}`);
     const replay = await runJarvisCli(['audit', 'replay', '--json'], { NATS_URL: lab.nats.url, JARVIS_CONFIG: join(lab.jarvis.dir, 'jarvis.yaml') }, 120_000);

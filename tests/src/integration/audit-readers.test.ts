@@ -7,9 +7,9 @@ import { after, before, describe, it } from 'node:test';
 import { AckPolicy, jetstream, jetstreamManager } from '@nats-io/jetstream';
 import { connect, type NatsConnection } from '@nats-io/transport-node';
 import type { ChainRecord } from '@jarvis/audit-chain';
-import { chainRecordOf, deliveryPosition, readRawBySequence, readRawRange, readStoredBatches, type StoredMessage } from '@jarvis/audit-store';
+import { chainRecordOf, readRawBySequence, readRawRange, readStoredBatches } from '@jarvis/audit-store';
 import { EVENT_STREAM_NAME } from '@jarvis/contracts';
-import { JetStreamEventLog } from '@jarvis/event-log';
+import { deliveryPosition, JetStreamEventLog, type StoredMessage } from '@jarvis/event-log';
 import { incidentOpened } from '../support/event-fixtures.js';
 import { freePort, killAllTracked, spawnTracked, waitFor, type TrackedProcess } from '../support/processes.js';
 
@@ -110,7 +110,7 @@ describe('the audit commands read the event stream with a consumer, or by sequen
     let seen = 0;
     for await (const msg of messages) {
       const reply = (msg as unknown as { reply: string }).reply;
-      assert.deepEqual(deliveryPosition(reply), { seq: msg.info.streamSequence, pending: msg.info.pending }, reply);
+      assert.deepEqual(deliveryPosition(reply), { seq: msg.info.streamSequence, delivery: msg.info.deliverySequence, pending: msg.info.pending }, reply);
       seen += 1;
     }
     assert.equal(seen, 50);

@@ -95,7 +95,6 @@ function jetStreamCells(): Cell[] {
     api(`STREAM.INFO.${S}`, () => true),
     api(`STREAM.CREATE.${S}`, isService),
     ...['UPDATE', 'DELETE', 'PURGE', 'MSG.DELETE'].map((op) => api(`STREAM.${op}.${S}`, nobody)),
-    api(`STREAM.MSG.GET.${S}`, operatorOnly),
     api('STREAM.LIST', operatorOnly),
     api('STREAM.NAMES', operatorOnly),
     api(`CONSUMER.LIST.${S}`, operatorOnly),
@@ -105,6 +104,7 @@ function jetStreamCells(): Cell[] {
     api(`CONSUMER.CREATE.${S}.reader-probe.jarvis.events.remediation.decided`, nobody),
     api(`CONSUMER.DELETE.${S}.reader-probe`, processorIdentity),
     api(`CONSUMER.MSG.NEXT.${S}.reader-probe`, (id) => processorIdentity(id) || id === 'operator'),
+    api(`STREAM.MSG.GET.${S}`, (id) => processorIdentity(id) || id === 'operator'),
     ...PROCESSOR_SERVICES.flatMap((service) => [
       api(`CONSUMER.CREATE.${S}.${durable(service)}`, (id) => runs(id, service)),
       api(`CONSUMER.CREATE.${S}.${durable(service)}.jarvis.events.remediation.decided`, nobody),

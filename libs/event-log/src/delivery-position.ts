@@ -1,5 +1,8 @@
-/** Where a message delivered by a consumer sits: its stream sequence, and how many messages the consumer had left after it. */
-export type DeliveryPosition = { seq: number; pending: number };
+/**
+ * Where a message delivered by a consumer sits: its stream sequence, its delivery's number on the consumer (one more
+ * than the one before, unless deliveries were lost), and how many messages the consumer had left after it.
+ */
+export type DeliveryPosition = { seq: number; delivery: number; pending: number };
 
 /** The dots of one reply subject; reused, since a reader reads one message at a time. */
 const dots = new Int32Array(16);
@@ -8,7 +11,7 @@ const dots = new Int32Array(16);
  * The position read from a delivery's reply subject, in either of JetStream's forms:
  * `$JS.ACK.<stream>.<consumer>.<delivered>.<stream seq>.<consumer seq>.<time>.<pending>`, or since 2.9
  * `$JS.ACK.<domain>.<account hash>.<stream>.<consumer>.<delivered>.<stream seq>.<consumer seq>.<time>.<pending>[.<random>]`.
- * Two numbers read in place: the client's own parse (`JsMsg.info`) splits the subject into eleven strings and was a
+ * Three numbers read in place: the client's own parse (`JsMsg.info`) splits the subject into eleven strings and was a
  * tenth of a replay's time. Undefined for anything else, which the caller leaves to that parse.
  */
 export function deliveryPosition(reply: string): DeliveryPosition | undefined {
@@ -18,8 +21,9 @@ export function deliveryPosition(reply: string): DeliveryPosition | undefined {
   if (!reply.startsWith('$JS.ACK.') || (tokens !== 9 && tokens !== 11 && tokens !== 12)) return undefined;
   const first = tokens === 9 ? 5 : 7;
   const seq = numberToken(reply, first, count);
+  const delivery = numberToken(reply, first + 1, count);
   const pending = numberToken(reply, first + 3, count);
-  return seq > 0 && pending >= 0 ? { seq, pending } : undefined;
+  return seq > 0 && delivery > 0 && pending >= 0 ? { seq, delivery, pending } : undefined;
 }
 
 /** Token `index` (of a subject with `count` dots) as a decimal number, -1 when it is not one. */
