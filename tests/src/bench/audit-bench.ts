@@ -1,6 +1,6 @@
 /**
  * Audit benchmark (`npm run bench -- --only audit`): on one real nats-server, side by side in one run,
- *   1. replay of the log through the audit projections (`replayAudit`) vs a raw ordered-consumer read of it;
+ *   1. `jarvis audit replay` (one process per replay) vs a raw ordered-consumer read of the log in a process of its own;
  *   2. append through the port (`JetStreamEventLog.append`) vs raw JetStream publish of the same bytes with msg ids;
  *   3. `jarvis audit verify` (`verifyEventChain`) over checkpoints written by the `AuditCheckpointer`.
  * Not a test: it never fails on timing.
@@ -9,18 +9,18 @@
  *   --events N                 events in the log (default 1,000,000, as the issue asks)
  *   --no-docs | --write-docs   docs/benchmarks.md is written by default on full runs only
  */
-import { join } from 'node:path';
-import { jetstream, jetstreamManager, type JetStreamClient } from '@nats-io/jetstream';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { jetstream, jetstreamManager } from '@nats-io/jetstream';
 import { connect, headers as natsHeaders, type NatsConnection } from '@nats-io/transport-node';
 import { AuditCheckpointer, readRawRange, readStoredBatches, verifyEventChain } from '@jarvis/audit-store';
-import { replayAudit } from '@jarvis/audit-service';
-import { defaultConfig } from '@jarvis/config';
 import { decodeEvent, encodeEvent, EVENT_STREAM_NAME, subjectOf, type JarvisEvent } from '@jarvis/contracts';
-import { EVENT_TYPE_HEADER, JetStreamEventLog, READER_PULL } from '@jarvis/event-log';
-import { progressLine } from '@jarvis/service-kit';
-import { REPO_ROOT } from '../support/jarvis-harness.js';
+import { EVENT_TYPE_HEADER, JetStreamEventLog } from '@jarvis/event-log';
+import { JARVIS_BIN, REPO_ROOT } from '../support/jarvis-harness.js';
 import { startNats, type NatsHarness } from '../support/nats-harness.js';
-import { killAllTracked, waitFor } from '../support/processes.js';
+import { killAllTracked, spawnTracked, waitFor } from '../support/processes.js';
 import { AUDIT_BEGIN, AUDIT_END, renderAuditReport, type AppendResult, type Rate } from './audit-report.js';
 import { assertHistoryValid, history, publishHistory } from './event-history.js';
 import { loadAverage, machineInfo } from './machine.js';
@@ -35,6 +35,9 @@ const CHECKPOINT_POLICY = { everyEvents: 1000, everySeconds: 1 };
 /** The checkpointer of a million events must finish; if it stalls, the bench says so rather than hang for ever. */
 const CHECKPOINT_DEADLINE_MS = 20 * 60_000;
 const benchStart = Date.now();
+const BENCH_DIR = dirname(fileURLToPath(import.meta.url));
+/** The logs of the processes the bench runs, removed at its end. */
+const workDir = mkdtempSync(join(tmpdir(), 'jarvis-audit-bench-'));
 
 function log(message: string): void {
   process.stderr.write(`[audit-bench +${((Date.now() - benchStart) / 1000).toFixed(1).padStart(6)}s] ${message}\n`);
@@ -66,18 +69,30 @@ const fastest = (rates: Rate[]): Rate => rates.reduce((best, rate) => (rate.ms <
 /** Raw reads and replays, one after the other, this many times each. */
 const RATIO_ROUNDS = 4;
 
-/** Every message of the stream through an ordered consumer, nothing decoded: what reading the log costs at least. */
-async function rawOrderedRead(js: JetStreamClient, lastSeq: number): Promise<Rate> {
-  const started = performance.now();
-  const consumer = await js.consumers.get(EVENT_STREAM_NAME);
-  const messages = await consumer.consume(READER_PULL);
-  let read = 0;
-  for await (const msg of messages) {
-    read += 1;
-    if (msg.seq >= lastSeq) break;
-  }
-  await messages.close().catch(() => undefined);
-  return rateOf(read, performance.now() - started);
+/**
+ * Every message of the stream through an ordered consumer, nothing decoded: what reading the log costs at least. In
+ * a process of its own, as the replay it is compared with.
+ */
+async function rawRead(nats: NatsHarness, lastSeq: number, round: number): Promise<Rate> {
+  const { events, ms } = await jsonOfProcess<{ events: number; ms: number }>([join(BENCH_DIR, 'raw-read.js'), nats.url, String(lastSeq)], `raw-read-${round}`);
+  return rateOf(events, ms);
+}
+
+/** `jarvis audit replay --json` as an operator runs it, one process per replay: its count and its own timer. */
+async function replayCommand(nats: NatsHarness, round: number): Promise<{ rate: Rate; invalid: number }> {
+  const replayed = await jsonOfProcess<{ events: number; invalid: number; seconds: number }>([JARVIS_BIN, 'audit', 'replay', '--json'], `replay-${round}`, { NATS_URL: nats.url });
+  return { rate: rateOf(replayed.events, replayed.seconds * 1000), invalid: replayed.invalid };
+}
+
+/** Runs `node …args` to its end and parses the JSON line it printed last. */
+async function jsonOfProcess<T>(args: string[], name: string, env: NodeJS.ProcessEnv = {}): Promise<T> {
+  const logFile = join(workDir, `${name}.log`);
+  const proc = spawnTracked(process.execPath, args, { logFile, env: { ...process.env, ...env } });
+  const code = await proc.exited();
+  const output = proc.log();
+  const line = output.split('\n').filter((l) => l.startsWith('{')).at(-1);
+  if (code !== 0 || !line) throw new Error(`${name} exited with ${code}: ${output.slice(-2000)}`);
+  return JSON.parse(line) as T;
 }
 
 /** The replay's own reader without the replay: nothing decoded. */
@@ -191,11 +206,10 @@ async function run(nats: NatsHarness, args: Args) {
     const raws: Rate[] = [];
     const replays: { rate: Rate; invalid: number }[] = [];
     for (let round = 1; round <= RATIO_ROUNDS; round++) {
-      raws.push(await rawOrderedRead(jetstream(nc), state.last_seq));
+      raws.push(await rawRead(nats, state.last_seq, round));
       log(`raw ordered read ${round}: ${raws.at(-1)!.events} in ${(raws.at(-1)!.ms / 1000).toFixed(1)} s`);
-      const replayed = await replayAudit(nc, defaultConfig(), progressLine(false, 'replaying'));
-      replays.push({ rate: rateOf(replayed.events, replayed.seconds * 1000), invalid: replayed.invalid });
-      log(`replay ${round}: ${replayed.events} (${replayed.invalid} invalid) in ${replayed.seconds.toFixed(1)} s`);
+      replays.push(await replayCommand(nats, round));
+      log(`replay ${round}: ${replays.at(-1)!.rate.events} (${replays.at(-1)!.invalid} invalid) in ${(replays.at(-1)!.rate.ms / 1000).toFixed(1)} s`);
     }
     const raw = fastest(raws);
     const replay = fastest(replays.map((r) => r.rate));
@@ -237,6 +251,7 @@ async function main(): Promise<void> {
   } finally {
     await nats?.stop().catch(() => undefined);
     await killAllTracked();
+    rmSync(workDir, { recursive: true, force: true });
   }
 }
 
