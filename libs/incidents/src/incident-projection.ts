@@ -2,6 +2,7 @@ import { assertNever, caseKeyOf, instantMs, targetKey, type DetectionStatus, typ
 import { beforeDeleting, deleteOldestWhile, keepNewest } from '@jarvis/ordered-maps';
 import { summarize } from './incident-summary.js';
 import { appendToTimeline, type Timeline, type TimelineEntry } from './incident-timeline.js';
+import { SharedText } from './shared-text.js';
 
 export type IncidentStatus = 'open' | 'escalated' | 'resolved';
 
@@ -329,6 +330,9 @@ function conditionOf(detection: JarvisEventOf<'DetectionRecorded'>): DetectedCon
   return { check, status, reason, faultAt };
 }
 
+/** Shared by every book of the process: it holds no state of a book, only strings equal to what it is given. */
+const summaries = new SharedText();
+
 function entry(event: JarvisEvent): TimelineEntry {
-  return { id: event.id, type: event.type, time: event.time, source: event.source, summary: summarize(event) };
+  return { id: event.id, type: event.type, time: event.time, source: event.source, summary: summaries.of(summarize(event)) };
 }
