@@ -1,7 +1,7 @@
 import { jetstream, jetstreamManager, type ConsumerInfo, type JetStreamClient, type JetStreamManager } from '@nats-io/jetstream';
 import { PermissionViolationError, type NatsConnection } from '@nats-io/transport-node';
 import type { ChainRecord } from '@jarvis/audit-chain';
-import { addReader, EVENT_TYPE_HEADER, PULL_BATCH, readBySequence, readerBatches, type StoredMessage } from '@jarvis/event-log';
+import { addReader, EVENT_TYPE_HEADER, PULL_BATCH, readBySequence, readerBatches, readStoredFrom, type StoredMessage } from '@jarvis/event-log';
 
 const MSG_ID_HEADER = 'Nats-Msg-Id';
 
@@ -11,17 +11,9 @@ export function chainRecordOf(message: StoredMessage): ChainRecord {
   return { seq: message.seq, subject: message.subject, msgId: header(MSG_ID_HEADER), eventType: header(EVENT_TYPE_HEADER), data: message.data };
 }
 
-/**
- * Every message stored from `fromSeq` on as of the call, through a short-lived named consumer (what the services'
- * NATS identities allow). It stops on the consumer's pending count, like `EventLog.readFrom`.
- */
+/** `readStoredFrom` as chain records: what the checkpointer hashes. */
 export async function* readRawFrom(jsm: JetStreamManager, js: JetStreamClient, stream: string, fromSeq: number): AsyncIterable<ChainRecord> {
-  const reader = await addReader(jsm, stream, fromSeq, 60_000);
-  try {
-    for await (const batch of readerBatches(jsm, js, stream, reader, fromSeq, Number.POSITIVE_INFINITY)) yield* batch.map(chainRecordOf);
-  } finally {
-    await jsm.consumers.delete(stream, reader.name).catch(() => undefined);
-  }
+  for await (const batch of readStoredFrom(jsm, js, stream, fromSeq)) yield* batch.map(chainRecordOf);
 }
 
 /**
@@ -49,7 +41,7 @@ export async function* readStoredBatches(nc: NatsConnection, stream: string, fro
     yield* batchesOf(readBySequence(jsm, stream, from, to));
     return;
   }
-  yield* readerBatches(jsm, jetstream(nc), stream, reader, from, to);
+  yield* readerBatches(jsm, jetstream(nc), stream, reader, to);
 }
 
 /** Long enough to outlast a pause between two pulls of a slow reader, short enough not to pile up. */

@@ -13,7 +13,7 @@ import { headers as natsHeaders, nanos, type NatsConnection, type MsgHdrs } from
 import { encodeEvent, validateEvent, EVENT_STREAM_NAME, subjectOf, type JarvisEvent } from '@jarvis/contracts';
 import { injectContext, type Context, type HeaderCarrier } from '@jarvis/telemetry';
 import { EVENT_TYPE_HEADER, InvalidEventError, NotRightAfter, type AppendOptions, type AppendResult, type Delivery, type EventLog, type LogPosition, type StoredEvent, type Subscription, type Undecodable } from './event-log.js';
-import { addReader, readerBatches, type StoredMessage } from './reader-consumers.js';
+import { readStoredFrom, type StoredMessage } from './reader-consumers.js';
 import { RecentDecodes } from './recent-decodes.js';
 import { decodeStoredMessage } from './stored-message-decoding.js';
 import { eventStreamConfig, EventStoreMisconfigured, KEEP_FOREVER, storeConfigProblems, storeHardeningGaps, type StreamRetention } from './store-configuration.js';
@@ -100,21 +100,15 @@ export class JetStreamEventLog implements EventLog {
   }
 
   /**
-   * Stops on the consumer's pending count, not on the stream's last sequence: a purge or a deleted last message
-   * leaves a last sequence that no message will ever reach. Deliveries lost to a dropped connection are read by
-   * sequence (`readerBatches`): a start-up replay that skipped one would leave it out of the state for good.
+   * Through `readStoredFrom`: deliveries lost to a dropped connection are read by sequence, since a start-up replay
+   * that skipped one would leave it out of the state for good.
    */
   async *readFrom(fromSeq: number): AsyncIterable<StoredEvent> {
-    const reader = await addReader(this.jsm, this.stream, fromSeq, 60_000);
-    try {
-      for await (const batch of readerBatches(this.jsm, this.js, this.stream, reader, fromSeq, Number.POSITIVE_INFINITY)) {
-        for (const message of batch) {
-          const decoded = decodeDelivered(message);
-          if (decoded.ok) yield decoded.stored;
-        }
+    for await (const batch of readStoredFrom(this.jsm, this.js, this.stream, fromSeq)) {
+      for (const message of batch) {
+        const decoded = decodeDelivered(message);
+        if (decoded.ok) yield decoded.stored;
       }
-    } finally {
-      await this.jsm.consumers.delete(this.stream, reader.name).catch(() => undefined);
     }
   }
 

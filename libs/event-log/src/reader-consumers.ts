@@ -35,15 +35,30 @@ export function addReader(jsm: JetStreamManager, stream: string, fromSeq: number
 }
 
 /**
- * What a reader made by `addReader(…, from, …)` delivers, up to `to` or what was pending when it was made,
- * whichever comes first, in stream order and in batches of up to 512: each stored message once, none missing. What
- * the server had sent when the connection dropped is read by sequence instead (`ReaderContinuity`), and so is a
+ * Every message stored from `fromSeq` on as of the call, through a reader of its own, deleted once done (what the
+ * services' NATS identities allow): a service's start-up replay and the checkpointer read this way. It stops on the
+ * consumer's pending count, not on the stream's last sequence: a purge or a deleted last message leaves a last
+ * sequence that no message will ever reach.
+ */
+export async function* readStoredFrom(jsm: JetStreamManager, js: JetStreamClient, stream: string, fromSeq: number): AsyncIterable<StoredMessage[]> {
+  const reader = await addReader(jsm, stream, fromSeq, 60_000);
+  try {
+    yield* readerBatches(jsm, js, stream, reader, Number.POSITIVE_INFINITY);
+  } finally {
+    await jsm.consumers.delete(stream, reader.name).catch(() => undefined);
+  }
+}
+
+/**
+ * What a reader made by `addReader` delivers from its start sequence, up to `to` or what was pending when it was
+ * made, whichever comes first, in stream order and in batches of up to 512: each stored message once, none missing.
+ * What the server had sent when the connection dropped is read by sequence instead (`ReaderContinuity`), and so is a
  * lost tail, which would otherwise leave the reader waiting for a delivery that never comes.
  */
-export async function* readerBatches(jsm: JetStreamManager, js: JetStreamClient, stream: string, reader: ConsumerInfo, from: number, to: number): AsyncIterable<StoredMessage[]> {
+export async function* readerBatches(jsm: JetStreamManager, js: JetStreamClient, stream: string, reader: ConsumerInfo, to: number): AsyncIterable<StoredMessage[]> {
   if (reader.num_pending === 0) return;
   const messages = await (await js.consumers.get(stream, reader.name)).consume(READER_PULL);
-  const continuity = new ReaderContinuity(from);
+  const continuity = new ReaderContinuity(reader.config.opt_start_seq ?? 1);
   const watch = new LostTailWatch(jsm, stream, reader.name, continuity, to, messages);
   const batch: StoredMessage[] = [];
   /** Reads what was lost by sequence into the batch; a look-up is progress, as a delivery is. */
