@@ -7,7 +7,8 @@ export function auditReplayCommand(): JarvisCommand {
     summary: 'Rebuilds the audit projections (incidents, reliability figures) from the whole log, with the rate.',
     arguments: '[--json]',
     details: `Reads every stored event (stream JARVIS_EVENTS, by sequence) and folds it from zero through the audit service's
-projections, as the service does at a start without a snapshot, then prints how many events it read, how fast,
+projections, as the service does at a start without a snapshot (here on a worker thread, so that reading and
+folding overlap), then prints how many events it read, how fast,
 and the figures it got: incidents kept (after events.closedCaseRetentionHours) and the reliability figures of
 GET /api/jarvis/metrics/reliability, which a replay must reproduce exactly. Nothing is written. A progress line
 with the rate goes to a terminal's stderr.

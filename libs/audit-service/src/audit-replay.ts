@@ -6,7 +6,7 @@ import { EVENT_STREAM_NAME, type ReliabilityReply } from '@jarvis/contracts';
 import type { IncidentMetrics } from '@jarvis/incidents';
 import { natsClientOptionsFrom, progressLine, StartupError, type CommandInput, type ProgressLine, type Terminal } from '@jarvis/service-kit';
 import { auditLimitsOf } from './audit-limits.js';
-import { ReplayFold } from './replay-fold.js';
+import { ReplayFoldThread } from './replay-fold-thread.js';
 import { timeSavedEstimatesOf } from './time-saved.js';
 
 const DONE = 0;
@@ -35,20 +35,24 @@ export async function auditReplay({ values, env }: CommandInput, terminal: Termi
   }
 }
 
-/** Every stored event, in order, through the audit processor's evolve; the figures as of now. */
+/** Every stored event, in order, through the audit processor's evolve on a thread of its own; the figures as of now. */
 export async function replayAudit(nc: NatsConnection, config: JarvisConfig, progress: Pick<ProgressLine, 'show'>): Promise<AuditReplay> {
   const jsm = await jetstreamManager(nc);
   const { state: stream } = await jsm.streams.info(EVENT_STREAM_NAME);
   const started = performance.now();
-  const fold = new ReplayFold(auditLimitsOf(config));
-  for await (const batch of readStoredBatches(nc, EVENT_STREAM_NAME, stream.first_seq, stream.last_seq)) {
-    for (const message of batch) fold.add(message.subject, message.data);
-    const { events, invalid } = fold.counts;
-    progress.show(events + invalid, stream.messages, `${Math.round(events / ((performance.now() - started) / 1000))} events/s`);
+  const fold = new ReplayFoldThread(auditLimitsOf(config));
+  try {
+    for await (const batch of readStoredBatches(nc, EVENT_STREAM_NAME, stream.first_seq, stream.last_seq)) {
+      await fold.add(batch);
+      const { events, invalid } = fold.counts;
+      progress.show(events + invalid, stream.messages, `${Math.round(events / ((performance.now() - started) / 1000))} events/s`);
+    }
+    const figures = await fold.figures(new Date(), timeSavedEstimatesOf(config));
+    const seconds = (performance.now() - started) / 1000;
+    return { ...figures, seconds, eventsPerSecond: seconds > 0 ? figures.events / seconds : figures.events };
+  } finally {
+    await fold.close();
   }
-  const figures = fold.figures(new Date(), timeSavedEstimatesOf(config));
-  const seconds = (performance.now() - started) / 1000;
-  return { ...figures, seconds, eventsPerSecond: seconds > 0 ? figures.events / seconds : figures.events };
 }
 
 function describe(replay: AuditReplay): string {
