@@ -15,21 +15,18 @@ export type FromReplayFold = { kind: 'folded'; events: number; invalid: number }
 
 export type ReplayFoldData = { limits: IncidentBookLimits };
 
+/** Reads each message's `data` once: a delivery with headers makes a new view of its bytes at every read. */
 export function packBatch(batch: readonly StoredMessage[]): PackedBatch {
-  let size = 0;
-  for (const message of batch) size += message.data.length;
-  const bytes = new Uint8Array(size);
+  const datas = batch.map((message) => message.data);
   const ends = new Uint32Array(batch.length);
-  const subjects = new Array<string>(batch.length);
   let at = 0;
-  for (let i = 0; i < batch.length; i += 1) {
-    const message = batch[i]!;
-    bytes.set(message.data, at);
-    at += message.data.length;
+  for (let i = 0; i < datas.length; i += 1) {
+    at += datas[i]!.length;
     ends[i] = at;
-    subjects[i] = message.subject;
   }
-  return { kind: 'batch', subjects, bytes, ends };
+  const bytes = new Uint8Array(at);
+  datas.forEach((data, i) => bytes.set(data, ends[i]! - data.length));
+  return { kind: 'batch', subjects: batch.map((message) => message.subject), bytes, ends };
 }
 
 /** Each message of a packed batch, in order: its subject and a view of its bytes. */
